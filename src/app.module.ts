@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { AuthModule } from './auth/auth.module.js';
+import { ConfigModule } from './config/config.module.js';
+import { DatabaseModule } from './database/database.module.js';
+import { DiscussionsModule } from './discussions/discussions.module.js';
+import { ForumsModule } from './forums/forums.module.js';
+import { HealthModule } from './health/health.module.js';
+import { SessionsModule } from './sessions/sessions.module.js';
+
+@Module({
+  imports: [ConfigModule, DatabaseModule, HealthModule, AuthModule, SessionsModule, ForumsModule, DiscussionsModule],
+})
+export class AppModule {}

@@ -1,0 +1,32 @@
+import type { INestApplication } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import cookieParser from 'cookie-parser';
+import { ErrorFilter } from './common/error.filter.js';
+import { createValidationPipe } from './common/validation.js';
+import { AppConfig } from './config/app-config.js';
+
+/** Everything main.ts and the e2e tests both apply to the app, so tests run the real thing. */
+export function setUpApp(app: INestApplication): void {
+  const config = app.get(AppConfig);
+  const express = app as NestExpressApplication;
+  if (config.TRUST_PROXY) express.set('trust proxy', true);
+  express.disable('x-powered-by');
+  app.use(cookieParser());
+  app.setGlobalPrefix('api');
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new ErrorFilter());
+  app.enableShutdownHooks();
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Agora API')
+      .setDescription('Sessions, their forums, threaded discussions and live Q&A. Errors share one shape: `{ statusCode, code, message, details? }`.')
+      .setVersion('1')
+      .addCookieAuth('agora_session')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
+}

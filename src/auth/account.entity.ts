@@ -1,0 +1,39 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+
+export type Language = 'en' | 'es' | 'fr';
+export const LANGUAGES: Language[] = ['en', 'es', 'fr'];
+export type GlobalRole = 'member' | 'admin';
+
+@Entity('account')
+export class Account {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column('text')
+  email: string;
+
+  @Column('text', { name: 'display_name' })
+  displayName: string;
+
+  @Column('text', { nullable: true })
+  organisation: string | null;
+
+  @Column('text')
+  language: Language;
+
+  @Column('text')
+  role: GlobalRole;
+
+  /** Argon2id hash; never serialised (see toPublicAccount). */
+  @Column('text', { name: 'password_hash', select: false })
+  passwordHash: string;
+
+  @Column('boolean', { name: 'is_demo' })
+  isDemo: boolean;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt: Date;
+}

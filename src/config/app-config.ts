@@ -1,0 +1,90 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, Min, validateSync } from 'class-validator';
+
+const toBool = ({ value }: { value: unknown }) =>
+  value === undefined || value === '' ? undefined : ['1', 'true', 'yes', 'on'].includes(String(value).toLowerCase());
+const toList = ({ value }: { value: unknown }) =>
+  typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter(Boolean) : value;
+
+/**
+ * Every setting Agora reads from the environment, with its default.
+ * The README's settings table mirrors this class; keep them in step.
+ */
+export class AppConfig {
+  /** HTTP port; 0 picks a free one. */
+  @Transform(({ value }) => (value === undefined || value === '' ? 3000 : Number(value)))
+  @IsInt() @Min(0) @Max(65535)
+  PORT = 3000;
+
+  /** Interface to listen on. */
+  @IsString()
+  HOST = '127.0.0.1';
+
+  /** PostgreSQL connection string; unset means the embedded PGlite database. */
+  @IsOptional() @IsString()
+  DATABASE_URL?: string;
+
+  /** Folder where the embedded database keeps its files. */
+  @IsString()
+  PGLITE_DIR = './data/pglite';
+
+  /** Load the demo catalogue, forum and accounts on the first start of the embedded database. */
+  @Transform(toBool) @IsBoolean()
+  DEMO_DATA = true;
+
+  /** Size of the pg connection pool. */
+  @Transform(({ value }) => (value === undefined || value === '' ? 10 : Number(value)))
+  @IsInt() @Min(1) @Max(200)
+  DB_POOL_SIZE = 10;
+
+  /** Origins allowed to make cookie-authenticated writes and open sockets (comma-separated). Empty: same origin as the request's Host only. */
+  @Transform(toList) @IsString({ each: true })
+  ALLOWED_ORIGINS: string[] = [];
+
+  /** Mark cookies Secure (set when served over TLS, e.g. behind a proxy). */
+  @Transform(toBool) @IsBoolean()
+  COOKIE_SECURE = false;
+
+  /** Trust X-Forwarded-* headers from a proxy in front (for client addresses and TLS detection). */
+  @Transform(toBool) @IsBoolean()
+  TRUST_PROXY = false;
+
+  /** How long a sign-in lasts without use, in days. */
+  @Transform(({ value }) => (value === undefined || value === '' ? 30 : Number(value)))
+  @IsInt() @Min(1) @Max(365)
+  SESSION_TTL_DAYS = 30;
+
+  /** Redis for Socket.IO rooms across instances; unset means one instance, in-memory. */
+  @IsOptional() @IsString()
+  REDIS_URL?: string;
+
+  /** First admin, created at start if no account has this email (with ADMIN_PASSWORD). */
+  @IsOptional() @IsString()
+  ADMIN_EMAIL?: string;
+
+  @IsOptional() @IsString()
+  ADMIN_PASSWORD?: string;
+
+  /** Log level: error, warn, log, debug, verbose. */
+  @IsIn(['error', 'warn', 'log', 'debug', 'verbose'])
+  LOG_LEVEL: 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
+
+  get embedded(): boolean {
+    return !this.DATABASE_URL;
+  }
+}
+
+export class ConfigError extends Error {}
+
+/** Reads and validates settings; throws one error naming every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const known = new Set(Object.keys(new AppConfig()));
+  const raw = Object.fromEntries(Object.entries(env).filter(([k, v]) => known.has(k) && v !== undefined && v !== ''));
+  const config = plainToInstance(AppConfig, raw, { exposeDefaultValues: true });
+  const errors = validateSync(config, { whitelist: false });
+  if (errors.length) {
+    const lines = errors.map((e) => `${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`);
+    throw new ConfigError(`Invalid settings in the environment:\n  ${lines.join('\n  ')}`);
+  }
+  return config;
+}

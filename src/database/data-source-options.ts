@@ -1,0 +1,21 @@
+import type { DataSourceOptions } from 'typeorm';
+import { ENTITIES } from './entities.js';
+import { MIGRATIONS } from '../../migrations/index.js';
+
+/**
+ * The one TypeORM configuration, used by the app, the migration CLI and the
+ * tests alike. Schema changes come only from migrations; never synchronize.
+ */
+export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsTableName: 'migration',
+    synchronize: false,
+    migrationsRun: false,
+    extra: { max: poolSize },
+    logging: ['error'],
+  };
+}

@@ -1,0 +1,66 @@
+import { Global, Inject, Injectable, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { AppConfig } from '../config/app-config.js';
+import { dataSourceOptions } from './data-source-options.js';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres.js';
+
+/** Where the database is: a real server from DATABASE_URL, or the embedded one started here. */
+export interface DatabaseLocation {
+  url: string;
+  embedded: EmbeddedPostgres | null;
+}
+export const DATABASE_LOCATION = Symbol('DATABASE_LOCATION');
+
+@Injectable()
+class EmbeddedShutdown implements OnApplicationShutdown {
+  constructor(
+    @Inject(DATABASE_LOCATION) private readonly location: DatabaseLocation,
+    private readonly dataSource: DataSource,
+  ) {}
+
+  // The pool must close before the embedded server it talks to.
+  async onApplicationShutdown(): Promise<void> {
+    if (!this.location.embedded) return;
+    if (this.dataSource.isInitialized) await this.dataSource.destroy();
+    await this.location.embedded.stop();
+  }
+}
+
+@Global()
+@Module({
+  providers: [
+    {
+      provide: DATABASE_LOCATION,
+      inject: [AppConfig],
+      useFactory: async (config: AppConfig): Promise<DatabaseLocation> => {
+        if (config.DATABASE_URL) return { url: config.DATABASE_URL, embedded: null };
+        const embedded = await startEmbeddedPostgres(config.PGLITE_DIR, config.DB_POOL_SIZE + 5);
+        return { url: embedded.url, embedded };
+      },
+    },
+  ],
+  exports: [DATABASE_LOCATION],
+})
+class DatabaseLocationModule {}
+
+@Global()
+@Module({
+  imports: [
+    DatabaseLocationModule,
+    TypeOrmModule.forRootAsync({
+      inject: [AppConfig, DATABASE_LOCATION],
+      useFactory: (config: AppConfig, location: DatabaseLocation) => dataSourceOptions(location.url, config.DB_POOL_SIZE),
+      // Migrations run before any module can query the schema.
+      dataSourceFactory: async (options) => {
+        const dataSource = await new DataSource(options!).initialize();
+        const applied = await dataSource.runMigrations({ transaction: 'each' });
+        if (applied.length) new Logger('Database').log(`Applied ${applied.length} migration(s): ${applied.map((m) => m.name).join(', ')}`);
+        return dataSource;
+      },
+    }),
+  ],
+  providers: [EmbeddedShutdown],
+  exports: [DatabaseLocationModule],
+})
+export class DatabaseModule {}

@@ -1,0 +1,38 @@
+import { Logger } from '@nestjs/common';
+import { PGlite } from '@electric-sql/pglite';
+import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+export interface EmbeddedPostgres {
+  url: string;
+  /** True when the data folder was empty before this start (a brand-new database). */
+  fresh: boolean;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts PGlite in this process and serves it on an ephemeral loopback port,
+ * so the app reaches it through the ordinary `pg` driver, like a real server.
+ * PGlite runs one backend: the socket server multiplexes pool connections
+ * onto it and serialises their transactions.
+ */
+export async function startEmbeddedPostgres(dataDir: string, maxConnections: number): Promise<EmbeddedPostgres> {
+  const logger = new Logger('EmbeddedPostgres');
+  const dir = resolve(dataDir);
+  const fresh = !existsSync(dir) || readdirSync(dir).length === 0;
+  mkdirSync(dir, { recursive: true });
+  logger.log(`${fresh ? 'Creating' : 'Opening'} the embedded database in ${dir}`);
+  const db = await PGlite.create(dir);
+  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections });
+  server.addEventListener('error', (event) => logger.error(`Embedded database socket error: ${String((event as CustomEvent).detail)}`));
+  await server.start();
+  return {
+    url: `postgres://postgres@${server.getServerConn()}/postgres`,
+    fresh,
+    async stop() {
+      await server.stop();
+      await db.close();
+    },
+  };
+}

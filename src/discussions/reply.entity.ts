@@ -1,0 +1,53 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+export type ReplyState = 'visible' | 'pending' | 'hidden' | 'deleted';
+
+/** A reply in a thread; `path` places it in the tree (see the ForumCore migration). */
+@Entity('reply')
+export class Reply {
+  /** bigint: serialised as a string. */
+  @PrimaryColumn('bigint')
+  id: string;
+
+  @Column('integer', { name: 'question_id' })
+  questionId: number;
+
+  @Column('integer', { name: 'forum_id' })
+  forumId: number;
+
+  @Column('bigint', { name: 'parent_id', nullable: true })
+  parentId: string | null;
+
+  @Column('text')
+  path: string;
+
+  @Column('smallint')
+  depth: number;
+
+  @Column('uuid', { name: 'author_id' })
+  authorId: string;
+
+  @Column('text', { name: 'body_source' })
+  bodySource: string;
+
+  @Column('text', { name: 'body_html' })
+  bodyHtml: string;
+
+  @Column('text')
+  state: ReplyState;
+
+  @Column('integer', { name: 'vote_count' })
+  voteCount: number;
+
+  @Column('integer', { name: 'child_count' })
+  childCount: number;
+
+  @Column('timestamptz', { name: 'created_at' })
+  createdAt: Date;
+
+  @Column('timestamptz', { name: 'edited_at', nullable: true })
+  editedAt: Date | null;
+
+  @Column('timestamptz', { name: 'deleted_at', nullable: true })
+  deletedAt: Date | null;
+}

@@ -1,0 +1,103 @@
+import { HttpStatus, Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { MaybeActor } from '../auth/actor.js';
+import { AppException, notFound, unauthenticated } from '../common/app-exception.js';
+import { ForumMembership } from './forum-membership.entity.js';
+import { Forum } from './forum.entity.js';
+import { canModerate, canRead, participationRefusal, type ParticipationRefusal } from './forum-policy.js';
+
+/** A forum as one caller sees it. */
+export interface ForumAccess {
+  forum: Forum;
+  membership: ForumMembership | null;
+  canModerate: boolean;
+  /** Why the caller may not reply or vote here, or null when they may. */
+  participationRefusal: ParticipationRefusal | null;
+}
+
+const REFUSALS: Record<ParticipationRefusal, [HttpStatus, string]> = {
+  unauthenticated: [HttpStatus.UNAUTHORIZED, 'Sign in to take part in this forum.'],
+  removed: [HttpStatus.FORBIDDEN, 'A moderator has removed you from this forum, so you can no longer post in it.'],
+  not_invited: [HttpStatus.FORBIDDEN, 'This forum is by invitation only. Ask a moderator for an invitation.'],
+  forum_closed: [HttpStatus.CONFLICT, 'This forum is closed to new posts. You can still read it.'],
+  forum_archived: [HttpStatus.CONFLICT, 'This forum is archived and read-only.'],
+};
+
+/**
+ * The one place that decides who may see, take part in, or moderate a
+ * forum. A forum the caller can't see is reported as not found, so its
+ * existence doesn't leak.
+ */
+@Injectable()
+export class ForumAccessService {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async describe(actor: MaybeActor, forumId: number, manager: EntityManager = this.dataSource.manager): Promise<ForumAccess | null> {
+    const forum = await manager.findOneBy(Forum, { id: forumId });
+    if (!forum) return null;
+    const membership = actor ? await manager.findOneBy(ForumMembership, { forumId, accountId: actor.accountId }) : null;
+    if (!canRead(forum, actor, membership)) return null;
+    return {
+      forum,
+      membership,
+      canModerate: canModerate(actor, membership),
+      participationRefusal: participationRefusal(forum, actor, membership),
+    };
+  }
+
+  /** The forum if the caller may read it; otherwise 404. */
+  async readable(actor: MaybeActor, forumId: number, manager?: EntityManager): Promise<ForumAccess> {
+    const access = await this.describe(actor, forumId, manager);
+    if (!access) throw notFound('The forum', 'forum_not_found');
+    return access;
+  }
+
+  /**
+   * The forum if the caller may post and vote in it. Call inside the write's
+   * transaction: a signed-in person joins a public or members-only forum
+   * implicitly, in that same transaction.
+   */
+  async participating(actor: MaybeActor, forumId: number, manager: EntityManager): Promise<ForumAccess> {
+    const access = await this.readable(actor, forumId, manager);
+    const refusal = access.participationRefusal;
+    if (refusal) {
+      const [status, message] = REFUSALS[refusal];
+      throw refusal === 'unauthenticated' ? unauthenticated(message) : new AppException(status, refusal, message);
+    }
+    if (!access.membership && actor) {
+      await manager
+        .createQueryBuilder()
+        .insert()
+        .into(ForumMembership)
+        .values({ forumId, accountId: actor.accountId, role: 'member', state: 'active' })
+        .orIgnore()
+        .execute();
+    }
+    return access;
+  }
+
+  /** The forum if the caller moderates it (or is an admin); 404 if they can't see it, 403 if they only read it. */
+  async moderating(actor: MaybeActor, forumId: number, manager?: EntityManager): Promise<ForumAccess> {
+    const access = await this.readable(actor, forumId, manager);
+    if (!actor) throw unauthenticated('Sign in as a moderator of this forum to do this.');
+    if (!access.canModerate) {
+      throw new AppException(HttpStatus.FORBIDDEN, 'not_moderator', 'Only the moderators of this forum can do this.');
+    }
+    return access;
+  }
+
+  /**
+   * SQL condition (on alias `f`) selecting the forums the caller may read,
+   * for list queries. Parameters are named `:actorId` and `:isAdmin`.
+   */
+  readableForumsCondition(actor: MaybeActor): { sql: string; params: Record<string, unknown> } {
+    if (!actor) return { sql: `f.visibility = 'public'`, params: {} };
+    if (actor.role === 'admin') return { sql: 'TRUE', params: {} };
+    return {
+      sql: `(f.visibility = 'public'
+        OR (f.visibility = 'members' AND NOT EXISTS (SELECT 1 FROM forum_membership m WHERE m.forum_id = f.id AND m.account_id = :actorId AND m.state = 'removed'))
+        OR EXISTS (SELECT 1 FROM forum_membership m WHERE m.forum_id = f.id AND m.account_id = :actorId AND m.state = 'active'))`,
+      params: { actorId: actor.accountId },
+    };
+  }
+}

@@ -1,0 +1,36 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { AppModule } from './app.module.js';
+import { setUpApp } from './app.setup.js';
+import { AppConfig, ConfigError, loadConfig } from './config/app-config.js';
+
+async function main() {
+  let config: AppConfig;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const app = await NestFactory.create(AppModule, { logger: levelsFrom(config.LOG_LEVEL) });
+  setUpApp(app);
+  await app.listen(config.PORT, config.HOST);
+  const url = `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${new URL(await app.getUrl()).port}`;
+  const logger = new Logger('Agora');
+  logger.log(`Agora is running at ${url}  (API docs: ${url}/api/docs)`);
+  logger.log(config.embedded ? `Database: embedded PGlite in ${config.PGLITE_DIR}` : 'Database: PostgreSQL from DATABASE_URL');
+}
+
+function levelsFrom(level: AppConfig['LOG_LEVEL']) {
+  const all = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
+  return all.slice(0, all.indexOf(level) + 1) as unknown as ('error' | 'warn' | 'log' | 'debug' | 'verbose')[];
+}
+
+main().catch((error) => {
+  new Logger('Agora').error(`Agora could not start: ${error instanceof Error ? error.stack : String(error)}`);
+  process.exit(1);
+});
