@@ -1,0 +1,27 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { LANGUAGES, type Account, type GlobalRole, type Language } from './account.entity.js';
+
+/** An account as the API shows it to its owner. Never carries the password hash. */
+export class AccountView {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ example: 'ana@example.org' }) email: string;
+  @ApiProperty({ example: 'Ana García' }) displayName: string;
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'Barcelona City Council' }) organisation: string | null;
+  @ApiProperty({ enum: LANGUAGES }) language: Language;
+  @ApiProperty({ enum: ['member', 'admin'] }) role: GlobalRole;
+  @ApiProperty({ description: 'A demo account that exists only with the demo data.' }) isDemo: boolean;
+  @ApiProperty() createdAt: Date;
+}
+
+export function toAccountView(a: Account): AccountView {
+  return {
+    id: a.id,
+    email: a.email,
+    displayName: a.displayName,
+    organisation: a.organisation,
+    language: a.language,
+    role: a.role,
+    isDemo: a.isDemo,
+    createdAt: a.createdAt,
+  };
+}

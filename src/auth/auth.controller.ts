@@ -1,0 +1,125 @@
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Patch, Post, Query, Req, Res, UseInterceptors } from '@nestjs/common';
+import {
+  ApiBadRequestResponse, ApiConflictResponse, ApiCookieAuth, ApiCreatedResponse, ApiForbiddenResponse, ApiNoContentResponse,
+  ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse, ApiBearerAuth,
+} from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { AppConfig } from '../config/app-config.js';
+import { AccountView } from './account-view.js';
+import { CurrentActor, type MaybeActor } from './actor.js';
+import { AuthService } from './auth.service.js';
+import { ChangePasswordDto } from './dto/change-password.dto.js';
+import { CreateTokenDto } from './dto/create-token.dto.js';
+import { LoginSessionIdParams } from './dto/login-session-id.dto.js';
+import { IssuedTokenView, LoginSessionView } from './dto/login-session.view.js';
+import { SignInDto } from './dto/sign-in.dto.js';
+import { SignOutQuery } from './dto/sign-out.dto.js';
+import { SignUpDto } from './dto/sign-up.dto.js';
+import { UpdateProfileDto } from './dto/update-profile.dto.js';
+import { LoginSessionsService } from './login-sessions.service.js';
+import { RetryAfterInterceptor } from './retry-after.interceptor.js';
+import { clearSessionCookie, clientInfo, setSessionCookie } from './session-cookie.js';
+
+@ApiTags('auth')
+@ApiCookieAuth()
+@ApiBearerAuth()
+@ApiForbiddenResponse({ description: "`cross_site_request`: a cookie-authenticated write from another site's page." })
+@Controller('auth')
+export class AuthController {
+  constructor(
+    private readonly auth: AuthService,
+    private readonly sessions: LoginSessionsService,
+    private readonly config: AppConfig,
+  ) {}
+
+  @Post('sign-up')
+  @ApiOperation({ summary: 'Create an account and sign in (sets the agora_session cookie)' })
+  @ApiCreatedResponse({ type: AccountView })
+  @ApiBadRequestResponse({ description: '`validation_failed`, naming each field.' })
+  @ApiConflictResponse({ description: '`email_taken`: an account with this email (any case) exists.' })
+  async signUp(@CurrentActor() actor: MaybeActor, @Body() dto: SignUpDto, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<AccountView> {
+    const { account, session } = await this.auth.signUp(actor, dto, clientInfo(req));
+    setSessionCookie(req, res, this.config, session.secret, session.expiresAt);
+    return account;
+  }
+
+  @Post('sign-in')
+  @HttpCode(HttpStatus.OK)
+  @UseInterceptors(RetryAfterInterceptor)
+  @ApiOperation({ summary: 'Sign in with email and password (sets the agora_session cookie)' })
+  @ApiOkResponse({ type: AccountView })
+  @ApiUnauthorizedResponse({ description: '`invalid_credentials`, the same for an unknown email and a wrong password.' })
+  @ApiTooManyRequestsResponse({ description: '`rate_limited`, with a Retry-After header (seconds).' })
+  async signIn(@CurrentActor() actor: MaybeActor, @Body() dto: SignInDto, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<AccountView> {
+    const { account, session } = await this.auth.signIn(actor, dto, clientInfo(req));
+    setSessionCookie(req, res, this.config, session.secret, session.expiresAt);
+    return account;
+  }
+
+  @Post('sign-out')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiOperation({ summary: 'End this sign-in at once, or with ?everywhere=true every sign-in of the account (harmless when not signed in)' })
+  @ApiNoContentResponse()
+  @ApiBadRequestResponse({ description: '`validation_failed`.' })
+  async signOut(@CurrentActor() actor: MaybeActor, @Query() query: SignOutQuery, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<void> {
+    await this.auth.signOut(actor, query.everywhere ?? false);
+    clearSessionCookie(req, res, this.config);
+  }
+
+  @Get('me')
+  @ApiOperation({ summary: 'Who am I: the signed-in account' })
+  @ApiOkResponse({ type: AccountView })
+  @ApiUnauthorizedResponse({ description: '`unauthenticated`: not signed in.' })
+  me(@CurrentActor() actor: MaybeActor): Promise<AccountView> {
+    return this.auth.me(actor);
+  }
+
+  @Patch('me')
+  @ApiOperation({ summary: "Change one's own display name, organisation or preferred language" })
+  @ApiOkResponse({ type: AccountView })
+  @ApiBadRequestResponse({ description: '`validation_failed`.' })
+  @ApiUnauthorizedResponse({ description: '`unauthenticated`: not signed in.' })
+  updateProfile(@CurrentActor() actor: MaybeActor, @Body() dto: UpdateProfileDto): Promise<AccountView> {
+    return this.auth.updateProfile(actor, dto);
+  }
+
+  @Post('password')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: 'Change password; ends every other sign-in of this account at once (the cookie is re-issued)' })
+  @ApiOkResponse({ type: AccountView })
+  @ApiBadRequestResponse({ description: '`validation_failed`, or `wrong_password` when currentPassword is incorrect.' })
+  @ApiUnauthorizedResponse({ description: '`unauthenticated`.' })
+  async changePassword(@CurrentActor() actor: MaybeActor, @Body() dto: ChangePasswordDto, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<AccountView> {
+    const { account, session } = await this.auth.changePassword(actor, dto, clientInfo(req));
+    if (session) setSessionCookie(req, res, this.config, session.secret, session.expiresAt);
+    return account;
+  }
+
+  @Get('sessions')
+  @ApiOperation({ summary: 'My sign-ins (browser sessions and API tokens), the current one marked' })
+  @ApiOkResponse({ type: LoginSessionView, isArray: true })
+  @ApiUnauthorizedResponse({ description: '`unauthenticated`.' })
+  listSessions(@CurrentActor() actor: MaybeActor): Promise<LoginSessionView[]> {
+    return this.sessions.list(actor);
+  }
+
+  @Delete('sessions/:id')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiOperation({ summary: 'End one of my sign-ins at once (a browser elsewhere, or an API token)' })
+  @ApiNoContentResponse()
+  @ApiNotFoundResponse({ description: '`login_session_not_found`: not one of your sign-ins.' })
+  @ApiUnauthorizedResponse({ description: '`unauthenticated`.' })
+  async endSession(@CurrentActor() actor: MaybeActor, @Param() params: LoginSessionIdParams, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<void> {
+    const { current } = await this.sessions.end(actor, params.id);
+    if (current) clearSessionCookie(req, res, this.config);
+  }
+
+  @Post('tokens')
+  @ApiOperation({ summary: 'Create an API token for scripts (send as `Authorization: Bearer <token>`); shown once' })
+  @ApiCreatedResponse({ type: IssuedTokenView })
+  @ApiBadRequestResponse({ description: '`validation_failed`.' })
+  @ApiUnauthorizedResponse({ description: '`unauthenticated`.' })
+  createToken(@CurrentActor() actor: MaybeActor, @Body() dto: CreateTokenDto, @Req() req: Request): Promise<IssuedTokenView> {
+    return this.auth.createToken(actor, dto, clientInfo(req));
+  }
+}

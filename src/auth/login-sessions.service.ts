@@ -1,0 +1,169 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { notFound, unauthenticated } from '../common/app-exception.js';
+import { AppConfig } from '../config/app-config.js';
+import { RealtimeService } from '../realtime/realtime.service.js';
+import type { GlobalRole } from './account.entity.js';
+import type { Actor, MaybeActor } from './actor.js';
+import type { LoginSessionKind } from './login-session.entity.js';
+import { LoginSessionView } from './dto/login-session.view.js';
+import { API_TOKEN_PREFIX, newSecret, secretId } from './tokens.js';
+
+const DAY_MS = 24 * 60 * 60_000;
+/** last_seen_at (and the sliding expiry) is written at most this often per session. */
+export const TOUCH_INTERVAL_MS = 60_000;
+
+export interface ClientInfo {
+  userAgent: string | null;
+  ip: string | null;
+}
+
+export interface IssuedSession {
+  /** The secret for the client (cookie value or bearer token); shown once, never stored. */
+  secret: string;
+  id: string;
+  expiresAt: Date;
+}
+
+export interface ResolvedSession {
+  actor: Actor;
+  kind: LoginSessionKind;
+  expiresAt: Date;
+  /** True when this lookup slid the expiry forward (the cookie should be re-sent). */
+  refreshed: boolean;
+}
+
+/**
+ * Server-side sign-ins. Each request looks its session up in PostgreSQL, so
+ * ending a session (sign-out, password change, "end this session") takes
+ * effect on the very next request, on every instance.
+ */
+@Injectable()
+export class LoginSessionsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly config: AppConfig,
+    private readonly realtime: RealtimeService,
+  ) {}
+
+  get cookieTtlMs(): number {
+    return this.config.SESSION_TTL_DAYS * DAY_MS;
+  }
+
+  /** Starts a sign-in for an account; call inside the transaction that authenticated it. */
+  async issue(
+    manager: EntityManager,
+    accountId: string,
+    kind: LoginSessionKind,
+    client: ClientInfo,
+    options: { ttlMs?: number; label?: string | null } = {},
+  ): Promise<IssuedSession> {
+    const secret = newSecret(kind === 'token' ? API_TOKEN_PREFIX : '');
+    const id = secretId(secret);
+    const ttlMs = options.ttlMs ?? this.cookieTtlMs;
+    const [row] = await manager.query(
+      `INSERT INTO login_session (id, account_id, kind, label, expires_at, user_agent, ip)
+       VALUES ($1, $2, $3, $4, now() + make_interval(secs => $5), $6, $7)
+       RETURNING expires_at`,
+      [id, accountId, kind, options.label ?? null, Math.round(ttlMs / 1000), client.userAgent?.slice(0, 500) ?? null, client.ip?.slice(0, 100) ?? null],
+    );
+    return { secret, id, expiresAt: row.expires_at };
+  }
+
+  /**
+   * The signed-in actor for a secret presented as `kind`, or null when it is
+   * unknown, expired or of the other kind (a cookie secret is not a bearer
+   * token). Browser sessions slide: each use (at most once a minute) pushes
+   * the expiry SESSION_TTL_DAYS ahead.
+   */
+  async resolve(secret: string, kind: LoginSessionKind): Promise<ResolvedSession | null> {
+    if (secret.length > 200) return null;
+    const id = secretId(secret);
+    const [row] = await this.dataSource.query(
+      `SELECT s.expires_at, s.last_seen_at < now() - make_interval(secs => $3) AS stale,
+              a.id AS account_id, a.display_name, a.role
+         FROM login_session s JOIN account a ON a.id = s.account_id
+        WHERE s.id = $1 AND s.kind = $2 AND s.expires_at > now()`,
+      [id, kind, TOUCH_INTERVAL_MS / 1000],
+    );
+    if (!row) return null;
+    let expiresAt: Date = row.expires_at;
+    let refreshed = false;
+    if (row.stale) {
+      // TypeORM answers UPDATE ... RETURNING with [rows, affectedCount].
+      const [touched] = (await this.dataSource.query(
+        `UPDATE login_session
+            SET last_seen_at = now(),
+                expires_at = CASE WHEN kind = 'cookie' THEN now() + make_interval(secs => $2) ELSE expires_at END
+          WHERE id = $1 AND expires_at > now()
+          RETURNING expires_at`,
+        [id, Math.round(this.cookieTtlMs / 1000)],
+      )) as [{ expires_at: Date }[], number];
+      if (!touched.length) return null; // ended between the two statements
+      expiresAt = touched[0].expires_at;
+      refreshed = kind === 'cookie';
+    }
+    return {
+      actor: { accountId: row.account_id, displayName: row.display_name, role: row.role as GlobalRole, sessionId: id },
+      kind,
+      expiresAt,
+      refreshed,
+    };
+  }
+
+  /** The caller's unexpired sign-ins, newest first, the current one marked. */
+  async list(actor: MaybeActor): Promise<LoginSessionView[]> {
+    if (!actor) throw unauthenticated();
+    const rows = await this.dataSource.query(
+      `SELECT id, kind, label, created_at, last_seen_at, expires_at, user_agent, ip
+         FROM login_session WHERE account_id = $1 AND expires_at > now()
+        ORDER BY last_seen_at DESC, created_at DESC`,
+      [actor.accountId],
+    );
+    return rows.map(
+      (r: Record<string, unknown>): LoginSessionView => ({
+        id: r.id as string,
+        kind: r.kind as LoginSessionKind,
+        label: (r.label as string | null) ?? null,
+        current: r.id === actor.sessionId,
+        createdAt: r.created_at as Date,
+        lastSeenAt: r.last_seen_at as Date,
+        expiresAt: r.expires_at as Date,
+        userAgent: (r.user_agent as string | null) ?? null,
+        ip: (r.ip as string | null) ?? null,
+      }),
+    );
+  }
+
+  /** Ends one of the caller's own sign-ins; 404 for anyone else's. Returns whether it was the current one. */
+  async end(actor: MaybeActor, id: string): Promise<{ current: boolean }> {
+    if (!actor) throw unauthenticated();
+    const [, count] = (await this.dataSource.query(`DELETE FROM login_session WHERE id = $1 AND account_id = $2`, [id, actor.accountId])) as [unknown, number];
+    if (!count) throw notFound('The sign-in session', 'login_session_not_found');
+    this.realtime.signedOut(id); // its sockets are disconnected on every instance
+    return { current: id === actor.sessionId };
+  }
+
+  /** Ends the sign-in a request was made under (sign-out). */
+  async endCurrent(actor: MaybeActor): Promise<void> {
+    if (!actor) return;
+    await this.dataSource.query(`DELETE FROM login_session WHERE id = $1`, [actor.sessionId]);
+    this.realtime.signedOut(actor.sessionId);
+  }
+
+  /** Ends a browser session (never an API token) by id. */
+  async endBrowserSession(id: string): Promise<void> {
+    await this.dataSource.query(`DELETE FROM login_session WHERE id = $1 AND kind = 'cookie'`, [id]);
+    this.realtime.signedOut(id);
+  }
+
+  /** Ends every sign-in of an account except one (or all, with exceptId null). */
+  async endAllOf(manager: EntityManager, accountId: string, exceptId: string | null): Promise<void> {
+    await manager.query(`DELETE FROM login_session WHERE account_id = $1 AND id IS DISTINCT FROM $2`, [accountId, exceptId]);
+  }
+
+  /** Drops expired sessions (housekeeping; expired ones are already refused). */
+  async pruneExpired(): Promise<void> {
+    await this.dataSource.query(`DELETE FROM login_session WHERE expires_at < now() - interval '1 day'`).catch(() => undefined);
+  }
+}

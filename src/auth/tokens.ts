@@ -1,0 +1,37 @@
+import { createHash, randomBytes } from 'node:crypto';
+
+export const SESSION_COOKIE = 'agora_session';
+/** API tokens carry a recognisable prefix so secret scanners and people can spot them. */
+export const API_TOKEN_PREFIX = 'agora_';
+
+/** A new secret for a client to hold: 256 random bits, URL-safe. */
+export function newSecret(prefix = ''): string {
+  return prefix + randomBytes(32).toString('base64url');
+}
+
+/** What the database stores and looks up: the SHA-256 of the secret, hex. */
+export function secretId(secret: string): string {
+  return createHash('sha256').update(secret).digest('hex');
+}
+
+/** The secret from `Authorization: Bearer <secret>`, or null. */
+export function bearerSecret(authorization: string | undefined): string | null {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
+  return match ? match[1] : null;
+}
+
+/** The value of one cookie from a raw Cookie header (for socket handshakes, which skip cookie-parser). */
+export function cookieValue(cookieHeader: string | undefined, name = SESSION_COOKIE): string | null {
+  for (const part of (cookieHeader ?? '').split(';')) {
+    const eq = part.indexOf('=');
+    if (eq < 0) continue;
+    if (part.slice(0, eq).trim() === name) {
+      try {
+        return decodeURIComponent(part.slice(eq + 1).trim()) || null;
+      } catch {
+        return null;
+      }
+    }
+  }
+  return null;
+}
