@@ -6,7 +6,7 @@ import { MIGRATIONS } from '../../migrations/index.js';
  * The one TypeORM configuration, used by the app, the migration CLI and the
  * tests alike. Schema changes come only from migrations; never synchronize.
  */
-export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {
+export function dataSourceOptions(url: string, poolSize = 10, poolExtra: Record<string, unknown> = {}): DataSourceOptions {
   return {
     type: 'postgres',
     url,
@@ -15,7 +15,7 @@ export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions
     migrationsTableName: 'migration',
     synchronize: false,
     migrationsRun: false,
-    extra: { max: poolSize },
+    extra: { max: poolSize, ...poolExtra },
     logging: ['error'],
   };
 }

@@ -50,7 +50,15 @@ class DatabaseLocationModule {}
     DatabaseLocationModule,
     TypeOrmModule.forRootAsync({
       inject: [AppConfig, DATABASE_LOCATION],
-      useFactory: (config: AppConfig, location: DatabaseLocation) => dataSourceOptions(location.url, config.DB_POOL_SIZE),
+      // The embedded server has one backend and pglite-socket 0.2 can interleave
+      // the extended-protocol messages of concurrent connections outside a
+      // transaction, so the embedded pool is one connection: statements queue
+      // in the pool instead. A query made outside an open transaction's
+      // manager would wait for that same connection: time out rather than hang.
+      useFactory: (config: AppConfig, location: DatabaseLocation) =>
+        location.embedded
+          ? dataSourceOptions(location.url, 1, { connectionTimeoutMillis: 15_000 })
+          : dataSourceOptions(location.url, config.DB_POOL_SIZE),
       // Migrations run before any module can query the schema.
       dataSourceFactory: async (options) => {
         const dataSource = await new DataSource(options!).initialize();

@@ -15,7 +15,8 @@ export interface ForumAccess {
   participationRefusal: ParticipationRefusal | null;
 }
 
-const REFUSALS: Record<ParticipationRefusal, [HttpStatus, string]> = {
+/** Status and message for each refusal (exported so views can explain "why can't I post" the same way). */
+export const REFUSALS: Record<ParticipationRefusal, [HttpStatus, string]> = {
   unauthenticated: [HttpStatus.UNAUTHORIZED, 'Sign in to take part in this forum.'],
   removed: [HttpStatus.FORBIDDEN, 'A moderator has removed you from this forum, so you can no longer post in it.'],
   not_invited: [HttpStatus.FORBIDDEN, 'This forum is by invitation only. Ask a moderator for an invitation.'],

@@ -1,10 +1,19 @@
 import { Global, Module } from '@nestjs/common';
 import { ForumAccessService } from './forum-access.service.js';
+import { ForumsController } from './forums.controller.js';
+import { ForumsService } from './forums.service.js';
+import { InvitationsController } from './invitations.controller.js';
+import { InvitationsService } from './invitations.service.js';
+import { MembershipsController } from './memberships.controller.js';
+import { MembershipsService } from './memberships.service.js';
+import { SessionModeratorsController } from './session-moderators.controller.js';
+import { SessionModeratorsService } from './session-moderators.service.js';
 
 // Global: every feature that touches a forum asks ForumAccessService first.
 @Global()
 @Module({
-  providers: [ForumAccessService],
-  exports: [ForumAccessService],
+  controllers: [ForumsController, MembershipsController, InvitationsController, SessionModeratorsController],
+  providers: [ForumAccessService, ForumsService, MembershipsService, InvitationsService, SessionModeratorsService],
+  exports: [ForumAccessService, ForumsService, MembershipsService],
 })
 export class ForumsModule {}

@@ -1,0 +1,34 @@
+import { describe, expect, it } from '@jest/globals';
+import { AppException } from './app-exception.js';
+import { decodeCursor, encodeCursor, isPositiveInt, isTimestampOrNull, isUuid } from './cursor.js';
+
+describe('keyset cursors', () => {
+  it('round-trips a key', () => {
+    const key: [string | null, number] = ['2021-05-17T13:00:00.123456Z', 42];
+    expect(decodeCursor<[string | null, number]>(encodeCursor(key), [isTimestampOrNull, isPositiveInt])).toEqual(key);
+    expect(decodeCursor<[string | null, number]>(encodeCursor([null, 7]), [isTimestampOrNull, isPositiveInt])).toEqual([null, 7]);
+  });
+
+  it.each([
+    ['not base64 json', 'abc'],
+    ['the wrong length', encodeCursor([1])],
+    ['a timestamp without microseconds', encodeCursor(['2021-05-17T13:00:00Z', 1])],
+    ['a negative id', encodeCursor([null, -1])],
+    ['a fractional id', encodeCursor([null, 1.5])],
+    ['an object', Buffer.from('{"a":1}').toString('base64url')],
+  ])('refuses %s as a validation error on cursor', (_label, cursor) => {
+    let error: unknown;
+    try {
+      decodeCursor(cursor, [isTimestampOrNull, isPositiveInt]);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(AppException);
+    expect(error).toMatchObject({ status: 400, code: 'validation_failed', details: [{ field: 'cursor' }] });
+  });
+
+  it('recognises uuids', () => {
+    expect(isUuid('4f9a3c1e-2b7d-4e8f-9a6b-1c2d3e4f5a6b')).toBe(true);
+    expect(isUuid('4f9a3c1e')).toBe(false);
+  });
+});

@@ -1,0 +1,70 @@
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CurrentActor, type MaybeActor } from '../auth/actor.js';
+import { IntIdPipe } from '../common/id.pipe.js';
+import {
+  AcceptedInvitation, AcceptInvitationDto, CreatedInvitation, CreateInvitationDto, InvitationPage, InvitationView, ListInvitationsQuery, ReceivedInvitation,
+} from './dto/invitation.dto.js';
+import { InvitationsService } from './invitations.service.js';
+
+@ApiTags('invitations')
+@Controller()
+export class InvitationsController {
+  constructor(private readonly invitations: InvitationsService) {}
+
+  @Post('forums/:forumId/invitations')
+  @ApiOperation({ summary: 'Invite a person by email, or create an invitation link whose token is returned this once (moderators)' })
+  @ApiCreatedResponse({ type: CreatedInvitation })
+  create(@CurrentActor() actor: MaybeActor, @Param('forumId', new IntIdPipe('forumId')) forumId: number, @Body() dto: CreateInvitationDto) {
+    return this.invitations.create(actor, forumId, dto);
+  }
+
+  @Get('forums/:forumId/invitations')
+  @ApiOperation({ summary: "The forum's invitations with their status, newest first (moderators)" })
+  @ApiOkResponse({ type: InvitationPage })
+  list(@CurrentActor() actor: MaybeActor, @Param('forumId', new IntIdPipe('forumId')) forumId: number, @Query() query: ListInvitationsQuery) {
+    return this.invitations.list(actor, forumId, query);
+  }
+
+  @Delete('forums/:forumId/invitations/:invitationId')
+  @ApiOperation({ summary: 'Revoke an invitation at once (moderators)' })
+  @ApiOkResponse({ type: InvitationView })
+  revoke(
+    @CurrentActor() actor: MaybeActor,
+    @Param('forumId', new IntIdPipe('forumId')) forumId: number,
+    @Param('invitationId', new IntIdPipe('invitationId')) invitationId: number,
+  ) {
+    return this.invitations.revoke(actor, forumId, invitationId);
+  }
+
+  @Get('invitations')
+  @ApiOperation({ summary: "The caller's pending email invitations" })
+  @ApiOkResponse({ type: [ReceivedInvitation] })
+  received(@CurrentActor() actor: MaybeActor) {
+    return this.invitations.received(actor);
+  }
+
+  @Post('invitations/preview')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: 'What an invitation link leads to and whether it is still valid (no sign-in needed)' })
+  @ApiOkResponse({ type: ReceivedInvitation })
+  preview(@CurrentActor() actor: MaybeActor, @Body() dto: AcceptInvitationDto) {
+    return this.invitations.preview(actor, dto.token);
+  }
+
+  @Post('invitations/accept')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: 'Accept an invitation link: the caller becomes a member (410 expired or revoked, 409 used up)' })
+  @ApiOkResponse({ type: AcceptedInvitation })
+  acceptToken(@CurrentActor() actor: MaybeActor, @Body() dto: AcceptInvitationDto) {
+    return this.invitations.acceptToken(actor, dto.token);
+  }
+
+  @Post('invitations/:invitationId/accept')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: 'Accept an email invitation addressed to the caller' })
+  @ApiOkResponse({ type: AcceptedInvitation })
+  acceptEmail(@CurrentActor() actor: MaybeActor, @Param('invitationId', new IntIdPipe('invitationId')) invitationId: number) {
+    return this.invitations.acceptEmail(actor, invitationId);
+  }
+}

@@ -1,0 +1,282 @@
+import { HttpStatus, Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { MaybeActor } from '../auth/actor.js';
+import { newSecret, secretId } from '../auth/tokens.js';
+import { AppException, badRequest, conflict, forbidden, notFound, unauthenticated } from '../common/app-exception.js';
+import { decodeCursor, encodeCursor, isPositiveInt } from '../common/cursor.js';
+import { namedQuery } from '../common/named-query.js';
+import type {
+  AcceptedInvitation, CreateInvitationDto, CreatedInvitation, InvitationPage, InvitationStatus, InvitationView, ListInvitationsQuery, ReceivedInvitation,
+} from './dto/invitation.dto.js';
+import { ForumAccessService } from './forum-access.service.js';
+import type { ForumState, ForumVisibility } from './forum.entity.js';
+import { ForumsService } from './forums.service.js';
+
+const DEFAULT_HOURS = 7 * 24;
+const DEFAULT_LINK_USES = 10;
+
+const STATUS_SQL = `CASE WHEN i.revoked_at IS NOT NULL THEN 'revoked'
+  WHEN i.expires_at <= now() THEN 'expired'
+  WHEN i.use_count >= i.max_uses THEN 'used_up'
+  ELSE 'pending' END`;
+
+interface InvitationRow {
+  id: number;
+  forum_id: number;
+  email: string | null;
+  status: InvitationStatus;
+  expires_at: Date;
+  max_uses: number;
+  use_count: number;
+  revoked_at: Date | null;
+  created_at: Date;
+  created_by: string | null;
+  creator_name: string | null;
+}
+
+interface ReceivedRow {
+  id: number;
+  status: InvitationStatus;
+  expires_at: Date;
+  forum_id: number;
+  session_id: number;
+  forum_slug: string;
+  forum_title: string;
+  forum_description: string;
+  forum_visibility: ForumVisibility;
+  forum_state: ForumState;
+  session_title: string;
+  creator_name: string | null;
+}
+
+const INVITATION_COLUMNS = `i.id, i.forum_id, i.email, ${STATUS_SQL} AS status, i.expires_at, i.max_uses, i.use_count,
+  i.revoked_at, i.created_at, i.created_by, creator.display_name AS creator_name`;
+
+const RECEIVED_COLUMNS = `i.id, ${STATUS_SQL} AS status, i.expires_at, f.id AS forum_id, f.session_id, f.slug AS forum_slug,
+  f.title AS forum_title, f.description AS forum_description, f.visibility AS forum_visibility, f.state AS forum_state,
+  s.title AS session_title, creator.display_name AS creator_name`;
+
+const RECEIVED_FROM = `invitation i JOIN forum f ON f.id = i.forum_id JOIN session s ON s.id = f.session_id
+  LEFT JOIN account creator ON creator.id = i.created_by`;
+
+const gone = (code: string, message: string) => new AppException(HttpStatus.GONE, code, message);
+const REVOKED = () => gone('invitation_revoked', 'This invitation was withdrawn by a moderator. Ask them for a new one.');
+const EXPIRED = () => gone('invitation_expired', 'This invitation has expired. Ask a moderator of the forum for a new one.');
+const USED_UP = () => conflict('invitation_used_up', 'This invitation link has been used as many times as allowed. Ask a moderator for a new one.');
+
+/**
+ * Invitations to a forum. Moderators invite one person by email (they see
+ * it under GET /api/invitations once signed in with that email) or create a
+ * link (a secret token shown once, usable a limited number of times until it
+ * expires). Accepting makes the caller a member, spending one use atomically
+ * in the same transaction as the membership.
+ *
+ * A person a moderator removed is re-admitted only by an email invitation
+ * created after the removal (a moderator's explicit intent); a link, which
+ * may be circulating, never brings them back.
+ */
+@Injectable()
+export class InvitationsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly forumAccess: ForumAccessService,
+    private readonly forums: ForumsService,
+  ) {}
+
+  async create(actor: MaybeActor, forumId: number, dto: CreateInvitationDto): Promise<CreatedInvitation> {
+    if (dto.email !== undefined && dto.maxUses !== undefined && dto.maxUses !== 1) {
+      const message = 'maxUses applies to invitation links; an email invitation is used once';
+      throw badRequest('validation_failed', `Invalid input: ${message}.`, [{ field: 'maxUses', message }]);
+    }
+    const token = dto.email === undefined ? newSecret() : null;
+    const id = await this.dataSource.transaction(async (m) => {
+      await this.forumAccess.moderating(actor, forumId, m);
+      if (dto.email !== undefined) {
+        const [member] = await m.query(
+          `SELECT 1 FROM forum_membership fm JOIN account a ON a.id = fm.account_id
+           WHERE fm.forum_id = $1 AND lower(a.email) = $2 AND fm.state = 'active'`,
+          [forumId, dto.email],
+        );
+        if (member) throw conflict('already_member', 'The person with this email is already a member of this forum.');
+      }
+      const [row] = await m.query(
+        `INSERT INTO invitation (forum_id, created_by, email, token_hash, expires_at, max_uses)
+         VALUES ($1, $2, $3, $4, now() + make_interval(hours => $5), $6) RETURNING id`,
+        [forumId, actor!.accountId, dto.email ?? null, token ? secretId(token) : null, dto.expiresInHours ?? DEFAULT_HOURS, dto.email !== undefined ? 1 : (dto.maxUses ?? DEFAULT_LINK_USES)],
+      );
+      return row.id as number;
+    });
+    const invitation = await this.one(this.dataSource.manager, forumId, id);
+    return token ? { invitation, token, url: `/invite/${token}` } : { invitation };
+  }
+
+  /** The forum's invitations, newest first (moderators). */
+  async list(actor: MaybeActor, forumId: number, query: ListInvitationsQuery): Promise<InvitationPage> {
+    await this.forumAccess.moderating(actor, forumId);
+    const limit = query.limit ?? 50;
+    const where = ['i.forum_id = :forumId'];
+    const params: Record<string, unknown> = { forumId, pageSize: limit + 1 };
+    if (query.status) { where.push(`${STATUS_SQL} = :status`); params.status = query.status; }
+    if (query.cursor) {
+      const [beforeId] = decodeCursor<[number]>(query.cursor, [isPositiveInt]);
+      where.push('i.id < :beforeId');
+      params.beforeId = beforeId;
+    }
+    const rows = await namedQuery<InvitationRow>(
+      this.dataSource.manager,
+      `SELECT ${INVITATION_COLUMNS} FROM invitation i LEFT JOIN account creator ON creator.id = i.created_by
+       WHERE ${where.join(' AND ')} ORDER BY i.id DESC LIMIT :pageSize`,
+      params,
+    );
+    const page = rows.slice(0, limit);
+    return { items: page.map(toView), nextCursor: rows.length > limit ? encodeCursor([page.at(-1)!.id]) : null };
+  }
+
+  /** Withdraws an invitation at once (moderators); revoking twice keeps the first time. */
+  async revoke(actor: MaybeActor, forumId: number, invitationId: number): Promise<InvitationView> {
+    return this.dataSource.transaction(async (m) => {
+      await this.forumAccess.moderating(actor, forumId, m);
+      // TypeORM answers an UPDATE with [rows, rowCount].
+      const [rows]: [{ id: number }[], number] = await m.query(
+        `UPDATE invitation SET revoked_at = COALESCE(revoked_at, now()) WHERE id = $1 AND forum_id = $2 RETURNING id`,
+        [invitationId, forumId],
+      );
+      if (!rows.length) throw notFound('The invitation', 'invitation_not_found');
+      return this.one(m, forumId, invitationId);
+    });
+  }
+
+  /** The caller's pending email invitations. */
+  async received(actor: MaybeActor): Promise<ReceivedInvitation[]> {
+    if (!actor) throw unauthenticated('Sign in to see your invitations.');
+    const rows: ReceivedRow[] = await this.dataSource.query(
+      `SELECT ${RECEIVED_COLUMNS} FROM ${RECEIVED_FROM}
+       WHERE i.email IS NOT NULL AND lower(i.email) = (SELECT lower(email) FROM account WHERE id = $1)
+         AND ${STATUS_SQL} = 'pending'
+         AND NOT EXISTS (SELECT 1 FROM forum_membership fm WHERE fm.forum_id = i.forum_id AND fm.account_id = $1 AND fm.state = 'active')
+       ORDER BY i.id DESC`,
+      [actor.accountId],
+    );
+    return rows.map(toReceived);
+  }
+
+  /** What an invitation link leads to, so the holder can decide (and sign in) before accepting. */
+  async preview(_actor: MaybeActor, token: string): Promise<ReceivedInvitation> {
+    const [row]: ReceivedRow[] = await this.dataSource.query(`SELECT ${RECEIVED_COLUMNS} FROM ${RECEIVED_FROM} WHERE i.token_hash = $1`, [secretId(token)]);
+    if (!row) throw notFound('The invitation', 'invitation_not_found');
+    return toReceived(row);
+  }
+
+  /** Accepts an invitation link. */
+  async acceptToken(actor: MaybeActor, token: string): Promise<AcceptedInvitation> {
+    return this.accept(actor, (m) => m.query(`SELECT ${ACCEPT_COLUMNS} FROM invitation WHERE token_hash = $1`, [secretId(token)]));
+  }
+
+  /** Accepts an email invitation addressed to the caller. */
+  async acceptEmail(actor: MaybeActor, invitationId: number): Promise<AcceptedInvitation> {
+    return this.accept(actor, (m) =>
+      m.query(
+        `SELECT ${ACCEPT_COLUMNS} FROM invitation
+         WHERE id = $1 AND email IS NOT NULL AND lower(email) = (SELECT lower(email) FROM account WHERE id = $2)`,
+        [invitationId, actor!.accountId],
+      ),
+    );
+  }
+
+  private async accept(actor: MaybeActor, find: (m: EntityManager) => Promise<AcceptRow[]>): Promise<AcceptedInvitation> {
+    if (!actor) throw unauthenticated('Sign in (or create an account) to accept this invitation.');
+    const { forumId, alreadyMember } = await this.dataSource.transaction(async (m) => {
+      const [inv] = await find(m);
+      if (!inv) throw notFound('The invitation', 'invitation_not_found');
+      if (inv.revoked_at) throw REVOKED();
+      if (inv.expired) throw EXPIRED();
+      // invited_since: the invitation was made after the membership last changed (e.g. after a removal).
+      const [membership] = await m.query(
+        `SELECT fm.state, i.created_at > fm.updated_at AS invited_since
+         FROM forum_membership fm, invitation i
+         WHERE fm.forum_id = $1 AND fm.account_id = $2 AND i.id = $3 FOR UPDATE OF fm`,
+        [inv.forum_id, actor.accountId, inv.id],
+      ) as { state: string; invited_since: boolean }[];
+      if (membership?.state === 'active') return { forumId: inv.forum_id, alreadyMember: true };
+      if (membership?.state === 'removed' && !(inv.email !== null && membership.invited_since)) {
+        throw forbidden('removed', "A moderator removed you from this forum, and this invitation can't bring you back. Ask a moderator to invite you again by email.");
+      }
+      // One use per person: accepting again (say, after leaving) spends nothing.
+      const [firstTime] = await m.query(
+        `INSERT INTO invitation_acceptance (invitation_id, account_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING invitation_id`,
+        [inv.id, actor.accountId],
+      );
+      if (firstTime) {
+        // The guard and the increment in one statement: concurrent accepts of the last use can't both win.
+        const [spent]: [{ id: number }[], number] = await m.query(
+          `UPDATE invitation SET use_count = use_count + 1
+           WHERE id = $1 AND use_count < max_uses AND revoked_at IS NULL AND expires_at > now() RETURNING id`,
+          [inv.id],
+        );
+        if (!spent.length) {
+          const [now] = await m.query(`SELECT ${ACCEPT_COLUMNS} FROM invitation WHERE id = $1`, [inv.id]) as AcceptRow[];
+          throw now.revoked_at ? REVOKED() : now.expired ? EXPIRED() : USED_UP();
+        }
+      }
+      await m.query(
+        `INSERT INTO forum_membership (forum_id, account_id, role, state) VALUES ($1, $2, 'member', 'active')
+         ON CONFLICT (forum_id, account_id) DO UPDATE SET state = 'active', updated_at = now()`,
+        [inv.forum_id, actor.accountId],
+      );
+      return { forumId: inv.forum_id, alreadyMember: false };
+    });
+    return { alreadyMember, forum: await this.forums.get(actor, forumId) };
+  }
+
+  private async one(m: EntityManager, forumId: number, id: number): Promise<InvitationView> {
+    const [row] = await m.query(
+      `SELECT ${INVITATION_COLUMNS} FROM invitation i LEFT JOIN account creator ON creator.id = i.created_by WHERE i.id = $1 AND i.forum_id = $2`,
+      [id, forumId],
+    );
+    return toView(row as InvitationRow);
+  }
+}
+
+interface AcceptRow {
+  id: number;
+  forum_id: number;
+  email: string | null;
+  revoked_at: Date | null;
+  expired: boolean;
+}
+const ACCEPT_COLUMNS = `id, forum_id, email, revoked_at, expires_at <= now() AS expired`;
+
+function toView(r: InvitationRow): InvitationView {
+  return {
+    id: r.id,
+    forumId: r.forum_id,
+    kind: r.email === null ? 'link' : 'email',
+    email: r.email,
+    status: r.status,
+    expiresAt: r.expires_at,
+    maxUses: r.max_uses,
+    useCount: r.use_count,
+    revokedAt: r.revoked_at,
+    createdAt: r.created_at,
+    createdBy: r.created_by ? { id: r.created_by, displayName: r.creator_name ?? '' } : null,
+  };
+}
+
+function toReceived(r: ReceivedRow): ReceivedInvitation {
+  return {
+    id: r.id,
+    status: r.status,
+    expiresAt: r.expires_at,
+    forum: {
+      id: r.forum_id,
+      sessionId: r.session_id,
+      slug: r.forum_slug,
+      title: r.forum_title,
+      description: r.forum_description,
+      visibility: r.forum_visibility,
+      state: r.forum_state,
+    },
+    sessionTitle: r.session_title,
+    invitedBy: r.creator_name,
+  };
+}

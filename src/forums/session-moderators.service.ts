@@ -1,0 +1,65 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { MaybeActor } from '../auth/actor.js';
+import { notFound } from '../common/app-exception.js';
+import { findSession, requireAdmin } from '../sessions/session-lookup.js';
+import type { SessionModeratorView } from './dto/session-moderator.view.js';
+
+/**
+ * Session organisers (a learning hub, a training institute): admins make a
+ * person moderator of every forum of a session, present and future (forums
+ * created later get the session's moderators too, see ForumsService.create).
+ */
+@Injectable()
+export class SessionModeratorsService {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** Public, like the organiser's name: who organises the session. */
+  async list(_actor: MaybeActor, sessionIdOrSlug: string): Promise<SessionModeratorView[]> {
+    const session = await findSession(this.dataSource.manager, sessionIdOrSlug);
+    const rows: { account_id: string; display_name: string; organisation: string | null; created_at: Date }[] = await this.dataSource.query(
+      `SELECT sm.account_id, a.display_name, a.organisation, sm.created_at
+       FROM session_moderator sm JOIN account a ON a.id = sm.account_id
+       WHERE sm.session_id = $1 ORDER BY sm.created_at, sm.account_id`,
+      [session.id],
+    );
+    return rows.map((r) => ({ accountId: r.account_id, displayName: r.display_name, organisation: r.organisation, since: r.created_at }));
+  }
+
+  /** Makes the person moderator of every forum of the session (admins); re-admits them where they were removed. */
+  async add(actor: MaybeActor, sessionIdOrSlug: string, accountId: string): Promise<SessionModeratorView[]> {
+    requireAdmin(actor, "appoint a session's moderators");
+    const sessionId = await this.dataSource.transaction(async (m) => {
+      const session = await findSession(m, sessionIdOrSlug);
+      const [account] = await m.query(`SELECT id FROM account WHERE id = $1`, [accountId]);
+      if (!account) throw notFound('The account', 'account_not_found');
+      await m.query(`INSERT INTO session_moderator (session_id, account_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [session.id, accountId]);
+      await m.query(
+        `INSERT INTO forum_membership (forum_id, account_id, role, state)
+         SELECT f.id, $2, 'moderator', 'active' FROM forum f WHERE f.session_id = $1
+         ON CONFLICT (forum_id, account_id) DO UPDATE SET role = 'moderator', state = 'active', updated_at = now()`,
+        [session.id, accountId],
+      );
+      return session.id;
+    });
+    return this.list(actor, String(sessionId));
+  }
+
+  /**
+   * Ends the person's role as organiser (admins): they become plain members
+   * of the session's forums where they were moderators (a per-forum
+   * moderator role given separately is not told apart, and ends too).
+   */
+  async remove(actor: MaybeActor, sessionIdOrSlug: string, accountId: string): Promise<void> {
+    requireAdmin(actor, "change a session's moderators");
+    await this.dataSource.transaction(async (m) => {
+      const session = await findSession(m, sessionIdOrSlug);
+      await m.query(`DELETE FROM session_moderator WHERE session_id = $1 AND account_id = $2`, [session.id, accountId]);
+      await m.query(
+        `UPDATE forum_membership SET role = 'member', updated_at = now()
+         WHERE account_id = $2 AND role = 'moderator' AND forum_id IN (SELECT id FROM forum WHERE session_id = $1)`,
+        [session.id, accountId],
+      );
+    });
+  }
+}

@@ -1,0 +1,182 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { DEMO_ACCOUNTS } from '../src/auth/demo-accounts.js';
+import { AppConfig } from '../src/config/app-config.js';
+import type { DatabaseLocation } from '../src/database/database.module.js';
+import { DEMO_CATALOGUE } from '../src/database/demo/catalogue.js';
+import { DemoDataService } from '../src/database/demo/demo-data.service.js';
+import { DEMO_FORUMS, DIGITALISATION_FORUM_SLUG } from '../src/database/demo/demo-forums.js';
+import { DemoBootstrap } from '../src/database/demo/demo.module.js';
+import { seedDemoCommand } from '../src/database/demo/seed-demo.command.js';
+import { startTestApp, type TestApp } from './support/app.js';
+import { signedIn, signIn } from './support/people.js';
+
+// The embedded database (no DATABASE_URL) starts and migrates in a few seconds, and runs transactions one at a time.
+
+const SEED_FILE = resolve(process.cwd(), '../shared/seed/000_44f4cfd7f46d3fd4.txt');
+const DIGITALISATION = 'challenges-and-opportunities-of-digitalisation-in-metropolitan-spaces';
+
+/** Session titles in the seed text: each is a line repeated as the next non-blank line. */
+function seedTitles(text: string): string[] {
+  const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
+  return lines.filter((line, i) => i + 1 < lines.length && lines[i + 1] === line && line.length < 120);
+}
+
+const normalise = (s: string) => s.replace(/[\u2018\u2019]/g, "'").toLowerCase();
+
+async function counts(t: TestApp) {
+  const [row] = await t.dataSource.query(
+    `SELECT (SELECT count(*) FROM session)::int AS sessions, (SELECT count(*) FROM forum)::int AS forums,
+            (SELECT count(*) FROM question)::int AS questions, (SELECT count(*) FROM reply)::int AS replies,
+            (SELECT count(*) FROM reply_vote)::int AS votes, (SELECT count(*) FROM account)::int AS accounts,
+            (SELECT count(*) FROM invitation)::int AS invitations`,
+  );
+  return row as Record<string, number>;
+}
+
+describe('demo data', () => {
+  let t: TestApp;
+  let demo: DemoDataService;
+  let firstLoad: Awaited<ReturnType<DemoDataService['load']>>;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    demo = t.app.get(DemoDataService);
+    // Other spec files share this database, but none loads the demo catalogue.
+    const [present] = await t.dataSource.query(`SELECT count(*)::int AS n FROM session WHERE slug = ANY($1)`, [DEMO_CATALOGUE.map((s) => s.slug)]);
+    expect(present.n).toBe(0);
+    expect(await demo.signInHints()).toEqual([]);
+    firstLoad = await demo.load();
+  });
+  afterAll(async () => { await t.close(); });
+
+  it('covers every session of the seed text, once', () => {
+    expect(existsSync(SEED_FILE)).toBe(true);
+    const titles = seedTitles(readFileSync(SEED_FILE, 'utf8'));
+    expect(titles).toHaveLength(18);
+    expect(DEMO_CATALOGUE.map((s) => normalise(s.title)).sort()).toEqual(titles.map(normalise).sort());
+    expect(new Set(DEMO_CATALOGUE.map((s) => s.slug)).size).toBe(DEMO_CATALOGUE.length);
+  });
+
+  it('loads the whole catalogue, with dates, documents and organisers', async () => {
+    expect(firstLoad).toMatchObject({ loaded: true, counts: { sessions: 18, forums: DEMO_FORUMS.length } });
+    const rows: { slug: string; kind: string; organiser: string; dates: number }[] = await t.dataSource.query(
+      `SELECT s.slug, s.kind, s.organiser, (SELECT count(*)::int FROM session_date d WHERE d.session_id = s.id) AS dates
+       FROM session s WHERE s.slug = ANY($1)`,
+      [DEMO_CATALOGUE.map((s) => s.slug)],
+    );
+    expect(rows).toHaveLength(18);
+    for (const row of rows) expect(row.dates).toBeGreaterThanOrEqual(1);
+    const bySlug = Object.fromEntries(rows.map((r) => [r.slug, r]));
+    expect(bySlug['post-pandemic-cities-challenges-and-opportunities']).toMatchObject({ kind: 'training_workshop', organiser: 'Metropolis International Training Institute Cairo' });
+    expect(bySlug['fighting-urban-inequalities'].kind).toBe('series');
+
+    const digital = (await t.agent().get(`/api/sessions/${DIGITALISATION}`).expect(200)).body;
+    expect(digital).toMatchObject({ kind: 'webinar', languages: ['en', 'es', 'fr'], state: 'ended', dates: [{ startsAt: '2021-05-17T13:00:00.000Z' }] });
+    expect(digital.cities).toEqual(expect.arrayContaining(['Brussels', 'Grand Paris', 'Córdoba', 'Toronto', 'Harare', 'Nouakchott', 'Belo Horizonte']));
+    expect(digital.documents.filter((d: { kind: string }) => d.kind === 'concept_note').map((d: { language: string }) => d.language)).toEqual(['en', 'es', 'fr']);
+    expect(digital.documents.every((d: { url: string }) => d.url.startsWith('https://www.metropolis.org/'))).toBe(true);
+    // The members-only forum is not shown to anonymous visitors.
+    expect(digital.forums).toEqual([]);
+
+    const mapping = (await t.agent().get('/api/sessions/mapping-a-green-future-urban-planning-under-the-park-city-initiative').expect(200)).body;
+    expect(mapping.dates.map((d: { startsAt: string }) => d.startsAt.slice(0, 10))).toEqual(['2021-05-20', '2021-05-21']);
+    const facets = (await t.agent().get('/api/sessions/facets').query({ organiser: 'Metropolis Learning Hub Chengdu' }).expect(200)).body;
+    expect(facets.total).toBe(2);
+  });
+
+  it('opens the digitalisation forum to signed-in members, with its questions and nested threads', async () => {
+    const member = await signIn(t, 'member@agora.example', 'agora-member');
+    const detail = (await member.get(`/api/sessions/${DIGITALISATION}`).expect(200)).body;
+    const forum = detail.forums.find((f: { slug: string }) => f.slug === DIGITALISATION_FORUM_SLUG);
+    expect(forum).toMatchObject({ title: 'Learning forum on digitalisation', visibility: 'members', state: 'open' });
+    expect(forum.questionCount).toBeGreaterThanOrEqual(4);
+    expect(forum.questionCount).toBeLessThanOrEqual(6);
+
+    const [actual] = await t.dataSource.query(`SELECT count(*)::int AS n, max(depth)::int AS depth FROM reply WHERE forum_id = $1`, [forum.id]);
+    expect(forum.replyCount).toBe(actual.n);
+    expect(actual.depth).toBeGreaterThanOrEqual(4);
+    const view = (await member.get(`/api/forums/${forum.id}`).expect(200)).body;
+    expect(view.viewer).toMatchObject({ role: 'member', canPost: true });
+    const moderator = await signIn(t, 'moderator@agora.example', 'agora-moderator');
+    expect((await moderator.get(`/api/forums/${forum.id}`).expect(200)).body.viewer).toMatchObject({ role: 'moderator', canModerate: true });
+    await t.agent().get(`/api/forums/${forum.id}`).expect(404);
+
+    // Paths are parent path + own id (8 base-36 digits), depth matches, and counts agree with the rows.
+    const rows: { id: string; parent_id: string | null; path: string; depth: number; parent_path: string | null; parent_depth: number | null }[] =
+      await t.dataSource.query(
+        `SELECT r.id, r.parent_id, r.path, r.depth, p.path AS parent_path, p.depth AS parent_depth
+         FROM reply r LEFT JOIN reply p ON p.id = r.parent_id WHERE r.forum_id = $1`,
+        [forum.id],
+      );
+    for (const r of rows) {
+      expect(r.path).toBe((r.parent_path ?? '') + BigInt(r.id).toString(36).padStart(8, '0'));
+      expect(r.depth).toBe((r.parent_depth ?? 0) + 1);
+    }
+    const [mismatch] = await t.dataSource.query(
+      `SELECT count(*)::int AS n FROM reply r WHERE r.forum_id = $1 AND (
+         r.vote_count <> (SELECT count(*) FROM reply_vote v WHERE v.reply_id = r.id)
+         OR r.child_count <> (SELECT count(*) FROM reply c WHERE c.parent_id = r.id))`,
+      [forum.id],
+    );
+    expect(mismatch.n).toBe(0);
+
+    // The thread reads in tree order through the discussions API; replies are in several languages.
+    const questions = (await member.get(`/api/forums/${forum.id}/questions`).expect(200)).body.items;
+    const thread = (await member.get(`/api/questions/${questions[0].id}/replies`).query({ limit: 100 }).expect(200)).body.items;
+    expect(thread.length).toBe(questions[0].replyCount);
+    expect(thread.map((r: { depth: number }) => r.depth).slice(0, 4)).toEqual([1, 2, 3, 4]);
+    const [languages] = await t.dataSource.query(
+      `SELECT bool_or(body_source LIKE '%En Córdoba%') AS es, bool_or(body_source LIKE '%Même constat%') AS fr FROM reply WHERE forum_id = $1`,
+      [forum.id],
+    );
+    expect(languages).toEqual({ es: true, fr: true });
+  });
+
+  it('has a public forum and an invite-only one, with a pending invitation for the demo member', async () => {
+    const mobility = (await t.agent().get('/api/sessions/sustainable-urban-mobility').expect(200)).body;
+    expect(mobility.forums).toEqual([expect.objectContaining({ visibility: 'public', questionCount: 2 })]);
+    const member = await signIn(t, 'member@agora.example', 'agora-member');
+    const invitations = (await member.get('/api/invitations').expect(200)).body;
+    expect(invitations).toEqual([expect.objectContaining({ status: 'pending', forum: expect.objectContaining({ visibility: 'invite_only' }) })]);
+    await member.get(`/api/forums/${invitations[0].forum.id}`).expect(404);
+    await member.post(`/api/invitations/${invitations[0].id}/accept`).expect(200);
+    await member.get(`/api/forums/${invitations[0].forum.id}`).expect(200);
+  });
+
+  it('gives the banner the demo sign-in details', async () => {
+    const hints = await demo.signInHints();
+    expect(hints).toHaveLength(DEMO_ACCOUNTS.length);
+    for (const account of DEMO_ACCOUNTS) expect(hints.join('\n')).toContain(`${account.email} / ${account.password}`);
+  });
+
+  it('does nothing when loaded again', async () => {
+    const before = await counts(t);
+    const again = await demo.load();
+    expect(again.loaded).toBe(false);
+    expect(again.message).toMatch(/already/);
+    expect(await counts(t)).toEqual(before);
+  });
+
+  it('seed:demo refuses a database with real accounts unless --force', async () => {
+    await signedIn(t);
+    const before = await counts(t);
+    await expect(seedDemoCommand.run(t.app, {})).rejects.toThrow(/--force/);
+    await expect(seedDemoCommand.run(t.app, { force: true })).resolves.toBeUndefined();
+    expect(await counts(t)).toEqual(before);
+  });
+
+  it('loads automatically only on a fresh embedded database with DEMO_DATA on', async () => {
+    const calls: string[] = [];
+    const fake = { load: async () => { calls.push('load'); return { loaded: true, message: '' }; }, isEmpty: async () => false } as unknown as DemoDataService;
+    const config = (demoData: boolean) => Object.assign(new AppConfig(), { DEMO_DATA: demoData });
+    const location = (fresh: boolean | null): DatabaseLocation => ({ url: 'postgres://x', embedded: fresh === null ? null : { url: 'postgres://x', fresh, stop: async () => {} } });
+    await new DemoBootstrap(config(true), location(null), fake).onApplicationBootstrap();
+    await new DemoBootstrap(config(false), location(true), fake).onApplicationBootstrap();
+    await new DemoBootstrap(config(true), location(false), fake).onApplicationBootstrap();
+    expect(calls).toEqual([]);
+    await new DemoBootstrap(config(true), location(true), fake).onApplicationBootstrap();
+    expect(calls).toEqual(['load']);
+  });
+});
