@@ -1,4 +1,16 @@
 import { Module } from '@nestjs/common';
+import { DiscussionEvents } from './discussion-events.js';
+import { MarkdownService } from './markdown.service.js';
+import { QuestionsController } from './questions.controller.js';
+import { QuestionsService } from './questions.service.js';
+import { RepliesController } from './replies.controller.js';
+import { RepliesService } from './replies.service.js';
+import { ThreadsService } from './threads.service.js';
 
-@Module({})
+/** Questions and threaded replies, votes and edit history. DiscussionEvents is how the realtime layer hears of writes. */
+@Module({
+  controllers: [QuestionsController, RepliesController],
+  providers: [MarkdownService, QuestionsService, ThreadsService, RepliesService, DiscussionEvents],
+  exports: [QuestionsService, ThreadsService, RepliesService, DiscussionEvents, MarkdownService],
+})
 export class DiscussionsModule {}

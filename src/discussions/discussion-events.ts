@@ -1,0 +1,53 @@
+import { Injectable } from '@nestjs/common';
+import { Subject, type Observable } from 'rxjs';
+import type { EntityManager } from 'typeorm';
+import { ForumEventsService } from '../realtime/forum-events.service.js';
+import type { QuestionView, ReplyView } from './dto/discussion.views.js';
+
+/**
+ * What changed in a discussion. Payloads are viewer-neutral (no viewerVoted,
+ * viewerReplied or markdown source) and each event names its forum and
+ * thread, so the realtime layer can route it to that forum's readers only.
+ * The shape maps one to one onto the realtime event log:
+ * `record(event.forumId, event.type, event.payload, { questionId: event.questionId })`.
+ */
+export type DiscussionEvent =
+  | { type: 'question.created' | 'question.updated'; forumId: number; questionId: number; payload: { question: QuestionView } }
+  | { type: 'reply.created' | 'reply.edited' | 'reply.deleted'; forumId: number; questionId: number; payload: { reply: ReplyView } }
+  | { type: 'reply.voted'; forumId: number; questionId: number; payload: { replyId: string; voteCount: number } };
+
+/** Queues an event of the current write (kept only if the transaction commits). */
+export type RecordDiscussionEvent = (event: DiscussionEvent) => void;
+
+/**
+ * The one way discussion writes run, and the hand-off to the realtime layer.
+ * `write(work)` runs `work` in one transaction, giving it `record` for the
+ * events the write causes; once the transaction has committed, the events
+ * go out on `events$` (never before, so nobody hears of a write that rolled
+ * back), and the write's stored result is returned to the caller.
+ *
+ * To log events in the write's own transaction (replay, exactly-once
+ * delivery), this is the single place to change: run `work` inside the
+ * event log's transaction and append the recorded events before commit.
+ */
+@Injectable()
+export class DiscussionEvents {
+  private readonly subject = new Subject<DiscussionEvent>();
+  readonly events$: Observable<DiscussionEvent> = this.subject.asObservable();
+
+  constructor(private readonly forumEvents: ForumEventsService) {}
+
+  async write<T>(work: (manager: EntityManager, record: RecordDiscussionEvent) => Promise<T>): Promise<T> {
+    const events: DiscussionEvent[] = [];
+    // The realtime event log: each recorded event is stored in this transaction (its forum's next
+    // sequence number, as the last statement) and published to the forum's sockets after commit.
+    const result = await this.forumEvents.runAndPublish((m, recordInLog) =>
+      work(m, (event) => {
+        events.push(event);
+        recordInLog(event.forumId, event.type, event.payload, { questionId: event.questionId });
+      }),
+    );
+    for (const event of events) this.subject.next(event);
+    return result;
+  }
+}

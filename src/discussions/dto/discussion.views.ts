@@ -1,0 +1,84 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import type { ReplyState } from '../reply.entity.js';
+
+export const REPLY_STATES: ReplyState[] = ['visible', 'pending', 'hidden', 'deleted'];
+
+/** Who wrote something, as readers see them. */
+export class AuthorView {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ example: 'Ana García' }) displayName: string;
+}
+
+/** A discussion question: the root of a thread. */
+export class QuestionView {
+  @ApiProperty() id: number;
+  @ApiProperty() forumId: number;
+  @ApiProperty({ description: 'Order among the forum\'s questions (pinned ones are listed first).' }) position: number;
+  @ApiProperty() title: string;
+  @ApiPropertyOptional({ description: 'Markdown source (single-question reads and writes only), for editing.' }) bodySource?: string;
+  @ApiProperty({ description: 'Sanitised HTML rendered from the markdown source.' }) bodyHtml: string;
+  @ApiPropertyOptional({ type: AuthorView, nullable: true }) author: AuthorView | null;
+  @ApiProperty() pinned: boolean;
+  @ApiProperty({ description: 'Locked: only moderators may reply.' }) locked: boolean;
+  @ApiProperty({ description: 'Closed: nobody may reply.' }) closed: boolean;
+  @ApiProperty({ description: 'Visible replies in the thread (sum of the sharded thread counters).' }) replyCount: number;
+  @ApiPropertyOptional({ description: 'Signed-in callers only: whether the caller has a (not deleted) reply in the thread.' })
+  viewerReplied?: boolean;
+  @ApiProperty() createdAt: Date;
+  @ApiProperty() updatedAt: Date;
+}
+
+export class QuestionList {
+  @ApiProperty({ type: [QuestionView] }) items: QuestionView[];
+}
+
+/** A reply in a thread. A deleted reply keeps its place; its body is then null. */
+export class ReplyView {
+  @ApiProperty({ description: 'bigint, as a string', example: '42' }) id: string;
+  @ApiProperty() questionId: number;
+  @ApiProperty() forumId: number;
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'null for a first-level reply' }) parentId: string | null;
+  @ApiProperty({ minimum: 1, maximum: 200 }) depth: number;
+  @ApiProperty({ type: AuthorView }) author: AuthorView;
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'Sanitised HTML; null when deleted.' }) bodyHtml: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'Markdown source (single-reply reads and writes only); null when deleted.' })
+  bodySource?: string | null;
+  @ApiProperty({ enum: REPLY_STATES }) state: ReplyState;
+  @ApiProperty() voteCount: number;
+  @ApiProperty({ description: 'Direct replies to this one (including deleted ones).' }) childCount: number;
+  @ApiProperty() createdAt: Date;
+  @ApiPropertyOptional({ type: Date, nullable: true }) editedAt: Date | null;
+  @ApiPropertyOptional({ description: 'Signed-in callers only: whether the caller voted for this reply.' }) viewerVoted?: boolean;
+}
+
+export class ReplyPage {
+  @ApiProperty({ type: [ReplyView] }) items: ReplyView[];
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'Pass as `after` for the next page; null on the last page.' })
+  nextCursor: string | null;
+}
+
+/** A reply on its own (permalink), with what a client needs to open the thread at it. */
+export class ReplyPermalink {
+  @ApiProperty({ type: ReplyView }) reply: ReplyView;
+  @ApiProperty({ type: [String], description: 'Ids of the reply\'s ancestors, first-level reply first.' }) ancestorIds: string[];
+}
+
+/** A previous text of a reply, kept when it was edited. */
+export class ReplyRevisionView {
+  @ApiProperty() id: string;
+  @ApiProperty() bodySource: string;
+  @ApiProperty() bodyHtml: string;
+  @ApiPropertyOptional({ type: AuthorView, nullable: true, description: 'Who replaced this text.' }) editedBy: AuthorView | null;
+  @ApiProperty({ description: 'When this text was replaced by a newer one.' }) replacedAt: Date;
+}
+
+export class ReplyRevisionPage {
+  @ApiProperty({ type: [ReplyRevisionView], description: 'Newest first.' }) items: ReplyRevisionView[];
+  @ApiPropertyOptional({ type: String, nullable: true }) nextCursor: string | null;
+}
+
+export class VoteResult {
+  @ApiProperty() replyId: string;
+  @ApiProperty() voteCount: number;
+  @ApiProperty() viewerVoted: boolean;
+}

@@ -1,0 +1,24 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsOptional, Matches } from 'class-validator';
+import { BIGINT_ID } from './discussion-params.js';
+import { IsMarkdownBody, MAX_BODY_CHARS } from './input-rules.js';
+
+/** Reply ids are strings in the API; a client that sends a small JSON number is met halfway. */
+const idToString = ({ value }: { value: unknown }) => (typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : value);
+
+export class CreateReplyDto {
+  @ApiProperty({ maxLength: MAX_BODY_CHARS, description: 'Markdown.', example: 'In Bilbao we started with the **parking permits**.' })
+  @IsMarkdownBody()
+  body: string;
+
+  @ApiPropertyOptional({ type: String, nullable: true, example: '42', description: 'The reply this one answers (same question); omit (or null) for a first-level reply.' })
+  @IsOptional() @Transform(idToString) @Matches(BIGINT_ID, { message: 'parentId must be a reply id (a positive whole number, as a string)' })
+  parentId?: string | null;
+}
+
+export class UpdateReplyDto {
+  @ApiProperty({ maxLength: MAX_BODY_CHARS, description: 'Markdown; the previous text is kept in the reply\'s history.' })
+  @IsMarkdownBody()
+  body: string;
+}

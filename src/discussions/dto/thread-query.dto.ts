@@ -1,0 +1,31 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import { blankToUndefined } from '../../common/transforms.js';
+import { IsIntInRange } from './input-rules.js';
+
+export const THREAD_ORDERS = ['tree', 'top'] as const;
+export type ThreadOrder = (typeof THREAD_ORDERS)[number];
+export const DEFAULT_PAGE_SIZE = 50;
+export const MAX_PAGE_SIZE = 100;
+
+/** A page of a list read by keyset: `after` is the previous page's `nextCursor`, unchanged (empty: the first page). */
+export class PageQuery {
+  @ApiPropertyOptional({ description: 'The `nextCursor` of the previous page, unchanged; leave out (or empty) for the first page.' })
+  @Transform(blankToUndefined) @IsOptional() @IsString() @MaxLength(4096)
+  after?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE })
+  @IsOptional() @Type(() => Number) @IsIntInRange(1, MAX_PAGE_SIZE)
+  limit: number = DEFAULT_PAGE_SIZE;
+}
+
+export class ThreadQuery extends PageQuery {
+  @ApiPropertyOptional({
+    enum: THREAD_ORDERS,
+    default: 'tree',
+    description: 'tree: every reply, each right after its parent, siblings oldest first. top: first-level replies only, most votes first.',
+  })
+  @IsOptional() @IsIn(THREAD_ORDERS)
+  order: ThreadOrder = 'tree';
+}

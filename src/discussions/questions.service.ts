@@ -1,0 +1,202 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { MaybeActor } from '../auth/actor.js';
+import { badRequest, conflict } from '../common/app-exception.js';
+import { ForumAccessService, type ForumAccess } from '../forums/forum-access.service.js';
+import { DiscussionEvents } from './discussion-events.js';
+import type { QuestionList, QuestionView } from './dto/discussion.views.js';
+import type { CreateQuestionDto, UpdateQuestionDto } from './dto/question-input.dto.js';
+import { MarkdownService } from './markdown.service.js';
+import { hiddenAs, questionNotFound } from './discussion-errors.js';
+
+interface QuestionRow {
+  id: number;
+  forum_id: number;
+  position: number;
+  title: string;
+  body_source: string;
+  body_html: string;
+  author_id: string | null;
+  author_name: string | null;
+  pinned: boolean;
+  locked: boolean;
+  closed: boolean;
+  reply_count: string | number;
+  viewer_replied?: boolean;
+  created_at: Date;
+  updated_at: Date;
+}
+
+/**
+ * Columns of a question view on alias `q`. The reply count is the sum of the
+ * question's counter shards (at most 16 rows), never a COUNT(*) over the
+ * thread; "did I reply" is one probe of reply_author_idx.
+ */
+function questionColumns(viewerParam?: string): string {
+  const replied = viewerParam
+    ? `, EXISTS (SELECT 1 FROM reply r WHERE r.author_id = ${viewerParam} AND r.question_id = q.id AND r.state <> 'deleted') AS viewer_replied`
+    : '';
+  return `q.id, q.forum_id, q.position, q.title, q.body_source, q.body_html, q.author_id, a.display_name AS author_name,
+    q.pinned, q.locked, q.closed, q.created_at, q.updated_at,
+    COALESCE((SELECT sum(c.reply_count) FROM thread_counter c WHERE c.question_id = q.id), 0) AS reply_count${replied}`;
+}
+
+function toQuestionView(row: QuestionRow, options: { withSource?: boolean } = {}): QuestionView {
+  return {
+    id: row.id,
+    forumId: row.forum_id,
+    position: row.position,
+    title: row.title,
+    ...(options.withSource ? { bodySource: row.body_source } : {}),
+    bodyHtml: row.body_html,
+    author: row.author_id ? { id: row.author_id, displayName: row.author_name ?? '' } : null,
+    pinned: row.pinned,
+    locked: row.locked,
+    closed: row.closed,
+    replyCount: Number(row.reply_count),
+    ...(row.viewer_replied === undefined ? {} : { viewerReplied: row.viewer_replied }),
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+const UPDATABLE: (keyof UpdateQuestionDto)[] = ['title', 'body', 'position', 'pinned', 'locked', 'closed'];
+
+/**
+ * The discussion questions of a forum. Anyone who can read the forum lists
+ * and reads them; only its moderators (and admins) create and change them,
+ * not in an archived forum. Positions are unique per forum (a deferred
+ * constraint): placing a question shifts the others in the same transaction.
+ */
+@Injectable()
+export class QuestionsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly forumAccess: ForumAccessService,
+    private readonly markdown: MarkdownService,
+    private readonly events: DiscussionEvents,
+  ) {}
+
+  /** The forum's questions: pinned first, then by position. */
+  async listQuestions(actor: MaybeActor, forumId: number): Promise<QuestionList> {
+    await this.forumAccess.readable(actor, forumId);
+    const params: unknown[] = [forumId];
+    const viewer = actor ? `$${params.push(actor.accountId)}` : undefined;
+    const rows: QuestionRow[] = await this.dataSource.query(
+      `SELECT ${questionColumns(viewer)}
+         FROM question q LEFT JOIN account a ON a.id = q.author_id
+        WHERE q.forum_id = $1
+        ORDER BY q.pinned DESC, q.position, q.id`,
+      params,
+    );
+    return { items: rows.map((row) => toQuestionView(row)) };
+  }
+
+  async getQuestion(actor: MaybeActor, questionId: number): Promise<QuestionView> {
+    const forumId = await this.forumOf(this.dataSource.manager, questionId);
+    await hiddenAs(questionNotFound, this.forumAccess.readable(actor, forumId));
+    return toQuestionView((await this.load(this.dataSource.manager, questionId, actor?.accountId))!, { withSource: true });
+  }
+
+  async createQuestion(actor: MaybeActor, forumId: number, dto: CreateQuestionDto): Promise<QuestionView> {
+    const body = dto.body ?? '';
+    const bodyHtml = this.markdown.render(body);
+    return this.events.write(async (m, record) => {
+      const access = await this.forumAccess.moderating(actor, forumId, m);
+      assertWritable(access);
+      const last = await this.lockPositions(m, forumId);
+      const position = Math.min(dto.position ?? last + 1, last + 1);
+      await m.query(`UPDATE question SET position = position + 1 WHERE forum_id = $1 AND position >= $2`, [forumId, position]);
+      const [{ id }]: { id: number }[] = await m.query(
+        `INSERT INTO question (forum_id, position, title, body_source, body_html, author_id, pinned, locked, closed)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+        [forumId, position, dto.title, body, bodyHtml, actor!.accountId, dto.pinned ?? false, dto.locked ?? false, dto.closed ?? false],
+      );
+      const row = (await this.load(m, id))!;
+      record({ type: 'question.created', forumId, questionId: id, payload: { question: toQuestionView(row) } });
+      return { ...toQuestionView(row, { withSource: true }), viewerReplied: false };
+    });
+  }
+
+  /** Moderators' changes: title, body, flags, and the question's place among the others. */
+  async updateQuestion(actor: MaybeActor, questionId: number, dto: UpdateQuestionDto): Promise<QuestionView> {
+    const changes = UPDATABLE.filter((field) => dto[field] !== undefined);
+    if (changes.length === 0) {
+      throw badRequest('empty_update', `Nothing to change: send at least one of ${UPDATABLE.join(', ')}.`);
+    }
+    const bodyHtml = dto.body === undefined ? undefined : this.markdown.render(dto.body);
+    return this.events.write(async (m, record) => {
+      const forumId = await this.forumOf(m, questionId);
+      const access = await hiddenAs(questionNotFound, this.forumAccess.moderating(actor, forumId, m));
+      assertWritable(access);
+      if (dto.position !== undefined) await this.move(m, forumId, questionId, dto.position);
+
+      const sets: string[] = [];
+      const params: unknown[] = [questionId];
+      const set = (column: string, value: unknown) => sets.push(`${column} = $${params.push(value)}`);
+      if (dto.title !== undefined) set('title', dto.title);
+      if (dto.body !== undefined) {
+        set('body_source', dto.body);
+        set('body_html', bodyHtml);
+      }
+      if (dto.pinned !== undefined) set('pinned', dto.pinned);
+      if (dto.locked !== undefined) set('locked', dto.locked);
+      if (dto.closed !== undefined) set('closed', dto.closed);
+      await m.query(`UPDATE question SET ${[...sets, 'updated_at = now()'].join(', ')} WHERE id = $1`, params);
+      const row = (await this.load(m, questionId, actor!.accountId))!;
+      const { viewer_replied: _viewer, ...neutral } = row;
+      record({ type: 'question.updated', forumId, questionId, payload: { question: toQuestionView(neutral) } });
+      return toQuestionView(row, { withSource: true });
+    });
+  }
+
+  /**
+   * Moves a question to `target` (clamped to the last place): the ones in
+   * between shift by one towards the gap it leaves. Positions stay unique
+   * at commit (the constraint is deferred, so the moment in between is fine).
+   */
+  private async move(m: EntityManager, forumId: number, questionId: number, target: number): Promise<void> {
+    const last = await this.lockPositions(m, forumId);
+    const [{ position: from }]: { position: number }[] = await m.query(`SELECT position FROM question WHERE id = $1`, [questionId]);
+    const to = Math.min(target, last);
+    if (to === from) return;
+    if (to < from) {
+      await m.query(`UPDATE question SET position = position + 1 WHERE forum_id = $1 AND position >= $2 AND position < $3`, [forumId, to, from]);
+    } else {
+      await m.query(`UPDATE question SET position = position - 1 WHERE forum_id = $1 AND position > $2 AND position <= $3`, [forumId, from, to]);
+    }
+    await m.query(`UPDATE question SET position = $2 WHERE id = $1`, [questionId, to]);
+  }
+
+  /**
+   * Serialises changes to one forum's question order (two moderators adding
+   * questions at once would otherwise both pick the same last place), and
+   * returns the last position in use (-1 if none). FOR NO KEY UPDATE on the
+   * forum row: it doesn't block replies, whose foreign keys only take KEY SHARE.
+   */
+  private async lockPositions(m: EntityManager, forumId: number): Promise<number> {
+    await m.query(`SELECT id FROM forum WHERE id = $1 FOR NO KEY UPDATE`, [forumId]);
+    const [{ last }]: { last: number }[] = await m.query(`SELECT COALESCE(max(position), -1) AS last FROM question WHERE forum_id = $1`, [forumId]);
+    return last;
+  }
+
+  private async forumOf(m: EntityManager, questionId: number): Promise<number> {
+    const rows: { forum_id: number }[] = await m.query(`SELECT forum_id FROM question WHERE id = $1`, [questionId]);
+    if (!rows[0]) throw questionNotFound();
+    return rows[0].forum_id;
+  }
+
+  private async load(m: EntityManager, questionId: number, viewerId?: string): Promise<QuestionRow | null> {
+    const params: unknown[] = [questionId];
+    const viewer = viewerId ? `$${params.push(viewerId)}` : undefined;
+    const rows: QuestionRow[] = await m.query(
+      `SELECT ${questionColumns(viewer)} FROM question q LEFT JOIN account a ON a.id = q.author_id WHERE q.id = $1`,
+      params,
+    );
+    return rows[0] ?? null;
+  }
+}
+
+function assertWritable(access: ForumAccess): void {
+  if (access.forum.state === 'archived') throw conflict('forum_archived', 'This forum is archived and read-only.');
+}

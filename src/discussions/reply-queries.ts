@@ -1,0 +1,107 @@
+import type { EntityManager } from 'typeorm';
+import type { ReplyView } from './dto/discussion.views.js';
+import type { ReplyState } from './reply.entity.js';
+
+/** A reply row as the SQL below returns it (bigint columns arrive as strings). */
+export interface ReplyRow {
+  id: string;
+  question_id: number;
+  forum_id: number;
+  parent_id: string | null;
+  path: string;
+  depth: number;
+  author_id: string;
+  author_name: string;
+  body_source: string;
+  body_html: string;
+  state: ReplyState;
+  vote_count: number;
+  child_count: number;
+  created_at: Date;
+  edited_at: Date | null;
+  /** Present only when the query was made for a signed-in viewer. */
+  viewer_voted?: boolean;
+}
+
+/**
+ * The columns of a reply view, on a reply alias `r` joined to its author `a`.
+ * With `viewerParam` (e.g. '$4', bound to the caller's account id), also
+ * whether the caller voted for it: one primary-key probe per row.
+ */
+export function replyColumns(viewerParam?: string): string {
+  const voted = viewerParam
+    ? `, EXISTS (SELECT 1 FROM reply_vote v WHERE v.reply_id = r.id AND v.account_id = ${viewerParam}) AS viewer_voted`
+    : '';
+  return `r.id, r.question_id, r.forum_id, r.parent_id, r.path, r.depth, r.author_id, a.display_name AS author_name,
+    r.body_source, r.body_html, r.state, r.vote_count, r.child_count, r.created_at, r.edited_at${voted}`;
+}
+
+/** A deleted reply keeps its place and metadata, but its text is no longer shown. */
+export function toReplyView(row: ReplyRow, options: { withSource?: boolean } = {}): ReplyView {
+  const deleted = row.state === 'deleted';
+  return {
+    id: String(row.id),
+    questionId: row.question_id,
+    forumId: row.forum_id,
+    parentId: row.parent_id === null ? null : String(row.parent_id),
+    depth: Number(row.depth),
+    author: { id: row.author_id, displayName: row.author_name },
+    bodyHtml: deleted ? null : row.body_html,
+    ...(options.withSource ? { bodySource: deleted ? null : row.body_source } : {}),
+    state: row.state,
+    voteCount: row.vote_count,
+    childCount: row.child_count,
+    createdAt: row.created_at,
+    editedAt: row.edited_at,
+    ...(row.viewer_voted === undefined ? {} : { viewerVoted: row.viewer_voted }),
+  };
+}
+
+/** One reply with its author's name; `lock` takes a row lock for a write in the same transaction. */
+export async function findReply(manager: EntityManager, id: string, options: { lock?: boolean; viewerId?: string } = {}): Promise<ReplyRow | null> {
+  const params: unknown[] = [id];
+  if (options.viewerId) params.push(options.viewerId);
+  const rows: ReplyRow[] = await manager.query(
+    `SELECT ${replyColumns(options.viewerId ? '$2' : undefined)}
+       FROM reply r JOIN account a ON a.id = r.author_id
+      WHERE r.id = $1${options.lock ? ' FOR UPDATE OF r' : ''}`,
+    params,
+  );
+  return rows[0] ?? null;
+}
+
+/** The reply an author posted under a client-chosen id (idempotent retries), or null. */
+export async function findReplyByClientId(manager: EntityManager, authorId: string, clientId: string): Promise<ReplyRow | null> {
+  const rows: ReplyRow[] = await manager.query(
+    `SELECT ${replyColumns()} FROM reply r JOIN account a ON a.id = r.author_id WHERE r.author_id = $1 AND r.client_id = $2`,
+    [authorId, clientId],
+  );
+  return rows[0] ?? null;
+}
+
+/** The thread a reply is written in: its forum and whether it takes replies. */
+export interface QuestionState {
+  id: number;
+  forum_id: number;
+  locked: boolean;
+  closed: boolean;
+}
+
+export async function findQuestionState(manager: EntityManager, id: number): Promise<QuestionState | null> {
+  const rows: QuestionState[] = await manager.query(`SELECT id, forum_id, locked, closed FROM question WHERE id = $1`, [id]);
+  return rows[0] ?? null;
+}
+
+/**
+ * The rows a statement returns, whatever its kind. (TypeORM's manager.query
+ * hands UPDATE and DELETE results back as [rows, rowCount], so RETURNING
+ * rows go through the query runner's structured result instead.)
+ */
+export async function returningRows<T>(m: EntityManager, sql: string, params: unknown[]): Promise<T[]> {
+  const runner = m.queryRunner ?? m.connection.createQueryRunner();
+  try {
+    return (await runner.query(sql, params, true)).records as T[];
+  } finally {
+    if (!m.queryRunner) await runner.release();
+  }
+}
