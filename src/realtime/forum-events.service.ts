@@ -1,0 +1,97 @@
+import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { ForumEventLog } from './forum-event-log.js';
+import type { EventAudience, EventDraft, ForumEvent, ForumEventType } from './forum-event.js';
+import { ForumFanout } from './forum-fanout.service.js';
+
+export interface RecordOptions {
+  /** The thread the event belongs to (null or absent: forum-wide). */
+  questionId?: number | null;
+  /** Who may see it; default: everyone who can read the forum. */
+  audience?: EventAudience;
+}
+
+/** Queues an event of the current write; it is stored as the transaction's last statement. */
+export type RecordEvent = (forumId: number, type: ForumEventType, payload: object, options?: RecordOptions) => void;
+
+const PRUNE_INTERVAL_MS = 60 * 60_000;
+
+/**
+ * How writes tell the forum's followers what changed. Every change is
+ * recorded in the write's own transaction (so an event exists exactly when
+ * the change does) and published after commit (so nobody hears of a change
+ * that was rolled back).
+ *
+ * ```ts
+ * return this.events.runAndPublish(async (m, record) => {
+ *   const reply = await insertReply(m, ...);
+ *   record(forumId, 'reply.created', { reply: view }, { questionId });
+ *   return view;
+ * });
+ * ```
+ */
+@Injectable()
+export class ForumEventsService implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger('ForumEvents');
+  private readonly timers: NodeJS.Timeout[] = [];
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly log: ForumEventLog,
+    private readonly fanout: ForumFanout,
+  ) {}
+
+  /**
+   * Runs `work` in a transaction; the events it records are appended as the
+   * transaction's last statement and published once it has committed.
+   * Returns what `work` returned. Nothing is published if it throws.
+   */
+  async runAndPublish<T>(work: (manager: EntityManager, record: RecordEvent) => Promise<T>): Promise<T> {
+    const { result, events } = await this.dataSource.transaction(async (m) => {
+      const drafts: EventDraft[] = [];
+      const record: RecordEvent = (forumId, type, payload, options = {}) => {
+        drafts.push({ forumId, type, payload, questionId: options.questionId ?? null, audience: options.audience });
+      };
+      const result = await work(m, record);
+      const events = drafts.length ? await this.log.append(m, drafts) : [];
+      return { result, events };
+    });
+    this.publish(events);
+    return result;
+  }
+
+  /**
+   * Records one event right away inside the caller's transaction and returns
+   * it with its sequence number. It takes the forum's sequence lock until
+   * commit, so call it last; then `publish([event])` after the commit.
+   */
+  async record(manager: EntityManager, forumId: number, type: ForumEventType, payload: object, options: RecordOptions = {}): Promise<ForumEvent> {
+    const [event] = await this.log.append(manager, [{ forumId, type, payload, questionId: options.questionId ?? null, audience: options.audience }]);
+    return event;
+  }
+
+  /** Sends committed events to the sockets following their forums, on every instance. Call after commit only. */
+  publish(events: ForumEvent[]): void {
+    if (events.length) this.fanout.publish(events);
+  }
+
+  /** Removes a deleted or hidden reply's text from earlier events (inside the write's transaction). */
+  redactReply(manager: EntityManager, forumId: number, replyId: string): Promise<void> {
+    return this.log.redactReply(manager, forumId, replyId);
+  }
+
+  onApplicationBootstrap(): void {
+    const prune = () =>
+      this.log.prune().then(
+        (n) => n && this.logger.log(`Pruned ${n} forum event(s) past retention.`),
+        (error) => this.logger.warn(`Pruning forum events failed: ${error instanceof Error ? error.message : String(error)}`),
+      );
+    // Soon after start (not during it), then hourly.
+    this.timers.push(setTimeout(prune, 30_000), setInterval(prune, PRUNE_INTERVAL_MS));
+    for (const timer of this.timers) timer.unref();
+  }
+
+  onModuleDestroy(): void {
+    for (const timer of this.timers) clearTimeout(timer);
+  }
+}

@@ -1,0 +1,259 @@
+import { Inject, Logger } from '@nestjs/common';
+import { WebSocketGateway, type OnGatewayConnection, type OnGatewayDisconnect, type OnGatewayInit } from '@nestjs/websockets';
+import { DataSource } from 'typeorm';
+import type { MaybeActor } from '../auth/actor.js';
+import { LoginSessionsService } from '../auth/login-sessions.service.js';
+import { badRequest, conflict, forbidden, notFound, unauthenticated } from '../common/app-exception.js';
+import { RepliesService } from '../discussions/replies.service.js';
+import { ForumAccessService } from '../forums/forum-access.service.js';
+import { CreateReplyMessage, ForumMessage, SubscribeMessage as SubscribeDto, TypingMessage, VoteMessage } from './dto/socket-messages.dto.js';
+import { ForumEventLog } from './forum-event-log.js';
+import { ForumFanout } from './forum-fanout.service.js';
+import { PresenceService } from './presence.service.js';
+import { RateLimiter, type RateRule } from './rate-limiter.js';
+import { RealtimeService } from './realtime.service.js';
+import { REDIS, type RealtimeRedis } from './redis.js';
+import { rooms } from './rooms.js';
+import { authenticateHandshake, type SocketCredential } from './socket-auth.js';
+import { parseMessage, RateLimited, socketError } from './socket-messages.js';
+import type { AgoraServer, AgoraSocket, ForumSubscription, SocketError } from './socket-types.js';
+
+/** Per person (writes) or per socket (reads): bursts allowed, then a steady rate. */
+const RULES = {
+  reply: { burst: 10, everyMs: 3_000 },
+  vote: { burst: 30, everyMs: 500 },
+  subscribe: { burst: 30, everyMs: 200 },
+  typing: { burst: 10, everyMs: 1_000 },
+} satisfies Record<string, RateRule>;
+const MAX_FORUMS_PER_SOCKET = 50;
+
+const notSubscribed = () => badRequest('not_subscribed', 'Subscribe to this forum first (forum.subscribe).', [
+  { field: 'forumId', message: 'this socket does not follow that forum' },
+]);
+
+/**
+ * The socket side of Agora: one Socket.IO server on the app's HTTP server
+ * (options in RealtimeIoAdapter). Sockets authenticate at the handshake,
+ * follow forums they may read, receive each forum's events in order (replay
+ * then live), see presence and typing, and may post replies and vote with
+ * the same services and rules as HTTP. Every message is answered through its
+ * ack: the result, or `{ error: { status, code, message, details? } }`.
+ */
+@WebSocketGateway({ path: '/socket.io' })
+export class RealtimeGateway implements OnGatewayInit<AgoraServer>, OnGatewayConnection<AgoraSocket>, OnGatewayDisconnect<AgoraSocket> {
+  private readonly logger = new Logger('Realtime');
+  private readonly credentials = new WeakMap<AgoraSocket, SocketCredential>();
+  private readonly limiter = new RateLimiter();
+  /** Questions never change forum: their forum ids are cached. */
+  private readonly questionForums = new Map<number, number>();
+
+  constructor(
+    private readonly sessions: LoginSessionsService,
+    private readonly access: ForumAccessService,
+    private readonly log: ForumEventLog,
+    private readonly fanout: ForumFanout,
+    private readonly presence: PresenceService,
+    private readonly realtime: RealtimeService,
+    private readonly replies: RepliesService,
+    private readonly dataSource: DataSource,
+    @Inject(REDIS) private readonly redis: RealtimeRedis | null,
+  ) {}
+
+  afterInit(server: AgoraServer): void {
+    // Guards don't run on connection: the handshake is authenticated here, before any message.
+    server.use((socket, next) => {
+      authenticateHandshake(this.sessions, socket.handshake).then(
+        ({ actor, credential }) => {
+          socket.data.actor = actor;
+          socket.data.subs = {};
+          if (credential) this.credentials.set(socket, credential);
+          next();
+        },
+        (error) => {
+          const { error: body } = socketError(error, this.logger, 'socket handshake');
+          next(Object.assign(new Error(body.message), { data: body }));
+        },
+      );
+    });
+    const clustered = this.redis !== null;
+    this.fanout.attach(server, clustered);
+    this.presence.attach(server, clustered);
+    this.realtime.attach(server);
+  }
+
+  handleConnection(socket: AgoraSocket): void {
+    const actor = socket.data.actor;
+    // Per-account and per-sign-in rooms: sign-out and removal reach the socket on any instance.
+    if (actor) void socket.join([rooms.account(actor.accountId), rooms.login(actor.sessionId)]);
+    // One dispatcher per socket (see `handlers`).
+    socket.onAny((event: string, ...args: unknown[]) => this.dispatch(socket, event, args));
+  }
+
+  handleDisconnect(socket: AgoraSocket): void {
+    this.fanout.disconnected(socket);
+  }
+
+  /**
+   * The messages clients may send. They are dispatched from one listener per
+   * socket rather than with @SubscribeMessage, which binds an rxjs pipeline
+   * per socket and message: measured at about 27 KB of heap per socket for
+   * these six (Socket.IO's own socket is ~11 KB), which adds up for a forum
+   * with thousands of followers. This way a follower costs ~14 KB in all.
+   */
+  private readonly handlers: Record<string, (socket: AgoraSocket, body: unknown) => Promise<unknown>> = {
+    'forum.subscribe': (socket, body) => this.subscribe(socket, body),
+    'forum.unsubscribe': (socket, body) => this.unsubscribe(socket, body),
+    'forum.presence': (socket, body) => this.presenceOf(socket, body),
+    'thread.typing': (socket, body) => this.typing(socket, body),
+    'reply.create': (socket, body) => this.createReply(socket, body),
+    'reply.vote': (socket, body) => this.vote(socket, body),
+  };
+
+  /** Runs a message's handler and answers through its ack (an unknown message gets an error, not silence). */
+  private dispatch(socket: AgoraSocket, event: string, args: unknown[]): void {
+    const ack = typeof args.at(-1) === 'function' ? (args.pop() as (response: unknown) => void) : null;
+    const handler = Object.hasOwn(this.handlers, event) ? this.handlers[event] : undefined;
+    if (!handler) {
+      const message = `Unknown message "${String(event).slice(0, 60)}". Known messages: ${Object.keys(this.handlers).join(', ')}.`;
+      ack?.({ error: { status: 400, code: 'unknown_message', message, details: [{ field: '(event)', message }] } } satisfies SocketError);
+      return;
+    }
+    // One payload is the message; none or several can't be, and the DTO check says so.
+    const body = args.length === 1 ? args[0] : args.length === 0 ? undefined : args;
+    void handler(socket, body).then((response) => ack?.(response));
+  }
+
+  /**
+   * `forum.subscribe { forumId, questionId?, lastSeq? }` → `{ forumId, questionId, seq, replayed, resync? }`.
+   * Same access rule as HTTP (404 if the forum isn't readable). Events after
+   * `lastSeq` arrive as `forum.events` before the ack; `resync: true` means
+   * they can't be replayed (reload the forum over HTTP; live events follow).
+   */
+  private subscribe(socket: AgoraSocket, body: unknown): Promise<unknown> {
+    return this.handle(socket, 'forum.subscribe', async () => {
+      const message = await parseMessage(SubscribeDto, body, '{ "forumId": 1, "lastSeq": 42 }');
+      this.limit(`subscribe:${socket.id}`, RULES.subscribe, 'subscribing');
+      const { forumId } = message;
+      if (!socket.data.subs[forumId] && Object.keys(socket.data.subs).length >= MAX_FORUMS_PER_SOCKET) {
+        throw conflict('too_many_subscriptions', `A connection can follow at most ${MAX_FORUMS_PER_SOCKET} forums; unsubscribe from one first.`);
+      }
+      const decide = async (): Promise<ForumSubscription> => {
+        const actor = await this.stillSignedIn(socket);
+        const access = await this.access.readable(actor, forumId);
+        if (message.questionId !== undefined && (await this.forumOfQuestion(message.questionId)) !== forumId) {
+          throw notFound('The question', 'question_not_found');
+        }
+        return { questionId: message.questionId ?? null, moderator: access.canModerate, canPost: access.participationRefusal === null };
+      };
+      // The position before the access check: an access change after it makes the fanout check again before joining.
+      const checkedAt = await this.log.position(forumId);
+      const sub = await decide();
+      const result = await this.fanout.subscribe(socket, forumId, sub, message.lastSeq ?? null, { checkedAt, recheck: decide });
+      return { forumId, questionId: sub.questionId, seq: result.seq, replayed: result.replayed, ...(result.resync ? { resync: true } : {}) };
+    });
+  }
+
+  /** `forum.unsubscribe { forumId }` → `{ forumId, subscribed: false }`. */
+  private unsubscribe(socket: AgoraSocket, body: unknown): Promise<unknown> {
+    return this.handle(socket, 'forum.unsubscribe', async () => {
+      const { forumId } = await parseMessage(ForumMessage, body, '{ "forumId": 1 }');
+      this.fanout.unsubscribe(socket, forumId);
+      return { forumId, subscribed: false };
+    });
+  }
+
+  /** `forum.presence { forumId }` → who follows a forum this socket follows (names for signed-in askers). */
+  private presenceOf(socket: AgoraSocket, body: unknown): Promise<unknown> {
+    return this.handle(socket, 'forum.presence', async () => {
+      const { forumId } = await parseMessage(ForumMessage, body, '{ "forumId": 1 }');
+      if (!socket.data.subs[forumId]) throw notSubscribed();
+      return this.presence.view(forumId, !socket.data.actor);
+    });
+  }
+
+  /** `thread.typing { questionId, typing? }` → `{ questionId, typing }`; others following the thread get `thread.typing`. */
+  private typing(socket: AgoraSocket, body: unknown): Promise<unknown> {
+    return this.handle(socket, 'thread.typing', async () => {
+      const message = await parseMessage(TypingMessage, body, '{ "questionId": 7 }');
+      if (!socket.data.actor) throw unauthenticated('Sign in to take part in a thread.');
+      this.limit(`typing:${socket.id}`, RULES.typing, 'sending typing notices');
+      const forumId = await this.forumOfQuestion(message.questionId);
+      const sub = forumId === null ? undefined : socket.data.subs[forumId];
+      if (forumId === null || !sub) throw notSubscribed();
+      if (!sub.canPost) throw forbidden('cannot_post', 'You can read this forum but not take part in it, so others are not shown that you are typing.');
+      const typing = message.typing ?? true;
+      this.presence.setTyping(socket, forumId, message.questionId, typing);
+      return { questionId: message.questionId, typing };
+    });
+  }
+
+  /**
+   * `reply.create { clientId, questionId, parentId?, body }` → `{ reply }`,
+   * acknowledged after the transaction commits. Same rules as
+   * `POST /api/questions/:id/replies`. Retrying with the same clientId
+   * returns the reply stored the first time and stores nothing.
+   */
+  private createReply(socket: AgoraSocket, body: unknown): Promise<unknown> {
+    return this.handle(socket, 'reply.create', async () => {
+      const message = await parseMessage(CreateReplyMessage, body, '{ "clientId": "<uuid>", "questionId": 7, "body": "…" }');
+      const actor = await this.stillSignedIn(socket);
+      if (!actor) throw unauthenticated('Sign in to take part in this forum.');
+      this.limit(`reply:${actor.accountId}`, RULES.reply, 'posting replies');
+      const reply = await this.replies.createReply(actor, message.questionId, { body: message.body, parentId: message.parentId }, { clientId: message.clientId });
+      return { reply };
+    });
+  }
+
+  /** `reply.vote { replyId, value: 1 | 0 }` → `{ vote: { replyId, voteCount, viewerVoted } }`, after commit. */
+  private vote(socket: AgoraSocket, body: unknown): Promise<unknown> {
+    return this.handle(socket, 'reply.vote', async () => {
+      const message = await parseMessage(VoteMessage, body, '{ "replyId": "42", "value": 1 }');
+      const actor = await this.stillSignedIn(socket);
+      if (!actor) throw unauthenticated('Sign in to vote.');
+      this.limit(`vote:${actor.accountId}`, RULES.vote, 'voting');
+      const vote = message.value === 1 ? await this.replies.vote(actor, message.replyId) : await this.replies.unvote(actor, message.replyId);
+      return { vote };
+    });
+  }
+
+  /** Runs a handler; any failure becomes an error ack (unexpected ones are logged and reported as internal errors, without detail). */
+  private async handle<T>(socket: AgoraSocket, event: string, work: () => Promise<T>): Promise<T | SocketError> {
+    try {
+      return await work();
+    } catch (error) {
+      return socketError(error, this.logger, `${event} from socket ${socket.id}`);
+    }
+  }
+
+  private limit(key: string, rule: RateRule, what: string): void {
+    const waitMs = this.limiter.take(key, rule);
+    if (waitMs > 0) throw new RateLimited(waitMs, what);
+  }
+
+  /**
+   * The socket's actor, after checking its sign-in still exists (a sign-out
+   * elsewhere that this socket missed ends it here: it is told and dropped).
+   */
+  private async stillSignedIn(socket: AgoraSocket): Promise<MaybeActor> {
+    const credential = this.credentials.get(socket);
+    if (!socket.data.actor || !credential) return null;
+    const found = await this.sessions.resolve(credential.secret, credential.kind);
+    if (!found) {
+      socket.emit('session.ended', {});
+      setTimeout(() => socket.disconnect(true), 100).unref();
+      throw unauthenticated('Your sign-in has ended. Sign in again.');
+    }
+    socket.data.actor = found.actor;
+    return found.actor;
+  }
+
+  private async forumOfQuestion(questionId: number): Promise<number | null> {
+    const cached = this.questionForums.get(questionId);
+    if (cached !== undefined) return cached;
+    const [row] = await this.dataSource.query(`SELECT forum_id FROM question WHERE id = $1`, [questionId]);
+    if (!row) return null;
+    if (this.questionForums.size > 10_000) this.questionForums.clear();
+    this.questionForums.set(questionId, row.forum_id);
+    return row.forum_id;
+  }
+}

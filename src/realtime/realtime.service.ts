@@ -1,0 +1,54 @@
+import { Injectable } from '@nestjs/common';
+import { ForumFanout } from './forum-fanout.service.js';
+import { rooms } from './rooms.js';
+import type { AgoraServer } from './socket-types.js';
+
+/**
+ * What other features tell the socket layer after their writes commit:
+ * a sign-in ended, a member was removed. Each call reaches the person's
+ * sockets on every instance (through the adapter) at once. Before the
+ * gateway is up (CLI commands, early boot) they do nothing.
+ */
+@Injectable()
+export class RealtimeService {
+  private server: AgoraServer | null = null;
+
+  constructor(private readonly fanout: ForumFanout) {}
+
+  /** Called by the gateway once the Socket.IO server exists. */
+  attach(server: AgoraServer): void {
+    this.server = server;
+  }
+
+  /** Ids of the sockets in a room, on every instance (diagnostics and tests; rooms are named by `rooms` in rooms.ts). */
+  async socketsIn(room: string): Promise<string[]> {
+    if (!this.server) return [];
+    const sockets = await this.server.in(room).fetchSockets();
+    return sockets.map((s) => s.id);
+  }
+
+  /** One sign-in (cookie session or API token) ended: its sockets are told, then disconnected. */
+  signedOut(sessionId: string): void {
+    if (!this.server) return;
+    this.server.to(rooms.login(sessionId)).emit('session.ended', {});
+    this.server.in(rooms.login(sessionId)).disconnectSockets(true);
+  }
+
+  /** Every sign-in of an account ended (password change), except `keepSessionId` if given. */
+  accountSignedOut(accountId: string, keepSessionId: string | null = null): void {
+    if (!this.server) return;
+    const except = keepSessionId ? [rooms.login(keepSessionId)] : [];
+    this.server.to(rooms.account(accountId)).except(except).emit('session.ended', {});
+    this.server.in(rooms.account(accountId)).except(except).disconnectSockets(true);
+  }
+
+  /**
+   * A member was removed from a forum: their sockets leave its rooms now.
+   * (Recording a `membership.removed` event in the removal's transaction
+   * does this too, in order with the forum's other events; this call is
+   * the immediate path.)
+   */
+  memberRemoved(forumId: number, accountId: string): void {
+    this.fanout.memberRemoved(forumId, accountId);
+  }
+}

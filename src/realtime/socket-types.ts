@@ -1,0 +1,88 @@
+import type { Server, Socket } from 'socket.io';
+import type { MaybeActor } from '../auth/actor.js';
+import type { ForumEvent, ForumEventView } from './forum-event.js';
+
+/** The error an ack carries when a message is refused; same codes and messages as the HTTP API. */
+export interface SocketError {
+  error: { status: number; code: string; message: string; details?: { field: string; message: string }[]; retryAfterMs?: number };
+}
+
+/** One forum a socket follows. */
+export interface ForumSubscription {
+  questionId: number | null;
+  moderator: boolean;
+  /** May take part (reply, vote, show as typing), by the forum's rule when last checked. */
+  canPost: boolean;
+}
+
+/** Per-socket state; plain data, since the adapter serialises it for fetchSockets() on other instances. */
+export interface SocketData {
+  actor: MaybeActor;
+  /** Followed forums by id. */
+  subs: Record<number, ForumSubscription>;
+}
+
+export interface PresenceView {
+  forumId: number;
+  /** People following the forum now: signed-in accounts plus anonymous visitors. */
+  count: number;
+  anonymous: number;
+  /** Signed-in people (at most 100), by name; empty for anonymous receivers. */
+  members: { id: string; displayName: string }[];
+}
+
+export interface TypingView {
+  forumId: number;
+  questionId: number;
+  account: { id: string; displayName: string };
+  typing: boolean;
+  /** Show the indicator this long unless refreshed. */
+  ttlMs: number;
+}
+
+/** What the server sends to clients (besides acks). */
+export interface ServerToClientEvents {
+  /** Events of a followed forum, in sequence order: replayed ones first, then live ones, each exactly once. */
+  'forum.events': (message: { forumId: number; events: ForumEventView[] }) => void;
+  /**
+   * The socket no longer follows the forum: removed from it, the forum became
+   * unreadable to this person, or (`resync`) the server could not deliver
+   * every event, so subscribe again (the answer will ask for a reload).
+   */
+  'forum.left': (message: { forumId: number; reason: 'removed' | 'access_lost' | 'resync' }) => void;
+  'forum.presence': (presence: PresenceView) => void;
+  'thread.typing': (typing: TypingView) => void;
+  /** The sign-in this socket used has ended; the server disconnects it next. */
+  'session.ended': (message: Record<string, never>) => void;
+}
+
+export type Ack = (response: unknown) => void;
+
+/** What clients send; every message takes an ack. */
+export interface ClientToServerEvents {
+  'forum.subscribe': (message: unknown, ack: Ack) => void;
+  'forum.unsubscribe': (message: unknown, ack: Ack) => void;
+  'forum.presence': (message: unknown, ack: Ack) => void;
+  'thread.typing': (message: unknown, ack: Ack) => void;
+  'reply.create': (message: unknown, ack: Ack) => void;
+  'reply.vote': (message: unknown, ack: Ack) => void;
+}
+
+/** Between app instances (through the adapter). */
+export interface InterServerEvents {
+  'agora:events': (events: ForumEvent[]) => void;
+  'agora:kick': (message: { forumId: number; accountId: string }) => void;
+  'agora:presence': (message: PresenceSnapshot) => void;
+  'agora:presence-hello': (message: { from: string }) => void;
+}
+
+/** One instance's view of who follows which forums. */
+export interface PresenceSnapshot {
+  from: string;
+  /** Full: replaces everything known from this instance; otherwise only these forums changed. */
+  full: boolean;
+  forums: { forumId: number; members: [string, string][]; memberCount: number; anonymous: number }[];
+}
+
+export type AgoraServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+export type AgoraSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;

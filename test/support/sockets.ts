@@ -1,0 +1,201 @@
+import { randomUUID } from 'node:crypto';
+import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
+import { DataSource } from 'typeorm';
+import type { ForumEventView } from '../../src/realtime/forum-event.js';
+import type { TestPerson } from './people.js';
+
+/**
+ * Socket.IO clients for e2e tests: every message sent with an ack is
+ * awaited with a timeout (a missing ack fails the test instead of passing
+ * silently), and everything the server pushes is recorded so a test can
+ * wait for it or assert that nothing arrived.
+ */
+export interface TestSocket {
+  raw: Socket;
+  /** Every server push so far, in arrival order. */
+  received: { event: string; data: unknown }[];
+  /** Sends a message and resolves with the server's ack; rejects if none comes within `timeoutMs`. */
+  request<T = any>(event: string, ...args: unknown[]): Promise<T>;
+  /** Resolves with the first push (past or future) of `event` that matches. */
+  waitFor<T = any>(event: string, match?: (data: T) => boolean, timeoutMs?: number): Promise<T>;
+  /** The forum events received for a forum, flattened, in arrival order. */
+  forumEvents(forumId: number): ForumEventView[];
+  /** Resolves once `count` events of the forum have arrived (rejects after the timeout with what did). */
+  waitForEvents(forumId: number, count: number, timeoutMs?: number): Promise<ForumEventView[]>;
+  /** Resolves when the socket is disconnected, with the reason. */
+  disconnected(timeoutMs?: number): Promise<string>;
+  close(): void;
+}
+
+export interface ConnectOptions {
+  /** A Cookie header, e.g. from sessionCookie(). */
+  cookie?: string;
+  /** An API token, sent as `auth: { token }`. */
+  token?: string;
+  origin?: string;
+  transports?: ('polling' | 'websocket')[];
+  reconnection?: boolean;
+}
+
+const ACK_TIMEOUT_MS = 5_000;
+
+/** Connects and resolves once connected; rejects with the connect_error (message and data) if refused. */
+export function connectSocket(url: string, options: ConnectOptions = {}): Promise<TestSocket> {
+  const headers: Record<string, string> = {};
+  if (options.cookie) headers.cookie = options.cookie;
+  if (options.origin) headers.origin = options.origin;
+  const opts: Partial<ManagerOptions & SocketOptions> = {
+    path: '/socket.io',
+    transports: options.transports ?? ['websocket'],
+    extraHeaders: headers,
+    auth: options.token ? { token: options.token } : {},
+    reconnection: options.reconnection ?? false,
+    forceNew: true,
+    timeout: 5_000,
+  };
+  const raw = io(url, opts);
+  const received: TestSocket['received'] = [];
+  const listeners = new Set<() => void>();
+  raw.onAny((event: string, data: unknown) => {
+    received.push({ event, data });
+    for (const l of [...listeners]) l();
+  });
+  let disconnectReason: string | null = null;
+  raw.on('disconnect', (reason) => {
+    disconnectReason = reason;
+    for (const l of [...listeners]) l();
+  });
+
+  const until = <T>(check: () => T | undefined, timeoutMs: number, what: () => string): Promise<T> =>
+    new Promise((resolve, reject) => {
+      const done = check();
+      if (done !== undefined) return resolve(done);
+      const listener = () => {
+        const value = check();
+        if (value === undefined) return;
+        clearTimeout(timer);
+        listeners.delete(listener);
+        resolve(value);
+      };
+      const timer = setTimeout(() => {
+        listeners.delete(listener);
+        reject(new Error(`Timed out after ${timeoutMs} ms waiting for ${what()}`));
+      }, timeoutMs);
+      listeners.add(listener);
+    });
+
+  const socket: TestSocket = {
+    raw,
+    received,
+    async request(event, ...args) {
+      return raw.timeout(ACK_TIMEOUT_MS).emitWithAck(event, ...args);
+    },
+    waitFor(event, match = () => true, timeoutMs = ACK_TIMEOUT_MS) {
+      return until(
+        () => received.find((r) => r.event === event && match(r.data as never))?.data as never,
+        timeoutMs,
+        () => `"${event}" (received: ${JSON.stringify(received.map((r) => r.event))})`,
+      );
+    },
+    forumEvents(forumId) {
+      return received
+        .filter((r) => r.event === 'forum.events' && (r.data as { forumId: number }).forumId === forumId)
+        .flatMap((r) => (r.data as { events: ForumEventView[] }).events);
+    },
+    waitForEvents(forumId, count, timeoutMs = ACK_TIMEOUT_MS) {
+      return until(
+        () => {
+          const events = socket.forumEvents(forumId);
+          return events.length >= count ? events : undefined;
+        },
+        timeoutMs,
+        () => `${count} events of forum ${forumId} (got seqs ${JSON.stringify(socket.forumEvents(forumId).map((e) => e.seq))})`,
+      );
+    },
+    disconnected(timeoutMs = ACK_TIMEOUT_MS) {
+      return until(() => disconnectReason ?? undefined, timeoutMs, () => 'a disconnect');
+    },
+    close() {
+      raw.close();
+    },
+  };
+
+  return new Promise((resolve, reject) => {
+    raw.once('connect', () => resolve(socket));
+    raw.once('connect_error', (error: Error & { data?: unknown }) => {
+      raw.close();
+      reject(Object.assign(new Error(`connect_error: ${error.message}`), { data: error.data, original: error }));
+    });
+  });
+}
+
+/** Signs in over HTTP and returns the Cookie header carrying the new session (each call is a new sign-in). */
+export async function sessionCookie(url: string, person: Pick<TestPerson, 'email' | 'password'>): Promise<string> {
+  const res = await fetch(`${url}/api/auth/sign-in`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: person.email, password: person.password }),
+  });
+  if (res.status !== 200) throw new Error(`sign-in of ${person.email} got ${res.status}: ${await res.text()}`);
+  const cookie = res.headers.getSetCookie().find((c) => c.startsWith('agora_session='));
+  if (!cookie) throw new Error('sign-in set no agora_session cookie');
+  return cookie.split(';')[0];
+}
+
+/** Resolves after `ms` (to let anything in flight arrive before asserting that nothing did). */
+export const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Retries `check` (which throws while its expectation fails) until it passes, or rethrows its last failure after `timeoutMs`. */
+export async function eventually(check: () => Promise<void>, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await check();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await pause(50);
+    }
+  }
+}
+
+// ---- forum fixtures (straight into the database) --------------------------------
+
+export interface ForumFixture {
+  sessionId: number;
+  forumId: number;
+}
+
+/** A session with one forum of the given visibility and state. */
+export async function createForum(
+  dataSource: DataSource,
+  options: { visibility?: 'public' | 'members' | 'invite_only'; state?: 'open' | 'closed' | 'archived' } = {},
+): Promise<ForumFixture> {
+  const slug = `rt-${randomUUID().slice(0, 8)}`;
+  const [session] = await dataSource.query(
+    `INSERT INTO session (slug, kind, title, organiser) VALUES ($1, 'webinar', 'Realtime test session', 'Test hub') RETURNING id`,
+    [slug],
+  );
+  const [forum] = await dataSource.query(
+    `INSERT INTO forum (session_id, slug, title, visibility, state) VALUES ($1, 'forum', 'Realtime test forum', $2, $3) RETURNING id`,
+    [session.id, options.visibility ?? 'public', options.state ?? 'open'],
+  );
+  return { sessionId: session.id, forumId: forum.id };
+}
+
+export async function addMember(dataSource: DataSource, forumId: number, accountId: string, role: 'member' | 'moderator' = 'member'): Promise<void> {
+  await dataSource.query(
+    `INSERT INTO forum_membership (forum_id, account_id, role, state) VALUES ($1, $2, $3, 'active')
+     ON CONFLICT (forum_id, account_id) DO UPDATE SET role = EXCLUDED.role, state = 'active'`,
+    [forumId, accountId, role],
+  );
+}
+
+/** A discussion question in a forum (position after the last one). */
+export async function createQuestion(dataSource: DataSource, forumId: number, title = 'What did your city digitalise first?'): Promise<number> {
+  const [row] = await dataSource.query(
+    `INSERT INTO question (forum_id, position, title)
+     VALUES ($1, COALESCE((SELECT max(position) + 1 FROM question WHERE forum_id = $1), 0), $2) RETURNING id`,
+    [forumId, title],
+  );
+  return row.id;
+}
