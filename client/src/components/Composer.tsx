@@ -1,0 +1,125 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { ApiError } from '../api.js';
+import { t } from '../i18n/index.js';
+import { errorMessage } from './common.js';
+
+let nextId = 0;
+
+/**
+ * A markdown text box with a preview. The preview is rendered here
+ * (markdown-it + DOMPurify, loaded on first use); after posting, the
+ * server's sanitised HTML is what everyone sees.
+ */
+export function Composer(props: {
+  label: string;
+  submitLabel: string;
+  initial?: string;
+  autoFocus?: boolean;
+  onSubmit(body: string): Promise<void>;
+  onCancel?(): void;
+  onTyping?(): void;
+}) {
+  const [id] = useState(() => `composer-${++nextId}`);
+  const [body, setBody] = useState(props.initial ?? '');
+  const [mode, setMode] = useState<'write' | 'preview'>('write');
+  const [preview, setPreview] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const area = useRef<HTMLTextAreaElement>(null);
+
+  useEffect(() => {
+    if (props.autoFocus) area.current?.focus();
+  }, []);
+
+  useEffect(() => {
+    if (mode !== 'preview') return;
+    let live = true;
+    import('../markdown.js').then((m) => live && setPreview(m.renderPreview(body)));
+    return () => {
+      live = false;
+    };
+  }, [mode, body]);
+
+  const submit = async (e?: Event) => {
+    e?.preventDefault();
+    if (busy) return;
+    if (!body.trim()) {
+      setError(t('thread.previewEmpty'));
+      area.current?.focus();
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    try {
+      await props.onSubmit(body);
+      setBody('');
+      setMode('write');
+    } catch (err) {
+      setError(err instanceof ApiError ? (err.field('body') ?? errorMessage(err)) : errorMessage(err));
+      setMode('write');
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const keydown = (e: KeyboardEvent) => {
+    if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) submit();
+    if (e.key === 'Escape' && props.onCancel) props.onCancel();
+  };
+
+  return (
+    <form class="composer" onSubmit={submit}>
+      <div class="composer-head">
+        <label for={id} class="composer-label">
+          {props.label}
+        </label>
+        <div class="segmented" role="group" aria-label={props.label}>
+          <button type="button" aria-pressed={mode === 'write'} onClick={() => setMode('write')}>
+            {t('thread.write')}
+          </button>
+          <button type="button" aria-pressed={mode === 'preview'} onClick={() => setMode('preview')}>
+            {t('thread.preview')}
+          </button>
+        </div>
+      </div>
+      <textarea
+        id={id}
+        ref={area}
+        rows={4}
+        value={body}
+        hidden={mode === 'preview'}
+        aria-describedby={`${id}-hint${error ? ` ${id}-error` : ''}`}
+        aria-invalid={error ? true : undefined}
+        maxLength={20000}
+        onInput={(e) => {
+          setBody((e.currentTarget as HTMLTextAreaElement).value);
+          props.onTyping?.();
+        }}
+        onKeyDown={keydown}
+      />
+      {mode === 'preview' && (
+        <div class="preview prose" aria-live="polite">
+          {body.trim() ? <div dangerouslySetInnerHTML={{ __html: preview }} /> : <p class="muted">{t('thread.previewEmpty')}</p>}
+        </div>
+      )}
+      <p id={`${id}-hint`} class="hint">
+        {t('thread.markdownHint')}
+      </p>
+      {error && (
+        <p id={`${id}-error`} class="form-error" role="alert">
+          {error}
+        </p>
+      )}
+      <div class="composer-actions">
+        <button type="submit" class="button" disabled={busy}>
+          {busy ? t('thread.posting') : props.submitLabel}
+        </button>
+        {props.onCancel && (
+          <button type="button" class="button secondary" onClick={props.onCancel}>
+            {t('thread.cancel')}
+          </button>
+        )}
+      </div>
+    </form>
+  );
+}

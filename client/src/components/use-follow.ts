@@ -1,0 +1,41 @@
+import { useEffect, useRef } from 'preact/hooks';
+import type { Follower } from '../live.js';
+
+/** Follows a forum (or one thread) live while the component is shown; loads the socket client on first use. */
+let liveLoaded = false;
+
+export function useFollow(forumId: number, questionId: number | null, follower: Follower, enabled = true): void {
+  const ref = useRef(follower);
+  ref.current = follower;
+  useEffect(() => {
+    if (!enabled) return;
+    let stop: (() => void) | null = null;
+    let cancelled = false;
+    import('../live.js').then((live) => {
+      liveLoaded = true;
+      if (cancelled) return;
+      stop = live.follow(forumId, questionId, {
+        onEvent: (e) => ref.current.onEvent(e),
+        onPresence: (p) => ref.current.onPresence?.(p),
+        onTyping: (who, typing, ttl) => ref.current.onTyping?.(who, typing, ttl),
+        onResync: () => ref.current.onResync?.(),
+        onSubscribed: (first) => ref.current.onSubscribed?.(first),
+        onRefused: (code, message) => ref.current.onRefused?.(code, message),
+      });
+    });
+    return () => {
+      cancelled = true;
+      stop?.();
+    };
+  }, [forumId, questionId, enabled]);
+}
+
+/** Sends "typing" for a thread (throttled in live.ts). */
+export function sendTyping(questionId: number): void {
+  import('../live.js').then((live) => live.typing(questionId));
+}
+
+/** Re-handshakes the socket after sign-in or sign-out, if it is loaded. */
+export function reauthenticateLive(): void {
+  if (liveLoaded) import('../live.js').then((live) => live.reauthenticate());
+}

@@ -1,0 +1,161 @@
+import { useRef, useState } from 'preact/hooks';
+import { forums, toQuestion, type Question } from '../api.js';
+import { account } from '../account.js';
+import { Badge, ErrorView, Loading, useAsync, useTitle } from '../components/common.js';
+import { useFollow } from '../components/use-follow.js';
+import { formatList, t, tn, type MessageKey } from '../i18n/index.js';
+import type { ForumEvent, Presence } from '../live.js';
+import { paths } from '../router.js';
+import { useStore } from '../store.js';
+
+export function ForumPage({ forumId }: { forumId: number }) {
+  const me = useStore(account);
+  const forum = useAsync(() => forums.get(forumId), [forumId, me?.id]);
+  const questions = useAsync(() => forums.questions(forumId), [forumId, me?.id]);
+  const [presence, setPresence] = useState<Presence | null>(null);
+  const counted = useRef(new Set<string>());
+  useTitle(forum.data?.title);
+
+  useFollow(
+    forumId,
+    null,
+    {
+      onEvent(e: ForumEvent) {
+        if (e.type === 'reply.created') {
+          const reply = (e.data.reply ?? e.data) as Record<string, unknown>;
+          const id = String(reply.id ?? '');
+          if (!id || counted.current.has(id)) return;
+          counted.current.add(id);
+          const author = (reply.author as { id?: string } | undefined)?.id;
+          questions.setData((qs) =>
+            qs?.map((q) =>
+              q.id === e.questionId ? { ...q, replyCount: q.replyCount + 1, answeredByMe: q.answeredByMe || (!!me && author === me.id) } : q,
+            ),
+          );
+        } else if (e.type === 'reply.deleted') {
+          const reply = (e.data.reply ?? {}) as Record<string, unknown>;
+          const id = `deleted:${String(reply.id ?? '')}`;
+          if (counted.current.has(id)) return;
+          counted.current.add(id);
+          questions.setData((qs) => qs?.map((q) => (q.id === e.questionId ? { ...q, replyCount: Math.max(0, q.replyCount - 1) } : q)));
+        } else if (e.type.startsWith('question.')) {
+          const q = e.data.question as Record<string, unknown> | undefined;
+          if (q && q.id !== undefined && e.type !== 'question.created') {
+            const updated = toQuestion(q);
+            questions.setData((qs) => qs?.map((x) => (x.id === updated.id ? { ...x, ...updated, replyCount: x.replyCount, answeredByMe: x.answeredByMe } : x)));
+          } else questions.reload();
+        } else if (e.type.startsWith('forum.')) {
+          forum.reload();
+        }
+      },
+      onPresence: setPresence,
+      // Anything that changed between the first read and the subscription is picked up once.
+      onSubscribed(first) {
+        if (first) questions.reload();
+      },
+      onRefused() {
+        forum.reload();
+      },
+      onResync() {
+        counted.current.clear();
+        forum.reload();
+        questions.reload();
+      },
+    },
+    !!forum.data,
+  );
+
+  if (forum.error) return <ErrorView error={forum.error} retry={forum.reload} />;
+  const f = forum.data;
+  if (!f) return <Loading />;
+  const qs = sortQuestions(questions.data ?? []);
+  const answered = qs.filter((q) => q.answeredByMe).length;
+  const knowsAnswered = !!me && qs.some((q) => q.answeredByMe !== null);
+
+  return (
+    <article class="page forum-page">
+      <nav class="breadcrumbs" aria-label={t('nav.main')}>
+        <a href={paths.sessions()}>{t('nav.sessions')}</a>
+        {f.session && (
+          <>
+            {' / '}
+            <a href={paths.session(f.session.slug)}>{f.session.title}</a>
+          </>
+        )}
+      </nav>
+      <header class="page-header">
+        <p class="meta">
+          <Badge tone={f.visibility === 'public' ? 'ok' : 'info'}>{t(`visibility.${f.visibility}` as MessageKey)}</Badge>{' '}
+          <Badge tone={f.state === 'open' ? 'ok' : 'warn'}>{t(`forumState.${f.state}` as MessageKey)}</Badge>
+        </p>
+        <h1 tabIndex={-1}>{f.title}</h1>
+        {f.description && <p class="lede">{f.description}</p>}
+      </header>
+
+      <div class="forum-status">
+        {knowsAnswered && qs.length > 0 && (
+          <p class="progress-line">
+            <span id="answered-label">{t('forum.answered', { n: answered, total: qs.length })}</span>
+            <progress max={qs.length} value={answered} aria-labelledby="answered-label" />
+          </p>
+        )}
+        <PresenceLine presence={presence} />
+      </div>
+
+      <section aria-labelledby="questions-h">
+        <h2 id="questions-h">{t('forum.questions')}</h2>
+        {questions.error ? (
+          <ErrorView error={questions.error} retry={questions.reload} />
+        ) : !questions.data ? (
+          <Loading />
+        ) : qs.length === 0 ? (
+          <p class="empty">{t('forum.noQuestions')}</p>
+        ) : (
+          <ol class="agenda">
+            {qs.map((q) => (
+              <li key={q.id} class={q.answeredByMe ? 'answered' : undefined}>
+                <a class="agenda-title" href={paths.thread(forumId, q.id)}>
+                  {q.title}
+                </a>
+                <span class="agenda-meta">
+                  <span class="count">{tn('forum.replies', q.replyCount)}</span>
+                  {q.answeredByMe && (
+                    <Badge tone="ok">
+                      <span aria-hidden="true">✓ </span>
+                      {t('forum.answeredShort')}
+                    </Badge>
+                  )}
+                  {q.pinned && <Badge tone="info">{t('forum.pinned')}</Badge>}
+                  {q.locked && <Badge tone="warn">{t('forum.locked')}</Badge>}
+                  {q.closed && <Badge tone="warn">{t('forum.closedQ')}</Badge>}
+                </span>
+              </li>
+            ))}
+          </ol>
+        )}
+      </section>
+    </article>
+  );
+}
+
+function sortQuestions(qs: Question[]): Question[] {
+  return [...qs].sort((a, b) => Number(b.pinned) - Number(a.pinned) || a.position - b.position || a.id - b.id);
+}
+
+export function PresenceLine({ presence }: { presence: Presence | null }) {
+  if (!presence || presence.count === 0) return null;
+  const names = presence.members.map((m) => m.displayName).filter(Boolean);
+  const shown = names.slice(0, 5);
+  return (
+    <p class="presence">
+      <span class="dot" aria-hidden="true" />
+      {tn('forum.hereNow', presence.count)}
+      {shown.length > 0 && (
+        <span class="muted">
+          {': '}
+          {formatList(names.length > shown.length ? [...shown, `+${names.length - shown.length}`] : shown)}
+        </span>
+      )}
+    </p>
+  );
+}

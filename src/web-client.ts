@@ -1,0 +1,66 @@
+import { existsSync } from 'node:fs';
+import { dirname, extname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Logger, type INestApplication } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NextFunction, Request, Response } from 'express';
+
+/**
+ * Serves the built web client (client/dist, made by `npm run build:client`)
+ * at `/`, with the single-page fallback: any GET for a path outside /api and
+ * /socket.io that isn't a file answers index.html, and the client's router
+ * takes it from there. Without a build the app runs API-only and says so.
+ */
+const CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  // Server-sanitised tables may carry text-align in a style attribute.
+  "style-src-attr 'unsafe-inline'",
+  "img-src 'self' data: https:",
+  "connect-src 'self'",
+  "font-src 'self'",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+export function findClientDist(): string | null {
+  const here = dirname(fileURLToPath(import.meta.url));
+  // src/ when run from source (tests), dist/src/ when built.
+  const candidates = [resolve(here, '../client/dist'), resolve(here, '../../client/dist'), resolve(process.cwd(), 'client/dist')];
+  return candidates.find((dir) => existsSync(join(dir, 'index.html'))) ?? null;
+}
+
+export function serveWebClient(app: INestApplication): void {
+  const logger = new Logger('WebClient');
+  const dist = findClientDist();
+  if (!dist) {
+    logger.warn('No built web client (client/dist): serving the API only. Run `npm run build:client` (or `npm run build`) to serve the client at /.');
+    return;
+  }
+  const index = join(dist, 'index.html');
+  const isApiPath = (path: string) => /^\/(api|socket\.io)(\/|$)/.test(path);
+  const http = app as NestExpressApplication;
+
+  const assetsDir = join(dist, 'assets');
+  http.useStaticAssets(dist, {
+    index: false,
+    setHeaders(res: Response, file: string) {
+      // Vite fingerprints everything under assets/, so it can be cached for good.
+      if (file.startsWith(assetsDir)) res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
+    },
+  });
+  http.use((req: Request, res: Response, next: NextFunction) => {
+    if ((req.method !== 'GET' && req.method !== 'HEAD') || isApiPath(req.path)) return next();
+    // A missing file is a 404, not the page.
+    if (req.path !== '/' && extname(req.path) !== '') return next();
+    res.setHeader('Cache-Control', 'no-cache');
+    res.setHeader('Content-Security-Policy', CSP);
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Referrer-Policy', 'same-origin');
+    res.sendFile(index);
+  });
+  logger.log(`Serving the web client from ${dist}`);
+}
