@@ -8,6 +8,8 @@ const base = {
 };
 
 export default {
+  // e2e specs boot the app (and, without DATABASE_URL, an embedded database) per file.
+  testTimeout: 60_000,
   projects: [
     { ...base, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
     {

@@ -1,5 +1,10 @@
 // Every migration, in order. Listed explicitly (not globbed) so the same list
 // works from the compiled app, the CLI and the ESM test runner.
 import { ForumCore1795586000000 } from './1795586000000-ForumCore.js';
+import { LoginSession1795586650420 } from './1795586650420-LoginSession.js';
+import { ForumInvitations1795586708030 } from './1795586708030-ForumInvitations.js';
+import { ForumEvents1795586883885 } from './1795586883885-ForumEvents.js';
+import { DiscussionBodyLimits1795587027131 } from './1795587027131-DiscussionBodyLimits.js';
+import { SignInAttemptOutcome1795589184002 } from './1795589184002-SignInAttemptOutcome.js';
 
-export const MIGRATIONS = [ForumCore1795586000000];
+export const MIGRATIONS = [ForumCore1795586000000, LoginSession1795586650420, ForumInvitations1795586708030, ForumEvents1795586883885, DiscussionBodyLimits1795587027131, SignInAttemptOutcome1795589184002];

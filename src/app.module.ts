@@ -2,12 +2,14 @@ import { Module } from '@nestjs/common';
 import { AuthModule } from './auth/auth.module.js';
 import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
+import { DemoModule } from './database/demo/demo.module.js';
 import { DiscussionsModule } from './discussions/discussions.module.js';
 import { ForumsModule } from './forums/forums.module.js';
 import { HealthModule } from './health/health.module.js';
+import { RealtimeGatewayModule, RealtimeModule } from './realtime/realtime.module.js';
 import { SessionsModule } from './sessions/sessions.module.js';
 
 @Module({
-  imports: [ConfigModule, DatabaseModule, HealthModule, AuthModule, SessionsModule, ForumsModule, DiscussionsModule],
+  imports: [ConfigModule, DatabaseModule, HealthModule, AuthModule, SessionsModule, ForumsModule, DiscussionsModule, RealtimeModule, RealtimeGatewayModule, DemoModule],
 })
 export class AppModule {}

@@ -5,6 +5,8 @@ import cookieParser from 'cookie-parser';
 import { ErrorFilter } from './common/error.filter.js';
 import { createValidationPipe } from './common/validation.js';
 import { AppConfig } from './config/app-config.js';
+import { RealtimeIoAdapter } from './realtime/realtime-io.adapter.js';
+import { serveWebClient } from './web-client.js';
 
 /** Everything main.ts and the e2e tests both apply to the app, so tests run the real thing. */
 export function setUpApp(app: INestApplication): void {
@@ -17,6 +19,8 @@ export function setUpApp(app: INestApplication): void {
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ErrorFilter());
   app.enableShutdownHooks();
+  // Socket.IO on the same HTTP server (origin check, size cap, Redis adapter when REDIS_URL is set).
+  app.useWebSocketAdapter(new RealtimeIoAdapter(app));
 
   const document = SwaggerModule.createDocument(
     app,
@@ -29,4 +33,6 @@ export function setUpApp(app: INestApplication): void {
       .build(),
   );
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
+  // The web client at `/` (API-only when client/dist has not been built).
+  serveWebClient(app);
 }

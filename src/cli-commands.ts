@@ -1,4 +1,6 @@
 import type { INestApplicationContext } from '@nestjs/common';
+import { adminCreateCommand } from './auth/admin-create.command.js';
+import { seedDemoCommand } from './database/demo/seed-demo.command.js';
 
 export interface CliCommand {
   name: string;
@@ -8,4 +10,4 @@ export interface CliCommand {
 }
 
 // Each feature contributes its commands here.
-export const CLI_COMMANDS: CliCommand[] = [];
+export const CLI_COMMANDS: CliCommand[] = [adminCreateCommand, seedDemoCommand];

@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { AppModule } from './app.module.js';
 import { setUpApp } from './app.setup.js';
 import { AppConfig, ConfigError, loadConfig } from './config/app-config.js';
+import { DemoDataService } from './database/demo/demo-data.service.js';
 
 async function main() {
   let config: AppConfig;
@@ -23,6 +24,8 @@ async function main() {
   const logger = new Logger('Agora');
   logger.log(`Agora is running at ${url}  (API docs: ${url}/api/docs)`);
   logger.log(config.embedded ? `Database: embedded PGlite in ${config.PGLITE_DIR}` : 'Database: PostgreSQL from DATABASE_URL');
+  const hints = await app.get(DemoDataService).signInHints();
+  if (hints.length) logger.log(`Demo accounts (email / password) to sign in with:\n${hints.join('\n')}`);
 }
 
 function levelsFrom(level: AppConfig['LOG_LEVEL']) {

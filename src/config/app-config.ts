@@ -1,5 +1,5 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, Min, validateSync } from 'class-validator';
+import { ArrayNotEmpty, IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
 
 const toBool = ({ value }: { value: unknown }) =>
   value === undefined || value === '' ? undefined : ['1', 'true', 'yes', 'on'].includes(String(value).toLowerCase());
@@ -57,6 +57,34 @@ export class AppConfig {
   /** Redis for Socket.IO rooms across instances; unset means one instance, in-memory. */
   @IsOptional() @IsString()
   REDIS_URL?: string;
+
+  /** Prefix of the Redis stream and channels the Socket.IO adapter uses (a tag of the database is appended, so deployments sharing one Redis stay apart). */
+  @IsString() @Matches(/^[A-Za-z0-9:_-]{1,64}$/, { message: 'REDIS_KEY_PREFIX must be 1-64 letters, digits, ":", "_" or "-"' })
+  REDIS_KEY_PREFIX = 'agora';
+
+  /** Socket.IO transports the server accepts: "polling,websocket" (needs sticky sessions behind a load balancer) or "websocket". */
+  @Transform(toList) @IsIn(['polling', 'websocket'], { each: true }) @ArrayNotEmpty()
+  SOCKET_TRANSPORTS: ('polling' | 'websocket')[] = ['polling', 'websocket'];
+
+  /** Largest message a socket client may send, in bytes (a bigger one closes that connection). Fits a maximal reply even in the worst JSON escaping. */
+  @Transform(({ value }) => (value === undefined || value === '' ? 131_072 : Number(value)))
+  @IsInt() @Min(4096) @Max(10_485_760)
+  SOCKET_MAX_MESSAGE_BYTES = 131_072;
+
+  /** Forum events are kept this many days for replay; a client that has been away longer reloads the forum. */
+  @Transform(({ value }) => (value === undefined || value === '' ? 7 : Number(value)))
+  @IsInt() @Min(1) @Max(365)
+  EVENT_RETENTION_DAYS = 7;
+
+  /** At most this many recent events are kept per forum for replay. */
+  @Transform(({ value }) => (value === undefined || value === '' ? 10_000 : Number(value)))
+  @IsInt() @Min(100) @Max(10_000_000)
+  EVENT_RETENTION_COUNT = 10_000;
+
+  /** A reconnecting client that missed more events than this in a forum is told to reload it instead of being sent them all. */
+  @Transform(({ value }) => (value === undefined || value === '' ? 1_000 : Number(value)))
+  @IsInt() @Min(1) @Max(100_000)
+  REPLAY_MAX_EVENTS = 1_000;
 
   /** First admin, created at start if no account has this email (with ADMIN_PASSWORD). */
   @IsOptional() @IsString()
