@@ -11,14 +11,30 @@ describe('health and docs', () => {
     expect(res.body).toMatchObject({ status: 'ok', database: { status: 'up' } });
   });
 
-  it('serves the OpenAPI document', async () => {
+  it('serves the OpenAPI document and Swagger UI', async () => {
     const res = await t.agent().get('/api/docs-json').expect(200);
     expect(res.body.openapi).toMatch(/^3\./);
-    expect(Object.keys(res.body.paths)).toContain('/api/health');
+    expect(Object.keys(res.body.paths)).toEqual(expect.arrayContaining(['/api/health', '/api/sessions', '/api/questions/{id}/replies']));
+    const ui = await t.agent().get('/api/docs').redirects(1).expect(200);
+    expect(ui.text).toMatch(/swagger/i);
   });
 
-  it('answers unknown routes with the common error shape', async () => {
+  it('answers unknown API routes with the common error shape', async () => {
     const res = await t.agent().get('/api/no-such-thing').expect(404);
     expect(res.body).toEqual({ statusCode: 404, code: 'not_found', message: expect.any(String) });
+  });
+});
+
+describe('health when the database is down', () => {
+  it('answers 503 naming the database', async () => {
+    const t = await startTestApp();
+    try {
+      // Closing the pool makes every query fail, as an unreachable server would.
+      await t.dataSource.destroy();
+      const res = await t.agent().get('/api/health').expect(503);
+      expect(res.body).toMatchObject({ status: 'unavailable', database: { status: 'down', error: expect.any(String) } });
+    } finally {
+      await t.close();
+    }
   });
 });
