@@ -16,6 +16,8 @@ export function dataSourceOptions(url: string, poolSize = 10, poolExtra: Record<
     synchronize: false,
     migrationsRun: false,
     extra: { max: poolSize, ...poolExtra },
-    logging: ['error'],
+    // Failed queries are reported by the error filter with their request; TypeORM's own
+    // logger would print their parameters (password hashes, tokens) to the console.
+    logging: false,
   };
 }
