@@ -12,7 +12,9 @@ import { serveWebClient } from './web-client.js';
 export function setUpApp(app: INestApplication): void {
   const config = app.get(AppConfig);
   const express = app as NestExpressApplication;
-  if (config.TRUST_PROXY) express.set('trust proxy', true);
+  // One proxy hop: the client address is the one our proxy saw, not whatever a
+  // client wrote at the left of X-Forwarded-For (that would defeat rate limits).
+  if (config.TRUST_PROXY) express.set('trust proxy', 1);
   express.disable('x-powered-by');
   app.use(cookieParser());
   app.setGlobalPrefix('api');

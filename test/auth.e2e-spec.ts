@@ -520,14 +520,18 @@ describe('accounts and sign-in', () => {
       expect(me.body).toMatchObject({ email: FIRST_ADMIN_EMAIL, role: 'admin', isDemo: false });
     });
 
-    it('admin:create creates an admin, promotes a member, and needs a password only for a new account', async () => {
+    it('admin:create creates an admin, promotes a member only with --promote, and needs a password only for a new account', async () => {
       const email = uniqueEmail('cli-admin');
       await adminCreateCommand.run(t.app, { email, name: 'Cli Admin', password: 'cli-password' });
       const agent = await signIn(t, email, 'cli-password');
       expect((await agent.get('/api/auth/me').expect(200)).body).toMatchObject({ role: 'admin', displayName: 'Cli Admin' });
 
       const member = await createAccount(t);
-      await adminCreateCommand.run(t.app, { email: member.email.toUpperCase() });
+      // Emails are unverified: promoting an existing account needs --promote.
+      await expect(adminCreateCommand.run(t.app, { email: member.email })).rejects.toThrow(/--promote/);
+      const stillMember = await signIn(t, member.email, member.password);
+      expect((await stillMember.get('/api/auth/me').expect(200)).body.role).toBe('member');
+      await adminCreateCommand.run(t.app, { email: member.email.toUpperCase(), promote: true });
       const promoted = await signIn(t, member.email, member.password);
       expect((await promoted.get('/api/auth/me').expect(200)).body.role).toBe('admin');
       await adminCreateCommand.run(t.app, { email: member.email }); // already admin: no change, no error

@@ -4,19 +4,28 @@ import { findAccountByEmail, insertAccount } from './accounts.js';
 
 export type EnsureAdminOutcome = 'created' | 'promoted' | 'already_admin';
 
+export class AdminPromotionRefused extends Error {}
+
 /**
  * Makes sure an admin with this email exists: creates it (needs a password)
- * or promotes the existing account. An existing account's password is left
- * alone. Used by `npm run admin:create`.
+ * or, only when `promote` is set, promotes the existing account (its password
+ * is left alone). Emails are not verified, so promoting whoever registered an
+ * address must be a deliberate choice. Used by `npm run admin:create`.
  */
 export async function createOrPromoteAdmin(
   manager: EntityManager,
-  input: { email: string; displayName?: string; password?: string },
+  input: { email: string; displayName?: string; password?: string; promote?: boolean },
 ): Promise<{ account: Account; outcome: EnsureAdminOutcome }> {
   return manager.transaction(async (m) => {
     const existing = await findAccountByEmail(m, input.email);
     if (existing) {
       if (existing.role === 'admin') return { account: existing, outcome: 'already_admin' as const };
+      if (!input.promote) {
+        throw new AdminPromotionRefused(
+          `An account with ${input.email} exists already (signed up by whoever used that address). ` +
+            'Check it is the right person, then run again with --promote to make it an admin.',
+        );
+      }
       await m.update(Account, { id: existing.id }, { role: 'admin' });
       return { account: { ...existing, role: 'admin' as const }, outcome: 'promoted' as const };
     }

@@ -5,16 +5,16 @@ import { createOrPromoteAdmin } from './admin-accounts.js';
 import { PASSWORD_MAX, PASSWORD_MIN } from './dto/sign-up.dto.js';
 
 /**
- * `npm run admin:create -- --email ana@example.org [--name "Ana"] [--password …]`
- * Creates an admin, or promotes the existing account with that email. The
+ * `npm run admin:create -- --email ana@example.org [--name "Ana"] [--password …] [--promote]`
+ * Creates an admin, or with --promote makes the existing account with that email an admin. The
  * password comes from --password or the ADMIN_PASSWORD environment variable
  * (preferred: it stays out of the shell history) and is only needed for a new
  * account; it is never printed.
  */
 export const adminCreateCommand: CliCommand = {
   name: 'admin:create',
-  description: 'Create an admin account, or promote an existing one (--email, --name, --password or ADMIN_PASSWORD)',
-  options: { email: { type: 'string' }, name: { type: 'string' }, password: { type: 'string' } },
+  description: 'Create an admin account (--email, --name, --password or ADMIN_PASSWORD), or make an existing one admin (--promote)',
+  options: { email: { type: 'string' }, name: { type: 'string' }, password: { type: 'string' }, promote: { type: 'boolean' } },
   async run(app, flags) {
     const email = typeof flags.email === 'string' ? flags.email.trim() : '';
     if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) throw new Error('Pass the admin\'s email address: --email someone@example.org');
@@ -23,7 +23,7 @@ export const adminCreateCommand: CliCommand = {
       throw new Error(`The password must be between ${PASSWORD_MIN} and ${PASSWORD_MAX} characters long.`);
     }
     const name = typeof flags.name === 'string' ? flags.name : undefined;
-    const { account, outcome } = await createOrPromoteAdmin(app.get(DataSource).manager, { email, displayName: name, password });
+    const { account, outcome } = await createOrPromoteAdmin(app.get(DataSource).manager, { email, displayName: name, password, promote: flags.promote === true });
     const logger = new Logger('admin:create');
     if (outcome === 'created') logger.log(`Created admin account ${account.email} (${account.displayName}).`);
     else if (outcome === 'promoted') logger.log(`Promoted ${account.email} to admin; their password is unchanged.`);

@@ -86,8 +86,13 @@ export class AuthService {
    */
   async signOut(actor: MaybeActor, everywhere = false): Promise<void> {
     if (!actor) return;
-    if (everywhere) await this.sessions.endAllOf(this.dataSource.manager, actor.accountId, null);
-    else await this.sessions.endCurrent(actor);
+    if (everywhere) {
+      await this.sessions.endAllOf(this.dataSource.manager, actor.accountId, null);
+      // Every socket of the person, on every instance, leaves its rooms at once.
+      this.realtime.accountSignedOut(actor.accountId);
+    } else {
+      await this.sessions.endCurrent(actor);
+    }
   }
 
   async me(actor: MaybeActor): Promise<AccountView> {

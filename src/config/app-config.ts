@@ -45,7 +45,7 @@ export class AppConfig {
   @Transform(toBool) @IsBoolean()
   COOKIE_SECURE = false;
 
-  /** Trust X-Forwarded-* headers from a proxy in front (for client addresses and TLS detection). */
+  /** Trust X-Forwarded-* headers from the one reverse proxy in front (client address, TLS detection). */
   @Transform(toBool) @IsBoolean()
   TRUST_PROXY = false;
 
@@ -90,6 +90,7 @@ export class AppConfig {
   @IsOptional() @IsString()
   ADMIN_EMAIL?: string;
 
+  /** Password of the ADMIN_EMAIL admin when it is created (also read by `npm run admin:create`). */
   @IsOptional() @IsString()
   ADMIN_PASSWORD?: string;
 

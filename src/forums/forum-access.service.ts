@@ -60,12 +60,9 @@ export class ForumAccessService {
    */
   async participating(actor: MaybeActor, forumId: number, manager: EntityManager): Promise<ForumAccess> {
     const access = await this.readable(actor, forumId, manager);
-    const refusal = access.participationRefusal;
-    if (refusal) {
-      const [status, message] = REFUSALS[refusal];
-      throw refusal === 'unauthenticated' ? unauthenticated(message) : new AppException(status, refusal, message);
-    }
-    if (!access.membership && actor) {
+    this.refuseUnlessParticipating(access.participationRefusal);
+    if (!actor) return access; // unreachable: refused above
+    if (!access.membership) {
       await manager
         .createQueryBuilder()
         .insert()
@@ -74,7 +71,22 @@ export class ForumAccessService {
         .orIgnore()
         .execute();
     }
-    return access;
+    // Hold the membership row until this write commits: a removal (an UPDATE
+    // of that row) either waits for this write or is seen by it, so removal
+    // takes effect at once even against writes already under way.
+    const membership = await manager.findOne(ForumMembership, {
+      where: { forumId, accountId: actor.accountId },
+      lock: { mode: 'pessimistic_read' },
+    });
+    const refusal = participationRefusal(access.forum, actor, membership);
+    this.refuseUnlessParticipating(refusal);
+    return { ...access, membership, canModerate: canModerate(actor, membership), participationRefusal: refusal };
+  }
+
+  private refuseUnlessParticipating(refusal: ParticipationRefusal | null): void {
+    if (!refusal) return;
+    const [status, message] = REFUSALS[refusal];
+    throw refusal === 'unauthenticated' ? unauthenticated(message) : new AppException(status, refusal, message);
   }
 
   /** The forum if the caller moderates it (or is an admin); 404 if they can't see it, 403 if they only read it. */
