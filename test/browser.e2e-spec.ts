@@ -239,6 +239,75 @@ describeInBrowser('web client in Chromium', () => {
     expect(errors).toEqual([]);
   }, 60_000);
 
+  it('follows a thread before reading it, so a reply committed right after the read still arrives live', async () => {
+    const q = await newQuestion(t, forum.id, { title: 'Which forms did you retire first?' });
+    const luisAgent = await signIn(t, luis.email, luis.password);
+    for (let i = 1; i <= 55; i++) await postReply(luisAgent, q.id, `Form number ${i}.`);
+    const page = await (await open(ana)).newPage();
+    let late: { id: string } | null = null;
+    await page.route(`**/api/questions/${q.id}/replies?**`, async (route) => {
+      const url = route.request().url();
+      if (route.request().method() !== 'GET' || url.includes('after=') || late) return route.continue();
+      // The first page is read; a reply (beyond that page) is committed before the page gets the answer.
+      const response = await route.fetch();
+      late = await postReply(luisAgent, q.id, 'A form retired just now.');
+      await route.fulfill({ response });
+    });
+    await page.goto(`/forums/${forum.id}/questions/${q.id}`);
+    await page.locator('[data-live="subscribed"]').waitFor({ timeout: 15_000 });
+    const pill = page.getByRole('button', { name: '1 new reply' });
+    await pill.waitFor({ timeout: 10_000 });
+    expect(late).not.toBeNull();
+    await pill.click();
+    await page.locator(`[data-reply-id="${late!.id}"]`).waitFor({ timeout: 10_000 });
+    expect(await page.locator('li.reply', { hasText: 'A form retired just now.' }).count()).toBe(1);
+  }, 90_000);
+
+  it('retries a reply whose answer was lost with the same clientId, storing it once', async () => {
+    const q = await newQuestion(t, forum.id, { title: 'Who answers citizens\' digital questions?' });
+    const page = await (await open(ana)).newPage();
+    const sent: { clientId?: string; body: string }[] = [];
+    let failNext = true;
+    await page.route(`**/api/questions/${q.id}/replies`, async (route) => {
+      if (route.request().method() !== 'POST') return route.continue();
+      sent.push(route.request().postDataJSON());
+      if (!failNext) return route.continue();
+      // The server stores the reply, but its answer never reaches the page.
+      failNext = false;
+      await route.fetch();
+      await route.fulfill({ status: 502, contentType: 'application/json', body: JSON.stringify({ statusCode: 502, code: 'bad_gateway', message: 'The connection was lost.' }) });
+    });
+    await page.goto(`/forums/${forum.id}/questions/${q.id}`);
+    await page.locator('[data-live="subscribed"]').waitFor({ timeout: 15_000 });
+    const box = page.getByRole('textbox', { name: 'Your reply' });
+    await box.fill('Our libraries run a digital help desk.');
+    await page.getByRole('button', { name: 'Post reply' }).click();
+    await page.locator('.composer .form-error').waitFor({ timeout: 10_000 });
+    await page.getByRole('button', { name: 'Post reply' }).click();
+    await page.locator('li.reply', { hasText: 'digital help desk' }).first().waitFor({ timeout: 10_000 });
+    // The draft is cleared after the success.
+    for (let i = 0; i < 50 && (await box.inputValue()) !== ''; i++) await page.waitForTimeout(100);
+    await expect(box.inputValue()).resolves.toBe('');
+    expect(await page.locator('.composer .form-error').count()).toBe(0);
+
+    expect(sent).toHaveLength(2);
+    expect(sent[0]!.clientId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(sent[1]!.clientId).toBe(sent[0]!.clientId);
+    const rows = await t.dataSource.query(`SELECT id FROM reply WHERE question_id = $1`, [q.id]);
+    expect(rows).toHaveLength(1);
+    await page.locator(`#reply-${rows[0].id}`).waitFor({ timeout: 5_000 });
+    expect(await page.locator('li.reply', { hasText: 'digital help desk' }).count()).toBe(1);
+
+    // The next draft gets a new clientId.
+    await box.fill('And the town halls too.');
+    await page.getByRole('button', { name: 'Post reply' }).click();
+    await page.locator('li.reply', { hasText: 'town halls too' }).waitFor({ timeout: 10_000 });
+    expect(sent).toHaveLength(3);
+    expect(sent[2]!.clientId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(sent[2]!.clientId).not.toBe(sent[0]!.clientId);
+    await expect(t.dataSource.query(`SELECT count(*)::int AS n FROM reply WHERE question_id = $1`, [q.id])).resolves.toEqual([{ n: 2 }]);
+  }, 60_000);
+
   it('reads a long thread a page at a time, and opens a permalink beyond the first page', async () => {
     const q = await newQuestion(t, forum.id, { title: 'A long thread' });
     const agents = [await signIn(t, ana.email, ana.password), await signIn(t, luis.email, luis.password)];

@@ -403,5 +403,29 @@ describe('threads', () => {
       const otherQuestion = (await newQuestion(t, forumId)).id;
       await expect(replies.createReply(actorOf(ana), otherQuestion, { body: 'x' }, { clientId })).rejects.toMatchObject({ status: 409, code: 'client_id_reused' });
     });
+
+    it('makes POST /api/questions/:id/replies idempotent with a clientId', async () => {
+      const questionId = (await newQuestion(t, forumId)).id;
+      const clientId = randomUUID();
+      const url = `/api/questions/${questionId}/replies`;
+      const first = await ana.agent.post(url).send({ body: 'posted over a flaky link', clientId }).expect(201);
+      const again = await ana.agent.post(url).send({ body: 'posted over a flaky link', clientId }).expect(201);
+      expect(again.body).toEqual(first.body);
+      expect(first.body).toMatchObject({ questionId, bodySource: 'posted over a flaky link' });
+      expect(await replyCount(questionId)).toBe(1);
+      const [{ n }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM reply WHERE question_id = $1`, [questionId]);
+      expect(n).toBe(1);
+      // Without a clientId every POST is a new reply, as before.
+      await ana.agent.post(url).send({ body: 'no id' }).expect(201);
+      await ana.agent.post(url).send({ body: 'no id' }).expect(201);
+      expect(await replyCount(questionId)).toBe(3);
+      // The same clientId for another question is refused; a malformed one is a validation error.
+      const otherQuestion = (await newQuestion(t, forumId)).id;
+      const reused = await ana.agent.post(`/api/questions/${otherQuestion}/replies`).send({ body: 'x', clientId }).expect(409);
+      expect(reused.body).toMatchObject({ code: 'client_id_reused' });
+      const bad = await ana.agent.post(url).send({ body: 'x', clientId: 'not-a-uuid' }).expect(400);
+      expect(bad.body).toMatchObject({ code: 'validation_failed', details: [{ field: 'clientId', message: expect.stringContaining('UUID') }] });
+      expect(await replyCount(questionId)).toBe(3);
+    });
   });
 });

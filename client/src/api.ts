@@ -416,9 +416,11 @@ export const discussions = {
     const data = await call<Json>('GET', `/replies/${encodeURIComponent(id)}`);
     return { reply: toReply((data.reply ?? data) as Json), ancestorIds: list<unknown>(data.ancestorIds).map((x) => str(x)) };
   },
-  async post(questionId: number, body: string, parentId: string | null): Promise<Reply> {
+  /** `clientId` (a UUID per draft, the same on a retry) makes a retry return the reply stored the first time. */
+  async post(questionId: number, body: string, parentId: string | null, clientId?: string): Promise<Reply> {
     const payload: Json = { body };
     if (parentId) payload.parentId = parentId;
+    if (clientId) payload.clientId = clientId;
     return toReply(await call<Json>('POST', `/questions/${questionId}/replies`, payload));
   },
   async edit(id: string, body: string): Promise<Reply> {

@@ -39,9 +39,9 @@ export class RepliesController {
   @ApiBadRequestResponse({ description: '`validation_failed`; `invalid_parent`: parentId is not a reply in this question.' })
   @ApiUnauthorizedResponse({ description: '`unauthenticated`' })
   @ApiForbiddenResponse({ description: '`removed`, `not_invited`' })
-  @ApiConflictResponse({ description: `${REFUSALS} \`parent_deleted\`, \`thread_too_deep\` (200 levels).` })
+  @ApiConflictResponse({ description: `${REFUSALS} \`parent_deleted\`, \`thread_too_deep\` (200 levels), \`client_id_reused\` (a clientId already used for another question).` })
   createReply(@CurrentActor() actor: MaybeActor, @Param() params: QuestionIdParams, @Body() dto: CreateReplyDto): Promise<ReplyView> {
-    return this.replies.createReply(actor, params.id, dto);
+    return this.replies.createReply(actor, params.id, { body: dto.body, parentId: dto.parentId }, { clientId: dto.clientId });
   }
 
   @Get('replies/:id')

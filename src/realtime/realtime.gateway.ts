@@ -1,4 +1,4 @@
-import { Inject, Logger } from '@nestjs/common';
+import { Inject, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { WebSocketGateway, type OnGatewayConnection, type OnGatewayDisconnect, type OnGatewayInit } from '@nestjs/websockets';
 import { DataSource } from 'typeorm';
 import type { MaybeActor } from '../auth/actor.js';
@@ -26,6 +26,12 @@ const RULES = {
   typing: { burst: 10, everyMs: 1_000 },
 } satisfies Record<string, RateRule>;
 const MAX_FORUMS_PER_SOCKET = 50;
+/**
+ * How often the sign-ins of this instance's sockets are checked: one that
+ * expired (rather than being ended, which reaches its sockets at once) is
+ * told `session.ended` and disconnected within this long.
+ */
+export const SESSION_SWEEP_MS = 60_000;
 
 const notSubscribed = () => badRequest('not_subscribed', 'Subscribe to this forum first (forum.subscribe).', [
   { field: 'forumId', message: 'this socket does not follow that forum' },
@@ -40,12 +46,15 @@ const notSubscribed = () => badRequest('not_subscribed', 'Subscribe to this foru
  * ack: the result, or `{ error: { status, code, message, details? } }`.
  */
 @WebSocketGateway({ path: '/socket.io' })
-export class RealtimeGateway implements OnGatewayInit<AgoraServer>, OnGatewayConnection<AgoraSocket>, OnGatewayDisconnect<AgoraSocket> {
+export class RealtimeGateway implements OnGatewayInit<AgoraServer>, OnGatewayConnection<AgoraSocket>, OnGatewayDisconnect<AgoraSocket>, OnModuleDestroy {
   private readonly logger = new Logger('Realtime');
   private readonly credentials = new WeakMap<AgoraSocket, SocketCredential>();
   private readonly limiter = new RateLimiter();
   /** Questions never change forum: their forum ids are cached. */
   private readonly questionForums = new Map<number, number>();
+  private server: AgoraServer | null = null;
+  private sweepTimer: NodeJS.Timeout | null = null;
+  private sweeping = false;
 
   constructor(
     private readonly sessions: LoginSessionsService,
@@ -79,6 +88,57 @@ export class RealtimeGateway implements OnGatewayInit<AgoraServer>, OnGatewayCon
     this.fanout.attach(server, clustered);
     this.presence.attach(server, clustered);
     this.realtime.attach(server);
+    this.server = server;
+    this.sweepTimer = setInterval(() => void this.sweepEndedSessions(), SESSION_SWEEP_MS);
+    this.sweepTimer.unref();
+  }
+
+  onModuleDestroy(): void {
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
+    this.sweepTimer = null;
+  }
+
+  /**
+   * Drops this instance's sockets whose sign-in has expired (or ended
+   * unnoticed), as sign-out does: `session.ended`, then disconnect. One
+   * read-only query per sweep for all of them; unlike `resolve`, it doesn't
+   * count as activity, so an idle open tab doesn't keep a sign-in alive.
+   * Public for tests; runs every SESSION_SWEEP_MS. Returns how many sockets were dropped.
+   */
+  async sweepEndedSessions(): Promise<number> {
+    if (!this.server || this.sweeping) return 0;
+    this.sweeping = true;
+    try {
+      const bySession = new Map<string, AgoraSocket[]>();
+      for (const socket of this.server.of('/').sockets.values()) {
+        const sessionId = socket.data.actor?.sessionId;
+        if (!sessionId || !this.credentials.has(socket)) continue;
+        const list = bySession.get(sessionId);
+        if (list) list.push(socket);
+        else bySession.set(sessionId, [socket]);
+      }
+      if (bySession.size === 0) return 0;
+      const rows: { id: string }[] = await this.dataSource.query(
+        `SELECT id FROM login_session WHERE id = ANY($1::text[]) AND expires_at > now()`,
+        [[...bySession.keys()]],
+      );
+      const alive = new Set(rows.map((r) => r.id));
+      let dropped = 0;
+      for (const [sessionId, sockets] of bySession) {
+        if (alive.has(sessionId)) continue;
+        for (const socket of sockets) {
+          socket.emit('session.ended', {});
+          socket.disconnect(true);
+          dropped++;
+        }
+      }
+      return dropped;
+    } catch (error) {
+      this.logger.error(`Checking the sockets' sign-ins failed: ${String(error)}`);
+      return 0;
+    } finally {
+      this.sweeping = false;
+    }
   }
 
   handleConnection(socket: AgoraSocket): void {

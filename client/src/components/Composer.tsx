@@ -5,17 +5,31 @@ import { errorMessage } from './common.js';
 
 let nextId = 0;
 
+/** A v4 UUID; crypto.randomUUID exists only in secure contexts (https, localhost). */
+export function newClientId(): string {
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const h = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
 /**
  * A markdown text box with a preview. The preview is rendered here
  * (markdown-it + DOMPurify, loaded on first use); after posting, the
  * server's sanitised HTML is what everyone sees.
+ *
+ * Each draft gets one `clientId` (passed to onSubmit), kept when posting
+ * fails so that a retry can't store the reply twice, and renewed after a
+ * success.
  */
 export function Composer(props: {
   label: string;
   submitLabel: string;
   initial?: string;
   autoFocus?: boolean;
-  onSubmit(body: string): Promise<void>;
+  onSubmit(body: string, clientId: string): Promise<void>;
   onCancel?(): void;
   onTyping?(): void;
 }) {
@@ -26,6 +40,7 @@ export function Composer(props: {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const area = useRef<HTMLTextAreaElement>(null);
+  const clientId = useRef<string | null>(null);
 
   useEffect(() => {
     if (props.autoFocus) area.current?.focus();
@@ -51,7 +66,9 @@ export function Composer(props: {
     setBusy(true);
     setError(null);
     try {
-      await props.onSubmit(body);
+      clientId.current ??= newClientId();
+      await props.onSubmit(body, clientId.current);
+      clientId.current = null;
       setBody('');
       setMode('write');
     } catch (err) {

@@ -14,6 +14,8 @@ import { PresenceLine } from './ForumPage.js';
 
 const PAGE = 50;
 const TYPING_TTL = 6000;
+/** How long the first read of a thread waits for the live subscription before going ahead without it. */
+const LIVE_WAIT_MS = 3000;
 
 async function loadQuestion(forumId: number, questionId: number): Promise<Question> {
   try {
@@ -50,10 +52,15 @@ export function ThreadPage({ forumId, questionId }: { forumId: number; questionI
   const deferred = useRef(new Set<string>());
   const [subscribed, setSubscribed] = useState(false);
   const [liveAdded, setLiveAdded] = useState(0);
+  /** Models whose first page has been asked for (each asks once). */
+  const started = useRef(new WeakSet<ThreadModel>());
+  /** The question whose live subscription this page has confirmed (events flow from then on). */
+  const liveFor = useRef<number | null>(null);
 
   // First page (again after sign-in/out, or when the live layer asks for a resync).
   const loadFirst = useCallback(
     async (fresh: ThreadModel) => {
+      started.current.add(fresh);
       setLoadError(null);
       try {
         const page = await discussions.replies(questionId, null, PAGE);
@@ -72,7 +79,19 @@ export function ThreadPage({ forumId, questionId }: { forumId: number; questionI
     deferred.current.clear();
     setModel(fresh);
     setLiveAdded(0);
-    loadFirst(fresh);
+    // Subscribe first, then read (onSubscribed): an event committed before the
+    // read is in what it returns, one committed after it arrives live, and the
+    // model applies a reply it already has idempotently, by id. Already
+    // subscribed (a new sign-in re-handshakes and replays from lastSeq): read now.
+    if (liveFor.current === questionId) {
+      loadFirst(fresh);
+      return;
+    }
+    // Live updates unavailable (blocked, slow): read anyway; a later subscription reads again.
+    const fallback = setTimeout(() => {
+      if (!started.current.has(fresh)) loadFirst(fresh);
+    }, LIVE_WAIT_MS);
+    return () => clearTimeout(fallback);
   }, [questionId, me?.id]);
 
   const loadMore = async (): Promise<boolean> => {
@@ -198,18 +217,21 @@ export function ThreadPage({ forumId, questionId }: { forumId: number; questionI
         if (!isTyping) setTypers((m) => without(m, who.id));
         else setTypers((m) => new Map(m).set(who.id, { name: who.displayName, until: Date.now() + Math.min(ttlMs || TYPING_TTL, 15000) }));
       },
-      // Anything that changed between the first read and the subscription is picked up once.
+      // The thread is read once its live events are flowing, so nothing falls between the two.
       onSubscribed(first) {
         setSubscribed(true);
-        if (!first || !model.loaded) return;
-        discussions.replies(questionId, null, PAGE).then(
-          (page) => {
-            for (const r of page.items) model.upsert(r);
-            if (model.nextCursor === null && page.nextCursor) model.nextCursor = page.nextCursor;
-            rerender();
-          },
-          () => undefined,
-        );
+        if (!first) return; // a reconnection: the server replayed what was missed
+        liveFor.current = questionId;
+        if (!started.current.has(model)) {
+          loadFirst(model);
+          return;
+        }
+        // Read before the subscription (it came late): what changed in between may be on any page, so read again.
+        const fresh = new ThreadModel();
+        unseen.current.clear();
+        deferred.current.clear();
+        setModel(fresh);
+        loadFirst(fresh);
       },
       onRefused() {
         forum.reload();
@@ -318,8 +340,8 @@ export function ThreadPage({ forumId, questionId }: { forumId: number; questionI
       // Back to where the reader was, not to the top of the page.
       if (id) requestAnimationFrame(() => document.querySelector<HTMLElement>(`#reply-${id} > article`)?.focus());
     },
-    async post(parentId, body) {
-      const reply = await discussions.post(questionId, body, parentId);
+    async post(parentId, body, clientId) {
+      const reply = await discussions.post(questionId, body, parentId, clientId);
       if (model.upsert(reply)) setLiveAdded((n) => n + 1);
       setReplyingTo(null);
       rerender();
@@ -417,7 +439,7 @@ export function ThreadPage({ forumId, questionId }: { forumId: number; questionI
         </h2>
 
         {canWrite ? (
-          <Composer label={t('thread.yourReply')} submitLabel={t('thread.post')} onSubmit={(body) => ctx.post(null, body)} onTyping={ctx.typing} />
+          <Composer label={t('thread.yourReply')} submitLabel={t('thread.post')} onSubmit={(body, clientId) => ctx.post(null, body, clientId)} onTyping={ctx.typing} />
         ) : !me ? (
           <div class="panel signin-prompt">
             <p>{t('auth.signInToReplyText')}</p>
@@ -503,7 +525,7 @@ interface TreeContext {
   toggle(id: string): void;
   startReply(id: string): void;
   cancelReply(): void;
-  post(parentId: string | null, body: string): Promise<void>;
+  post(parentId: string | null, body: string, clientId?: string): Promise<void>;
   startEdit(reply: Reply): void;
   cancelEdit(): void;
   saveEdit(id: string, body: string): Promise<void>;
@@ -608,7 +630,7 @@ function ReplyItem({ id, ctx }: { id: string; ctx: TreeContext }) {
             label={t('thread.replyTo', { name })}
             submitLabel={t('thread.post')}
             autoFocus
-            onSubmit={(body) => ctx.post(id, body)}
+            onSubmit={(body, clientId) => ctx.post(id, body, clientId)}
             onCancel={ctx.cancelReply}
             onTyping={ctx.typing}
           />

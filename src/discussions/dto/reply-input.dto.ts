@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsOptional, Matches } from 'class-validator';
+import { IsOptional, IsUUID, Matches } from 'class-validator';
 import { BIGINT_ID } from './discussion-params.js';
 import { IsMarkdownBody, MAX_BODY_CHARS } from './input-rules.js';
 
@@ -15,6 +15,14 @@ export class CreateReplyDto {
   @ApiPropertyOptional({ type: String, nullable: true, example: '42', description: 'The reply this one answers (same question); omit (or null) for a first-level reply.' })
   @IsOptional() @Transform(idToString) @Matches(BIGINT_ID, { message: 'parentId must be a reply id (a positive whole number, as a string)' })
   parentId?: string | null;
+
+  @ApiPropertyOptional({
+    format: 'uuid', example: '6f1c2a4e-0d7b-4c1e-9a59-2f8e1d3b7c10',
+    description: 'An id the client chooses once per reply and sends again when it retries (e.g. after a failed request): '
+      + 'the retry returns the reply stored the first time and stores nothing twice. Reusing it for another question is refused (409 client_id_reused).',
+  })
+  @IsOptional() @IsUUID('all', { message: 'clientId must be a UUID chosen by the client (one per reply, reused when retrying)' })
+  clientId?: string;
 }
 
 export class UpdateReplyDto {
