@@ -6,5 +6,6 @@ import { ForumInvitations1795586708030 } from './1795586708030-ForumInvitations.
 import { ForumEvents1795586883885 } from './1795586883885-ForumEvents.js';
 import { DiscussionBodyLimits1795587027131 } from './1795587027131-DiscussionBodyLimits.js';
 import { SignInAttemptOutcome1795589184002 } from './1795589184002-SignInAttemptOutcome.js';
+import { InvitationTokenAlways1795591950408 } from './1795591950408-InvitationTokenAlways.js';
 
-export const MIGRATIONS = [ForumCore1795586000000, LoginSession1795586650420, ForumInvitations1795586708030, ForumEvents1795586883885, DiscussionBodyLimits1795587027131, SignInAttemptOutcome1795589184002];
+export const MIGRATIONS = [ForumCore1795586000000, LoginSession1795586650420, ForumInvitations1795586708030, ForumEvents1795586883885, DiscussionBodyLimits1795587027131, SignInAttemptOutcome1795589184002, InvitationTokenAlways1795591950408];

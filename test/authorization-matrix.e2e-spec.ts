@@ -25,15 +25,17 @@ import { createAccount } from './support/people.js';
  * - `nothing`: the catalogue (sessions and their forum lists) is public; it
  *   only *lists* the forums the caller may read;
  * - `read`: reading the forum;
+ * - `member`: seeing who is in the forum: its active members, moderators and
+ *   admins (MembershipsService.list; others 403 not_member);
  * - `participate`: taking part (reply, vote, change one's own reply): the
  *   same rule as replying (ForumAccessService.participating);
  * - `moderate`: being the forum's moderator or an admin.
  */
-type Need = 'nothing' | 'read' | 'participate' | 'moderate';
+type Need = 'nothing' | 'read' | 'member' | 'participate' | 'moderate';
 /** What the action addresses by id: that decides which "not found" it answers. */
 type Resource = 'catalogue' | 'forum' | 'question' | 'reply';
 
-interface Ids { forumId: number; questionId: number; replyId: string; accountId: string }
+interface Ids { forumId: number; questionId: number; replyId: string; accountId: string; invitationId: number }
 interface Call { method: 'get' | 'post' | 'patch' | 'put' | 'delete'; path: string; body?: object }
 
 interface Action {
@@ -61,11 +63,16 @@ const ACTIONS = {
   readQuestion: { needs: 'read', on: 'question', ok: 200, call: (ids) => ({ method: 'get', path: `/api/questions/${ids.questionId}` }) },
   listReplies: { needs: 'read', on: 'question', ok: 200, call: (ids) => ({ method: 'get', path: `/api/questions/${ids.questionId}/replies` }) },
   readReply: { needs: 'read', on: 'reply', ok: 200, call: (ids) => ({ method: 'get', path: `/api/replies/${ids.replyId}` }) },
+  readReplyRevisions: { needs: 'read', on: 'reply', ok: 200, call: (ids) => ({ method: 'get', path: `/api/replies/${ids.replyId}/revisions` }) },
+  listReplySubtree: { needs: 'read', on: 'reply', ok: 200, call: (ids) => ({ method: 'get', path: `/api/replies/${ids.replyId}/replies` }) },
+  listMembers: { needs: 'member', on: 'forum', ok: 200, call: (ids) => ({ method: 'get', path: `/api/forums/${ids.forumId}/members` }) },
 
   reply: { needs: 'participate', on: 'question', ok: 201, call: (ids) => ({ method: 'post', path: `/api/questions/${ids.questionId}/replies`, body: { body: 'A reply from the matrix.' } }) },
   vote: { needs: 'participate', on: 'reply', ok: 200, target: 'replyToVoteFor', call: (ids) => ({ method: 'put', path: `/api/replies/${ids.replyId}/vote` }) },
   editOwnReply: { needs: 'participate', on: 'reply', ok: 200, target: 'ownReplyToEdit', call: (ids) => ({ method: 'patch', path: `/api/replies/${ids.replyId}`, body: { body: 'Edited in the matrix.' } }) },
   deleteOwnReply: { needs: 'participate', on: 'reply', ok: 200, target: 'ownReplyToDelete', call: (ids) => ({ method: 'delete', path: `/api/replies/${ids.replyId}` }) },
+  // Joining explicitly: the same rule as joining by a first reply (moderators and admins get their standing back).
+  join: { needs: 'participate', on: 'forum', ok: 200, call: (ids) => ({ method: 'post', path: `/api/forums/${ids.forumId}/join` }) },
 
   editOthersReply: {
     needs: 'moderate', on: 'reply', ok: 200, notModerator: 'not_reply_author', refusedWhenArchived: true, target: 'othersReplyToEdit',
@@ -80,6 +87,11 @@ const ACTIONS = {
     call: (ids) => ({ method: 'post', path: `/api/forums/${ids.forumId}/questions`, body: { title: 'A question from the matrix' } }),
   },
   invite: { needs: 'moderate', on: 'forum', ok: 201, call: (ids) => ({ method: 'post', path: `/api/forums/${ids.forumId}/invitations`, body: {} }) },
+  listInvitations: { needs: 'moderate', on: 'forum', ok: 200, call: (ids) => ({ method: 'get', path: `/api/forums/${ids.forumId}/invitations` }) },
+  revokeInvitation: {
+    needs: 'moderate', on: 'forum', ok: 200, target: 'invitationToRevoke',
+    call: (ids) => ({ method: 'delete', path: `/api/forums/${ids.forumId}/invitations/${ids.invitationId}` }),
+  },
   removeMember: {
     needs: 'moderate', on: 'forum', ok: 204, target: 'memberToRemove',
     call: (ids) => ({ method: 'delete', path: `/api/forums/${ids.forumId}/members/${ids.accountId}` }),
@@ -131,7 +143,8 @@ function standing(caller: Caller, visibility: ForumVisibility) {
  * - public forums are read by anyone, members-only forums by anyone signed
  *   in (except a removed member), invite-only ones by their members; moderators
  *   and admins read everything; a forum one can't read answers 404 (nothing leaks);
- * - writes need a sign-in (401);
+ * - writes need a sign-in (401), and so does the member list, which only the
+ *   forum's active members and moderators (and admins) see (403 not_member);
  * - moderators' actions (questions, invitations, removals, forum changes,
  *   changing others' replies) need the forum's moderator or an admin (403);
  * - taking part (reply, vote, changing one's own reply) needs an open forum
@@ -151,6 +164,7 @@ function expectedOutcome(caller: Caller, actionName: ActionName, visibility: For
   if (!who.reads) return { status: 404, code: NOT_FOUND[action.on as Exclude<Resource, 'catalogue'>] };
   if (action.needs === 'read') return { status: 200 };
   if (!who.signedIn) return { status: 401, code: 'unauthenticated' };
+  if (action.needs === 'member') return who.moderates || caller === 'member' ? { status: action.ok } : { status: 403, code: 'not_member' };
 
   if (action.needs === 'moderate') {
     if (!who.moderates) return { status: 403, code: action.notModerator ?? 'not_moderator' };
@@ -200,12 +214,14 @@ describe('authorization matrix (issue 3)', () => {
   }
 
   function idsFor(forum: MatrixForum, caller: Caller, action: Action): Ids {
-    const target = action.target ? forum.targets[caller][action.target] : undefined;
+    const targets = forum.targets[caller];
+    const replyTarget = action.target && action.target !== 'memberToRemove' && action.target !== 'invitationToRevoke' ? action.target : undefined;
     return {
       forumId: forum.id,
       questionId: forum.questionId,
-      replyId: action.target && action.target !== 'memberToRemove' ? target! : forum.memberReplyId,
-      accountId: action.target === 'memberToRemove' ? target! : NONEXISTENT.accountId,
+      replyId: replyTarget ? targets[replyTarget] : forum.memberReplyId,
+      accountId: action.target === 'memberToRemove' ? targets.memberToRemove : NONEXISTENT.accountId,
+      invitationId: action.target === 'invitationToRevoke' ? targets.invitationToRevoke : NONEXISTENT.invitationId,
     };
   }
 

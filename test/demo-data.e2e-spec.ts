@@ -6,7 +6,7 @@ import { AppConfig } from '../src/config/app-config.js';
 import type { DatabaseLocation } from '../src/database/database.module.js';
 import { DEMO_CATALOGUE } from '../src/database/demo/catalogue.js';
 import { DemoDataService } from '../src/database/demo/demo-data.service.js';
-import { DEMO_FORUMS, DIGITALISATION_FORUM_SLUG } from '../src/database/demo/demo-forums.js';
+import { DEMO_FORUMS, demoInvitationToken, DIGITALISATION_FORUM_SLUG } from '../src/database/demo/demo-forums.js';
 import { DemoBootstrap } from '../src/database/demo/demo.module.js';
 import { seedDemoCommand } from '../src/database/demo/seed-demo.command.js';
 import { startTestApp, type TestApp } from './support/app.js';
@@ -138,11 +138,15 @@ describe('demo data', () => {
     const mobility = (await t.agent().get('/api/sessions/sustainable-urban-mobility').expect(200)).body;
     expect(mobility.forums).toEqual([expect.objectContaining({ visibility: 'public', questionCount: 2 })]);
     const member = await signIn(t, 'member@agora.example', 'agora-member');
-    const invitations = (await member.get('/api/invitations').expect(200)).body;
-    expect(invitations).toEqual([expect.objectContaining({ status: 'pending', forum: expect.objectContaining({ visibility: 'invite_only' }) })]);
-    await member.get(`/api/forums/${invitations[0].forum.id}`).expect(404);
-    await member.post(`/api/invitations/${invitations[0].id}/accept`).expect(200);
-    await member.get(`/api/forums/${invitations[0].forum.id}`).expect(200);
+    const token = demoInvitationToken('member');
+    const preview = (await t.agent().post('/api/invitations/preview').send({ token }).expect(200)).body;
+    expect(preview).toMatchObject({ status: 'pending', forum: { visibility: 'invite_only' } });
+    await member.get(`/api/forums/${preview.forum.id}`).expect(404);
+    // Addressed to the demo member: nobody else can use it.
+    const admin = await signIn(t, 'admin@agora.example', 'agora-admin');
+    expect((await admin.post('/api/invitations/accept').send({ token }).expect(403)).body.code).toBe('invitation_for_someone_else');
+    await member.post('/api/invitations/accept').send({ token }).expect(200);
+    await member.get(`/api/forums/${preview.forum.id}`).expect(200);
   });
 
   it('gives the banner the demo sign-in details', async () => {

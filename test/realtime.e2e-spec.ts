@@ -4,6 +4,7 @@ import { AppConfig } from '../src/config/app-config.js';
 import { ForumEventLog } from '../src/realtime/forum-event-log.js';
 import { MODERATORS, type ForumEventType } from '../src/realtime/forum-event.js';
 import { ForumEventsService } from '../src/realtime/forum-events.service.js';
+import { RealtimeGateway } from '../src/realtime/realtime.gateway.js';
 import { RealtimeService } from '../src/realtime/realtime.service.js';
 import { rooms } from '../src/realtime/rooms.js';
 import { startTestApp, type TestApp } from './support/app.js';
@@ -290,6 +291,19 @@ describe('realtime gateway', () => {
       expect(otherBrowser.raw.connected).toBe(true);
     });
 
+    it('disconnects every socket of the person when they sign out everywhere', async () => {
+      const person = await createAccount(t);
+      const cookie = await sessionCookie(t.url, person);
+      const here = await connect({ cookie });
+      const elsewhere = await connectAs(person);
+      const bystander = await connectAs(await createAccount(t));
+      const res = await fetch(`${t.url}/api/auth/sign-out?everywhere=true`, { method: 'POST', headers: { cookie } });
+      expect(res.status).toBe(204);
+      await expect(here.disconnected()).resolves.toBe('io server disconnect');
+      await expect(elsewhere.disconnected()).resolves.toBe('io server disconnect');
+      expect(bystander.raw.connected).toBe(true);
+    });
+
     it('disconnects a sign-in ended from the list of sessions, and every other one on a password change', async () => {
       const person = await createAccount(t);
       const cookieA = await sessionCookie(t.url, person);
@@ -320,6 +334,37 @@ describe('realtime gateway', () => {
       await t.dataSource.query(`DELETE FROM login_session WHERE account_id = $1`, [person.id]);
       await expect(s.request('forum.subscribe', { forumId })).resolves.toMatchObject({ error: { status: 401, code: 'unauthenticated' } });
       await expect(s.disconnected()).resolves.toBe('io server disconnect');
+    });
+
+    it('drops a silent socket whose sign-in expired at the next periodic check, and no other', async () => {
+      const person = await createAccount(t);
+      const other = await createAccount(t);
+      const { forumId } = await createForum(t.dataSource);
+      const expiring = await connectAs(person);
+      const token = await bearerFor(t, person.email, person.password);
+      const scripted = await connect({ token });
+      const live = await connectAs(other);
+      const anonymous = await connect();
+      for (const s of [expiring, scripted, live, anonymous]) await expect(s.request('forum.subscribe', { forumId })).resolves.toMatchObject({ forumId });
+      // Expire (not end) the person's cookie sign-in only; the socket sends nothing afterwards.
+      await t.dataSource.query(
+        `UPDATE login_session SET expires_at = now() - interval '1 second' WHERE account_id = $1 AND kind = 'cookie'`,
+        [person.id],
+      );
+      await expect(t.app.get(RealtimeGateway).sweepEndedSessions()).resolves.toBe(1);
+      await expect(expiring.waitFor('session.ended')).resolves.toEqual({});
+      await expect(expiring.disconnected()).resolves.toBe('io server disconnect');
+      await expect(realtime.socketsIn(rooms.forum(forumId))).resolves.not.toContain(expiring.raw.id);
+      for (const s of [scripted, live, anonymous]) {
+        expect(s.raw.connected).toBe(true);
+        expect(s.received.some((r) => r.event === 'session.ended')).toBe(false);
+      }
+      // Expired tokens are dropped too.
+      await t.dataSource.query(`UPDATE login_session SET expires_at = now() - interval '1 second' WHERE account_id = $1`, [person.id]);
+      await expect(t.app.get(RealtimeGateway).sweepEndedSessions()).resolves.toBe(1);
+      await expect(scripted.waitFor('session.ended')).resolves.toEqual({});
+      await expect(scripted.disconnected()).resolves.toBe('io server disconnect');
+      expect(live.raw.connected).toBe(true);
     });
   });
 
@@ -518,6 +563,39 @@ describe('realtime gateway', () => {
       await emitEvents(forumId, ['membership.changed', 'reply.created'], { moderatorsOnly: true });
       await emitEvents(forumId, ['reply.voted']);
       await eventually(async () => expect(sPromoted.forumEvents(forumId).map((e) => e.type)).toEqual(['membership.changed', 'reply.voted']));
+    });
+
+    it('moves a session organiser into and out of the moderators\' room of every forum of the session', async () => {
+      const { sessionId, forumId } = await createForum(t.dataSource, { visibility: 'members' });
+      const [admin, organiser, watcher] = [await createAccount(t, { role: 'admin' }), await createAccount(t), await createAccount(t)];
+      await addMember(t.dataSource, forumId, watcher.id, 'moderator');
+      const adminCookie = await sessionCookie(t.url, admin);
+      const [sOrganiser, sWatcher] = [await connectAs(organiser), await connectAs(watcher)];
+      for (const s of [sOrganiser, sWatcher]) await s.request('forum.subscribe', { forumId });
+      await expect(realtime.socketsIn(rooms.moderators(forumId))).resolves.not.toContain(sOrganiser.raw.id);
+
+      // Appointed organiser: recorded per forum, and their socket joins the moderators' room at once.
+      expect((await http(adminCookie, 'PUT', `/api/sessions/${sessionId}/moderators/${organiser.id}`)).status).toBe(200);
+      await expect(sWatcher.waitForEvents(forumId, 1)).resolves.toMatchObject([
+        { type: 'membership.changed', payload: { accountId: organiser.id, role: 'moderator', state: 'active' } },
+      ]);
+      await eventually(() => expect(realtime.socketsIn(rooms.moderators(forumId))).resolves.toContain(sOrganiser.raw.id));
+
+      // Demoted: out of the moderators' room on the event, still a reader; moderator-only events stop reaching them.
+      expect((await http(adminCookie, 'DELETE', `/api/sessions/${sessionId}/moderators/${organiser.id}`)).status).toBe(204);
+      await expect(sWatcher.waitForEvents(forumId, 2)).resolves.toMatchObject([
+        { type: 'membership.changed' },
+        { type: 'membership.changed', payload: { accountId: organiser.id, role: 'member', state: 'active' } },
+      ]);
+      await eventually(() => expect(realtime.socketsIn(rooms.moderators(forumId))).resolves.not.toContain(sOrganiser.raw.id));
+      await expect(realtime.socketsIn(rooms.forum(forumId))).resolves.toContain(sOrganiser.raw.id);
+      const before = sOrganiser.forumEvents(forumId).length;
+      await emitEvents(forumId, ['reply.created'], { moderatorsOnly: true });
+      await emitEvents(forumId, ['reply.voted']);
+      await sWatcher.waitForEvents(forumId, 4);
+      await eventually(async () => expect(sOrganiser.forumEvents(forumId).slice(before).map((e) => e.type)).toEqual(['reply.voted']));
+      await pause(QUIET_MS);
+      expect(sOrganiser.forumEvents(forumId).slice(before).map((e) => e.type)).toEqual(['reply.voted']);
     });
   });
 

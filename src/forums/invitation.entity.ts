@@ -1,8 +1,8 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 
 /**
- * An invitation to a forum: for one email address, or a link whose secret
- * token is shown once to its creator (the table keeps only its SHA-256).
+ * An invitation to a forum: a link whose secret token is shown once to its
+ * creator (the table keeps only its SHA-256), open or addressed to one email.
  */
 @Entity('invitation')
 export class Invitation {
@@ -18,8 +18,8 @@ export class Invitation {
   @Column('text', { nullable: true })
   email: string | null;
 
-  @Column('text', { name: 'token_hash', nullable: true, select: false })
-  tokenHash: string | null;
+  @Column('text', { name: 'token_hash', select: false })
+  tokenHash: string;
 
   @Column('timestamptz', { name: 'expires_at' })
   expiresAt: Date;

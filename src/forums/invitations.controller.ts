@@ -13,7 +13,7 @@ export class InvitationsController {
   constructor(private readonly invitations: InvitationsService) {}
 
   @Post('forums/:forumId/invitations')
-  @ApiOperation({ summary: 'Invite a person by email, or create an invitation link whose token is returned this once (moderators)' })
+  @ApiOperation({ summary: 'Create an invitation link, open or addressed to one email (single use, only that account may accept); the token is returned this once (moderators)' })
   @ApiCreatedResponse({ type: CreatedInvitation })
   create(@CurrentActor() actor: MaybeActor, @Param('forumId', new IntIdPipe('forumId')) forumId: number, @Body() dto: CreateInvitationDto) {
     return this.invitations.create(actor, forumId, dto);
@@ -37,13 +37,6 @@ export class InvitationsController {
     return this.invitations.revoke(actor, forumId, invitationId);
   }
 
-  @Get('invitations')
-  @ApiOperation({ summary: "The caller's pending email invitations" })
-  @ApiOkResponse({ type: [ReceivedInvitation] })
-  received(@CurrentActor() actor: MaybeActor) {
-    return this.invitations.received(actor);
-  }
-
   @Post('invitations/preview')
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'What an invitation link leads to and whether it is still valid (no sign-in needed)' })
@@ -54,17 +47,9 @@ export class InvitationsController {
 
   @Post('invitations/accept')
   @HttpCode(HttpStatus.OK)
-  @ApiOperation({ summary: 'Accept an invitation link: the caller becomes a member (410 expired or revoked, 409 used up)' })
+  @ApiOperation({ summary: 'Accept an invitation by its token: the caller becomes a member (403 invitation_for_someone_else, 410 expired or revoked, 409 used up)' })
   @ApiOkResponse({ type: AcceptedInvitation })
   acceptToken(@CurrentActor() actor: MaybeActor, @Body() dto: AcceptInvitationDto) {
     return this.invitations.acceptToken(actor, dto.token);
-  }
-
-  @Post('invitations/:invitationId/accept')
-  @HttpCode(HttpStatus.OK)
-  @ApiOperation({ summary: 'Accept an email invitation addressed to the caller' })
-  @ApiOkResponse({ type: AcceptedInvitation })
-  acceptEmail(@CurrentActor() actor: MaybeActor, @Param('invitationId', new IntIdPipe('invitationId')) invitationId: number) {
-    return this.invitations.acceptEmail(actor, invitationId);
   }
 }

@@ -65,15 +65,18 @@ const EXPIRED = () => gone('invitation_expired', 'This invitation has expired. A
 const USED_UP = () => conflict('invitation_used_up', 'This invitation link has been used as many times as allowed. Ask a moderator for a new one.');
 
 /**
- * Invitations to a forum. Moderators invite one person by email (they see
- * it under GET /api/invitations once signed in with that email) or create a
- * link (a secret token shown once, usable a limited number of times until it
- * expires). Accepting makes the caller a member, spending one use atomically
- * in the same transaction as the membership.
+ * Invitations to a forum. Every invitation is a secret token (shown once to
+ * the moderator who creates it, as a link to pass on; we send no email),
+ * usable until it expires. An addressed invitation (with an email) is used
+ * once, and only by the signed-in account with that email; an open link is
+ * usable a limited number of times by anyone who holds it. Accepting makes
+ * the caller a member, spending one use atomically in the same transaction
+ * as the membership. Emails are not verified, so an email alone never
+ * admits anybody: the token is always needed.
  *
- * A person a moderator removed is re-admitted only by an email invitation
- * created after the removal (a moderator's explicit intent); a link, which
- * may be circulating, never brings them back.
+ * A person a moderator removed is re-admitted only by an addressed
+ * invitation created after the removal (a moderator's explicit intent); an
+ * open link, which may be circulating, never brings them back.
  */
 @Injectable()
 export class InvitationsService {
@@ -88,7 +91,9 @@ export class InvitationsService {
       const message = 'maxUses applies to invitation links; an email invitation is used once';
       throw badRequest('validation_failed', `Invalid input: ${message}.`, [{ field: 'maxUses', message }]);
     }
-    const token = dto.email === undefined ? newSecret() : null;
+    // Every invitation is a secret token: an email invitation is a single-use link addressed to that email
+    // (we send no email; the moderator passes the link on). Matching on an unverified email alone is not enough.
+    const token = newSecret();
     const id = await this.dataSource.transaction(async (m) => {
       await this.forumAccess.moderating(actor, forumId, m);
       if (dto.email !== undefined) {
@@ -102,12 +107,12 @@ export class InvitationsService {
       const [row] = await m.query(
         `INSERT INTO invitation (forum_id, created_by, email, token_hash, expires_at, max_uses)
          VALUES ($1, $2, $3, $4, now() + make_interval(hours => $5), $6) RETURNING id`,
-        [forumId, actor!.accountId, dto.email ?? null, token ? secretId(token) : null, dto.expiresInHours ?? DEFAULT_HOURS, dto.email !== undefined ? 1 : (dto.maxUses ?? DEFAULT_LINK_USES)],
+        [forumId, actor!.accountId, dto.email ?? null, secretId(token), dto.expiresInHours ?? DEFAULT_HOURS, dto.email !== undefined ? 1 : (dto.maxUses ?? DEFAULT_LINK_USES)],
       );
       return row.id as number;
     });
     const invitation = await this.one(this.dataSource.manager, forumId, id);
-    return token ? { invitation, token, url: `/invite/${token}` } : { invitation };
+    return { invitation, token, url: `/invite/${token}` };
   }
 
   /** The forum's invitations, newest first (moderators). */
@@ -146,20 +151,6 @@ export class InvitationsService {
     });
   }
 
-  /** The caller's pending email invitations. */
-  async received(actor: MaybeActor): Promise<ReceivedInvitation[]> {
-    if (!actor) throw unauthenticated('Sign in to see your invitations.');
-    const rows: ReceivedRow[] = await this.dataSource.query(
-      `SELECT ${RECEIVED_COLUMNS} FROM ${RECEIVED_FROM}
-       WHERE i.email IS NOT NULL AND lower(i.email) = (SELECT lower(email) FROM account WHERE id = $1)
-         AND ${STATUS_SQL} = 'pending'
-         AND NOT EXISTS (SELECT 1 FROM forum_membership fm WHERE fm.forum_id = i.forum_id AND fm.account_id = $1 AND fm.state = 'active')
-       ORDER BY i.id DESC`,
-      [actor.accountId],
-    );
-    return rows.map(toReceived);
-  }
-
   /** What an invitation link leads to, so the holder can decide (and sign in) before accepting. */
   async preview(_actor: MaybeActor, token: string): Promise<ReceivedInvitation> {
     const [row]: ReceivedRow[] = await this.dataSource.query(`SELECT ${RECEIVED_COLUMNS} FROM ${RECEIVED_FROM} WHERE i.token_hash = $1`, [secretId(token)]);
@@ -167,20 +158,9 @@ export class InvitationsService {
     return toReceived(row);
   }
 
-  /** Accepts an invitation link. */
+  /** Accepts an invitation by its token; one addressed to an email needs the caller signed in with that email. */
   async acceptToken(actor: MaybeActor, token: string): Promise<AcceptedInvitation> {
     return this.accept(actor, (m) => m.query(`SELECT ${ACCEPT_COLUMNS} FROM invitation WHERE token_hash = $1`, [secretId(token)]));
-  }
-
-  /** Accepts an email invitation addressed to the caller. */
-  async acceptEmail(actor: MaybeActor, invitationId: number): Promise<AcceptedInvitation> {
-    return this.accept(actor, (m) =>
-      m.query(
-        `SELECT ${ACCEPT_COLUMNS} FROM invitation
-         WHERE id = $1 AND email IS NOT NULL AND lower(email) = (SELECT lower(email) FROM account WHERE id = $2)`,
-        [invitationId, actor!.accountId],
-      ),
-    );
   }
 
   private async accept(actor: MaybeActor, find: (m: EntityManager) => Promise<AcceptRow[]>): Promise<AcceptedInvitation> {
@@ -188,6 +168,13 @@ export class InvitationsService {
     const { forumId, alreadyMember } = await this.dataSource.transaction(async (m) => {
       const [inv] = await find(m);
       if (!inv) throw notFound('The invitation', 'invitation_not_found');
+      if (inv.email !== null) {
+        // Defence in depth: the token was passed to one person; only the account with that email may use it.
+        const [me] = await m.query(`SELECT lower(email) = lower($2) AS addressee FROM account WHERE id = $1`, [actor.accountId, inv.email]) as { addressee: boolean }[];
+        if (!me?.addressee) {
+          throw forbidden('invitation_for_someone_else', 'This invitation is addressed to another email address. Sign in with the account it was sent to, or ask a moderator for an invitation of your own.');
+        }
+      }
       if (inv.revoked_at) throw REVOKED();
       if (inv.expired) throw EXPIRED();
       // invited_since: the invitation was made after the membership last changed (e.g. after a removal).
@@ -199,7 +186,7 @@ export class InvitationsService {
       ) as { state: string; invited_since: boolean }[];
       if (membership?.state === 'active') return { forumId: inv.forum_id, alreadyMember: true };
       if (membership?.state === 'removed' && !(inv.email !== null && membership.invited_since)) {
-        throw forbidden('removed', "A moderator removed you from this forum, and this invitation can't bring you back. Ask a moderator to invite you again by email.");
+        throw forbidden('removed', "A moderator removed you from this forum, and this invitation can't bring you back. Ask a moderator to invite you again, addressed to your email.");
       }
       // One use per person: accepting again (say, after leaving) spends nothing.
       const [firstTime] = await m.query(

@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { MaybeActor } from '../auth/actor.js';
 import { notFound } from '../common/app-exception.js';
+import { MODERATORS } from '../realtime/forum-event.js';
+import { ForumEventsService } from '../realtime/forum-events.service.js';
 import { findSession, requireAdmin } from '../sessions/session-lookup.js';
 import type { SessionModeratorView } from './dto/session-moderator.view.js';
 
@@ -12,7 +14,10 @@ import type { SessionModeratorView } from './dto/session-moderator.view.js';
  */
 @Injectable()
 export class SessionModeratorsService {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly events: ForumEventsService,
+  ) {}
 
   /** Public, like the organiser's name: who organises the session. */
   async list(_actor: MaybeActor, sessionIdOrSlug: string): Promise<SessionModeratorView[]> {
@@ -29,17 +34,21 @@ export class SessionModeratorsService {
   /** Makes the person moderator of every forum of the session (admins); re-admits them where they were removed. */
   async add(actor: MaybeActor, sessionIdOrSlug: string, accountId: string): Promise<SessionModeratorView[]> {
     requireAdmin(actor, "appoint a session's moderators");
-    const sessionId = await this.dataSource.transaction(async (m) => {
+    // Each forum's role change is recorded as an event (like MembershipsService.setRole), so the person's
+    // sockets gain the moderators' view at once, on every instance.
+    const sessionId = await this.events.runAndPublish(async (m, record) => {
       const session = await findSession(m, sessionIdOrSlug);
       const [account] = await m.query(`SELECT id FROM account WHERE id = $1`, [accountId]);
       if (!account) throw notFound('The account', 'account_not_found');
       await m.query(`INSERT INTO session_moderator (session_id, account_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [session.id, accountId]);
-      await m.query(
+      const forums: { forum_id: number }[] = await m.query(
         `INSERT INTO forum_membership (forum_id, account_id, role, state)
-         SELECT f.id, $2, 'moderator', 'active' FROM forum f WHERE f.session_id = $1
-         ON CONFLICT (forum_id, account_id) DO UPDATE SET role = 'moderator', state = 'active', updated_at = now()`,
+         SELECT f.id, $2, 'moderator', 'active' FROM forum f WHERE f.session_id = $1 ORDER BY f.id
+         ON CONFLICT (forum_id, account_id) DO UPDATE SET role = 'moderator', state = 'active', updated_at = now()
+         RETURNING forum_id`,
         [session.id, accountId],
       );
+      for (const { forum_id } of forums) record(forum_id, 'membership.changed', { accountId, role: 'moderator', state: 'active' }, { audience: MODERATORS });
       return session.id;
     });
     return this.list(actor, String(sessionId));
@@ -52,14 +61,18 @@ export class SessionModeratorsService {
    */
   async remove(actor: MaybeActor, sessionIdOrSlug: string, accountId: string): Promise<void> {
     requireAdmin(actor, "change a session's moderators");
-    await this.dataSource.transaction(async (m) => {
+    // One membership.changed event per forum where they were moderator: their sockets leave the moderators' room at once.
+    await this.events.runAndPublish(async (m, record) => {
       const session = await findSession(m, sessionIdOrSlug);
       await m.query(`DELETE FROM session_moderator WHERE session_id = $1 AND account_id = $2`, [session.id, accountId]);
-      await m.query(
+      // TypeORM answers an UPDATE with [rows, rowCount].
+      const [forums]: [{ forum_id: number }[], number] = await m.query(
         `UPDATE forum_membership SET role = 'member', updated_at = now()
-         WHERE account_id = $2 AND role = 'moderator' AND forum_id IN (SELECT id FROM forum WHERE session_id = $1)`,
+         WHERE account_id = $2 AND role = 'moderator' AND forum_id IN (SELECT id FROM forum WHERE session_id = $1)
+         RETURNING forum_id`,
         [session.id, accountId],
       );
+      for (const { forum_id } of forums) record(forum_id, 'membership.changed', { accountId, role: 'member', state: 'active' }, { audience: MODERATORS });
     });
   }
 }

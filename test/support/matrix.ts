@@ -11,7 +11,7 @@ import { createAccount } from './people.js';
  * built once: one session with a forum per visibility x state, the callers
  * signed in once each, and for every (forum, caller) its own fresh targets for
  * the writes that would change something (a reply to edit, one to delete, one
- * to vote for, a member to remove), so cells don't depend on each other's order.
+ * to vote for, a member to remove, an invitation to revoke), so cells don't depend on each other's order.
  */
 
 export const VISIBILITIES = ['public', 'members', 'invite_only'] as const satisfies readonly ForumVisibility[];
@@ -31,7 +31,7 @@ export const CALLERS = [
 export type Caller = (typeof CALLERS)[number];
 
 /** Ids that exist nowhere (within the columns' ranges), for "same answer as nonexistent" checks. */
-export const NONEXISTENT = { forumId: 2_147_483_000, questionId: 2_147_483_000, replyId: '999999999999', accountId: randomUUID() };
+export const NONEXISTENT = { forumId: 2_147_483_000, questionId: 2_147_483_000, replyId: '999999999999', accountId: randomUUID(), invitationId: 2_147_483_000 };
 
 export interface CellTargets {
   ownReplyToEdit: string;
@@ -41,6 +41,8 @@ export interface CellTargets {
   replyToVoteFor: string;
   /** An active member of the forum, for the "remove a member" cell. */
   memberToRemove: string;
+  /** A pending invitation link of the forum, for the "revoke an invitation" cell. */
+  invitationToRevoke: number;
 }
 
 export interface MatrixForum {
@@ -155,11 +157,18 @@ export async function buildWorld(t: TestApp): Promise<MatrixWorld> {
         return [write(own), write(own), write(other), write(other), write(other)];
       });
       const [memberReplyId, moderatorReplyId, ...ids] = await insertReplies(t, [write(member), write(moderator), ...plan]);
+      // One pending link invitation per caller (only the hash of a token nobody holds).
+      const invitations: { id: number }[] = await t.dataSource.query(
+        `INSERT INTO invitation (forum_id, token_hash, expires_at, max_uses)
+         SELECT $1, encode(sha256(convert_to(gen_random_uuid()::text, 'UTF8')), 'hex'), now() + interval '1 day', 10
+           FROM generate_series(1, $2::int) RETURNING id`,
+        [forum.id, CALLERS.length],
+      );
       const targets = {} as Record<Caller, CellTargets>;
       CALLERS.forEach((caller, i) => {
         const [ownReplyToEdit, ownReplyToDelete, othersReplyToEdit, othersReplyToDelete, replyToVoteFor] = ids.slice(i * 5, i * 5 + 5);
         const memberToRemove = removable.pop()!;
-        targets[caller] = { ownReplyToEdit, ownReplyToDelete, othersReplyToEdit, othersReplyToDelete, replyToVoteFor, memberToRemove };
+        targets[caller] = { ownReplyToEdit, ownReplyToDelete, othersReplyToEdit, othersReplyToDelete, replyToVoteFor, memberToRemove, invitationToRevoke: invitations[i].id };
       });
       await t.dataSource.query(
         `INSERT INTO forum_membership (forum_id, account_id, role, state) SELECT $1, unnest($2::uuid[]), 'member', 'active'`,

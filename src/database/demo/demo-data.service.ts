@@ -2,11 +2,11 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { findAccountByEmail, insertAccount } from '../../auth/accounts.js';
 import { DEMO_ACCOUNTS, demoSignInHints, ensureDemoAccounts } from '../../auth/demo-accounts.js';
-import { newSecret } from '../../auth/tokens.js';
+import { newSecret, secretId } from '../../auth/tokens.js';
 import { MarkdownService } from '../../discussions/markdown.service.js';
 import { childPath } from '../../discussions/reply-path.js';
 import { DEMO_CATALOGUE, type DemoSession } from './catalogue.js';
-import { DEMO_FORUMS, DEMO_PARTICIPANTS, type DemoForum, type DemoPerson, type DemoReply } from './demo-forums.js';
+import { DEMO_FORUMS, DEMO_PARTICIPANTS, demoInvitationToken, type DemoForum, type DemoPerson, type DemoReply } from './demo-forums.js';
 
 export interface DemoCounts {
   sessions: number;
@@ -76,7 +76,8 @@ export class DemoDataService {
         loaded: true,
         message:
           `Loaded the demo data in ${Date.now() - started} ms: ${counts.sessions} sessions, ${counts.forums} forums, ` +
-          `${counts.questions} questions, ${counts.replies} replies, ${counts.votes} votes, ${counts.accounts} demo accounts.`,
+          `${counts.questions} questions, ${counts.replies} replies, ${counts.votes} votes, ${counts.accounts} demo accounts. ` +
+          `The demo member's invitation to the invite-only forum: /invite/${demoInvitationToken('member')}`,
         counts,
       };
     });
@@ -167,8 +168,9 @@ export class DemoDataService {
     for (const who of f.invited ?? []) {
       const [account] = await m.query(`SELECT email FROM account WHERE id = $1`, [people[who]]);
       await m.query(
-        `INSERT INTO invitation (forum_id, created_by, email, expires_at, max_uses) VALUES ($1, $2, lower($3), now() + interval '90 days', 1)`,
-        [forum.id, people.moderator, account.email],
+        // An addressed invitation is a token link (only the addressee's account can use it); the demo's token is fixed, see demoInvitationToken.
+        `INSERT INTO invitation (forum_id, created_by, email, token_hash, expires_at, max_uses) VALUES ($1, $2, lower($3), $4, now() + interval '90 days', 1)`,
+        [forum.id, people.moderator, account.email, secretId(demoInvitationToken(who))],
       );
     }
 

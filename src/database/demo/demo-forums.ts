@@ -20,6 +20,13 @@ export const DEMO_PARTICIPANTS = {
 
 export type DemoPerson = 'member' | 'moderator' | 'admin' | keyof typeof DEMO_PARTICIPANTS;
 
+/**
+ * The token of a demo person's invitation link (`/invite/<token>`). Fixed and
+ * public like the demo passwords: the invitation is addressed to that demo
+ * account, so no other account can use it.
+ */
+export const demoInvitationToken = (who: DemoPerson): string => `demo-invitation-for-the-${who}`;
+
 export interface DemoReply {
   by: DemoPerson;
   body: string;
@@ -43,7 +50,7 @@ export interface DemoForum {
   state: ForumState;
   /** Active members besides the moderators (the demo moderator moderates every demo forum). */
   members: DemoPerson[];
-  /** People with a pending email invitation (invite-only forums). */
+  /** People with a pending invitation addressed to their email (invite-only forums), see demoInvitationToken. */
   invited?: DemoPerson[];
   questions: DemoQuestion[];
 }

@@ -66,9 +66,9 @@ export class InvitationView {
 
 export class CreatedInvitation {
   @ApiProperty({ type: InvitationView }) invitation: InvitationView;
-  @ApiPropertyOptional({ description: 'Links only, shown this once: the secret token.' }) token?: string;
-  @ApiPropertyOptional({ example: '/invite/3q2-…', description: 'Links only, shown this once: the path to share (prefix it with the site address).' })
-  url?: string;
+  @ApiProperty({ description: 'Shown this once: the secret token. For an email invitation, pass the link to that person (no email is sent); only their account can use it.' }) token: string;
+  @ApiProperty({ example: '/invite/3q2-…', description: 'Shown this once: the path to share (prefix it with the site address).' })
+  url: string;
 }
 
 export class InvitationPage {
