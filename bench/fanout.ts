@@ -1,0 +1,608 @@
+/**
+ * Fan-out benchmark: N authenticated sockets follow one forum while a reply
+ * is posted over HTTP at a fixed rate; publish-to-receive latency (p50, p99,
+ * max over every delivery), losses, and the app's heap per socket. Baseline
+ * in the same run: a bare Socket.IO server (bench/fanout/bare-server.ts)
+ * broadcasting a message of the same size to the same number of plain
+ * clients at the same rate, measured the same way. Then replay: many clients
+ * reconnecting at once, each having missed 200 events.
+ *
+ *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:fanout
+ *   ... npm run bench:fanout -- --smoke      (100 sockets, 5 s, no report)
+ *
+ * The receivers run in BENCH_RECEIVER_PROCS child processes
+ * (bench/fanout/receiver.ts), the publisher here; times are taken on the
+ * same machine clock (performance.timeOrigin + performance.now()) in every
+ * process. Accounts and API tokens are made in SQL (no Argon2 per account):
+ * each socket authenticates with its own token at the handshake.
+ *
+ * Knobs: BENCH_FANOUT_SIZES (default 1000,3000,10000), BENCH_DURATION_S
+ * (default 30), BENCH_RECEIVER_PROCS (default 2), BENCH_REPLAY_CLIENTS
+ * (default 1000), BENCH_FAST_MAX (largest size posted at 10/s, default 3000;
+ * larger sizes get 1/s).
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { API_TOKEN_PREFIX, newSecret, secretId } from '../src/auth/tokens.js';
+import { startApp, type AppProcess } from './lib/app-process.js';
+import { createBenchDatabase, requireServerUrl, type BenchDatabase } from './lib/database.js';
+import { createAccounts, createForum, createQuestions } from './lib/fixtures.js';
+import { HttpError } from './lib/http.js';
+import { describeMachine, machineLines } from './lib/machine.js';
+import { commandLine, envInt, envIntList, parseOptions } from './lib/options.js';
+import { table, writeSection } from './lib/report.js';
+import { ms, percentile, summarise } from './lib/stats.js';
+import { now, type ConnectResult, type CountResult, type ReceiverCommand, type ReceiverResults, type ReplayResults } from './fanout/protocol.js';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const RECEIVER_JS = join(here, 'fanout', 'receiver.js');
+const BARE_JS = join(here, 'fanout', 'bare-server.js');
+const PROBE_JS = join(here, 'fanout', 'memory-probe.js');
+
+/** A realistic reply (markdown); with the reply's other fields the event message is ~500 B. */
+const REPLY_TEXT =
+  'In our city the open data portal started with transport timetables and grew from there. ' +
+  'We ran a pilot with three districts before procurement; the lessons were mostly about people.';
+const WARMUP_POSTS = 3;
+const MAX_IN_FLIGHT = 50;
+const CONNECT_CONCURRENCY = 50;
+const REPLAY_MISSED = 200;
+
+type ServerKind = 'bare' | 'agora';
+
+interface Target {
+  kind: ServerKind;
+  pid: number;
+  memoryFile: string;
+  postUrl: string;
+  headers: Record<string, string>;
+  /** The token each receiving socket presents (null: none). */
+  tokenFor: (i: number) => string | null;
+}
+
+interface CaseResult {
+  kind: ServerKind;
+  size: number;
+  intervalMs: number;
+  notRun?: string;
+  connected?: number;
+  connectMs?: number;
+  replies?: number;
+  postErrors?: number;
+  skipped?: number;
+  firstError?: string;
+  expected?: number;
+  received?: number;
+  duplicates?: number;
+  disconnects?: number;
+  p50?: number;
+  p99?: number;
+  max?: number;
+  postP50?: number;
+  /** CPU used while posting, in % of one core: the server process, and all receiver processes together. */
+  serverCpu?: number;
+  receiversCpu?: number;
+  heapPerSocket?: number;
+  rssPerSocket?: number;
+  messageBytes?: number;
+}
+
+// ---- receiver processes ------------------------------------------------------
+
+class Receiver {
+  readonly child: ChildProcess;
+  private pending: { ok: (v: unknown) => void; fail: (e: Error) => void }[] = [];
+  private exited = false;
+
+  constructor() {
+    this.child = fork(RECEIVER_JS, [], { serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: [] });
+    this.child.on('message', (m: { ok: boolean; value?: unknown; error?: string }) => {
+      const p = this.pending.shift();
+      if (!p) return;
+      if (m.ok) p.ok(m.value);
+      else p.fail(new Error(`receiver ${this.child.pid}: ${m.error}`));
+    });
+    this.child.on('error', (error) => {
+      for (const p of this.pending.splice(0)) p.fail(new Error(`receiver ${this.child.pid}: ${error.message}`));
+    });
+    this.child.on('exit', (code) => {
+      this.exited = true;
+      for (const p of this.pending.splice(0)) p.fail(new Error(`receiver ${this.child.pid} exited (code ${code})`));
+    });
+  }
+
+  request<T>(command: ReceiverCommand, timeoutMs: number): Promise<T> {
+    if (this.exited) return Promise.reject(new Error(`receiver ${this.child.pid} has exited`));
+    return new Promise<T>((ok, fail) => {
+      const timer = setTimeout(() => fail(new Error(`receiver ${this.child.pid}: no answer to ${command.cmd} within ${timeoutMs / 1000} s`)), timeoutMs);
+      this.pending.push({
+        ok: (v) => (clearTimeout(timer), ok(v as T)),
+        fail: (e) => (clearTimeout(timer), fail(e)),
+      });
+      this.child.send(command);
+    });
+  }
+
+  kill(): void {
+    if (!this.exited) this.child.kill('SIGKILL');
+  }
+}
+
+/** Splits 0..n-1 into `parts` contiguous ranges. */
+function split<T>(items: T[], parts: number): T[][] {
+  const out: T[][] = [];
+  for (let p = 0; p < parts; p++) out.push(items.slice(Math.floor((p * items.length) / parts), Math.floor(((p + 1) * items.length) / parts)));
+  return out;
+}
+
+const sleep = (msecs: number) => new Promise((r) => setTimeout(r, msecs));
+
+// ---- measuring a server process from outside ---------------------------------
+
+interface Memory {
+  heapUsed: number;
+  rss: number;
+}
+
+/** Heap after a full GC (through the memory probe, on request) and RSS of a server process. */
+async function memoryOf(pid: number, file: string): Promise<Memory> {
+  const rssProc = () => {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) * 1024 : Number.NaN;
+  };
+  if (!existsSync(`${file}.ready`) || readFileSync(`${file}.ready`, 'utf8') !== String(pid)) {
+    console.warn(`!! the memory probe is not loaded in pid ${pid}: heap unknown, RSS from /proc`);
+    return { heapUsed: Number.NaN, rss: rssProc() };
+  }
+  rmSync(file, { force: true });
+  writeFileSync(`${file}.request`, '');
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    if (existsSync(file)) {
+      const usage = JSON.parse(readFileSync(file, 'utf8')) as { heapUsed: number; rss: number };
+      return { heapUsed: usage.heapUsed, rss: usage.rss };
+    }
+    await sleep(50);
+  }
+  console.warn(`!! no memory report from pid ${pid} (probe not loaded?): heap unknown, RSS from /proc`);
+  return { heapUsed: Number.NaN, rss: rssProc() };
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc (NaN if unreadable). */
+function cpuSeconds(pid: number | undefined): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+  } catch {
+    return Number.NaN;
+  }
+}
+
+function openFileLimit(): number {
+  try {
+    const m = /Max open files\s+(\d+|unlimited)/.exec(readFileSync('/proc/self/limits', 'utf8'));
+    return !m || m[1] === 'unlimited' ? Infinity : Number(m[1]);
+  } catch {
+    return Infinity;
+  }
+}
+
+// ---- publishing ----------------------------------------------------------------
+
+interface Published {
+  sent: Map<string, number>;
+  postMs: number[];
+  errors: number;
+  skipped: number;
+  firstError?: string;
+}
+
+async function post(target: Target): Promise<string> {
+  const res = await fetch(target.postUrl, { method: 'POST', headers: target.headers, body: JSON.stringify({ body: REPLY_TEXT }) });
+  const text = await res.text();
+  if (res.status !== 201 && res.status !== 200) throw new HttpError(res.status, text, `POST ${target.postUrl}`);
+  const id = (JSON.parse(text) as { id?: string }).id;
+  if (id === undefined) throw new Error(`no id in ${text.slice(0, 200)}`);
+  return String(id);
+}
+
+/** Open loop: one POST every `intervalMs` for `durationMs`, whatever the previous ones are doing (at most MAX_IN_FLIGHT at once). */
+async function publish(target: Target, intervalMs: number, durationMs: number): Promise<Published> {
+  const out: Published = { sent: new Map(), postMs: [], errors: 0, skipped: 0 };
+  const count = Math.max(1, Math.round(durationMs / intervalMs));
+  const inFlight = new Set<Promise<void>>();
+  const start = now() + 20;
+  for (let k = 0; k < count; k++) {
+    const wait = start + k * intervalMs - now();
+    if (wait > 0) await sleep(wait);
+    if (inFlight.size >= MAX_IN_FLIGHT) {
+      out.skipped++;
+      continue;
+    }
+    const t0 = now();
+    const p: Promise<void> = post(target).then(
+      (id) => {
+        out.sent.set(id, t0);
+        out.postMs.push(now() - t0);
+      },
+      (error) => {
+        out.errors++;
+        out.firstError ??= (error as Error).message.slice(0, 200);
+      },
+    ).finally(() => inFlight.delete(p));
+    inFlight.add(p);
+  }
+  await Promise.all(inFlight);
+  return out;
+}
+
+// ---- one case: N sockets on one server ----------------------------------------------
+
+async function runCase(
+  target: Target, size: number, intervalMs: number, durationMs: number, receivers: Receiver[], forumId: number,
+): Promise<CaseResult> {
+  const base: CaseResult = { kind: target.kind, size, intervalMs };
+  const label = `${target.kind.padEnd(5)} ${String(size).padStart(5)} sockets, 1 per ${intervalMs} ms`;
+  const fdLimit = openFileLimit();
+  if (size + 256 > fdLimit || Math.ceil(size / receivers.length) + 256 > fdLimit) {
+    return { ...base, notRun: `the open-file limit is ${fdLimit} (\`ulimit -n\`): too low for ${size} sockets in one process` };
+  }
+  const before = await memoryOf(target.pid, target.memoryFile);
+  const connectTimeout = 60_000 + size * 10;
+  const url = new URL(target.postUrl).origin;
+  const tokenLists = split(Array.from({ length: size }, (_, i) => target.tokenFor(i)), receivers.length);
+  const connects = await Promise.all(receivers.map((r, p) =>
+    r.request<ConnectResult>({ cmd: 'connect', url, tokens: tokenLists[p], forumId, concurrency: CONNECT_CONCURRENCY, timeoutMs: connectTimeout }, connectTimeout + 30_000),
+  ));
+  const connected = connects.reduce((n, c) => n + c.connected, 0);
+  const connectMs = Math.max(...connects.map((c) => c.ms));
+  console.log(`${label}: ${connected}/${size} connected and subscribed in ${(connectMs / 1000).toFixed(1)} s`);
+  if (connected < size) {
+    const why = connects.find((c) => c.firstError)?.firstError ?? 'timed out';
+    await Promise.all(receivers.map((r) => r.request({ cmd: 'close' }, 60_000)));
+    await sleep(2000);
+    return { ...base, connected, connectMs, notRun: `only ${connected} of ${size} sockets connected and subscribed within ${connectTimeout / 1000} s (${why})` };
+  }
+  await sleep(1500); // presence notices of the joins settle
+  const after = await memoryOf(target.pid, target.memoryFile);
+
+  // Warm-up posts, not counted; then record from a clean slate.
+  for (let i = 0; i < WARMUP_POSTS; i++) {
+    await post(target);
+    await sleep(intervalMs);
+  }
+  await sleep(Math.max(1000, 2 * intervalMs));
+  await Promise.all(receivers.map((r) => r.request<CountResult>({ cmd: 'record' }, 30_000)));
+
+  const cpu0 = { server: cpuSeconds(target.pid), receivers: receivers.reduce((n, r) => n + cpuSeconds(r.child.pid), 0), at: now() };
+  const published = await publish(target, intervalMs, durationMs);
+  const cpuWindow = (now() - cpu0.at) / 1000;
+  const serverCpu = ((cpuSeconds(target.pid) - cpu0.server) / cpuWindow) * 100;
+  const receiversCpu = ((receivers.reduce((n, r) => n + cpuSeconds(r.child.pid), 0) - cpu0.receivers) / cpuWindow) * 100;
+  const expected = published.sent.size * connected;
+  const drainUntil = Date.now() + 15_000 + 2 * intervalMs;
+  let counted = 0;
+  while (Date.now() < drainUntil) {
+    const c = await Promise.all(receivers.map((r) => r.request<CountResult>({ cmd: 'count', sent: published.sent }, 30_000)));
+    counted = c.reduce((n, x) => n + x.received, 0);
+    if (counted >= expected) break;
+    await sleep(200);
+  }
+  const results = await Promise.all(receivers.map((r) => r.request<ReceiverResults>({ cmd: 'results', sent: published.sent }, 60_000)));
+  await Promise.all(receivers.map((r) => r.request({ cmd: 'close' }, 60_000)));
+
+  const all = new Float64Array(results.reduce((n, r) => n + r.latencies.length, 0));
+  let o = 0;
+  for (const r of results) {
+    all.set(r.latencies, o);
+    o += r.latencies.length;
+  }
+  all.sort();
+  const sorted = Array.from(all);
+  const received = sorted.length;
+  const post50 = summarise(published.postMs).median;
+  const result: CaseResult = {
+    ...base,
+    connected,
+    connectMs,
+    replies: published.sent.size,
+    postErrors: published.errors,
+    skipped: published.skipped,
+    firstError: published.firstError,
+    expected,
+    received,
+    duplicates: results.reduce((n, r) => n + r.duplicates, 0),
+    disconnects: results.reduce((n, r) => n + r.disconnects, 0),
+    p50: percentile(sorted, 50),
+    p99: percentile(sorted, 99),
+    max: sorted[sorted.length - 1] ?? Number.NaN,
+    postP50: post50,
+    serverCpu,
+    receiversCpu,
+    heapPerSocket: (after.heapUsed - before.heapUsed) / size,
+    rssPerSocket: (after.rss - before.rss) / size,
+    messageBytes: Math.max(...results.map((r) => r.messageBytes)),
+  };
+  console.log(
+    `${label}: ${result.replies} posts (${result.postErrors} errors, ${result.skipped} skipped), ${received}/${expected} deliveries, ` +
+      `p50 ${ms(result.p50!)} ms  p99 ${ms(result.p99!)} ms  max ${ms(result.max!)} ms; POST p50 ${ms(post50)} ms; ` +
+      `CPU server ${serverCpu.toFixed(0)}%, receivers ${receiversCpu.toFixed(0)}%; ` +
+      `heap ${kb(result.heapPerSocket!)} KB/socket, RSS ${kb(result.rssPerSocket!)} KB/socket` +
+      (result.duplicates ? `; DUPLICATES ${result.duplicates}` : '') + (result.disconnects ? `; DISCONNECTS ${result.disconnects}` : '') +
+      (result.firstError ? `; first error: ${result.firstError}` : ''),
+  );
+  await sleep(2000); // the server lets the closed sockets go
+  return result;
+}
+
+const pct = (value: number) => (Number.isFinite(value) ? `${value.toFixed(0)}%` : '–');
+const kb = (bytes: number) => (Number.isFinite(bytes) ? (bytes / 1024).toFixed(1) : '–');
+
+// ---- main -------------------------------------------------------------------------
+
+async function main() {
+  const opts = parseOptions();
+  const sizes = opts.smoke ? [100] : envIntList('BENCH_FANOUT_SIZES', [1000, 3000, 10000]);
+  const durationMs = envInt('BENCH_DURATION_S', opts.smoke ? 5 : 30) * 1000;
+  const procs = envInt('BENCH_RECEIVER_PROCS', 2);
+  const replayClients = opts.smoke ? 100 : envInt('BENCH_REPLAY_CLIENTS', 1000);
+  const fastMax = envInt('BENCH_FAST_MAX', 3000);
+  const intervalFor = (size: number) => (size <= fastMax ? 100 : 1000);
+  const serverUrl = requireServerUrl();
+  for (const file of [RECEIVER_JS, BARE_JS, PROBE_JS]) {
+    if (!existsSync(file)) throw new Error(`${file} is missing: run \`npm run bench:build\` (npm run bench:fanout does).`);
+  }
+
+  let db: BenchDatabase | undefined;
+  let pool: pg.Pool | undefined;
+  let app: AppProcess | undefined;
+  let bare: ChildProcess | undefined;
+  let receivers: Receiver[] = [];
+  const memoryDir = os.tmpdir();
+  const cleanUp = async () => {
+    for (const r of receivers) r.kill();
+    receivers = [];
+    if (bare && bare.exitCode === null) bare.kill('SIGKILL');
+    await app?.stop().catch((e) => console.error('stopping the app:', e));
+    app = undefined;
+    await pool?.end().catch(() => undefined);
+    pool = undefined;
+    if (db) {
+      await db.drop().catch((e) => console.error(`dropping ${db?.name}:`, e));
+      console.log(`database ${db.name} dropped`);
+      db = undefined;
+    }
+  };
+  process.once('SIGINT', () => void cleanUp().finally(() => process.exit(130)));
+
+  try {
+    db = await createBenchDatabase(serverUrl);
+    pool = new pg.Pool({ connectionString: db.url, max: 4 });
+    const setup = await pool.connect();
+    const machine = await describeMachine(setup);
+    const loadAtStart = os.loadavg().map((l) => l.toFixed(2)).join(', ');
+
+    // One public, open forum with one question; the publisher and every receiver have an account and an API token.
+    const { forumId } = await createForum(setup, 'fanout');
+    const [questionId] = await createQuestions(setup, forumId, ['Live Q&A: what did your city learn from its first open data pilot?']);
+    const accountCount = Math.max(...sizes, replayClients) + 1;
+    const stamp = Date.now().toString(36);
+    const accountIds = await createAccounts(setup, accountCount, `fanout-${stamp}`);
+    const tokens = accountIds.map(() => newSecret(API_TOKEN_PREFIX));
+    for (let i = 0; i < tokens.length; i += 5000) {
+      await setup.query(
+        `INSERT INTO login_session (id, account_id, kind, label, expires_at)
+         SELECT t.id, t.account_id, 'token', 'fanout benchmark', now() + interval '30 days'
+         FROM unnest($1::text[], $2::uuid[]) AS t(id, account_id)`,
+        [tokens.slice(i, i + 5000).map(secretId), accountIds.slice(i, i + 5000)],
+      );
+    }
+    setup.release();
+    const publisherToken = tokens[tokens.length - 1];
+    const receiverTokens = tokens.slice(0, -1);
+    console.log(`fixture: forum ${forumId}, question ${questionId}, ${accountCount} accounts with API tokens (SQL)`);
+
+    const appMemory = join(memoryDir, `agora-fanout-app-${process.pid}.json`);
+    app = await startApp(db.url, { NODE_OPTIONS: `--import=${new URL(`file://${PROBE_JS}`).href}`, BENCH_MEMORY_FILE: appMemory });
+    const agora: Target = {
+      kind: 'agora',
+      pid: app.pid,
+      memoryFile: appMemory,
+      postUrl: `${app.url}/api/questions/${questionId}/replies`,
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${publisherToken}` },
+      tokenFor: (i) => receiverTokens[i],
+    };
+
+    receivers = Array.from({ length: procs }, () => new Receiver());
+
+    // Agora's reply event as a receiver gets it: its size sets the bare server's message size. Also warms the app up.
+    await receivers[0].request<ConnectResult>({ cmd: 'connect', url: app.url, tokens: [receiverTokens[0]], forumId, concurrency: 1, timeoutMs: 30_000 }, 60_000);
+    await receivers[0].request({ cmd: 'record' }, 10_000);
+    for (let i = 0; i < 20; i++) await post(agora);
+    let probe: CountResult = { received: 0, duplicates: 0, disconnects: 0, messageBytes: 0 };
+    for (let i = 0; i < 50 && probe.received < 20; i++) {
+      await sleep(100);
+      probe = await receivers[0].request<CountResult>({ cmd: 'count' }, 10_000);
+    }
+    await receivers[0].request({ cmd: 'close' }, 10_000);
+    if (!probe.messageBytes) throw new Error('the probe socket received no forum.events message from Agora: is the live layer running?');
+    const messageBytes = probe.messageBytes;
+    console.log(`Agora's reply event message: ${messageBytes} B of JSON`);
+
+    const bareMemory = join(memoryDir, `agora-fanout-bare-${process.pid}.json`);
+    bare = fork(BARE_JS, [], { env: { ...process.env, BARE_MESSAGE_BYTES: String(messageBytes), BENCH_MEMORY_FILE: bareMemory }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: [] });
+    const barePort = await new Promise<number>((ok, fail) => {
+      bare!.once('message', (m: { port: number }) => ok(m.port));
+      bare!.once('exit', (code) => fail(new Error(`the bare server exited (code ${code})`)));
+    });
+    const bareTarget: Target = {
+      kind: 'bare',
+      pid: bare.pid!,
+      memoryFile: bareMemory,
+      postUrl: `http://127.0.0.1:${barePort}/publish`,
+      headers: { 'content-type': 'application/json' },
+      tokenFor: () => null,
+    };
+    for (let i = 0; i < 20; i++) await post(bareTarget);
+
+    const results: CaseResult[] = [];
+    for (const size of sizes) {
+      for (const target of [bareTarget, agora]) {
+        try {
+          results.push(await runCase(target, size, intervalFor(size), durationMs, receivers, forumId));
+        } catch (error) {
+          const why = (error as Error).message.slice(0, 300);
+          console.warn(`!! ${target.kind} ${size}: ${why}`);
+          results.push({ kind: target.kind, size, intervalMs: intervalFor(size), notRun: `failed: ${why}` });
+          // The receivers' state is unknown now: start fresh ones.
+          for (const r of receivers) r.kill();
+          receivers = Array.from({ length: procs }, () => new Receiver());
+          await sleep(3000);
+        }
+      }
+    }
+
+    // Replay: every client reconnects at the same instant with REPLAY_MISSED events to catch up on.
+    let replay: { clients: number; complete: number; incomplete: number; failed: number; firstError?: string; times: number[] } | null = null;
+    try {
+      for (let i = 0; i < REPLAY_MISSED; i += 4) await Promise.all([0, 1, 2, 3].map(() => post(agora)));
+      const position = Number((await pool.query<{ last_seq: string }>('SELECT last_seq FROM forum_event_seq WHERE forum_id = $1', [forumId])).rows[0].last_seq);
+      const lastSeq = position - REPLAY_MISSED;
+      const lists = split(receiverTokens.slice(0, replayClients), receivers.length);
+      const startAt = now() + 1000;
+      const parts = await Promise.all(receivers.map((r, p) =>
+        r.request<ReplayResults>({ cmd: 'replay', url: app!.url, tokens: lists[p], forumId, lastSeq, expected: REPLAY_MISSED, startAt, timeoutMs: 120_000 }, 180_000),
+      ));
+      const times = parts.flatMap((p) => Array.from(p.times)).sort((a, b) => a - b);
+      replay = {
+        clients: replayClients,
+        complete: parts.reduce((n, p) => n + p.complete, 0),
+        incomplete: parts.reduce((n, p) => n + p.incomplete, 0),
+        failed: parts.reduce((n, p) => n + p.failed, 0),
+        firstError: parts.find((p) => p.firstError)?.firstError,
+        times,
+      };
+      console.log(
+        `replay: ${replay.complete}/${replayClients} clients got all ${REPLAY_MISSED} missed events, in order; ` +
+          `p50 ${ms(percentile(times, 50))} ms  p99 ${ms(percentile(times, 99))} ms  all done ${ms(times[times.length - 1])} ms` +
+          (replay.firstError ? `; first problem: ${replay.firstError}` : ''),
+      );
+    } catch (error) {
+      console.warn(`!! replay: ${(error as Error).message}`);
+    }
+
+    const markdown = report(results, replay, {
+      durationMs, procs, messageBytes, fastMax, loadAtStart, machine: machineLines(machine),
+    });
+    console.log(`\n${markdown}\n`);
+    if (opts.report) console.log(`wrote ${writeSection('fanout', markdown)}`);
+    else console.log('(smoke/no-report run: BENCHMARKS.md left alone)');
+    for (const r of receivers) await r.request({ cmd: 'exit' }, 10_000).catch(() => undefined);
+  } finally {
+    await cleanUp();
+    for (const name of ['app', 'bare']) {
+      for (const suffix of ['', '.ready', '.request']) rmSync(join(memoryDir, `agora-fanout-${name}-${process.pid}.json${suffix}`), { force: true });
+    }
+  }
+}
+
+function report(
+  results: CaseResult[],
+  replay: { clients: number; complete: number; incomplete: number; failed: number; firstError?: string; times: number[] } | null,
+  o: { durationMs: number; procs: number; messageBytes: number; fastMax: number; loadAtStart: string; machine: string[] },
+): string {
+  const bareOf = (r: CaseResult) => results.find((x) => x.kind === 'bare' && x.size === r.size && !x.notRun);
+  const rate = (r: CaseResult) => (r.intervalMs === 100 ? '10/s' : `${(1000 / r.intervalMs).toFixed(r.intervalMs > 1000 ? 1 : 0)}/s`);
+  const rows = results.map((r) => {
+    const server = r.kind === 'bare' ? 'bare Socket.IO' : 'Agora';
+    if (r.notRun) return [r.size.toLocaleString('en'), rate(r), server, `not run: ${r.notRun}`, '', '', '', '', '', '', '', '', '', '', ''];
+    const b = bareOf(r);
+    const lost = r.expected! - r.received!;
+    return [
+      r.size.toLocaleString('en'), rate(r), server, String(r.replies), `${r.received!.toLocaleString('en')} / ${r.expected!.toLocaleString('en')}`,
+      String(lost) + (r.duplicates ? ` (+${r.duplicates} dup)` : ''),
+      ms(r.p50!), ms(r.p99!), ms(r.max!),
+      r.kind === 'agora' && b ? `${(r.p99! / b.p99!).toFixed(2)}x` : '',
+      kb(r.heapPerSocket!), kb(r.rssPerSocket!), ms(r.postP50!), pct(r.serverCpu!), pct(r.receiversCpu!),
+    ];
+  });
+  const agoraRows = results.filter((r) => r.kind === 'agora');
+  const verdict = (ok: boolean) => (ok ? '**met**' : '**not met**');
+  const goalLines: string[] = [];
+  for (const r of agoraRows) {
+    const b = bareOf(r);
+    if (r.notRun || !b) {
+      goalLines.push(`- ${r.size.toLocaleString('en')} sockets: not measured (${r.notRun ?? 'no baseline: ' + (results.find((x) => x.kind === 'bare' && x.size === r.size)?.notRun ?? '?')}).`);
+      continue;
+    }
+    const lost = r.expected! - r.received!;
+    goalLines.push(
+      `- ${r.size.toLocaleString('en')} sockets at ${rate(r)}: p99 ${ms(r.p99!)} ms against ${ms(b.p99!)} ms bare = ${(r.p99! / b.p99!).toFixed(2)}x ` +
+        `(goal ≤ 1.5x) → ${verdict(r.p99! <= 1.5 * b.p99!)}; lost ${lost} of ${r.expected!.toLocaleString('en')} deliveries` +
+        `${r.duplicates ? `, ${r.duplicates} duplicates` : ''} → ${verdict(lost === 0 && !r.duplicates)}; ` +
+        `heap ${kb(r.heapPerSocket!)} KB per socket (goal < 20 KB; bare ${kb(b.heapPerSocket!)} KB) → ${verdict(r.heapPerSocket! < 20 * 1024)}.`,
+    );
+  }
+  const replayLines = replay
+    ? [
+        table(
+          ['Clients', 'missed events each', 'complete', 'p50 ms', 'p99 ms', 'all done ms'],
+          [[replay.clients.toLocaleString('en'), String(REPLAY_MISSED), `${replay.complete} / ${replay.clients}`,
+            ms(percentile(replay.times, 50)), ms(percentile(replay.times, 99)), ms(replay.times[replay.times.length - 1])]],
+          ['r', 'r', 'r', 'r', 'r', 'r'],
+        ),
+        replay.incomplete || replay.failed ? `\n${replay.incomplete} incomplete, ${replay.failed} failed; first: ${replay.firstError}` : '',
+      ]
+    : ['Replay not measured (see the run\'s output).'];
+  return [
+    '## Live fan-out (`bench/fanout.ts`)',
+    '',
+    `Command: \`${commandLine('bench:fanout', ['BENCH_FANOUT_SIZES', 'BENCH_DURATION_S', 'BENCH_RECEIVER_PROCS', 'BENCH_REPLAY_CLIENTS', 'BENCH_FAST_MAX'])}\``,
+    '',
+    ...o.machine,
+    `- Load average when the run started: ${o.loadAtStart} (the receivers, the publisher, the server and PostgreSQL share these cores).`,
+    `- N sockets follow one public forum, each its own socket.io-client connection (websocket transport) in ${o.procs} receiver ` +
+      'processes; the publisher is the main process. Agora: each socket presents its own API token at the handshake ' +
+      '(accounts and tokens made in SQL), then `forum.subscribe`; the publisher posts a reply with `POST /api/questions/:id/replies` ' +
+      `(bearer token) at a fixed rate (open loop), ${(1000 / 100).toFixed(0)}/s up to ${o.fastMax.toLocaleString('en')} sockets and 1/s above, for ` +
+      `${o.durationMs / 1000} s after ${WARMUP_POSTS} warm-up posts. Bare: a plain Socket.IO server in its own process (no auth, no database) ` +
+      `whose \`POST /publish\` broadcasts a \`forum.events\` message of the same shape and size (${o.messageBytes} B of JSON, ` +
+      'the size of Agora\'s reply event as received) to a room of plain clients, at the same rate; same receivers, same measurement.',
+    '- Latency: from the start of the POST (publisher) to the arrival of the event at each socket (receiver), per delivery, ' +
+      'on the same machine clock; p50, p99 and max over every delivery to every socket. For Agora it includes the reply\'s ' +
+      'write transaction (event recorded in PostgreSQL, published after commit); "POST p50" is the publisher\'s request time. ' +
+      'Lost = deliveries expected (sockets × replies posted) minus received, after up to 15 s of draining; a duplicate or ' +
+      'out-of-order `seq` would be counted apart.',
+    '- Heap per socket: the server process\'s `heapUsed` after a full GC (a probe preloaded into it, asked through a file) once all ' +
+      'sockets are subscribed, minus the same before they connected, over N. RSS per socket: the same with the resident set size ' +
+      '(`/proc/<pid>/status` VmRSS), which also counts buffers outside the heap.',
+    '- CPU: user + system time (`/proc/<pid>/stat`) while posting, in % of one core (the machine has ' + os.cpus().length + '): the server ' +
+      'process (Agora\'s app alone; PostgreSQL is not counted), and the receiver processes together. When the receivers and the server ' +
+      'together approach the machine\'s cores, the load generator itself is part of the latency.',
+    '',
+    table(
+      ['Sockets', 'rate', 'Server', 'replies', 'delivered / expected', 'lost', 'p50 ms', 'p99 ms', 'max ms', 'p99 vs bare', 'heap KB/socket', 'RSS KB/socket', 'POST p50 ms', 'server CPU', 'receivers CPU'],
+      rows, ['r', 'r', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+    ),
+    '',
+    '**Goals** (p99 within 1.5x of the bare baseline at every size, zero loss, heap under 20 KB per socket)',
+    '',
+    ...goalLines,
+    '',
+    `**Replay.** ${replay?.clients.toLocaleString('en') ?? 'N'} clients, each with its own token, connect at the same instant and ` +
+      `subscribe with \`lastSeq\` ${REPLAY_MISSED} events behind the forum; time from that instant until each has received all ` +
+      `${REPLAY_MISSED} missed events in order (\`forum.events\` before the subscribe ack) and its ack. "All done" is when the last one had.`,
+    '',
+    ...replayLines,
+  ].join('\n');
+}
+
+main().catch((error) => {
+  console.error(error instanceof Error ? error.stack : error);
+  process.exit(1);
+});
