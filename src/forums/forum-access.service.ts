@@ -36,7 +36,11 @@ export class ForumAccessService {
   async describe(actor: MaybeActor, forumId: number, manager: EntityManager = this.dataSource.manager): Promise<ForumAccess | null> {
     const forum = await manager.findOneBy(Forum, { id: forumId });
     if (!forum) return null;
-    const membership = actor ? await manager.findOneBy(ForumMembership, { forumId, accountId: actor.accountId }) : null;
+    const membership = actor ? await this.membership(manager, forumId, actor.accountId) : null;
+    return this.view(forum, actor, membership);
+  }
+
+  private view(forum: Forum, actor: MaybeActor, membership: ForumMembership | null): ForumAccess | null {
     if (!canRead(forum, actor, membership)) return null;
     return {
       forum,
@@ -44,6 +48,15 @@ export class ForumAccessService {
       canModerate: canModerate(actor, membership),
       participationRefusal: participationRefusal(forum, actor, membership),
     };
+  }
+
+  /**
+   * The caller's membership row; with `lock`, held (FOR SHARE) until the
+   * transaction ends, so a removal (an UPDATE of that row) either waits for
+   * the write under way or is seen by it.
+   */
+  private membership(manager: EntityManager, forumId: number, accountId: string, lock = false): Promise<ForumMembership | null> {
+    return manager.findOne(ForumMembership, { where: { forumId, accountId }, ...(lock ? { lock: { mode: 'pessimistic_read' as const } } : {}) });
   }
 
   /** The forum if the caller may read it; otherwise 404. */
@@ -59,10 +72,10 @@ export class ForumAccessService {
    * implicitly, in that same transaction.
    */
   async participating(actor: MaybeActor, forumId: number, manager: EntityManager): Promise<ForumAccess> {
-    const access = await this.readable(actor, forumId, manager);
-    this.refuseUnlessParticipating(access.participationRefusal);
-    if (!actor) return access; // unreachable: refused above
-    if (!access.membership) {
+    const forum = await manager.findOneBy(Forum, { id: forumId });
+    const lockedMembership = () => (forum && actor ? this.membership(manager, forumId, actor.accountId, true) : Promise.resolve(null));
+    let membership = await lockedMembership();
+    if (forum && actor && !membership && canRead(forum, actor, null) && !participationRefusal(forum, actor, null)) {
       await manager
         .createQueryBuilder()
         .insert()
@@ -70,17 +83,13 @@ export class ForumAccessService {
         .values({ forumId, accountId: actor.accountId, role: 'member', state: 'active' })
         .orIgnore()
         .execute();
+      // The row just joined, or a removal that got there first: locked either way.
+      membership = await lockedMembership();
     }
-    // Hold the membership row until this write commits: a removal (an UPDATE
-    // of that row) either waits for this write or is seen by it, so removal
-    // takes effect at once even against writes already under way.
-    const membership = await manager.findOne(ForumMembership, {
-      where: { forumId, accountId: actor.accountId },
-      lock: { mode: 'pessimistic_read' },
-    });
-    const refusal = participationRefusal(access.forum, actor, membership);
-    this.refuseUnlessParticipating(refusal);
-    return { ...access, membership, canModerate: canModerate(actor, membership), participationRefusal: refusal };
+    const access = forum ? this.view(forum, actor, membership) : null;
+    if (!access) throw notFound('The forum', 'forum_not_found');
+    this.refuseUnlessParticipating(access.participationRefusal);
+    return access;
   }
 
   private refuseUnlessParticipating(refusal: ParticipationRefusal | null): void {
