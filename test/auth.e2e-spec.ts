@@ -548,6 +548,8 @@ describe('accounts and sign-in', () => {
     });
 
     it('ensureDemoAccounts creates the demo member, moderator and admin once, with known passwords', async () => {
+      // The demo-data spec may have run first in this database: only accounts made here are removed after.
+      const before: { id: string }[] = await t.dataSource.query(`SELECT id FROM account WHERE is_demo`);
       const ids = await ensureDemoAccounts(t.dataSource);
       try {
         expect(await ensureDemoAccounts(t.dataSource)).toEqual(ids);
@@ -558,7 +560,8 @@ describe('accounts and sign-in', () => {
         }
       } finally {
         // The run's database is shared: leave the demo accounts to the demo-data spec.
-        await t.dataSource.query(`DELETE FROM account WHERE id = ANY($1)`, [Object.values(ids)]);
+        const existed = new Set(before.map((r) => r.id));
+        await t.dataSource.query(`DELETE FROM account WHERE id = ANY($1)`, [Object.values(ids).filter((id) => !existed.has(id))]);
       }
     });
   });

@@ -4,7 +4,7 @@ import type { ForumState, ForumVisibility } from '../src/forums/forum.entity.js'
 import { startTestApp, type TestApp } from './support/app.js';
 import { addMember, newQuestion } from './support/forum-factory.js';
 import {
-  buildWorld, CALLERS, insertReplies, NONEXISTENT, sessionCookie, STATES, VISIBILITIES,
+  buildWorld, CALLERS, insertReplies, MODERATION_REPLY_TARGETS, NONEXISTENT, sessionCookie, STATES, VISIBILITIES,
   type Caller, type CellTargets, type MatrixForum, type MatrixWorld,
 } from './support/matrix.js';
 import { createAccount } from './support/people.js';
@@ -35,7 +35,11 @@ type Need = 'nothing' | 'read' | 'member' | 'participate' | 'moderate';
 /** What the action addresses by id: that decides which "not found" it answers. */
 type Resource = 'catalogue' | 'forum' | 'question' | 'reply';
 
-interface Ids { forumId: number; questionId: number; replyId: string; accountId: string; invitationId: number }
+interface Ids {
+  forumId: number; questionId: number; replyId: string; accountId: string; invitationId: number;
+  /** Moderation: the question merged into, and the one replies move to. */
+  intoQuestionId: number; toQuestionId: number;
+}
 interface Call { method: 'get' | 'post' | 'patch' | 'put' | 'delete'; path: string; body?: object }
 
 interface Action {
@@ -98,8 +102,48 @@ const ACTIONS = {
   },
   // Sends the forum's current visibility and state: a success changes nothing the other cells rely on.
   updateForum: { needs: 'moderate', on: 'forum', ok: 200, call: (ids, w) => ({ method: 'patch', path: `/api/forums/${ids.forumId}`, body: current(w, ids.forumId) }) },
+
+  // Moderation (issue 7): every act through POST /api/moderation/acts, each on the cell's own target.
+  hideReply: moderationAct('reply', 'replyToHide', (ids) => ({ act: 'reply.hide', replyId: ids.replyId, reason: 'Hidden in the matrix' })),
+  unhideReply: moderationAct('reply', 'hiddenReply', (ids) => ({ act: 'reply.unhide', replyId: ids.replyId })),
+  removeReply: moderationAct('reply', 'replyToRemove', (ids) => ({ act: 'reply.delete', replyId: ids.replyId, reason: 'Removed in the matrix' })),
+  editReplyAsModerator: moderationAct('reply', 'replyToEditAsModerator', (ids) => ({ act: 'reply.edit', replyId: ids.replyId, body: 'Edited by a moderator in the matrix.' })),
+  moveReply: moderationAct('reply', 'replyToMove', (ids) => ({ act: 'reply.move', replyId: ids.replyId, toQuestionId: ids.toQuestionId })),
+  featureReply: moderationAct('reply', 'replyToFeature', (ids) => ({ act: 'reply.feature', replyId: ids.replyId })),
+  unfeatureReply: moderationAct('reply', 'featuredReply', (ids) => ({ act: 'reply.unfeature', replyId: ids.replyId })),
+  approveReply: moderationAct('reply', 'pendingReply', (ids) => ({ act: 'reply.approve', replyId: ids.replyId })),
+  rejectReply: moderationAct('reply', 'pendingToReject', (ids) => ({ act: 'reply.reject', replyId: ids.replyId, reason: 'Rejected in the matrix' })),
+  resolveFlags: moderationAct('reply', 'flaggedReply', (ids) => ({ act: 'flags.resolve', replyId: ids.replyId, outcome: 'dismiss' })),
+  pinQuestion: moderationAct('question', 'questionToCurate', (ids) => ({ act: 'question.pin', questionId: ids.questionId })),
+  unpinQuestion: moderationAct('question', 'questionToCurate', (ids) => ({ act: 'question.unpin', questionId: ids.questionId })),
+  lockQuestion: moderationAct('question', 'questionToCurate', (ids) => ({ act: 'question.lock', questionId: ids.questionId })),
+  unlockQuestion: moderationAct('question', 'questionToCurate', (ids) => ({ act: 'question.unlock', questionId: ids.questionId })),
+  closeQuestion: moderationAct('question', 'questionToCurate', (ids) => ({ act: 'question.close', questionId: ids.questionId })),
+  reopenQuestion: moderationAct('question', 'questionToCurate', (ids) => ({ act: 'question.reopen', questionId: ids.questionId })),
+  reorderQuestion: moderationAct('question', 'questionToCurate', (ids) => ({ act: 'question.reorder', questionId: ids.questionId, position: 0 })),
+  mergeQuestion: moderationAct('question', 'questionToMerge', (ids) => ({ act: 'question.merge', questionId: ids.questionId, intoQuestionId: ids.intoQuestionId })),
+  writeSynthesis: moderationAct('question', 'questionToCurate', (ids) => ({ act: 'question.synthesis', questionId: ids.questionId, body: 'A synthesis from the matrix.' })),
+  setQuestionSlowMode: moderationAct('question', 'questionToCurate', (ids) => ({ act: 'question.slow_mode', questionId: ids.questionId, seconds: 30 })),
+  // Sends the forum's current setting: a success changes nothing the other cells rely on.
+  changeModerationSettings: moderationAct('forum', undefined, (ids) => ({ act: 'forum.settings', forumId: ids.forumId, premoderation: false })),
+  silenceMember: moderationAct('forum', 'memberToSilence', (ids) => ({
+    act: 'member.silence', forumId: ids.forumId, accountId: ids.accountId, until: new Date(Date.now() + 3600_000).toISOString(),
+  })),
+  unsilenceMember: moderationAct('forum', 'memberToSilence', (ids) => ({ act: 'member.unsilence', forumId: ids.forumId, accountId: ids.accountId })),
+  readModerationQueue: { needs: 'moderate', on: 'forum', ok: 200, call: (ids) => ({ method: 'get', path: `/api/forums/${ids.forumId}/moderation/queue` }) },
+  readModerationRecord: { needs: 'moderate', on: 'forum', ok: 200, call: (ids) => ({ method: 'get', path: `/api/forums/${ids.forumId}/moderation/actions` }) },
+  readSilences: { needs: 'moderate', on: 'forum', ok: 200, call: (ids) => ({ method: 'get', path: `/api/forums/${ids.forumId}/moderation/silences` }) },
+  readRemovals: { needs: 'read', on: 'forum', ok: 200, call: (ids) => ({ method: 'get', path: `/api/forums/${ids.forumId}/moderation/removals` }) },
+  readModerationSettings: { needs: 'read', on: 'forum', ok: 200, call: (ids) => ({ method: 'get', path: `/api/forums/${ids.forumId}/moderation/settings` }) },
+  // Flagging is taking part, like voting.
+  flagReply: { needs: 'participate', on: 'reply', ok: 201, target: 'replyToFlag', call: (ids) => ({ method: 'post', path: `/api/replies/${ids.replyId}/flags`, body: { reason: 'spam' } }) },
 } satisfies Record<string, Action>;
 type ActionName = keyof typeof ACTIONS;
+
+/** A moderator's act (needs: moderate; an archived forum refuses it) on the cell's own target. */
+function moderationAct(on: Resource, target: keyof CellTargets | undefined, body: (ids: Ids) => object): Action {
+  return { needs: 'moderate', on, ok: 200, refusedWhenArchived: true, target, call: (ids) => ({ method: 'post', path: '/api/moderation/acts', body: body(ids) }) };
+}
 
 const current = (w: MatrixWorld, forumId: number) => {
   const f = w.forums.find((x) => x.id === forumId);
@@ -146,7 +190,14 @@ function standing(caller: Caller, visibility: ForumVisibility) {
  * - writes need a sign-in (401), and so does the member list, which only the
  *   forum's active members and moderators (and admins) see (403 not_member);
  * - moderators' actions (questions, invitations, removals, forum changes,
- *   changing others' replies) need the forum's moderator or an admin (403);
+ *   changing others' replies, and every moderation act of issue 7: hide,
+ *   delete, edit, move, feature, approve, reject, resolve flags, pin, lock,
+ *   close, reorder, merge, synthesis, slow mode, settings, silencing; the
+ *   queue, the record, the silenced list) need the forum's moderator or an
+ *   admin (403 not_moderator); an archived forum refuses the acts (409);
+ *   a moderator of another forum is nobody here;
+ * - the moderation rules and the public removal summary are read like the forum;
+ *   flagging a reply is taking part, like voting;
  * - taking part (reply, vote, changing one's own reply) needs an open forum
  *   (409 forum_closed / forum_archived) and not being removed (403 removed);
  *   public and members-only forums are joined implicitly.
@@ -213,15 +264,21 @@ describe('authorization matrix (issue 3)', () => {
     return nonexistentAnswers.get(key)!;
   }
 
+  const REPLY_TARGETS: (keyof CellTargets)[] = ['ownReplyToEdit', 'ownReplyToDelete', 'othersReplyToEdit', 'othersReplyToDelete', 'replyToVoteFor', ...MODERATION_REPLY_TARGETS];
+
   function idsFor(forum: MatrixForum, caller: Caller, action: Action): Ids {
     const targets = forum.targets[caller];
-    const replyTarget = action.target && action.target !== 'memberToRemove' && action.target !== 'invitationToRevoke' ? action.target : undefined;
+    const replyTarget = action.target && REPLY_TARGETS.includes(action.target) ? (action.target as (typeof REPLY_TARGETS)[number]) : undefined;
+    const accountTarget = action.target === 'memberToRemove' || action.target === 'memberToSilence' ? action.target : undefined;
+    const questionTarget = action.target === 'questionToCurate' || action.target === 'questionToMerge' ? action.target : undefined;
     return {
       forumId: forum.id,
-      questionId: forum.questionId,
-      replyId: replyTarget ? targets[replyTarget] : forum.memberReplyId,
-      accountId: action.target === 'memberToRemove' ? targets.memberToRemove : NONEXISTENT.accountId,
+      questionId: questionTarget ? targets[questionTarget] : forum.questionId,
+      replyId: replyTarget ? (targets[replyTarget] as string) : forum.memberReplyId,
+      accountId: accountTarget ? targets[accountTarget] : NONEXISTENT.accountId,
       invitationId: action.target === 'invitationToRevoke' ? targets.invitationToRevoke : NONEXISTENT.invitationId,
+      intoQuestionId: targets.questionToCurate,
+      toQuestionId: forum.otherQuestionId,
     };
   }
 

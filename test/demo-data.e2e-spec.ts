@@ -7,6 +7,7 @@ import type { DatabaseLocation } from '../src/database/database.module.js';
 import { DEMO_CATALOGUE } from '../src/database/demo/catalogue.js';
 import { DemoDataService } from '../src/database/demo/demo-data.service.js';
 import { DEMO_FORUMS, demoInvitationToken, DIGITALISATION_FORUM_SLUG } from '../src/database/demo/demo-forums.js';
+import { DEMO_LIVE_QA_SESSION } from '../src/database/demo/demo-live-qa.js';
 import { DemoBootstrap } from '../src/database/demo/demo.module.js';
 import { seedDemoCommand } from '../src/database/demo/seed-demo.command.js';
 import { startTestApp, type TestApp } from './support/app.js';
@@ -132,6 +133,15 @@ describe('demo data', () => {
       [forum.id],
     );
     expect(languages).toEqual({ es: true, fr: true });
+  });
+
+  it("opens one session's live Q&A with a few questions, one on screen, guests welcome", async () => {
+    const qa = (await t.agent().get(`/api/sessions/${DEMO_LIVE_QA_SESSION}/qa`).expect(200)).body;
+    expect(qa).toMatchObject({ state: 'open', sessionState: 'live', allowGuests: true, highlighted: { body: expect.stringContaining('cycle lane') } });
+    const items = (await t.agent().get(`/api/sessions/${DEMO_LIVE_QA_SESSION}/qa/questions`).expect(200)).body.items;
+    expect(items.map((q: { voteCount: number }) => q.voteCount)).toEqual([4, 3, 2, 1]);
+    expect(items.find((q: { anonymous: boolean }) => q.anonymous).asker).toBeNull();
+    expect(items.find((q: { state: string }) => q.state === 'answered').answeredOffset).toBe('12:00');
   });
 
   it('has a public forum and an invite-only one, with a pending invitation for the demo member', async () => {

@@ -174,23 +174,30 @@ describe('thread rules', () => {
   });
 
   describe('hidden and pending replies', () => {
-    it('are listed for moderators only', async () => {
+    it('show a hidden reply to everyone as a placeholder with its reason (its text to moderators only), a pending one to its author and the moderators only', async () => {
       const s = await scene();
       const hidden = await postReply(other.agent, s.questionId, 'hidden one');
       const pending = await postReply(other.agent, s.questionId, 'pending one');
-      await t.dataSource.query(`UPDATE reply SET state = 'hidden' WHERE id = $1`, [hidden.id]);
+      await t.dataSource.query(`UPDATE reply SET state = 'hidden', state_reason = 'Off topic' WHERE id = $1`, [hidden.id]);
       await t.dataSource.query(`UPDATE reply SET state = 'pending' WHERE id = $1`, [pending.id]);
       const ids = async (agent: TestAgent, order = 'tree') =>
         (await agent.get(`/api/questions/${s.questionId}/replies?order=${order}`).expect(200)).body.items.map((r: { id: string }) => r.id);
-      expect(await ids(author.agent)).toEqual([s.replyId]);
-      expect(await ids(t.agent(), 'top')).toEqual([s.replyId]);
+      expect(await ids(author.agent)).toEqual([s.replyId, hidden.id]);
+      expect(await ids(t.agent(), 'top')).toEqual([s.replyId, hidden.id]);
+      expect(await ids(other.agent)).toEqual([s.replyId, hidden.id, pending.id]);
       expect(await ids(mod.agent)).toEqual([s.replyId, hidden.id, pending.id]);
       expect(await ids(admin.agent, 'top')).toEqual([s.replyId, hidden.id, pending.id]);
-      await author.agent.get(`/api/replies/${hidden.id}`).expect(404);
-      await mod.agent.get(`/api/replies/${hidden.id}`).expect(200);
-      expect(code(await author.agent.post(`/api/questions/${s.questionId}/replies`).send({ body: 'x', parentId: hidden.id }).expect(400))).toBe('invalid_parent');
+      const placeholder = (await author.agent.get(`/api/replies/${hidden.id}`).expect(200)).body.reply;
+      expect(placeholder).toMatchObject({ state: 'hidden', bodyHtml: null, bodySource: null, stateReason: 'Off topic' });
+      expect((await mod.agent.get(`/api/replies/${hidden.id}`).expect(200)).body.reply).toMatchObject({ state: 'hidden', bodyHtml: '<p>hidden one</p>' });
+      expect(code(await author.agent.get(`/api/replies/${hidden.id}/revisions`).expect(403))).toBe('reply_hidden');
+      await author.agent.get(`/api/replies/${pending.id}`).expect(404);
+      await other.agent.get(`/api/replies/${pending.id}`).expect(200);
+      expect(code(await author.agent.post(`/api/questions/${s.questionId}/replies`).send({ body: 'x', parentId: pending.id }).expect(400))).toBe('invalid_parent');
+      expect(code(await other.agent.post(`/api/questions/${s.questionId}/replies`).send({ body: 'x', parentId: pending.id }).expect(409))).toBe('parent_not_approved');
       await author.agent.put(`/api/replies/${pending.id}/vote`).expect(404);
       expect(code(await mod.agent.put(`/api/replies/${pending.id}/vote`).expect(409))).toBe('reply_not_visible');
+      expect(code(await author.agent.put(`/api/replies/${hidden.id}/vote`).expect(409))).toBe('reply_not_visible');
     });
   });
 

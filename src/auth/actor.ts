@@ -12,6 +12,12 @@ export interface Actor {
   role: GlobalRole;
   /** The sign-in this request is made under (cookie session or API token), so it can be revoked. */
   sessionId: string;
+  /**
+   * Set for guest accounts only: the session whose live Q&A they joined by
+   * name. Guests may ask and vote there and nowhere else; elsewhere they are
+   * treated as anonymous visitors (see forum-policy.ts, src/live-qa).
+   */
+  guestSessionId?: number;
 }
 
 export type MaybeActor = Actor | null;
@@ -27,3 +33,6 @@ export const CurrentActor = createParamDecorator((_: unknown, ctx: ExecutionCont
 });
 
 export const isAdmin = (actor: MaybeActor): boolean => actor?.role === 'admin';
+
+/** True for a guest of a live Q&A (a name, no email or password). */
+export const isGuest = (actor: MaybeActor): boolean => actor?.guestSessionId !== undefined;

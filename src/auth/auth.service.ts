@@ -1,11 +1,11 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { AppException, badRequest, unauthenticated } from '../common/app-exception.js';
+import { AppException, badRequest, forbidden, unauthenticated } from '../common/app-exception.js';
 import { RealtimeService } from '../realtime/realtime.service.js';
 import { Account } from './account.entity.js';
 import { toAccountView, type AccountView } from './account-view.js';
 import { insertAccount } from './accounts.js';
-import type { MaybeActor } from './actor.js';
+import { isGuest, type MaybeActor } from './actor.js';
 import type { ChangePasswordDto } from './dto/change-password.dto.js';
 import type { CreateTokenDto } from './dto/create-token.dto.js';
 import type { IssuedTokenView } from './dto/login-session.view.js';
@@ -27,6 +27,10 @@ export interface SignedIn {
   /** The new browser session; the controller puts its secret in the cookie. */
   session: IssuedSession;
 }
+
+/** A guest of a live Q&A (a name, valid for one session's Q&A) gets no lasting credentials. */
+const guestRefused = () =>
+  forbidden('guest_not_allowed', 'Guests of a live Q&A have no password or API tokens. Sign up for an account to get them.');
 
 /** Accounts and sign-in: sign-up, sign-in, sign-out, who am I, change password, API tokens. */
 @Injectable()
@@ -121,6 +125,7 @@ export class AuthService {
    */
   async changePassword(actor: MaybeActor, dto: ChangePasswordDto, client: ClientInfo): Promise<{ account: AccountView; session: IssuedSession | null }> {
     if (!actor) throw unauthenticated();
+    if (isGuest(actor)) throw guestRefused();
     const row = await this.dataSource
       .createQueryBuilder(Account, 'a')
       .addSelect('a.passwordHash')
@@ -153,6 +158,7 @@ export class AuthService {
   /** Creates an API token for scripts; its secret is returned this once. */
   async createToken(actor: MaybeActor, dto: CreateTokenDto, client: ClientInfo): Promise<IssuedTokenView> {
     if (!actor) throw unauthenticated('Sign in to create an API token.');
+    if (isGuest(actor)) throw guestRefused();
     const issued = await this.dataSource.transaction((m) =>
       this.sessions.issue(m, actor.accountId, 'token', client, { ttlMs: (dto.expiresInDays ?? 90) * DAY_MS, label: dto.label }),
     );

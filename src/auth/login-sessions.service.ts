@@ -81,7 +81,7 @@ export class LoginSessionsService {
     const id = secretId(secret);
     const [row] = await this.dataSource.query(
       `SELECT s.expires_at, s.last_seen_at < now() - make_interval(secs => $3) AS stale,
-              a.id AS account_id, a.display_name, a.role
+              a.id AS account_id, a.display_name, a.role, a.guest_session_id
          FROM login_session s JOIN account a ON a.id = s.account_id
         WHERE s.id = $1 AND s.kind = $2 AND s.expires_at > now()`,
       [id, kind, TOUCH_INTERVAL_MS / 1000],
@@ -104,7 +104,13 @@ export class LoginSessionsService {
       refreshed = kind === 'cookie';
     }
     return {
-      actor: { accountId: row.account_id, displayName: row.display_name, role: row.role as GlobalRole, sessionId: id },
+      actor: {
+        accountId: row.account_id,
+        displayName: row.display_name,
+        role: row.role as GlobalRole,
+        sessionId: id,
+        ...(row.guest_session_id === null ? {} : { guestSessionId: row.guest_session_id as number }),
+      },
       kind,
       expiresAt,
       refreshed,

@@ -86,6 +86,31 @@ export class AppConfig {
   @IsInt() @Min(1) @Max(100_000)
   REPLAY_MAX_EVENTS = 1_000;
 
+  /** Live Q&A: questions one signed-in person may ask in a session per QA_ASK_WINDOW_SECONDS (moderators exempt). */
+  @Transform(({ value }) => (value === undefined || value === '' ? 10 : Number(value)))
+  @IsInt() @Min(1) @Max(1000)
+  QA_ASKS_PER_WINDOW = 10;
+
+  /** Live Q&A: the same for guests (joined by name), who are limited harder; they also wait 30 s between questions. */
+  @Transform(({ value }) => (value === undefined || value === '' ? 3 : Number(value)))
+  @IsInt() @Min(1) @Max(1000)
+  QA_GUEST_ASKS_PER_WINDOW = 3;
+
+  /** Live Q&A: the window of the asking limits, in seconds. */
+  @Transform(({ value }) => (value === undefined || value === '' ? 600 : Number(value)))
+  @IsInt() @Min(1) @Max(86_400)
+  QA_ASK_WINDOW_SECONDS = 600;
+
+  /** Live Q&A: vote counts are sent to a session's screens at most this often (ms), as absolute counts of the questions that changed. */
+  @Transform(({ value }) => (value === undefined || value === '' ? 200 : Number(value)))
+  @IsInt() @Min(10) @Max(10_000)
+  QA_VOTE_BROADCAST_MS = 200;
+
+  /** A reply flagged by this many distinct members is hidden until a moderator reviews it (a forum may set its own number). */
+  @Transform(({ value }) => (value === undefined || value === '' ? 3 : Number(value)))
+  @IsInt() @Min(1) @Max(100)
+  FLAG_THRESHOLD = 3;
+
   /** First admin, created at start if no account has this email (with ADMIN_PASSWORD). */
   @IsOptional() @IsString()
   ADMIN_EMAIL?: string;

@@ -26,3 +26,7 @@ export const questionLocked = () =>
 export const replyDeleted = () => conflict('reply_deleted', 'This reply has been deleted; it can no longer be edited or voted on.');
 export const parentDeleted = () =>
   conflict('parent_deleted', 'The reply you are answering has been deleted; reply to the question or to another reply instead.');
+export const questionMerged = (intoQuestionId: number) =>
+  conflict('question_merged', `A moderator merged this question into question ${intoQuestionId}; reply there instead.`);
+export const parentMoved = () =>
+  conflict('parent_moved', 'A moderator has just moved the reply you are answering to another question; reply to it there.');

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Subject, type Observable } from 'rxjs';
 import type { EntityManager } from 'typeorm';
+import type { EventAudience } from '../realtime/forum-event.js';
 import { ForumEventsService } from '../realtime/forum-events.service.js';
 import type { QuestionView, ReplyView } from './dto/discussion.views.js';
 
@@ -11,10 +12,17 @@ import type { QuestionView, ReplyView } from './dto/discussion.views.js';
  * The shape maps one to one onto the realtime event log:
  * `record(event.forumId, event.type, event.payload, { questionId: event.questionId })`.
  */
-export type DiscussionEvent =
+export type DiscussionEvent = (
   | { type: 'question.created' | 'question.updated'; forumId: number; questionId: number; payload: { question: QuestionView } }
   | { type: 'reply.created' | 'reply.edited' | 'reply.deleted'; forumId: number; questionId: number; payload: { reply: ReplyView } }
-  | { type: 'reply.voted'; forumId: number; questionId: number; payload: { replyId: string; voteCount: number } };
+  | { type: 'reply.voted'; forumId: number; questionId: number; payload: { replyId: string; voteCount: number } }
+  | { type: 'questions.reordered'; forumId: number; questionId: null; payload: { questions: { id: number; position: number }[] } }
+  // Moderators' side of a write that is also a moderation act (see src/moderation).
+  | { type: 'moderation.action' | 'moderation.queue'; forumId: number; questionId: number | null; payload: Record<string, unknown> }
+) & {
+  /** Who may hear of it (default: the forum's readers), e.g. a pending reply: its author and the moderators. */
+  audience?: EventAudience;
+};
 
 /** Queues an event of the current write (kept only if the transaction commits). */
 export type RecordDiscussionEvent = (event: DiscussionEvent) => void;
@@ -44,7 +52,7 @@ export class DiscussionEvents {
     const result = await this.forumEvents.runAndPublish((m, recordInLog) =>
       work(m, (event) => {
         events.push(event);
-        recordInLog(event.forumId, event.type, event.payload, { questionId: event.questionId });
+        recordInLog(event.forumId, event.type, event.payload, { questionId: event.questionId, audience: event.audience });
       }),
     );
     for (const event of events) this.subject.next(event);

@@ -33,6 +33,18 @@ export class Question {
   @Column('boolean')
   closed: boolean;
 
+  /** Merged into this question (its replies live there now); a merged question is closed. */
+  @Column('integer', { name: 'merged_into_id', nullable: true })
+  mergedIntoId: number | null;
+
+  /** One reply per person per this many seconds (moderators exempt). */
+  @Column('integer', { name: 'slow_mode_seconds', nullable: true })
+  slowModeSeconds: number | null;
+
+  /** The moderator's synthesis (markdown source; shown rendered at the top of the thread). */
+  @Column('text', { name: 'synthesis_source', nullable: true })
+  synthesisSource: string | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 

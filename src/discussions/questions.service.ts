@@ -3,6 +3,9 @@ import { DataSource, type EntityManager } from 'typeorm';
 import type { MaybeActor } from '../auth/actor.js';
 import { badRequest, conflict } from '../common/app-exception.js';
 import { ForumAccessService, type ForumAccess } from '../forums/forum-access.service.js';
+import type { ModerationActionView } from '../moderation/dto/moderation.views.js';
+import { ModerationActs, type ActRecord } from '../moderation/moderation-acts.js';
+import { MODERATORS } from '../realtime/forum-event.js';
 import { DiscussionEvents } from './discussion-events.js';
 import type { QuestionList, QuestionView } from './dto/discussion.views.js';
 import type { CreateQuestionDto, UpdateQuestionDto } from './dto/question-input.dto.js';
@@ -22,6 +25,18 @@ interface QuestionRow {
   locked: boolean;
   closed: boolean;
   reply_count: string | number;
+  merged_into_id: number | null;
+  slow_mode_seconds: number | null;
+  synthesis_source: string | null;
+  synthesis_html: string | null;
+  synthesis_by: string | null;
+  synthesis_author_name: string | null;
+  synthesis_at: Date | null;
+  featured_reply_ids: string[];
+  /** Set on questions handed over from a session's live Q&A (src/live-qa). */
+  live_score: number | null;
+  live_question_id: number | null;
+  live_session_id: number | null;
   viewer_replied?: boolean;
   created_at: Date;
   updated_at: Date;
@@ -37,8 +52,13 @@ function questionColumns(viewerParam?: string): string {
     ? `, EXISTS (SELECT 1 FROM reply r WHERE r.author_id = ${viewerParam} AND r.question_id = q.id AND r.state <> 'deleted') AS viewer_replied`
     : '';
   return `q.id, q.forum_id, q.position, q.title, q.body_source, q.body_html, q.author_id, a.display_name AS author_name,
-    q.pinned, q.locked, q.closed, q.created_at, q.updated_at,
-    COALESCE((SELECT sum(c.reply_count) FROM thread_counter c WHERE c.question_id = q.id), 0) AS reply_count${replied}`;
+    q.pinned, q.locked, q.closed, q.created_at, q.updated_at, q.live_score, q.live_question_id,
+    (SELECT lq.session_id FROM live_question lq WHERE lq.id = q.live_question_id) AS live_session_id,
+    COALESCE((SELECT sum(c.reply_count) FROM thread_counter c WHERE c.question_id = q.id), 0) AS reply_count,
+    q.merged_into_id, q.slow_mode_seconds, q.synthesis_source, q.synthesis_html, q.synthesis_by, q.synthesis_at,
+    (SELECT sa.display_name FROM account sa WHERE sa.id = q.synthesis_by) AS synthesis_author_name,
+    ARRAY(SELECT fr.id::text FROM reply fr WHERE fr.question_id = q.id AND fr.featured_at IS NOT NULL AND fr.state = 'visible'
+           ORDER BY fr.featured_at, fr.id) AS featured_reply_ids${replied}`;
 }
 
 function toQuestionView(row: QuestionRow, options: { withSource?: boolean } = {}): QuestionView {
@@ -54,6 +74,20 @@ function toQuestionView(row: QuestionRow, options: { withSource?: boolean } = {}
     locked: row.locked,
     closed: row.closed,
     replyCount: Number(row.reply_count),
+    mergedIntoId: row.merged_into_id,
+    slowModeSeconds: row.slow_mode_seconds,
+    synthesis:
+      row.synthesis_html === null
+        ? null
+        : {
+            html: row.synthesis_html,
+            ...(options.withSource ? { source: row.synthesis_source ?? '' } : {}),
+            author: row.synthesis_by ? { id: row.synthesis_by, displayName: row.synthesis_author_name ?? '' } : null,
+            updatedAt: row.synthesis_at!,
+          },
+    featuredReplyIds: row.featured_reply_ids,
+    liveScore: row.live_score,
+    liveQuestion: row.live_question_id === null ? null : { id: row.live_question_id, sessionId: row.live_session_id! },
     ...(row.viewer_replied === undefined ? {} : { viewerReplied: row.viewer_replied }),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
@@ -61,6 +95,21 @@ function toQuestionView(row: QuestionRow, options: { withSource?: boolean } = {}
 }
 
 const UPDATABLE: (keyof UpdateQuestionDto)[] = ['title', 'body', 'position', 'pinned', 'locked', 'closed'];
+
+/** The record's act for each flag a moderator turns on or off. */
+const FLAG_ACTS = {
+  pinned: ['question.pin', 'question.unpin'],
+  locked: ['question.lock', 'question.unlock'],
+  closed: ['question.close', 'question.reopen'],
+} as const;
+
+/** A question change and the record rows it wrote. */
+export interface QuestionChange {
+  question: QuestionView;
+  /** The forum's order after a move (only when the position changed). */
+  order?: { id: number; position: number }[];
+  actions: ModerationActionView[];
+}
 
 /**
  * The discussion questions of a forum. Anyone who can read the forum lists
@@ -75,6 +124,7 @@ export class QuestionsService {
     private readonly forumAccess: ForumAccessService,
     private readonly markdown: MarkdownService,
     private readonly events: DiscussionEvents,
+    private readonly acts: ModerationActs,
   ) {}
 
   /** The forum's questions: pinned first, then by position. */
@@ -120,6 +170,15 @@ export class QuestionsService {
 
   /** Moderators' changes: title, body, flags, and the question's place among the others. */
   async updateQuestion(actor: MaybeActor, questionId: number, dto: UpdateQuestionDto): Promise<QuestionView> {
+    return (await this.changeQuestion(actor, questionId, dto)).question;
+  }
+
+  /**
+   * updateQuestion, with the record rows it wrote: every change of a
+   * question is a moderator's act (pin, lock, close and their undoing,
+   * reorder, edit), recorded in the same transaction.
+   */
+  async changeQuestion(actor: MaybeActor, questionId: number, dto: UpdateQuestionDto, reason?: string): Promise<QuestionChange> {
     const changes = UPDATABLE.filter((field) => dto[field] !== undefined);
     if (changes.length === 0) {
       throw badRequest('empty_update', `Nothing to change: send at least one of ${UPDATABLE.join(', ')}.`);
@@ -129,7 +188,8 @@ export class QuestionsService {
       const forumId = await this.forumOf(m, questionId);
       const access = await hiddenAs(questionNotFound, this.forumAccess.moderating(actor, forumId, m));
       assertWritable(access);
-      if (dto.position !== undefined) await this.move(m, forumId, questionId, dto.position);
+      const before = (await this.load(m, questionId))!;
+      const moved = dto.position !== undefined && (await this.move(m, forumId, questionId, dto.position));
 
       const sets: string[] = [];
       const params: unknown[] = [questionId];
@@ -146,8 +206,30 @@ export class QuestionsService {
       const row = (await this.load(m, questionId, actor!.accountId))!;
       const { viewer_replied: _viewer, ...neutral } = row;
       record({ type: 'question.updated', forumId, questionId, payload: { question: toQuestionView(neutral) } });
-      return toQuestionView(row, { withSource: true });
+      let order: { id: number; position: number }[] | undefined;
+      if (moved) {
+        order = await m.query(`SELECT id, position FROM question WHERE forum_id = $1 ORDER BY position`, [forumId]);
+        record({ type: 'questions.reordered', forumId, questionId: null, payload: { questions: order! } });
+      }
+      const records = questionActs(before, row, reason);
+      const actions = await this.acts.write(m, actor!.accountId, forumId, records);
+      for (const action of actions) record({ type: 'moderation.action', forumId, questionId, payload: { action }, audience: MODERATORS });
+      return { question: toQuestionView(row, { withSource: true }), ...(order ? { order } : {}), actions };
     });
+  }
+
+  /** One question as a moderator's write answers it (with its markdown sources), read in the write's transaction. */
+  async viewIn(m: EntityManager, questionId: number): Promise<QuestionView> {
+    const row = await this.load(m, questionId);
+    if (!row) throw questionNotFound();
+    return toQuestionView(row, { withSource: true });
+  }
+
+  /** The same, as every reader may receive it in an event (no sources). */
+  async eventViewIn(m: EntityManager, questionId: number): Promise<QuestionView> {
+    const row = await this.load(m, questionId);
+    if (!row) throw questionNotFound();
+    return toQuestionView(row);
   }
 
   /**
@@ -155,17 +237,18 @@ export class QuestionsService {
    * between shift by one towards the gap it leaves. Positions stay unique
    * at commit (the constraint is deferred, so the moment in between is fine).
    */
-  private async move(m: EntityManager, forumId: number, questionId: number, target: number): Promise<void> {
+  private async move(m: EntityManager, forumId: number, questionId: number, target: number): Promise<boolean> {
     const last = await this.lockPositions(m, forumId);
     const [{ position: from }]: { position: number }[] = await m.query(`SELECT position FROM question WHERE id = $1`, [questionId]);
     const to = Math.min(target, last);
-    if (to === from) return;
+    if (to === from) return false;
     if (to < from) {
       await m.query(`UPDATE question SET position = position + 1 WHERE forum_id = $1 AND position >= $2 AND position < $3`, [forumId, to, from]);
     } else {
       await m.query(`UPDATE question SET position = position - 1 WHERE forum_id = $1 AND position > $2 AND position <= $3`, [forumId, from, to]);
     }
     await m.query(`UPDATE question SET position = $2 WHERE id = $1`, [questionId, to]);
+    return true;
   }
 
   /**
@@ -195,6 +278,26 @@ export class QuestionsService {
     );
     return rows[0] ?? null;
   }
+}
+
+/** The record rows for a change of a question: one per flag turned on or off, its place, its text. */
+function questionActs(before: QuestionRow, after: QuestionRow, reason?: string): ActRecord[] {
+  const base = { targetKind: 'question' as const, targetId: after.id, questionId: after.id, targetAuthorId: after.author_id, reason: reason ?? null };
+  const records: ActRecord[] = [];
+  for (const flag of ['pinned', 'locked', 'closed'] as const) {
+    if (before[flag] === after[flag]) continue;
+    records.push({ ...base, act: FLAG_ACTS[flag][after[flag] ? 0 : 1], before: { [flag]: before[flag] }, after: { [flag]: after[flag] } });
+  }
+  if (before.position !== after.position) {
+    records.push({ ...base, act: 'question.reorder', before: { position: before.position }, after: { position: after.position } });
+  }
+  if (before.title !== after.title || before.body_source !== after.body_source) {
+    records.push({
+      ...base, act: 'question.edit',
+      before: { title: before.title, bodySource: before.body_source }, after: { title: after.title, bodySource: after.body_source },
+    });
+  }
+  return records;
 }
 
 function assertWritable(access: ForumAccess): void {

@@ -67,7 +67,7 @@ export class RepliesController {
   @ApiForbiddenResponse({ description: '`not_reply_author`, `removed`' })
   @ApiConflictResponse({ description: REFUSALS })
   editReply(@CurrentActor() actor: MaybeActor, @Param() params: ReplyIdParams, @Body() dto: UpdateReplyDto): Promise<ReplyView> {
-    return this.replies.editReply(actor, params.id, dto);
+    return this.replies.editReply(actor, params.id, { body: dto.body }, { reason: dto.reason });
   }
 
   @Delete('replies/:id')

@@ -4,17 +4,23 @@ import { DataSource, type EntityManager } from 'typeorm';
 import type { Actor, MaybeActor } from '../auth/actor.js';
 import { AppException, badRequest, conflict, forbidden, unauthenticated } from '../common/app-exception.js';
 import { ForumAccessService, type ForumAccess } from '../forums/forum-access.service.js';
-import { DiscussionEvents } from './discussion-events.js';
+import type { ModerationActionView } from '../moderation/dto/moderation.views.js';
+import { ModerationActs, type ActRecord } from '../moderation/moderation-acts.js';
+import { assertNotSilenced, checkPostingRules } from '../moderation/posting-rules.js';
+import { MODERATORS } from '../realtime/forum-event.js';
+import { DiscussionEvents, type RecordDiscussionEvent } from './discussion-events.js';
 import type { ReplyView, VoteResult } from './dto/discussion.views.js';
 import type { CreateReplyDto, UpdateReplyDto } from './dto/reply-input.dto.js';
 import { MarkdownService } from './markdown.service.js';
-import { findQuestionState, findReply, findReplyByClientId, returningRows, toReplyView, type QuestionState, type ReplyRow } from './reply-queries.js';
+import {
+  COUNTER_SHARDS, findQuestionState, findReply, findReplyByClientId, returningRows, toReplyView, type QuestionState, type ReplyRow,
+} from './reply-queries.js';
 import { childPath, MAX_DEPTH } from './reply-path.js';
-import { canSeeReply, countsAsReply } from './reply-visibility.js';
-import { hiddenAs, parentDeleted, questionClosed, questionLocked, questionNotFound, replyDeleted, replyNotFound } from './discussion-errors.js';
-
-/** thread_counter has 16 rows per question (CHECK shard BETWEEN 0 AND 15). */
-const COUNTER_SHARDS = 16;
+import { changeReplyState } from './reply-state.js';
+import { canSeeReply, countsAsChild, countsAsReply, replyAudience } from './reply-visibility.js';
+import {
+  hiddenAs, parentDeleted, parentMoved, questionClosed, questionLocked, questionMerged, questionNotFound, replyDeleted, replyNotFound,
+} from './discussion-errors.js';
 
 export interface CreateReplyOptions {
   /**
@@ -23,6 +29,20 @@ export interface CreateReplyOptions {
    * instead of storing it twice. Unique per author (reply_author_client_key).
    */
   clientId?: string;
+}
+
+/** How a reply is changed when the change is a moderation act (`moderation.act` reply.edit / reply.delete). */
+export interface ReplyChangeOptions {
+  /** Shown in the record (and, for a deletion, in the reply's place). */
+  reason?: string;
+  /** Refuse (403 not_moderator) unless the caller moderates the forum, even on their own reply. */
+  asModerator?: boolean;
+}
+
+/** A change and the record rows it wrote (none unless a moderator changed someone else's reply). */
+export interface ReplyChange {
+  reply: ReplyView;
+  actions: ModerationActionView[];
 }
 
 /**
@@ -41,6 +61,11 @@ export interface CreateReplyOptions {
  * - Votes: one per person per reply; nobody votes for their own reply; votes
  *   are allowed on locked and closed questions (they add no text), not on
  *   deleted, hidden or pending replies.
+ * - The forum's moderation rules (src/moderation/posting-rules.ts): silenced
+ *   members can't reply or edit, slow mode paces replies, pre-moderation
+ *   stores them as pending (seen by their author and the moderators only).
+ *   A moderator's edit or deletion of someone else's reply is a moderation
+ *   act: it is recorded, and an edit is marked as the moderator's.
  *
  * Each write is one method that runs one transaction through
  * DiscussionEvents.write: it records its event inside the transaction, the
@@ -53,6 +78,7 @@ export class RepliesService {
     private readonly forumAccess: ForumAccessService,
     private readonly markdown: MarkdownService,
     private readonly events: DiscussionEvents,
+    private readonly acts: ModerationActs,
   ) {}
 
   /**
@@ -66,7 +92,7 @@ export class RepliesService {
     const { clientId } = options;
     try {
       return await this.events.write(async (m, record) => {
-        const question = await findQuestionState(m, questionId);
+        const question = await findQuestionState(m, questionId, { lock: 'key share' });
         if (!question) throw questionNotFound();
         const access = await hiddenAs(questionNotFound, this.forumAccess.participating(actor, question.forum_id, m));
         const author = actor!;
@@ -76,38 +102,50 @@ export class RepliesService {
           const earlier = await findReplyByClientId(m, author.accountId, clientId);
           if (earlier) return sameReplyAgain(earlier, questionId);
         }
+        if (question.merged_into_id !== null) throw questionMerged(question.merged_into_id);
         if (question.closed) throw questionClosed();
         if (question.locked && !access.canModerate) throw questionLocked();
-        const parent = dto.parentId ? await this.parentFor(m, access, question, dto.parentId) : null;
+        const state = await checkPostingRules(m, {
+          forumId: question.forum_id, questionId: question.id, questionSlowModeSeconds: question.slow_mode_seconds,
+          authorId: author.accountId, canModerate: access.canModerate,
+        });
+        const parent = dto.parentId ? await this.parentFor(m, access, author.accountId, question, dto.parentId) : null;
 
         const [{ id }]: { id: string }[] = await m.query(`SELECT nextval(pg_get_serial_sequence('reply', 'id')) AS id`);
         const path = childPath(parent?.path ?? null, id);
         // One statement (data-modifying CTEs always run to completion): the
-        // reply, its counter shard and its parent's child count. The parent
-        // update re-checks that it wasn't deleted meanwhile (it waits for a
+        // reply, its counter shard and its parent's child count (a pending
+        // reply counts in neither until approved). The parent update
+        // re-checks that it wasn't deleted meanwhile (it waits for a
         // concurrent delete's row lock, then sees its result).
         const rows: (ReplyRow & { parent_ok: boolean })[] = await m.query(
           `WITH inserted AS (
-             INSERT INTO reply (id, question_id, forum_id, parent_id, path, depth, author_id, body_source, body_html, client_id)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $12)
+             INSERT INTO reply (id, question_id, forum_id, parent_id, path, depth, author_id, body_source, body_html, client_id, state)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $12, $13)
              RETURNING *
            ), counted AS (
-             INSERT INTO thread_counter (question_id, shard, forum_id, reply_count) VALUES ($2, $10, $3, 1)
-             ON CONFLICT (question_id, shard) DO UPDATE SET reply_count = thread_counter.reply_count + 1
+             INSERT INTO thread_counter (question_id, shard, forum_id, reply_count) VALUES ($2, $10, $3, $14)
+             ON CONFLICT (question_id, shard) DO UPDATE SET reply_count = thread_counter.reply_count + EXCLUDED.reply_count
            ), parent AS (
-             UPDATE reply SET child_count = child_count + 1 WHERE id = $4 AND state <> 'deleted' RETURNING id
+             UPDATE reply SET child_count = child_count + $15 WHERE id = $4 AND state <> 'deleted' AND question_id = $2 AND path = $16 RETURNING id
            )
            SELECT i.*, $11::text AS author_name, ($4::bigint IS NULL OR EXISTS (SELECT 1 FROM parent)) AS parent_ok
              FROM inserted i`,
           [
             id, question.id, question.forum_id, parent?.id ?? null, path, (parent?.depth ?? 0) + 1, author.accountId,
-            dto.body, bodyHtml, randomInt(COUNTER_SHARDS), author.displayName, clientId ?? null,
+            dto.body, bodyHtml, randomInt(COUNTER_SHARDS), author.displayName, clientId ?? null, state,
+            countsAsReply(state) ? 1 : 0, countsAsChild(state) ? 1 : 0, parent?.path ?? null,
           ],
         );
         const created = rows[0]!;
-        if (!created.parent_ok) throw parentDeleted();
+        // The parent was deleted, or a moderator moved it, while this reply was being written.
+        if (!created.parent_ok) throw (await findReply(m, parent!.id))?.state === 'deleted' ? parentDeleted() : parentMoved();
         const view = toReplyView(created, { withSource: true });
-        record({ type: 'reply.created', forumId: view.forumId, questionId: view.questionId, payload: { reply: withoutSource(view) } });
+        const thread = { forumId: view.forumId, questionId: view.questionId };
+        record({ type: 'reply.created', ...thread, payload: { reply: withoutSource(view) }, audience: replyAudience(created) });
+        if (state === 'pending') {
+          record({ type: 'moderation.queue', ...thread, payload: { replyId: view.id, questionId: view.questionId, kind: 'pending', change: 'added' }, audience: MODERATORS });
+        }
         return { ...view, viewerVoted: false };
       });
     } catch (error) {
@@ -121,20 +159,34 @@ export class RepliesService {
   }
 
   /** Replaces a reply's text, keeping the previous one in its history. The same text again changes nothing. */
-  async editReply(actor: MaybeActor, replyId: string, dto: UpdateReplyDto): Promise<ReplyView> {
+  async editReply(actor: MaybeActor, replyId: string, dto: UpdateReplyDto, options: ReplyChangeOptions = {}): Promise<ReplyView> {
+    return (await this.changeText(actor, replyId, dto, options)).reply;
+  }
+
+  /** editReply, with the record rows the edit wrote (a moderator's edit of someone else's reply). */
+  async changeText(actor: MaybeActor, replyId: string, dto: UpdateReplyDto, options: ReplyChangeOptions = {}): Promise<ReplyChange> {
     const bodyHtml = this.markdown.render(dto.body);
     return this.events.write(async (m, record) => {
-      const { reply, actor: author } = await this.changeableReply(m, actor, replyId);
-      if (reply.body_source === dto.body) return toReplyView(reply, { withSource: true });
-      await m.query(`INSERT INTO reply_revision (reply_id, body_source, edited_by) VALUES ($1, $2, $3)`, [reply.id, reply.body_source, author.accountId]);
+      const { reply, actor: editor, access } = await this.changeableReply(m, actor, replyId, options);
+      if (reply.body_source === dto.body) return { reply: toReplyView(reply, { withSource: true, canModerate: access.canModerate }), actions: [] };
+      const byModerator = reply.author_id !== editor.accountId;
+      if (!byModerator && !access.canModerate) await assertNotSilenced(m, reply.forum_id, editor.accountId);
+      await m.query(`INSERT INTO reply_revision (reply_id, body_source, edited_by, by_moderator) VALUES ($1, $2, $3, $4)`, [
+        reply.id, reply.body_source, editor.accountId, byModerator,
+      ]);
       const [updated] = await returningRows<ReplyRow>(
         m,
-        `UPDATE reply SET body_source = $2, body_html = $3, edited_at = now() WHERE id = $1 RETURNING *`,
-        [reply.id, dto.body, bodyHtml],
+        `UPDATE reply SET body_source = $2, body_html = $3, edited_at = now(), edited_by_moderator = $4 WHERE id = $1 RETURNING *`,
+        [reply.id, dto.body, bodyHtml, byModerator],
       );
-      const view = toReplyView({ ...updated!, author_name: reply.author_name }, { withSource: true });
-      record({ type: 'reply.edited', forumId: view.forumId, questionId: view.questionId, payload: { reply: withoutSource(view) } });
-      return view;
+      const row = { ...updated!, author_name: reply.author_name };
+      record({ type: 'reply.edited', forumId: row.forum_id, questionId: row.question_id, payload: { reply: toReplyView(row) }, audience: replyAudience(row) });
+      const actions = byModerator
+        ? await this.recordActs(m, record, editor, row, {
+            act: 'reply.edit', reason: options.reason, before: { bodySource: reply.body_source }, after: { bodySource: dto.body },
+          })
+        : [];
+      return { reply: toReplyView(row, { withSource: true, canModerate: access.canModerate }), actions };
     });
   }
 
@@ -143,20 +195,51 @@ export class RepliesService {
    * "deleted" placeholder without text; the question's reply count drops by
    * one if it counted. Deleting a deleted reply changes nothing.
    */
-  async deleteReply(actor: MaybeActor, replyId: string): Promise<ReplyView> {
+  async deleteReply(actor: MaybeActor, replyId: string, options: ReplyChangeOptions = {}): Promise<ReplyView> {
+    return (await this.remove(actor, replyId, options)).reply;
+  }
+
+  /**
+   * deleteReply, with the record rows it wrote: a moderator deleting someone
+   * else's reply is an act (its reason is shown in the reply's place).
+   */
+  async remove(actor: MaybeActor, replyId: string, options: ReplyChangeOptions = {}): Promise<ReplyChange> {
     return this.events.write(async (m, record) => {
-      const { reply } = await this.changeableReply(m, actor, replyId, { allowDeleted: true });
-      if (reply.state === 'deleted') return toReplyView(reply, { withSource: true });
-      const [updated] = await returningRows<ReplyRow>(
-        m,
-        `UPDATE reply SET state = 'deleted', deleted_at = now() WHERE id = $1 RETURNING *`,
-        [reply.id],
-      );
-      if (countsAsReply(reply.state)) await this.addToCounter(m, reply, -1);
-      const view = toReplyView({ ...updated!, author_name: reply.author_name }, { withSource: true });
-      record({ type: 'reply.deleted', forumId: view.forumId, questionId: view.questionId, payload: { reply: withoutSource(view) } });
-      return view;
+      const { reply, actor: remover, access } = await this.changeableReply(m, actor, replyId, { ...options, allowDeleted: true });
+      if (reply.state === 'deleted') return { reply: toReplyView(reply, { withSource: true }), actions: [] };
+      const byModerator = reply.author_id !== remover.accountId;
+      const reason = byModerator ? (options.reason ?? null) : null;
+      const row = await changeReplyState(m, reply, 'deleted', { reason });
+      // The audience the reply had: a pending reply's deletion concerns only its author and the moderators.
+      record({ type: 'reply.deleted', forumId: row.forum_id, questionId: row.question_id, payload: { reply: toReplyView(row) }, audience: replyAudience(reply) });
+      if (reply.state === 'pending') {
+        record({
+          type: 'moderation.queue', forumId: row.forum_id, questionId: row.question_id,
+          payload: { replyId: row.id, questionId: row.question_id, kind: 'pending', change: 'removed' }, audience: MODERATORS,
+        });
+      }
+      const actions = byModerator
+        ? await this.recordActs(m, record, remover, row, { act: 'reply.delete', reason, before: { state: reply.state }, after: { state: 'deleted' } })
+        : [];
+      return { reply: toReplyView(row, { withSource: true, canModerate: access.canModerate }), actions };
     });
+  }
+
+  /** Writes a moderator's act on a reply to the record, and tells the moderators. */
+  private async recordActs(
+    m: EntityManager,
+    record: RecordDiscussionEvent,
+    moderator: Actor,
+    reply: ReplyRow,
+    act: Pick<ActRecord, 'act' | 'before' | 'after'> & { reason?: string | null },
+  ): Promise<ModerationActionView[]> {
+    const actions = await this.acts.write(m, moderator.accountId, reply.forum_id, [
+      { ...act, targetKind: 'reply', targetId: reply.id, questionId: reply.question_id, targetAuthorId: reply.author_id },
+    ]);
+    for (const action of actions) {
+      record({ type: 'moderation.action', forumId: reply.forum_id, questionId: reply.question_id, payload: { action }, audience: MODERATORS });
+    }
+    return actions;
   }
 
   /** Adds the caller's vote; voting again changes nothing. The count moves only when a vote row was really added. */
@@ -174,7 +257,7 @@ export class RepliesService {
       const reply = await findReply(m, replyId);
       if (!reply) throw replyNotFound();
       const access = await hiddenAs(replyNotFound, this.forumAccess.participating(actor, reply.forum_id, m));
-      if (!canSeeReply(access, reply.state)) throw replyNotFound();
+      if (!canSeeReply({ canModerate: access.canModerate, accountId: actor!.accountId }, reply)) throw replyNotFound();
       if (reply.state === 'deleted') throw replyDeleted();
       if (reply.state !== 'visible') throw conflict('reply_not_visible', 'This reply is not visible to members, so it can\'t be voted on.');
       if (reply.author_id === actor!.accountId) throw forbidden('own_reply', 'You can\'t vote for your own reply.');
@@ -204,15 +287,22 @@ export class RepliesService {
     });
   }
 
-  /** The parent of a new reply: in the same question, visible to the caller, not deleted, not at the maximum depth. */
-  private async parentFor(m: EntityManager, access: ForumAccess, question: QuestionState, parentId: string): Promise<ReplyRow> {
+  /**
+   * The parent of a new reply: in the same question, visible to the caller,
+   * not deleted, approved (nobody answers a reply others can't see), not at
+   * the maximum depth.
+   */
+  private async parentFor(m: EntityManager, access: ForumAccess, authorId: string, question: QuestionState, parentId: string): Promise<ReplyRow> {
     const parent = await findReply(m, parentId);
-    if (!parent || parent.question_id !== question.id || !canSeeReply(access, parent.state)) {
+    if (!parent || parent.question_id !== question.id || !canSeeReply({ canModerate: access.canModerate, accountId: authorId }, parent)) {
       throw badRequest('invalid_parent', 'Invalid input: parentId is not a reply in this question.', [
         { field: 'parentId', message: 'parentId must be the id of a reply in this question' },
       ]);
     }
     if (parent.state === 'deleted') throw parentDeleted();
+    if (parent.state === 'pending' || parent.state === 'rejected') {
+      throw conflict('parent_not_approved', 'The reply you are answering has not been approved by a moderator; answer it once it is visible to everyone.');
+    }
     if (parent.depth >= MAX_DEPTH) {
       throw conflict('thread_too_deep', `This conversation is already ${MAX_DEPTH} replies deep; reply to an earlier message instead.`);
     }
@@ -229,13 +319,16 @@ export class RepliesService {
     m: EntityManager,
     actor: MaybeActor,
     replyId: string,
-    options: { allowDeleted?: boolean } = {},
-  ): Promise<{ reply: ReplyRow; actor: Actor }> {
+    options: { allowDeleted?: boolean; asModerator?: boolean } = {},
+  ): Promise<{ reply: ReplyRow; actor: Actor; access: ForumAccess }> {
     const reply = await findReply(m, replyId, { lock: true });
     if (!reply) throw replyNotFound();
     const access = await this.forumAccess.describe(actor, reply.forum_id, m);
-    if (!access || !canSeeReply(access, reply.state)) throw replyNotFound();
+    if (!access || !canSeeReply({ canModerate: access.canModerate, accountId: actor?.accountId ?? null }, reply)) throw replyNotFound();
     if (!actor) throw unauthenticated('Sign in to change your replies.');
+    if (options.asModerator && !access.canModerate) {
+      throw new AppException(HttpStatus.FORBIDDEN, 'not_moderator', 'Only the moderators of this forum can do this.');
+    }
     const isAuthor = reply.author_id === actor.accountId;
     if (!isAuthor && !access.canModerate) {
       throw new AppException(HttpStatus.FORBIDDEN, 'not_reply_author', 'Only the author of a reply or a moderator of this forum can change it.');
@@ -252,16 +345,7 @@ export class RepliesService {
       if (question?.closed) throw questionClosed();
       if (question?.locked) throw questionLocked();
     }
-    return { reply, actor };
-  }
-
-  private async addToCounter(m: EntityManager, reply: Pick<ReplyRow, 'question_id' | 'forum_id'>, delta: number): Promise<void> {
-    // Any shard will do: readers sum them, so one may go below zero.
-    await m.query(
-      `INSERT INTO thread_counter (question_id, shard, forum_id, reply_count) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (question_id, shard) DO UPDATE SET reply_count = thread_counter.reply_count + EXCLUDED.reply_count`,
-      [reply.question_id, randomInt(COUNTER_SHARDS), reply.forum_id, delta],
-    );
+    return { reply, actor, access };
   }
 }
 

@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import type { ReplyView } from './dto/discussion.views.js';
 import type { ReplyState } from './reply.entity.js';
@@ -19,6 +20,10 @@ export interface ReplyRow {
   child_count: number;
   created_at: Date;
   edited_at: Date | null;
+  state_reason: string | null;
+  hidden_by_flags: boolean;
+  featured_at: Date | null;
+  edited_by_moderator: boolean;
   /** Present only when the query was made for a signed-in viewer. */
   viewer_voted?: boolean;
 }
@@ -33,12 +38,18 @@ export function replyColumns(viewerParam?: string): string {
     ? `, EXISTS (SELECT 1 FROM reply_vote v WHERE v.reply_id = r.id AND v.account_id = ${viewerParam}) AS viewer_voted`
     : '';
   return `r.id, r.question_id, r.forum_id, r.parent_id, r.path, r.depth, r.author_id, a.display_name AS author_name,
-    r.body_source, r.body_html, r.state, r.vote_count, r.child_count, r.created_at, r.edited_at${voted}`;
+    r.body_source, r.body_html, r.state, r.vote_count, r.child_count, r.created_at, r.edited_at,
+    r.state_reason, r.hidden_by_flags, r.featured_at, r.edited_by_moderator${voted}`;
 }
 
-/** A deleted reply keeps its place and metadata, but its text is no longer shown. */
-export function toReplyView(row: ReplyRow, options: { withSource?: boolean } = {}): ReplyView {
-  const deleted = row.state === 'deleted';
+/**
+ * A deleted reply keeps its place and metadata, but its text is no longer
+ * shown; a hidden one shows its text to moderators only (`canModerate`), the
+ * reason to everyone. Without `canModerate` this is what every reader may see
+ * (the view live events carry).
+ */
+export function toReplyView(row: ReplyRow, options: { withSource?: boolean; canModerate?: boolean } = {}): ReplyView {
+  const deleted = row.state === 'deleted' || (row.state === 'hidden' && !options.canModerate);
   return {
     id: String(row.id),
     questionId: row.question_id,
@@ -53,6 +64,9 @@ export function toReplyView(row: ReplyRow, options: { withSource?: boolean } = {
     childCount: row.child_count,
     createdAt: row.created_at,
     editedAt: row.edited_at,
+    stateReason: row.state_reason ?? null,
+    featured: row.featured_at !== null && row.featured_at !== undefined,
+    editedByModerator: row.edited_by_moderator ?? false,
     ...(row.viewer_voted === undefined ? {} : { viewerVoted: row.viewer_voted }),
   };
 }
@@ -85,11 +99,36 @@ export interface QuestionState {
   forum_id: number;
   locked: boolean;
   closed: boolean;
+  merged_into_id: number | null;
+  slow_mode_seconds: number | null;
 }
 
-export async function findQuestionState(manager: EntityManager, id: number): Promise<QuestionState | null> {
-  const rows: QuestionState[] = await manager.query(`SELECT id, forum_id, locked, closed FROM question WHERE id = $1`, [id]);
+/**
+ * A question's state. `lock: 'update'` holds it against other writers (merges,
+ * moves into it); `lock: 'key share'` is what inserting a reply takes anyway
+ * (its foreign key), taken before reading, so a merge under way finishes
+ * first and the reply sees its result.
+ */
+export async function findQuestionState(manager: EntityManager, id: number, options: { lock?: 'update' | 'key share' } = {}): Promise<QuestionState | null> {
+  const lock = options.lock === 'update' ? ' FOR UPDATE' : options.lock === 'key share' ? ' FOR KEY SHARE' : '';
+  const rows: QuestionState[] = await manager.query(
+    `SELECT id, forum_id, locked, closed, merged_into_id, slow_mode_seconds FROM question WHERE id = $1${lock}`,
+    [id],
+  );
   return rows[0] ?? null;
+}
+
+/** thread_counter has 16 rows per question (CHECK shard BETWEEN 0 AND 15). */
+export const COUNTER_SHARDS = 16;
+
+/** Moves a question's reply count by `delta` on a random shard (readers sum the shards, so one may go below zero). */
+export async function addToThreadCounter(m: EntityManager, questionId: number, forumId: number, delta: number): Promise<void> {
+  if (delta === 0) return;
+  await m.query(
+    `INSERT INTO thread_counter (question_id, shard, forum_id, reply_count) VALUES ($1, $2, $3, $4)
+     ON CONFLICT (question_id, shard) DO UPDATE SET reply_count = thread_counter.reply_count + EXCLUDED.reply_count`,
+    [questionId, randomInt(COUNTER_SHARDS), forumId, delta],
+  );
 }
 
 /**

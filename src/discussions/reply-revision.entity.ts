@@ -17,4 +17,8 @@ export class ReplyRevision {
 
   @Column('timestamptz', { name: 'replaced_at' })
   replacedAt: Date;
+
+  /** The text was replaced by a moderator's edit, not its author's. */
+  @Column('boolean', { name: 'by_moderator' })
+  byModerator: boolean;
 }

@@ -1,6 +1,6 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
-export type ReplyState = 'visible' | 'pending' | 'hidden' | 'deleted';
+export type ReplyState = 'visible' | 'pending' | 'hidden' | 'deleted' | 'rejected';
 
 /** A reply in a thread; `path` places it in the tree (see the ForumCore migration). */
 @Entity('reply')
@@ -50,4 +50,18 @@ export class Reply {
 
   @Column('timestamptz', { name: 'deleted_at', nullable: true })
   deletedAt: Date | null;
+
+  /** Why a moderator hid, deleted or rejected it (shown in its place). */
+  @Column('text', { name: 'state_reason', nullable: true })
+  stateReason: string | null;
+
+  /** Hidden by the flag threshold, not yet reviewed by a moderator. */
+  @Column('boolean', { name: 'hidden_by_flags' })
+  hiddenByFlags: boolean;
+
+  @Column('timestamptz', { name: 'featured_at', nullable: true })
+  featuredAt: Date | null;
+
+  @Column('boolean', { name: 'edited_by_moderator' })
+  editedByModerator: boolean;
 }

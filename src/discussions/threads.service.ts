@@ -69,8 +69,8 @@ export class ThreadsService {
 
   /** One reply (its permalink), with its ancestors' ids so a client can open the thread at it. */
   async getReply(actor: MaybeActor, replyId: string): Promise<ReplyPermalink> {
-    const { reply } = await this.readableReply(actor, replyId, actor?.accountId);
-    return { reply: toReplyView(reply, { withSource: true }), ancestorIds: ancestorIds(reply.path) };
+    const { reply, access } = await this.readableReply(actor, replyId, actor?.accountId);
+    return { reply: toReplyView(reply, { withSource: true, canModerate: access.canModerate }), ancestorIds: ancestorIds(reply.path) };
   }
 
   /**
@@ -84,15 +84,18 @@ export class ThreadsService {
     if (reply.state === 'deleted' && !access.canModerate) {
       throw forbidden('reply_deleted', 'This reply was deleted; its history is kept for the forum\'s moderators only.');
     }
+    if (reply.state === 'hidden' && !access.canModerate) {
+      throw forbidden('reply_hidden', 'A moderator has hidden this reply; its history is kept for the forum\'s moderators only.');
+    }
     const params: unknown[] = [reply.id, query.limit + 1];
     let before = '';
     if (query.after) {
       params.push(decodeRevisionCursor(query.after));
       before = 'AND rv.id < $3';
     }
-    const rows: { id: string; body_source: string; edited_by: string | null; editor_name: string | null; replaced_at: Date }[] =
+    const rows: { id: string; body_source: string; edited_by: string | null; editor_name: string | null; replaced_at: Date; by_moderator: boolean }[] =
       await this.dataSource.query(
-        `SELECT rv.id, rv.body_source, rv.edited_by, a.display_name AS editor_name, rv.replaced_at
+        `SELECT rv.id, rv.body_source, rv.edited_by, a.display_name AS editor_name, rv.replaced_at, rv.by_moderator
            FROM (SELECT * FROM reply_revision rv WHERE rv.reply_id = $1 ${before} ORDER BY rv.id DESC LIMIT $2) rv
            LEFT JOIN account a ON a.id = rv.edited_by
           ORDER BY rv.id DESC`,
@@ -106,6 +109,7 @@ export class ThreadsService {
         bodyHtml: this.markdown.render(rv.body_source),
         editedBy: rv.edited_by ? { id: rv.edited_by, displayName: rv.editor_name ?? '' } : null,
         replacedAt: rv.replaced_at,
+        byModerator: rv.by_moderator,
       })),
       nextCursor: rows.length > query.limit ? encodeRevisionCursor(String(page[page.length - 1]!.id)) : null,
     };
@@ -116,7 +120,7 @@ export class ThreadsService {
     const reply = await findReply(this.dataSource.manager, replyId, { viewerId });
     if (!reply) throw replyNotFound();
     const access = await this.forumAccess.describe(actor, reply.forum_id);
-    if (!access || !canSeeReply(access, reply.state)) throw replyNotFound();
+    if (!access || !canSeeReply({ canModerate: access.canModerate, accountId: actor?.accountId ?? null }, reply)) throw replyNotFound();
     return { reply, access };
   }
 
@@ -133,7 +137,7 @@ export class ThreadsService {
     const rows: ReplyRow[] = await this.dataSource.query(
       `SELECT ${replyColumns(viewer)}
          FROM (SELECT * FROM reply r
-                WHERE r.question_id = $1 AND r.path > $2 ${upper} AND ${shownRepliesCondition(access, 'r')}
+                WHERE r.question_id = $1 AND r.path > $2 ${upper} AND ${shownRepliesCondition(access, 'r', viewer)}
                 ORDER BY r.path LIMIT $3) r
          JOIN account a ON a.id = r.author_id
         ORDER BY r.path`,
@@ -141,7 +145,7 @@ export class ThreadsService {
     );
     const page = rows.slice(0, range.limit);
     return {
-      items: page.map((row) => toReplyView(row)),
+      items: page.map((row) => toReplyView(row, { canModerate: access.canModerate })),
       nextCursor: rows.length > range.limit ? encodeTreeCursor(page[page.length - 1]!.path) : null,
     };
   }
@@ -157,21 +161,22 @@ export class ThreadsService {
    * pages can show up twice or be skipped; clients key items by id.
    */
   private async topPage(actor: MaybeActor, access: ForumAccess, questionId: number, query: PageQuery): Promise<ReplyPage> {
-    const shown = shownRepliesCondition(access, 'r');
     const params: unknown[] = [questionId, query.limit + 1];
+    const viewer = actor ? `$${params.push(actor.accountId)}` : undefined;
+    const shown = shownRepliesCondition(access, 'r', viewer);
     let inner: string;
     if (query.after) {
       const key = decodeTopCursor(query.after);
-      params.push(key.voteCount, key.id);
-      inner = `(SELECT * FROM reply r WHERE r.question_id = $1 AND r.depth = 1 AND r.vote_count = $3 AND r.id > $4 AND ${shown}
+      const votes = `$${params.push(key.voteCount)}`;
+      const id = `$${params.push(key.id)}`;
+      inner = `(SELECT * FROM reply r WHERE r.question_id = $1 AND r.depth = 1 AND r.vote_count = ${votes} AND r.id > ${id} AND ${shown}
                  ORDER BY r.id LIMIT $2)
                UNION ALL
-               (SELECT * FROM reply r WHERE r.question_id = $1 AND r.depth = 1 AND r.vote_count < $3 AND ${shown}
+               (SELECT * FROM reply r WHERE r.question_id = $1 AND r.depth = 1 AND r.vote_count < ${votes} AND ${shown}
                  ORDER BY r.vote_count DESC, r.id LIMIT $2)`;
     } else {
       inner = `SELECT * FROM reply r WHERE r.question_id = $1 AND r.depth = 1 AND ${shown} ORDER BY r.vote_count DESC, r.id LIMIT $2`;
     }
-    const viewer = actor ? `$${params.push(actor.accountId)}` : undefined;
     const rows: ReplyRow[] = await this.dataSource.query(
       `SELECT ${replyColumns(viewer)}
          FROM (SELECT * FROM (${inner}) page ORDER BY page.vote_count DESC, page.id LIMIT $2) r
@@ -182,7 +187,7 @@ export class ThreadsService {
     const page = rows.slice(0, query.limit);
     const last = page[page.length - 1];
     return {
-      items: page.map((row) => toReplyView(row)),
+      items: page.map((row) => toReplyView(row, { canModerate: access.canModerate })),
       nextCursor: rows.length > query.limit && last ? encodeTopCursor({ voteCount: last.vote_count, id: String(last.id) }) : null,
     };
   }

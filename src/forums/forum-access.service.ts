@@ -1,6 +1,6 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import type { MaybeActor } from '../auth/actor.js';
+import { isGuest, type MaybeActor } from '../auth/actor.js';
 import { AppException, notFound, unauthenticated } from '../common/app-exception.js';
 import { ForumMembership } from './forum-membership.entity.js';
 import { Forum } from './forum.entity.js';
@@ -113,7 +113,7 @@ export class ForumAccessService {
    * for list queries. Parameters are named `:actorId` and `:isAdmin`.
    */
   readableForumsCondition(actor: MaybeActor): { sql: string; params: Record<string, unknown> } {
-    if (!actor) return { sql: `f.visibility = 'public'`, params: {} };
+    if (!actor || isGuest(actor)) return { sql: `f.visibility = 'public'`, params: {} };
     if (actor.role === 'admin') return { sql: 'TRUE', params: {} };
     return {
       sql: `(f.visibility = 'public'

@@ -1,4 +1,4 @@
-import type { MaybeActor } from '../auth/actor.js';
+import { isGuest, type MaybeActor } from '../auth/actor.js';
 import type { ForumMembership } from './forum-membership.entity.js';
 import type { Forum } from './forum.entity.js';
 
@@ -12,12 +12,20 @@ type MembershipLike = Pick<ForumMembership, 'role' | 'state'> | null;
 
 const active = (m: MembershipLike) => m?.state === 'active';
 
-export function canModerate(actor: MaybeActor, membership: MembershipLike): boolean {
+/**
+ * Guests (a name given to join one session's live Q&A) have no standing in
+ * forums: every rule here sees them as anonymous visitors.
+ */
+const forumActor = (actor: MaybeActor): MaybeActor => (isGuest(actor) ? null : actor);
+
+export function canModerate(caller: MaybeActor, membership: MembershipLike): boolean {
+  const actor = forumActor(caller);
   if (!actor) return false;
   return actor.role === 'admin' || (active(membership) && membership!.role === 'moderator');
 }
 
-export function canRead(forum: ForumLike, actor: MaybeActor, membership: MembershipLike): boolean {
+export function canRead(forum: ForumLike, caller: MaybeActor, membership: MembershipLike): boolean {
+  const actor = forumActor(caller);
   if (canModerate(actor, membership)) return true;
   switch (forum.visibility) {
     case 'public':
@@ -37,7 +45,8 @@ export type ParticipationRefusal = 'unauthenticated' | 'removed' | 'not_invited'
  * they may. Public and members-only forums let any signed-in person join
  * implicitly; invite-only forums need an active membership.
  */
-export function participationRefusal(forum: ForumLike, actor: MaybeActor, membership: MembershipLike): ParticipationRefusal | null {
+export function participationRefusal(forum: ForumLike, caller: MaybeActor, membership: MembershipLike): ParticipationRefusal | null {
+  const actor = forumActor(caller);
   if (!actor) return 'unauthenticated';
   if (forum.state === 'archived') return 'forum_archived';
   if (forum.state === 'closed' && !canModerate(actor, membership)) return 'forum_closed';

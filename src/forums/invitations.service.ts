@@ -1,6 +1,6 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import type { MaybeActor } from '../auth/actor.js';
+import { isGuest, type MaybeActor } from '../auth/actor.js';
 import { newSecret, secretId } from '../auth/tokens.js';
 import { AppException, badRequest, conflict, forbidden, notFound, unauthenticated } from '../common/app-exception.js';
 import { decodeCursor, encodeCursor, isPositiveInt } from '../common/cursor.js';
@@ -164,7 +164,8 @@ export class InvitationsService {
   }
 
   private async accept(actor: MaybeActor, find: (m: EntityManager) => Promise<AcceptRow[]>): Promise<AcceptedInvitation> {
-    if (!actor) throw unauthenticated('Sign in (or create an account) to accept this invitation.');
+    // Guests of a live Q&A have no standing in forums (forum-policy.ts): they sign up first, like anonymous visitors.
+    if (!actor || isGuest(actor)) throw unauthenticated('Sign in (or create an account) to accept this invitation.');
     const { forumId, alreadyMember } = await this.dataSource.transaction(async (m) => {
       const [inv] = await find(m);
       if (!inv) throw notFound('The invitation', 'invitation_not_found');

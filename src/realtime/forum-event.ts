@@ -14,6 +14,20 @@ export const FORUM_EVENT_TYPES = [
   'forum.updated',
   'membership.changed',
   'membership.removed',
+  // Moderation (issue 7): src/moderation, /work/notes/moderation-contract.md.
+  'reply.hidden',
+  'reply.unhidden',
+  'reply.approved',
+  'reply.rejected',
+  'reply.featured',
+  'reply.moved',
+  'question.merged',
+  'questions.reordered',
+  'forum.moderation',
+  'member.silenced',
+  'moderation.action',
+  'moderation.queue',
+  'flag.resolved',
 ] as const;
 
 /** Known event types; later features (moderation, live Q&A) add theirs here. */
@@ -35,11 +49,12 @@ export const MODERATORS: EventAudience = { kind: 'moderators' };
 /** Event types that change who may read or moderate the forum, so the delivering instance re-checks its sockets first. */
 export const ACCESS_EVENT_TYPES: ReadonlySet<string> = new Set(['forum.updated', 'membership.changed', 'membership.removed']);
 
-/** One recorded event, as stored and as sent to clients (the payload is plain JSON). */
-export interface ForumEvent {
-  forumId: number;
+/** One recorded event of a stream (a forum, or a session's live Q&A), as stored and as sent to clients (the payload is plain JSON). */
+export interface StreamEvent<T extends string = string> {
+  /** The forum's id (forum events) or the session's id (live Q&A events). */
+  streamId: number;
   seq: number;
-  type: ForumEventType;
+  type: T;
   /** The thread the event belongs to, or null for forum-wide events; sockets narrowed to a question get that thread's events only. */
   questionId: number | null;
   payload: Record<string, unknown>;
@@ -48,16 +63,20 @@ export interface ForumEvent {
   at: string;
 }
 
+export type ForumEvent = StreamEvent<ForumEventType>;
+
 /** An event as a client receives it (the audience is the server's business). */
-export interface ForumEventView {
+export interface StreamEventView<T extends string = string> {
   seq: number;
-  type: ForumEventType;
+  type: T;
   questionId: number | null;
   payload: Record<string, unknown>;
   at: string;
 }
 
-export const toEventView = (e: ForumEvent): ForumEventView => ({
+export type ForumEventView = StreamEventView<ForumEventType>;
+
+export const toEventView = <T extends string>(e: StreamEvent<T>): StreamEventView<T> => ({
   seq: e.seq,
   type: e.type,
   questionId: e.questionId,
@@ -66,9 +85,9 @@ export const toEventView = (e: ForumEvent): ForumEventView => ({
 });
 
 /** An event a write wants recorded; it gets its sequence number when the transaction ends. */
-export interface EventDraft {
-  forumId: number;
-  type: ForumEventType;
+export interface StreamEventDraft<T extends string = ForumEventType> {
+  streamId: number;
+  type: T;
   payload: object;
   questionId?: number | null;
   audience?: EventAudience;

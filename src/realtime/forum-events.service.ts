@@ -1,7 +1,8 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { schedulePruning } from './event-log.js';
 import { ForumEventLog } from './forum-event-log.js';
-import type { EventAudience, EventDraft, ForumEvent, ForumEventType } from './forum-event.js';
+import type { EventAudience, ForumEvent, ForumEventType } from './forum-event.js';
 import { ForumFanout } from './forum-fanout.service.js';
 
 export interface RecordOptions {
@@ -13,8 +14,6 @@ export interface RecordOptions {
 
 /** Queues an event of the current write; it is stored as the transaction's last statement. */
 export type RecordEvent = (forumId: number, type: ForumEventType, payload: object, options?: RecordOptions) => void;
-
-const PRUNE_INTERVAL_MS = 60 * 60_000;
 
 /**
  * How writes tell the forum's followers what changed. Every change is
@@ -47,15 +46,7 @@ export class ForumEventsService implements OnApplicationBootstrap, OnModuleDestr
    * Returns what `work` returned. Nothing is published if it throws.
    */
   async runAndPublish<T>(work: (manager: EntityManager, record: RecordEvent) => Promise<T>): Promise<T> {
-    const { result, events } = await this.dataSource.transaction(async (m) => {
-      const drafts: EventDraft[] = [];
-      const record: RecordEvent = (forumId, type, payload, options = {}) => {
-        drafts.push({ forumId, type, payload, questionId: options.questionId ?? null, audience: options.audience });
-      };
-      const result = await work(m, record);
-      const events = drafts.length ? await this.log.append(m, drafts) : [];
-      return { result, events };
-    });
+    const { result, events } = await this.dataSource.transaction((m) => this.log.recording(m, (record) => work(m, record)));
     this.publish(events);
     return result;
   }
@@ -66,7 +57,7 @@ export class ForumEventsService implements OnApplicationBootstrap, OnModuleDestr
    * commit, so call it last; then `publish([event])` after the commit.
    */
   async record(manager: EntityManager, forumId: number, type: ForumEventType, payload: object, options: RecordOptions = {}): Promise<ForumEvent> {
-    const [event] = await this.log.append(manager, [{ forumId, type, payload, questionId: options.questionId ?? null, audience: options.audience }]);
+    const [event] = await this.log.append(manager, [{ streamId: forumId, type, payload, questionId: options.questionId ?? null, audience: options.audience }]);
     return event;
   }
 
@@ -81,14 +72,7 @@ export class ForumEventsService implements OnApplicationBootstrap, OnModuleDestr
   }
 
   onApplicationBootstrap(): void {
-    const prune = () =>
-      this.log.prune().then(
-        (n) => n && this.logger.log(`Pruned ${n} forum event(s) past retention.`),
-        (error) => this.logger.warn(`Pruning forum events failed: ${error instanceof Error ? error.message : String(error)}`),
-      );
-    // Soon after start (not during it), then hourly.
-    this.timers.push(setTimeout(prune, 30_000), setInterval(prune, PRUNE_INTERVAL_MS));
-    for (const timer of this.timers) timer.unref();
+    this.timers.push(...schedulePruning(this.log, this.logger, 'forum', 30_000));
   }
 
   onModuleDestroy(): void {

@@ -5,6 +5,10 @@ import type { MaybeActor } from '../auth/actor.js';
 import { LoginSessionsService } from '../auth/login-sessions.service.js';
 import { badRequest, conflict, forbidden, notFound, unauthenticated } from '../common/app-exception.js';
 import { RepliesService } from '../discussions/replies.service.js';
+import { FlagReplyMessage } from '../moderation/dto/flag-input.dto.js';
+import { FlagsService } from '../moderation/flags.service.js';
+import { ModerationService } from '../moderation/moderation.service.js';
+import { QaSocketHandlers } from '../live-qa/qa-socket.handlers.js';
 import { ForumAccessService } from '../forums/forum-access.service.js';
 import { CreateReplyMessage, ForumMessage, SubscribeMessage as SubscribeDto, TypingMessage, VoteMessage } from './dto/socket-messages.dto.js';
 import { ForumEventLog } from './forum-event-log.js';
@@ -24,6 +28,8 @@ const RULES = {
   vote: { burst: 30, everyMs: 500 },
   subscribe: { burst: 30, everyMs: 200 },
   typing: { burst: 10, everyMs: 1_000 },
+  moderate: { burst: 30, everyMs: 500 },
+  flag: { burst: 10, everyMs: 3_000 },
 } satisfies Record<string, RateRule>;
 const MAX_FORUMS_PER_SOCKET = 50;
 /**
@@ -64,7 +70,10 @@ export class RealtimeGateway implements OnGatewayInit<AgoraServer>, OnGatewayCon
     private readonly presence: PresenceService,
     private readonly realtime: RealtimeService,
     private readonly replies: RepliesService,
+    private readonly moderation: ModerationService,
+    private readonly flags: FlagsService,
     private readonly dataSource: DataSource,
+    private readonly qa: QaSocketHandlers,
     @Inject(REDIS) private readonly redis: RealtimeRedis | null,
   ) {}
 
@@ -86,6 +95,7 @@ export class RealtimeGateway implements OnGatewayInit<AgoraServer>, OnGatewayCon
     });
     const clustered = this.redis !== null;
     this.fanout.attach(server, clustered);
+    this.qa.attach(server, clustered);
     this.presence.attach(server, clustered);
     this.realtime.attach(server);
     this.server = server;
@@ -151,6 +161,7 @@ export class RealtimeGateway implements OnGatewayInit<AgoraServer>, OnGatewayCon
 
   handleDisconnect(socket: AgoraSocket): void {
     this.fanout.disconnected(socket);
+    this.qa.disconnected(socket);
   }
 
   /**
@@ -167,6 +178,17 @@ export class RealtimeGateway implements OnGatewayInit<AgoraServer>, OnGatewayCon
     'thread.typing': (socket, body) => this.typing(socket, body),
     'reply.create': (socket, body) => this.createReply(socket, body),
     'reply.vote': (socket, body) => this.vote(socket, body),
+    // Moderation (src/moderation): same services as its HTTP API.
+    'moderation.act': (socket, body) => this.moderate(socket, body),
+    'reply.flag': (socket, body) => this.flag(socket, body),
+    // Live Q&A (src/live-qa): same services as its HTTP API.
+    'qa.subscribe': (socket, body) => this.handle(socket, 'qa.subscribe', async () => this.qa.subscribe(socket, body, await this.stillSignedIn(socket))),
+    'qa.unsubscribe': (socket, body) => this.handle(socket, 'qa.unsubscribe', () => this.qa.unsubscribe(socket, body)),
+    'qa.ask': (socket, body) => this.qaWrite(socket, 'qa.ask', body, (actor) => this.qa.ask(body, actor)),
+    'qa.edit': (socket, body) => this.qaWrite(socket, 'qa.edit', body, (actor) => this.qa.edit(body, actor)),
+    'qa.withdraw': (socket, body) => this.qaWrite(socket, 'qa.withdraw', body, (actor) => this.qa.withdraw(body, actor)),
+    'qa.vote': (socket, body) => this.qaWrite(socket, 'qa.vote', body, (actor) => this.qa.vote(body, actor), RULES.vote),
+    'qa.moderate': (socket, body) => this.qaWrite(socket, 'qa.moderate', body, (actor) => this.qa.moderate(body, actor)),
   };
 
   /** Runs a message's handler and answers through its ack (an unknown message gets an error, not silence). */
@@ -273,6 +295,39 @@ export class RealtimeGateway implements OnGatewayInit<AgoraServer>, OnGatewayCon
       this.limit(`vote:${actor.accountId}`, RULES.vote, 'voting');
       const vote = message.value === 1 ? await this.replies.vote(actor, message.replyId) : await this.replies.unvote(actor, message.replyId);
       return { vote };
+    });
+  }
+
+  /** A live Q&A write: the sender's sign-in checked, votes limited per person like forum votes. */
+  private qaWrite(socket: AgoraSocket, event: string, _body: unknown, work: (actor: MaybeActor) => Promise<unknown>, rule?: RateRule): Promise<unknown> {
+    return this.handle(socket, event, async () => {
+      const actor = await this.stillSignedIn(socket);
+      if (actor && rule) this.limit(`vote:${actor.accountId}`, rule, 'voting');
+      return work(actor);
+    });
+  }
+
+  /**
+   * `moderation.act { act, ...fields }` → `{ result }`: the same acts and
+   * rules as `POST /api/moderation/acts` (ModerationService checks the caller
+   * moderates the forum), acknowledged after commit.
+   */
+  private moderate(socket: AgoraSocket, body: unknown): Promise<unknown> {
+    return this.handle(socket, 'moderation.act', async () => {
+      // Anonymous senders go through too: the service answers them as HTTP does (404 for a forum they can't read, else 401).
+      const actor = await this.stillSignedIn(socket);
+      this.limit(`moderate:${actor?.accountId ?? socket.id}`, RULES.moderate, 'moderating');
+      return { result: await this.moderation.act(actor, body) };
+    });
+  }
+
+  /** `reply.flag { replyId, reason, note? }` → `{ flag }`: as `POST /api/replies/:id/flags`. */
+  private flag(socket: AgoraSocket, body: unknown): Promise<unknown> {
+    return this.handle(socket, 'reply.flag', async () => {
+      const { replyId, ...dto } = await parseMessage(FlagReplyMessage, body, '{ "replyId": "42", "reason": "spam" }');
+      const actor = await this.stillSignedIn(socket);
+      this.limit(`flag:${actor?.accountId ?? socket.id}`, RULES.flag, 'flagging replies');
+      return { flag: await this.flags.flag(actor, replyId, dto) };
     });
   }
 

@@ -1,6 +1,8 @@
 import { Global, Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module.js';
 import { DiscussionsModule } from '../discussions/discussions.module.js';
+import { ModerationModule } from '../moderation/moderation.module.js';
+import { LiveQaModule } from '../live-qa/live-qa.module.js';
 import { ForumEventLog } from './forum-event-log.js';
 import { ForumEventsService } from './forum-events.service.js';
 import { ForumFanout } from './forum-fanout.service.js';
@@ -22,9 +24,9 @@ import { redisProvider, RedisShutdown, REDIS } from './redis.js';
 })
 export class RealtimeModule {}
 
-/** The Socket.IO gateway (it uses auth's sessions and the discussions services). */
+/** The Socket.IO gateway (it uses auth's sessions, the discussions services and the live Q&A's socket handlers). */
 @Module({
-  imports: [AuthModule, DiscussionsModule],
+  imports: [AuthModule, DiscussionsModule, LiveQaModule, ModerationModule],
   providers: [RealtimeGateway],
 })
 export class RealtimeGatewayModule {}

@@ -17,6 +17,9 @@ export const rooms = {
   anonymous: (forumId: number) => `forum:${forumId}:anon`,
   account: (accountId: string) => `account:${accountId}`,
   login: (sessionId: string) => `login:${sessionId}`,
+  /** Everyone following session S's live Q&A, and its moderators (src/live-qa). */
+  qa: (sessionId: number) => `qa:${sessionId}`,
+  qaModerators: (sessionId: number) => `qa:${sessionId}:mod`,
 };
 
 /** Every room a socket may hold for one forum (for leaving them all at once). */

@@ -1,6 +1,6 @@
 import type { Server, Socket } from 'socket.io';
 import type { MaybeActor } from '../auth/actor.js';
-import type { ForumEvent, ForumEventView } from './forum-event.js';
+import type { ForumEvent, ForumEventView, StreamEvent, StreamEventView } from './forum-event.js';
 
 /** The error an ack carries when a message is refused; same codes and messages as the HTTP API. */
 export interface SocketError {
@@ -20,6 +20,8 @@ export interface SocketData {
   actor: MaybeActor;
   /** Followed forums by id. */
   subs: Record<number, ForumSubscription>;
+  /** Followed live Q&As by session id (see src/live-qa). */
+  qaSubs?: Record<number, { questionId: null; moderator: boolean }>;
 }
 
 export interface PresenceView {
@@ -52,6 +54,11 @@ export interface ServerToClientEvents {
   'forum.left': (message: { forumId: number; reason: 'removed' | 'access_lost' | 'resync' }) => void;
   'forum.presence': (presence: PresenceView) => void;
   'thread.typing': (typing: TypingView) => void;
+  /** Events of a followed live Q&A (src/live-qa), like `forum.events`. */
+  'qa.events': (message: { sessionId: number; events: StreamEventView[] }) => void;
+  /** Absolute vote counts of a followed live Q&A's questions; keep, per question, the one with the newest `asOf`. */
+  'qa.votes': (message: { sessionId: number; asOf: string; counts: { questionId: number; voteCount: number }[] }) => void;
+  'qa.left': (message: { sessionId: number; reason: 'removed' | 'access_lost' | 'resync' }) => void;
   /** The sign-in this socket used has ended; the server disconnects it next. */
   'session.ended': (message: Record<string, never>) => void;
 }
@@ -66,11 +73,15 @@ export interface ClientToServerEvents {
   'thread.typing': (message: unknown, ack: Ack) => void;
   'reply.create': (message: unknown, ack: Ack) => void;
   'reply.vote': (message: unknown, ack: Ack) => void;
+  'moderation.act': (message: unknown, ack: Ack) => void;
+  'reply.flag': (message: unknown, ack: Ack) => void;
 }
 
 /** Between app instances (through the adapter). */
 export interface InterServerEvents {
   'agora:events': (events: ForumEvent[]) => void;
+  /** Committed live Q&A events (see src/live-qa). */
+  'agora:qa-events': (events: StreamEvent[]) => void;
   'agora:kick': (message: { forumId: number; accountId: string }) => void;
   'agora:presence': (message: PresenceSnapshot) => void;
   'agora:presence-hello': (message: { from: string }) => void;

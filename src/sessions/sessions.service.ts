@@ -5,6 +5,7 @@ import { badRequest, conflict, type FieldProblem } from '../common/app-exception
 import { decodeCursor, encodeCursor, isPositiveInt, isTimestampOrNull, sqlTimestampKey } from '../common/cursor.js';
 import { namedQuery } from '../common/named-query.js';
 import { ForumAccessService } from '../forums/forum-access.service.js';
+import { LiveQaService } from '../live-qa/live-qa.service.js';
 import { FORUM_SUMMARY_COLUMNS, toForumSummary, type ForumSummaryRow } from '../forums/forum-queries.js';
 import type { ListSessionsQuery, SessionFiltersQuery } from './dto/session-filters.query.js';
 import type { CreateSessionDto, SessionDateInput, SessionDocumentInput, UpdateSessionDto } from './dto/session-input.dto.js';
@@ -68,6 +69,7 @@ export class SessionsService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly forumAccess: ForumAccessService,
+    private readonly liveQa: LiveQaService,
   ) {}
 
   /** A page of sessions, newest first date first (sessions without dates last), then by id; keyset-paginated. */
@@ -196,6 +198,7 @@ export class SessionsService {
       throw badRequest('validation_failed', `Invalid input: ${details.map((d) => d.message).join('; ')}.`, details);
     }
     this.checkDatesAndDocuments(dto);
+    let afterCommit = () => {};
     const id = await this.write(async (m) => {
       const session = await findSession(m, idOrSlug, true);
       if (dto.slug && dto.slug !== session.slug) await this.assertSlugFree(m, dto.slug);
@@ -214,8 +217,11 @@ export class SessionsService {
         dates: dto.dates === null ? [] : dto.dates,
         documents: dto.documents === null ? [] : dto.documents,
       });
+      // Ending a session hands its live Q&A's open questions over to its forum, in this transaction.
+      if (dto.state === 'ended' && session.state !== 'ended') afterCommit = await this.liveQa.sessionEnded(m, actor, { ...session, ...changes });
       return session.id;
     });
+    afterCommit();
     return this.get(actor, String(id));
   }
 

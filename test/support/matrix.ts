@@ -31,7 +31,17 @@ export const CALLERS = [
 export type Caller = (typeof CALLERS)[number];
 
 /** Ids that exist nowhere (within the columns' ranges), for "same answer as nonexistent" checks. */
-export const NONEXISTENT = { forumId: 2_147_483_000, questionId: 2_147_483_000, replyId: '999999999999', accountId: randomUUID(), invitationId: 2_147_483_000 };
+export const NONEXISTENT = {
+  forumId: 2_147_483_000, questionId: 2_147_483_000, replyId: '999999999999', accountId: randomUUID(), invitationId: 2_147_483_000,
+  intoQuestionId: 2_147_483_001, toQuestionId: 2_147_483_002,
+};
+
+/** Targets of moderation acts (issue 7), each a reply in the state its act needs. */
+export const MODERATION_REPLY_TARGETS = [
+  'replyToHide', 'hiddenReply', 'replyToRemove', 'replyToEditAsModerator', 'replyToMove', 'replyToFeature', 'featuredReply',
+  'pendingReply', 'pendingToReject', 'flaggedReply', 'replyToFlag',
+] as const;
+export type ModerationReplyTarget = (typeof MODERATION_REPLY_TARGETS)[number];
 
 export interface CellTargets {
   ownReplyToEdit: string;
@@ -43,6 +53,25 @@ export interface CellTargets {
   memberToRemove: string;
   /** A pending invitation link of the forum, for the "revoke an invitation" cell. */
   invitationToRevoke: number;
+  /** Moderation acts: replies (by someone other than the caller) in the state each act needs. */
+  replyToHide: string;
+  hiddenReply: string;
+  replyToRemove: string;
+  replyToEditAsModerator: string;
+  replyToMove: string;
+  replyToFeature: string;
+  featuredReply: string;
+  pendingReply: string;
+  pendingToReject: string;
+  /** A reply with one open flag. */
+  flaggedReply: string;
+  replyToFlag: string;
+  /** A question of the caller's own to pin, lock, close, reorder, write a synthesis for, merge into. */
+  questionToCurate: number;
+  /** A question to merge into questionToCurate. */
+  questionToMerge: number;
+  /** An account (not a member) to silence. */
+  memberToSilence: string;
 }
 
 export interface MatrixForum {
@@ -50,6 +79,8 @@ export interface MatrixForum {
   visibility: ForumVisibility;
   state: ForumState;
   questionId: number;
+  /** Another question of the forum (where moved replies go). */
+  otherQuestionId: number;
   /** A reply by the member and one by the moderator (the read targets). */
   memberReplyId: string;
   moderatorReplyId: string;
@@ -137,7 +168,7 @@ export async function buildWorld(t: TestApp): Promise<MatrixWorld> {
   await addMember(t, home.id, people.otherModerator.id!, 'moderator');
 
   const forums: MatrixForum[] = [];
-  const removable = await plainAccounts(t, VISIBILITIES.length * STATES.length * CALLERS.length);
+  const removable = await plainAccounts(t, 2 * VISIBILITIES.length * STATES.length * CALLERS.length);
   for (const visibility of VISIBILITIES) {
     for (const state of STATES) {
       const forum = await newForum(t, { sessionId: session.id, visibility, state, title: `Matrix ${visibility} ${state}` });
@@ -154,7 +185,7 @@ export async function buildWorld(t: TestApp): Promise<MatrixWorld> {
       const plan = CALLERS.flatMap((caller) => {
         const own = people[caller].id ?? member;
         const other = caller === 'member' ? moderator : member;
-        return [write(own), write(own), write(other), write(other), write(other)];
+        return [write(own), write(own), write(other), write(other), write(other), ...MODERATION_REPLY_TARGETS.map(() => write(other))];
       });
       const [memberReplyId, moderatorReplyId, ...ids] = await insertReplies(t, [write(member), write(moderator), ...plan]);
       // One pending link invitation per caller (only the hash of a token nobody holds).
@@ -164,17 +195,38 @@ export async function buildWorld(t: TestApp): Promise<MatrixWorld> {
            FROM generate_series(1, $2::int) RETURNING id`,
         [forum.id, CALLERS.length],
       );
+      // Per caller: a question to curate and one to merge into it; and one more question where moved replies go.
+      const questions: { id: number }[] = await t.dataSource.query(
+        `INSERT INTO question (forum_id, position, title)
+         SELECT $1, (SELECT max(position) FROM question WHERE forum_id = $1) + g, 'Matrix curation ' || g FROM generate_series(1, $2::int) g
+         RETURNING id`,
+        [forum.id, 2 * CALLERS.length + 1],
+      );
+      const perCaller = 5 + MODERATION_REPLY_TARGETS.length;
       const targets = {} as Record<Caller, CellTargets>;
       CALLERS.forEach((caller, i) => {
-        const [ownReplyToEdit, ownReplyToDelete, othersReplyToEdit, othersReplyToDelete, replyToVoteFor] = ids.slice(i * 5, i * 5 + 5);
-        const memberToRemove = removable.pop()!;
-        targets[caller] = { ownReplyToEdit, ownReplyToDelete, othersReplyToEdit, othersReplyToDelete, replyToVoteFor, memberToRemove, invitationToRevoke: invitations[i].id };
+        const mine = ids.slice(i * perCaller, (i + 1) * perCaller);
+        const [ownReplyToEdit, ownReplyToDelete, othersReplyToEdit, othersReplyToDelete, replyToVoteFor] = mine;
+        const moderation = Object.fromEntries(MODERATION_REPLY_TARGETS.map((name, j) => [name, mine[5 + j]])) as Record<ModerationReplyTarget, string>;
+        targets[caller] = {
+          ownReplyToEdit, ownReplyToDelete, othersReplyToEdit, othersReplyToDelete, replyToVoteFor, ...moderation,
+          memberToRemove: removable.pop()!, memberToSilence: removable.pop()!, invitationToRevoke: invitations[i].id,
+          questionToCurate: questions[2 * i].id, questionToMerge: questions[2 * i + 1].id,
+        };
       });
+      const all = (name: ModerationReplyTarget) => CALLERS.map((c) => targets[c][name]);
+      await t.dataSource.query(`UPDATE reply SET state = 'hidden', state_reason = 'Hidden for the matrix' WHERE id = ANY($1::bigint[])`, [all('hiddenReply')]);
+      await t.dataSource.query(`UPDATE reply SET featured_at = now() WHERE id = ANY($1::bigint[])`, [all('featuredReply')]);
+      await t.dataSource.query(`UPDATE reply SET state = 'pending' WHERE id = ANY($1::bigint[])`, [[...all('pendingReply'), ...all('pendingToReject')]]);
+      await t.dataSource.query(
+        `INSERT INTO reply_flag (reply_id, forum_id, account_id, reason) SELECT unnest($1::bigint[]), $2, $3, 'spam'`,
+        [all('flaggedReply'), forum.id, people.revokedSession.id],
+      );
       await t.dataSource.query(
         `INSERT INTO forum_membership (forum_id, account_id, role, state) SELECT $1, unnest($2::uuid[]), 'member', 'active'`,
         [forum.id, CALLERS.map((c) => targets[c].memberToRemove)],
       );
-      forums.push({ id: forum.id, visibility, state, questionId: question.id, memberReplyId, moderatorReplyId, targets });
+      forums.push({ id: forum.id, visibility, state, questionId: question.id, otherQuestionId: questions.at(-1)!.id, memberReplyId, moderatorReplyId, targets });
     }
   }
   return {

@@ -7,6 +7,7 @@ import { MarkdownService } from '../../discussions/markdown.service.js';
 import { childPath } from '../../discussions/reply-path.js';
 import { DEMO_CATALOGUE, type DemoSession } from './catalogue.js';
 import { DEMO_FORUMS, DEMO_PARTICIPANTS, demoInvitationToken, type DemoForum, type DemoPerson, type DemoReply } from './demo-forums.js';
+import { DEMO_LIVE_QA_SESSION, insertDemoLiveQa } from './demo-live-qa.js';
 
 export interface DemoCounts {
   sessions: number;
@@ -72,6 +73,8 @@ export class DemoDataService {
         await this.insertForum(m, forum, target.id, target.session, people, counts);
         this.logger.log(`  forum "${forum.title}" (${forum.visibility})`);
       }
+      const liveQa = sessions.get(DEMO_LIVE_QA_SESSION);
+      if (liveQa) this.logger.log(`  live Q&A open on "${liveQa.session.title}" with ${await insertDemoLiveQa(m, liveQa.id, people)} questions`);
       return {
         loaded: true,
         message:

@@ -73,3 +73,20 @@ export function IsIntInRange(min: number, max: number, validationOptions?: Valid
 export function Optional(): PropertyDecorator {
   return ValidateIf((_object, value) => value !== undefined);
 }
+
+/** Longest reason a moderator gives for an act (also the CHECK on moderation_action.reason and reply.state_reason). */
+export const MAX_REASON_CHARS = 500;
+
+/** A moderator's reason or a flag's note: trimmed by the DTO, then 1..MAX_REASON_CHARS characters, no NUL. */
+export function IsReason(validationOptions?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isReason',
+      validator: {
+        validate: (value, args) => textProblem(value, args!.property, 1, MAX_REASON_CHARS) === null,
+        defaultMessage: (args) => textProblem(args!.value, args!.property, 1, MAX_REASON_CHARS) ?? 'invalid',
+      },
+    },
+    validationOptions,
+  );
+}

@@ -2,7 +2,8 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsOptional, IsUUID, Matches } from 'class-validator';
 import { BIGINT_ID } from './discussion-params.js';
-import { IsMarkdownBody, MAX_BODY_CHARS } from './input-rules.js';
+import { trim } from '../../common/transforms.js';
+import { IsMarkdownBody, IsReason, MAX_BODY_CHARS, MAX_REASON_CHARS, Optional } from './input-rules.js';
 
 /** Reply ids are strings in the API; a client that sends a small JSON number is met halfway. */
 const idToString = ({ value }: { value: unknown }) => (typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : value);
@@ -29,4 +30,8 @@ export class UpdateReplyDto {
   @ApiProperty({ maxLength: MAX_BODY_CHARS, description: 'Markdown; the previous text is kept in the reply\'s history.' })
   @IsMarkdownBody()
   body: string;
+
+  @ApiPropertyOptional({ maxLength: MAX_REASON_CHARS, description: 'A moderator editing someone else\'s reply: why (kept in the moderation record).' })
+  @Optional() @Transform(trim) @IsReason()
+  reason?: string;
 }

@@ -1,0 +1,25 @@
+import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module.js';
+import { DiscussionsModule } from '../discussions/discussions.module.js';
+import { LiveQaController, LiveQuestionsController } from './live-qa.controller.js';
+import { LiveQaService } from './live-qa.service.js';
+import { LiveQuestionsService } from './live-questions.service.js';
+import { QaExportService } from './qa-export.service.js';
+import { QaSocketHandlers } from './qa-socket.handlers.js';
+import { QaEventLog, QaEvents, QaFanout } from './qa-stream.js';
+import { QaVoteBroadcaster } from './qa-votes.js';
+
+/**
+ * Live Q&A during a session: attendees (accounts, or guests with a name)
+ * ask and vote, moderators curate and highlight, and when the session ends
+ * the open questions carry on in its forum. Its own event stream per
+ * session (qa-stream.ts); the gateway routes `qa.*` socket messages to
+ * QaSocketHandlers.
+ */
+@Module({
+  imports: [AuthModule, DiscussionsModule],
+  controllers: [LiveQaController, LiveQuestionsController],
+  providers: [QaEventLog, QaFanout, QaEvents, QaVoteBroadcaster, LiveQaService, LiveQuestionsService, QaExportService, QaSocketHandlers],
+  exports: [QaSocketHandlers, LiveQuestionsService, LiveQaService],
+})
+export class LiveQaModule {}

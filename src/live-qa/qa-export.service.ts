@@ -1,0 +1,92 @@
+import { Injectable } from '@nestjs/common';
+import { stringify } from 'csv-stringify/sync';
+import { DataSource } from 'typeorm';
+import type { MaybeActor } from '../auth/actor.js';
+import { liveQuestionSelect, toLiveQuestionView, type LiveQuestionRow, type LiveQuestionView } from './live-qa.views.js';
+import { loadQaContext, requireQaModerator } from './qa-access.js';
+import type { LiveQuestionState } from './qa-policy.js';
+
+export interface QaExport {
+  filename: string;
+  contentType: string;
+  body: string;
+}
+
+const SECTIONS: [LiveQuestionState, string][] = [
+  ['answered', 'Answered live'],
+  ['approved', 'Open (not answered)'],
+  ['archived', 'Archived (carried over to the forum, or set aside)'],
+  ['pending', 'Awaiting approval'],
+  ['dismissed', 'Dismissed'],
+  ['merged', 'Merged into another question'],
+  ['withdrawn', 'Withdrawn by the asker'],
+];
+
+/**
+ * The Q&A of a session as CSV or Markdown, for moderators: every question
+ * with its state, votes and times. Anonymous askers stay anonymous in the
+ * file (files travel further than the moderators' screen).
+ */
+@Injectable()
+export class QaExportService {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async export(actor: MaybeActor, sessionIdOrSlug: string, format: 'csv' | 'md'): Promise<QaExport> {
+    const context = await loadQaContext(this.dataSource.manager, actor, sessionIdOrSlug);
+    requireQaModerator(actor, context);
+    const rows: LiveQuestionRow[] = await this.dataSource.query(`${liveQuestionSelect()} WHERE q.session_id = $1 ORDER BY q.created_at, q.id`, [context.session.id]);
+    const questions = rows.map((r) => toLiveQuestionView(r, { moderator: true, accountId: null }));
+    const base = `qa-${context.session.slug}`;
+    if (format === 'csv') {
+      return { filename: `${base}.csv`, contentType: 'text/csv; charset=utf-8', body: toCsv(questions) };
+    }
+    return { filename: `${base}.md`, contentType: 'text/markdown; charset=utf-8', body: markdownOf(context.session.title, questions) };
+  }
+}
+
+const CSV_HEADER = ['id', 'state', 'votes', 'question', 'asker', 'anonymous', 'asked_at', 'answered_at', 'answered_live_at', 'merged_into', 'dismiss_reason', 'forum_question_id', 'edited_by_moderator'];
+
+const askerName = (q: LiveQuestionView) => (q.anonymous ? 'anonymous' : (q.asker?.displayName ?? ''));
+
+/**
+ * RFC 4180 (every cell quoted, CRLF). Cells a spreadsheet would run as a
+ * formula (= + - @ tab CR) get a leading apostrophe: an attendee's question
+ * must not become a formula in a moderator's sheet.
+ */
+const toCsv = (questions: LiveQuestionView[]): string =>
+  stringify(questions.map(csvRow), {
+    header: true,
+    columns: CSV_HEADER,
+    quoted: true,
+    record_delimiter: 'windows',
+    escape_formulas: true,
+    cast: { date: (d) => d.toISOString(), boolean: (b) => String(b) },
+  });
+
+function csvRow(q: LiveQuestionView): unknown[] {
+  return [
+    q.id, q.state, q.voteCount, q.body, askerName(q), q.anonymous, q.createdAt, q.answeredAt, q.answeredOffset,
+    q.mergedIntoId, q.dismissReason, q.carriedOver?.questionId ?? null, q.editedByModerator,
+  ];
+}
+
+/** Markdown-escaped text on one line. */
+const md = (text: string) => text.replace(/\s+/g, ' ').replace(/([\\`*_[\]<>#|])/g, '\\$1');
+
+function markdownOf(title: string, questions: LiveQuestionView[]): string {
+  const lines = [`# Live Q&A: ${md(title)}`, '', `${questions.length} question(s), exported ${new Date().toISOString()}.`];
+  for (const [state, heading] of SECTIONS) {
+    const list = questions.filter((q) => q.state === state);
+    if (!list.length) continue;
+    lines.push('', `## ${heading}`, '');
+    for (const q of [...list].sort((a, b) => b.voteCount - a.voteCount || a.id - b.id)) {
+      const facts = [`${q.voteCount} vote${q.voteCount === 1 ? '' : 's'}`, `asked by ${md(askerName(q))} at ${q.createdAt.toISOString()}`];
+      if (q.answeredOffset) facts.push(`answered live at ${q.answeredOffset}`);
+      if (q.carriedOver) facts.push(`carried over to forum ${q.carriedOver.forumId} as question ${q.carriedOver.questionId}`);
+      if (q.mergedIntoId) facts.push(`merged into #${q.mergedIntoId}`);
+      if (q.dismissReason) facts.push(`reason: ${md(q.dismissReason)}`);
+      lines.push(`- **#${q.id}** ${md(q.body)}  `, `  _${facts.join(' · ')}_`);
+    }
+  }
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,149 @@
+import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { AppConfig } from '../config/app-config.js';
+import { EventFanout } from '../realtime/event-fanout.js';
+import { EventLog, schedulePruning, type RecordStreamEvent } from '../realtime/event-log.js';
+import type { StreamEvent } from '../realtime/forum-event.js';
+import { rooms } from '../realtime/rooms.js';
+import type { AgoraSocket } from '../realtime/socket-types.js';
+
+/**
+ * A session's live Q&A is its own event stream (tables qa_event and
+ * qa_event_seq, rooms `qa:S`, messages `qa.events`), delivered by the same
+ * machinery as forums (EventLog, EventFanout): ordered, gap-free, replayed
+ * after reconnect, filtered by audience live and on replay. Its audience is
+ * not a forum's: anyone may follow it, guests included, and a session may
+ * have no forum at all.
+ *
+ * Vote counts are not in this log (see QaVoteBroadcaster): logging each
+ * vote would make every voter of a session queue on its one sequence row.
+ */
+export const QA_EVENT_TYPES = [
+  'qa.updated',
+  'qa.handed_over',
+  'question.asked',
+  'question.updated',
+  'question.asker',
+  'question.highlighted',
+  'question.merged',
+  'question.carried_over',
+] as const;
+export type QaEventType = (typeof QA_EVENT_TYPES)[number];
+export type QaEvent = StreamEvent<QaEventType>;
+
+/** What a socket following a Q&A may see: moderators get pending questions and askers of anonymous ones. */
+export interface QaSubscription {
+  questionId: null;
+  moderator: boolean;
+}
+
+@Injectable()
+export class QaEventLog extends EventLog<QaEventType> {
+  constructor(dataSource: DataSource, config: AppConfig) {
+    super(dataSource, config, { events: 'qa_event', seq: 'qa_event_seq', key: 'session_id' });
+  }
+}
+
+@Injectable()
+export class QaFanout extends EventFanout<QaSubscription, QaEventType> implements OnModuleDestroy {
+  constructor(
+    log: QaEventLog,
+    private readonly dataSource: DataSource,
+  ) {
+    super(
+      log,
+      {
+        room: rooms.qa,
+        moderatorsRoom: rooms.qaModerators,
+        accountRoom: rooms.account,
+        narrow: null,
+        eventsMessage: 'qa.events',
+        leftMessage: 'qa.left',
+        keyField: 'sessionId',
+        interServerEvent: 'agora:qa-events',
+        subsField: 'qaSubs',
+      },
+      'QaFanout',
+    );
+  }
+
+  /**
+   * Who moderates a session can change while its sockets follow the Q&A
+   * (an admin removes a session moderator): before a moderators-only event
+   * is delivered, the session's moderators are read again (one query per
+   * such event, which are rare: pending questions, askers of anonymous
+   * ones), and sockets that lost the role stop getting them at once. A new
+   * moderator gets the moderators' view when they next subscribe.
+   */
+  protected override async refreshModerators(sessionId: number, candidates: AgoraSocket[]): Promise<void> {
+    const watched = candidates.filter((s) => this.subsOf(s)[sessionId]?.moderator && s.data.actor?.role !== 'admin');
+    if (!watched.length) return;
+    const rows: { account_id: string }[] = await this.dataSource.query(`SELECT account_id FROM session_moderator WHERE session_id = $1`, [sessionId]);
+    const moderators = new Set(rows.map((r) => r.account_id));
+    for (const socket of watched) {
+      if (moderators.has(socket.data.actor!.accountId)) continue;
+      this.subsOf(socket)[sessionId].moderator = false;
+      void socket.leave(rooms.qaModerators(sessionId));
+    }
+  }
+
+  /** Sends absolute vote counts to every socket following the Q&A, on every instance (not logged, not replayed). */
+  broadcastVotes(sessionId: number, asOf: string, counts: { questionId: number; voteCount: number }[]): void {
+    if (!this.server || this.closing || !counts.length) return;
+    this.server.to(rooms.qa(sessionId)).emit('qa.votes', { sessionId, asOf, counts });
+  }
+}
+
+/** Queues an event of the current write for a session's Q&A stream. */
+export type RecordQaEvent = RecordStreamEvent<QaEventType>;
+
+/** A Q&A write: its transaction, how to record events, and work to do once it has committed. */
+export type QaWork<T> = (manager: EntityManager, record: RecordQaEvent, afterCommit: (task: () => void) => void) => Promise<T>;
+
+/**
+ * How Q&A writes run: in one transaction whose recorded events are appended
+ * to the Q&A log as its last statement and published after commit. Extra
+ * events of other streams (a hand-over's forum questions) can be handed to
+ * `afterCommit` to be published once the transaction has committed.
+ */
+@Injectable()
+export class QaEvents implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger('QaEvents');
+  private readonly timers: NodeJS.Timeout[] = [];
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly log: QaEventLog,
+    private readonly fanout: QaFanout,
+  ) {}
+
+  async write<T>(work: QaWork<T>): Promise<T> {
+    const { result, publish } = await this.dataSource.transaction((m) => this.within(m, work));
+    publish();
+    return result;
+  }
+
+  /**
+   * Runs `work` inside the caller's transaction (e.g. the catalogue ending a
+   * session) and appends its events last; call `publish` after the commit.
+   */
+  async within<T>(manager: EntityManager, work: QaWork<T>): Promise<{ result: T; publish: () => void }> {
+    const tasks: (() => void)[] = [];
+    const { result, events } = await this.log.recording(manager, (record) => work(manager, record, (task) => tasks.push(task)));
+    return {
+      result,
+      publish: () => {
+        this.fanout.publish(events);
+        for (const task of tasks) task();
+      },
+    };
+  }
+
+  onApplicationBootstrap(): void {
+    this.timers.push(...schedulePruning(this.log, this.logger, 'live Q&A', 45_000));
+  }
+
+  onModuleDestroy(): void {
+    for (const timer of this.timers) clearTimeout(timer);
+  }
+}

@@ -1,0 +1,123 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { AuthorView, QuestionView, ReplyView } from '../../discussions/dto/discussion.views.js';
+
+export const FLAG_REASONS = ['spam', 'off_topic', 'abusive', 'other'] as const;
+export type FlagReason = (typeof FLAG_REASONS)[number];
+export type FlagState = 'open' | 'upheld' | 'dismissed';
+export type ActTargetKind = 'reply' | 'question' | 'forum' | 'account';
+
+/** One row of the record: who did what to what, when, why, and the state before and after. */
+export class ModerationActionView {
+  @ApiProperty({ example: '12' }) id: string;
+  @ApiProperty() forumId: number;
+  @ApiProperty({ example: 'reply.hide' }) act: string;
+  @ApiPropertyOptional({ type: AuthorView, nullable: true, description: 'null: the system (the flag threshold).' }) actor: AuthorView | null;
+  @ApiProperty({ enum: ['reply', 'question', 'forum', 'account'] }) targetKind: ActTargetKind;
+  @ApiProperty() targetId: string;
+  @ApiPropertyOptional({ type: Number, nullable: true }) questionId: number | null;
+  @ApiPropertyOptional({ type: AuthorView, nullable: true, description: 'Whose contribution (or account) the act touched.' }) targetAuthor: AuthorView | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) reason: string | null;
+  @ApiPropertyOptional({ type: Object, nullable: true }) before: Record<string, unknown> | null;
+  @ApiPropertyOptional({ type: Object, nullable: true }) after: Record<string, unknown> | null;
+  @ApiProperty() createdAt: Date;
+}
+
+export class ModerationActionPage {
+  @ApiProperty({ type: [ModerationActionView] }) items: ModerationActionView[];
+  @ApiPropertyOptional({ type: String, nullable: true }) nextCursor: string | null;
+}
+
+/** A removal as the public sees it: what kind and why, no text, no names. */
+export class RemovalView {
+  @ApiProperty() id: string;
+  @ApiProperty() act: string;
+  @ApiProperty() targetKind: string;
+  @ApiPropertyOptional({ type: Number, nullable: true }) questionId: number | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) reason: string | null;
+  @ApiProperty() createdAt: Date;
+}
+
+export class RemovalSummary {
+  @ApiProperty({ description: 'Removals per act, all time.' }) totals: { act: string; count: number }[];
+  @ApiProperty({ type: [RemovalView] }) items: RemovalView[];
+  @ApiPropertyOptional({ type: String, nullable: true }) nextCursor: string | null;
+}
+
+/** A flag as the member who raised it sees it. */
+export class MyFlagView {
+  @ApiProperty() id: string;
+  @ApiProperty() replyId: string;
+  @ApiProperty() questionId: number;
+  @ApiProperty() forumId: number;
+  @ApiProperty({ enum: FLAG_REASONS }) reason: FlagReason;
+  @ApiPropertyOptional({ type: String, nullable: true }) note: string | null;
+  @ApiProperty({ enum: ['open', 'upheld', 'dismissed'] }) state: FlagState;
+  @ApiProperty() createdAt: Date;
+  @ApiPropertyOptional({ type: Date, nullable: true }) resolvedAt: Date | null;
+}
+
+export class MyFlagPage {
+  @ApiProperty({ type: [MyFlagView] }) items: MyFlagView[];
+  @ApiPropertyOptional({ type: String, nullable: true }) nextCursor: string | null;
+}
+
+export class QueueFlagView {
+  @ApiProperty() id: string;
+  @ApiProperty({ enum: FLAG_REASONS }) reason: FlagReason;
+  @ApiPropertyOptional({ type: String, nullable: true }) note: string | null;
+  @ApiProperty({ type: AuthorView }) by: AuthorView;
+  @ApiProperty() createdAt: Date;
+}
+
+/** One entry of the moderators' queue: a flagged reply with its open flags, or a reply awaiting approval. */
+export class QueueItem {
+  @ApiProperty({ enum: ['flags', 'pending'] }) kind: 'flags' | 'pending';
+  @ApiProperty({ description: 'First open flag, or when the pending reply was posted.' }) since: Date;
+  @ApiProperty({ type: ReplyView, description: 'As moderators see it.' }) reply: ReplyView;
+  @ApiPropertyOptional({ type: [QueueFlagView] }) flags?: QueueFlagView[];
+  @ApiPropertyOptional({ description: 'Open flags per reason.' }) counts?: Record<FlagReason, number>;
+}
+
+export class QueuePage {
+  @ApiProperty({ type: [QueueItem] }) items: QueueItem[];
+  @ApiPropertyOptional({ type: String, nullable: true }) nextCursor: string | null;
+}
+
+export class ForumModerationSettings {
+  @ApiProperty() forumId: number;
+  @ApiProperty({ description: 'Every reply of a non-moderator waits for approval.' }) premoderation: boolean;
+  @ApiProperty({ description: 'A person\'s replies wait for approval until they have this many visible replies here (0: off).' }) premoderateFirstReplies: number;
+  @ApiProperty({ description: 'Distinct members\' flags that hide a reply pending review (effective value).' }) flagThreshold: number;
+  @ApiProperty({ description: 'True when the forum uses the server default (FLAG_THRESHOLD).' }) flagThresholdIsDefault: boolean;
+  @ApiPropertyOptional({ type: Number, nullable: true, description: 'One reply per person per this many seconds anywhere in the forum.' }) slowModeSeconds: number | null;
+  @ApiPropertyOptional({ type: Number, nullable: true }) maxRepliesPerHour: number | null;
+}
+
+export class SilenceView {
+  @ApiProperty() forumId: number;
+  @ApiProperty({ type: AuthorView }) account: AuthorView;
+  @ApiProperty() until: Date;
+  @ApiPropertyOptional({ type: String, nullable: true }) reason: string | null;
+  @ApiPropertyOptional({ type: AuthorView, nullable: true }) by: AuthorView | null;
+  @ApiProperty() createdAt: Date;
+}
+
+export class SilenceList {
+  @ApiProperty({ type: [SilenceView] }) items: SilenceView[];
+}
+
+/** What an act answers: the changed things (which ones depends on the act) and the record rows it wrote. */
+export class ActResult {
+  @ApiProperty() act: string;
+  @ApiPropertyOptional({ type: ReplyView }) reply?: ReplyView;
+  @ApiPropertyOptional({ type: QuestionView }) question?: QuestionView;
+  @ApiPropertyOptional({ type: QuestionView }) source?: QuestionView;
+  @ApiPropertyOptional({ type: QuestionView }) fromQuestion?: QuestionView;
+  @ApiPropertyOptional({ type: QuestionView }) toQuestion?: QuestionView;
+  @ApiPropertyOptional({ type: [String] }) movedReplyIds?: string[];
+  @ApiPropertyOptional() questions?: { id: number; position: number }[];
+  @ApiPropertyOptional({ type: ForumModerationSettings }) settings?: ForumModerationSettings;
+  @ApiPropertyOptional({ type: SilenceView, nullable: true }) silence?: SilenceView | null;
+  @ApiPropertyOptional() resolvedFlags?: number;
+  @ApiProperty({ type: [ModerationActionView], description: 'The record rows written (empty: nothing changed).' }) actions: ModerationActionView[];
+}

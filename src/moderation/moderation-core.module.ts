@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { ModerationActs } from './moderation-acts.js';
+
+/**
+ * The moderation record and the one helper acts run through, on their own so
+ * that discussions (whose moderator edits, deletions and question changes are
+ * acts too) can use them without depending on the whole moderation feature.
+ */
+@Module({
+  providers: [ModerationActs],
+  exports: [ModerationActs],
+})
+export class ModerationCoreModule {}

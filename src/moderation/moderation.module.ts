@@ -1,0 +1,20 @@
+import { Module } from '@nestjs/common';
+import { DiscussionsModule } from '../discussions/discussions.module.js';
+import { FlagsController } from './flags.controller.js';
+import { FlagsService } from './flags.service.js';
+import { ForumRulesService } from './forum-rules.service.js';
+import { ModerationCoreModule } from './moderation-core.module.js';
+import { ModerationRecordService } from './moderation-record.service.js';
+import { ModerationController } from './moderation.controller.js';
+import { ModerationService } from './moderation.service.js';
+import { QuestionActsService } from './question-acts.service.js';
+import { ReplyActsService } from './reply-acts.service.js';
+
+/** Moderation and curation (issue 7): acts on replies, questions and members, flags and the queue, the record. */
+@Module({
+  imports: [ModerationCoreModule, DiscussionsModule],
+  controllers: [ModerationController, FlagsController],
+  providers: [ModerationService, ReplyActsService, QuestionActsService, ForumRulesService, FlagsService, ModerationRecordService],
+  exports: [ModerationService, FlagsService],
+})
+export class ModerationModule {}

@@ -1,0 +1,246 @@
+import type { Logger } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { AppConfig } from '../config/app-config.js';
+import type { EventAudience, StreamEvent, StreamEventDraft } from './forum-event.js';
+
+/** Queues an event of the current write on a stream (stream id: a forum's or a session's). */
+export type RecordStreamEvent<T extends string> = (
+  streamId: number,
+  type: T,
+  payload: object,
+  options?: { questionId?: number | null; audience?: EventAudience },
+) => void;
+
+interface EventRow {
+  stream_id: number;
+  seq: string;
+  type: string;
+  question_id: number | null;
+  payload: Record<string, unknown>;
+  audience: 'readers' | 'moderators' | 'moderators_and_account';
+  audience_account_id: string | null;
+  created_at: Date;
+}
+
+/** Where one kind of stream keeps its log: the events table, the per-stream sequence table, and the stream's key column in both. */
+export interface EventLogTables {
+  events: 'forum_event' | 'qa_event';
+  seq: 'forum_event_seq' | 'qa_event_seq';
+  key: 'forum_id' | 'session_id';
+}
+
+function toEvent<T extends string>(row: EventRow): StreamEvent<T> {
+  const audience: EventAudience =
+    row.audience === 'moderators_and_account' ? { kind: row.audience, accountId: row.audience_account_id! } : { kind: row.audience };
+  return {
+    streamId: row.stream_id,
+    seq: Number(row.seq),
+    type: row.type as T,
+    questionId: row.question_id,
+    payload: row.payload,
+    audience,
+    at: row.created_at.toISOString(),
+  };
+}
+
+/** What a reader may replay: their view of the stream now. */
+export interface ReplayViewer {
+  moderator: boolean;
+  accountId: string | null;
+  /** Narrowed to one thread: its events plus stream-wide ones. */
+  questionId: number | null;
+}
+
+export type ReplayResult<T extends string = string> =
+  /** The events after `lastSeq` this viewer may see, in order, and the stream's position they bring the client to. */
+  | { resync: false; position: number; events: StreamEvent<T>[] }
+  /** The gap can't be replayed (pruned, too long, or a position this database never had): reload. */
+  | { resync: true; position: number };
+
+/**
+ * The SQL of an event log: a forum's (forum_event, forum_event_seq) or a
+ * session's live Q&A (qa_event, qa_event_seq); same columns, keyed by the
+ * stream's id. Sequence numbers per stream are gap-free and increase in
+ * commit order: they are taken by the last statement of the writing
+ * transaction, under the stream's sequence row lock.
+ */
+export class EventLog<T extends string = string> {
+  private readonly cols: string;
+
+  constructor(
+    protected readonly dataSource: DataSource,
+    private readonly config: AppConfig,
+    protected readonly tables: EventLogTables,
+  ) {
+    this.cols = `${tables.key} AS stream_id, seq, type, question_id, payload, audience, audience_account_id, created_at`;
+  }
+
+  /**
+   * Appends drafts to their streams' logs in one statement per stream
+   * (streams in id order, so two multi-stream writes can't deadlock). Call it
+   * as the last statement of the transaction: it takes the sequence lock.
+   */
+  async append(manager: EntityManager, drafts: StreamEventDraft<T>[]): Promise<StreamEvent<T>[]> {
+    const { events: table, seq: seqTable, key } = this.tables;
+    const byStream = new Map<number, StreamEventDraft<T>[]>();
+    for (const d of drafts) byStream.set(d.streamId, [...(byStream.get(d.streamId) ?? []), d]);
+    const events: StreamEvent<T>[] = [];
+    for (const streamId of [...byStream.keys()].sort((a, b) => a - b)) {
+      const list = byStream.get(streamId)!;
+      await this.beforeAppend(manager, streamId, list);
+      // A JSON round trip, so live events carry exactly what a replay will read back.
+      const items = list.map((d, i) => ({
+        ord: i + 1,
+        type: d.type,
+        question_id: d.questionId ?? null,
+        payload: JSON.parse(JSON.stringify(d.payload)) as Record<string, unknown>,
+        audience: d.audience?.kind ?? 'readers',
+        audience_account_id: d.audience?.kind === 'moderators_and_account' ? d.audience.accountId : null,
+      }));
+      const rows: { seq: string; created_at: Date }[] = await manager.query(
+        `WITH s AS (
+           INSERT INTO ${seqTable} AS s (${key}, last_seq) VALUES ($1, $2)
+           ON CONFLICT (${key}) DO UPDATE SET last_seq = s.last_seq + EXCLUDED.last_seq
+           RETURNING last_seq
+         )
+         INSERT INTO ${table} (${key}, seq, type, question_id, payload, audience, audience_account_id)
+         SELECT $1, s.last_seq - $2 + e.ord, e.type, e.question_id, e.payload, e.audience, e.audience_account_id
+           FROM s, jsonb_to_recordset($3::jsonb)
+                AS e(ord integer, type text, question_id integer, payload jsonb, audience text, audience_account_id uuid)
+          ORDER BY e.ord
+         RETURNING seq, created_at`,
+        [streamId, list.length, JSON.stringify(items)],
+      );
+      const seqs = rows.map((r) => ({ seq: Number(r.seq), at: r.created_at.toISOString() })).sort((a, b) => a.seq - b.seq);
+      items.forEach((item, i) =>
+        events.push({
+          streamId,
+          seq: seqs[i].seq,
+          type: item.type,
+          questionId: item.question_id,
+          payload: item.payload,
+          audience: list[i].audience ?? { kind: 'readers' },
+          at: seqs[i].at,
+        }),
+      );
+    }
+    return events;
+  }
+
+  /**
+   * Runs `work` in the caller's transaction, giving it `record`; what it
+   * recorded is appended as the transaction's last statement (it takes the
+   * streams' sequence locks). Publish the returned events after commit.
+   */
+  async recording<R>(manager: EntityManager, work: (record: RecordStreamEvent<T>) => Promise<R>): Promise<{ result: R; events: StreamEvent<T>[] }> {
+    const drafts: StreamEventDraft<T>[] = [];
+    const result = await work((streamId, type, payload, options = {}) =>
+      drafts.push({ streamId, type, payload, questionId: options.questionId ?? null, audience: options.audience }),
+    );
+    return { result, events: drafts.length ? await this.append(manager, drafts) : [] };
+  }
+
+  /** Runs in append() before a stream's drafts are stored (forums redact deleted replies here). */
+  protected async beforeAppend(_manager: EntityManager, _streamId: number, _drafts: StreamEventDraft<T>[]): Promise<void> {}
+
+  /** The stream's last sequence number (0 before its first event). */
+  async position(streamId: number, manager: EntityManager = this.dataSource.manager): Promise<number> {
+    const [row] = await manager.query(`SELECT last_seq FROM ${this.tables.seq} WHERE ${this.tables.key} = $1`, [streamId]);
+    return row ? Number(row.last_seq) : 0;
+  }
+
+  /** Last sequence numbers of several streams (streams without events are left out). */
+  async positions(streamIds: number[]): Promise<Map<number, number>> {
+    if (!streamIds.length) return new Map();
+    const { seq, key } = this.tables;
+    const rows: { stream_id: number; last_seq: string }[] = await this.dataSource.query(
+      `SELECT ${key} AS stream_id, last_seq FROM ${seq} WHERE ${key} = ANY($1::int[])`,
+      [streamIds],
+    );
+    return new Map(rows.map((r) => [r.stream_id, Number(r.last_seq)]));
+  }
+
+  /** Every event (all audiences) with after < seq <= upTo, in order, at most `limit`. */
+  async range(streamId: number, after: number, upTo: number, limit = 500): Promise<StreamEvent<T>[]> {
+    const rows: EventRow[] = await this.dataSource.query(
+      `SELECT ${this.cols} FROM ${this.tables.events} WHERE ${this.tables.key} = $1 AND seq > $2 AND seq <= $3 ORDER BY seq LIMIT $4`,
+      [streamId, after, upTo, limit],
+    );
+    return rows.map((r) => toEvent<T>(r));
+  }
+
+  /**
+   * What a client that last saw `lastSeq` missed, as this viewer may see it
+   * now. One consistent snapshot, so pruning can't open a silent hole.
+   * `upTo` bounds the read (default: the stream's current position).
+   */
+  async replay(streamId: number, lastSeq: number, viewer: ReplayViewer, upTo?: number): Promise<ReplayResult<T>> {
+    const { events: table, seq: seqTable, key } = this.tables;
+    return this.dataSource.transaction('REPEATABLE READ', async (m) => {
+      const [pos] = await m.query(
+        `SELECT COALESCE((SELECT last_seq FROM ${seqTable} WHERE ${key} = $1), 0) AS last_seq,
+                (SELECT min(seq) FROM ${table} WHERE ${key} = $1) AS min_seq`,
+        [streamId],
+      );
+      const position = Math.min(Number(pos.last_seq), upTo ?? Number.MAX_SAFE_INTEGER);
+      const oldest = pos.min_seq === null ? null : Number(pos.min_seq);
+      if (lastSeq > Number(pos.last_seq)) return { resync: true, position };
+      if (lastSeq >= position) return { resync: false, position, events: [] };
+      // Everything up to lastSeq + 1 must still be in the log (retention deletes a prefix).
+      if (oldest === null || oldest > lastSeq + 1) return { resync: true, position };
+      if (position - lastSeq > this.config.REPLAY_MAX_EVENTS) return { resync: true, position };
+      const rows: EventRow[] = await m.query(
+        `SELECT ${this.cols} FROM ${table}
+          WHERE ${key} = $1 AND seq > $2 AND seq <= $3
+            AND (audience = 'readers' OR $4::boolean
+                 OR (audience = 'moderators_and_account' AND audience_account_id = $5::uuid))
+            AND ($6::integer IS NULL OR question_id IS NULL OR question_id = $6::integer)
+          ORDER BY seq`,
+        [streamId, lastSeq, position, viewer.moderator, viewer.accountId, viewer.questionId],
+      );
+      return { resync: false, position, events: rows.map((r) => toEvent<T>(r)) };
+    });
+  }
+
+  /**
+   * Retention: per stream, drops events older than EVENT_RETENTION_DAYS and
+   * all but the last EVENT_RETENTION_COUNT. Always a prefix of the log (up to
+   * the newest event that qualifies), so what remains stays gap-free and a
+   * replay can tell when a client's gap reaches into what was dropped.
+   */
+  async prune(): Promise<number> {
+    const { events: table, seq: seqTable, key } = this.tables;
+    const [, deleted] = (await this.dataSource.query(
+      `WITH cut AS (
+         SELECT s.${key} AS stream_id,
+                GREATEST(
+                  s.last_seq - $2,
+                  COALESCE((SELECT max(e.seq) FROM ${table} e
+                             WHERE e.${key} = s.${key} AND e.created_at < now() - make_interval(days => $1)), 0)
+                ) AS through
+           FROM ${seqTable} s
+       )
+       DELETE FROM ${table} e USING cut
+        WHERE e.${key} = cut.stream_id AND e.seq <= cut.through`,
+      [this.config.EVENT_RETENTION_DAYS, this.config.EVENT_RETENTION_COUNT],
+    )) as [unknown, number];
+    return deleted;
+  }
+}
+
+const PRUNE_INTERVAL_MS = 60 * 60_000;
+
+/**
+ * Prunes a log past retention soon after start (not during it), then
+ * hourly; returns the timers (unref'd) for the owner to clear on shutdown.
+ */
+export function schedulePruning(log: Pick<EventLog, 'prune'>, logger: Logger, what: string, firstAfterMs: number): NodeJS.Timeout[] {
+  const prune = () =>
+    log.prune().then(
+      (n) => n && logger.log(`Pruned ${n} ${what} event(s) past retention.`),
+      (error) => logger.warn(`Pruning ${what} events failed: ${error instanceof Error ? error.message : String(error)}`),
+    );
+  const timers = [setTimeout(prune, firstAfterMs), setInterval(prune, PRUNE_INTERVAL_MS)];
+  for (const timer of timers) timer.unref();
+  return timers;
+}
