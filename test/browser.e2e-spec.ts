@@ -1,11 +1,12 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
-import type { Browser, BrowserContext, Page, WebSocketRoute } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { measure } from '../client/size-budget.js';
 import { startTestApp, type TestApp } from './support/app.js';
 import {
   DESKTOP,
+  cuttableConnection,
   PHONE,
   describeInBrowser,
   ensureClientBuilt,
@@ -134,28 +135,15 @@ describeInBrowser('web client in Chromium', () => {
     const context = await open(ana);
     const page = await context.newPage();
     const errors = watchErrors(page);
-    // Every socket of this page goes through here, so the test can cut it.
-    let cut = false;
-    const sockets: WebSocketRoute[] = [];
-    await page.routeWebSocket(/\/socket\.io\//, (ws) => {
-      if (cut) {
-        void ws.close();
-        return;
-      }
-      ws.connectToServer();
-      sockets.push(ws);
-    });
+    // Every socket of this page goes through the test, so it can cut it.
+    const connection = await cuttableConnection(page);
     await openThread(page);
     // A marker that a reload would wipe: the catch-up must happen in this same page.
     await page.evaluate('window.stillThisPage = true');
-    // Socket.IO upgrades from polling to a WebSocket just after connecting; cut that one.
-    for (let i = 0; i < 50 && sockets.length === 0; i++) await page.waitForTimeout(100);
-    expect(sockets.length).toBeGreaterThan(0);
+    expect(await connection.upgraded()).toBe(true);
 
     // Cut the connection: no HTTP, the open socket closed, new sockets refused.
-    cut = true;
-    await context.setOffline(true);
-    for (const ws of sockets) await ws.close();
+    await connection.cut();
     const banner = page.getByTestId('offline-banner');
     await banner.waitFor({ timeout: 15_000 });
     expect(await banner.textContent()).toContain('Connection lost');
@@ -167,8 +155,7 @@ describeInBrowser('web client in Chromium', () => {
     expect(await page.locator(`[data-reply-id="${missedTop.id}"]`).count()).toBe(0);
 
     // Back online: the missed replies are replayed into the same page, once each.
-    cut = false;
-    await context.setOffline(false);
+    await connection.restore();
     await page.locator(`#reply-${parent.id} > ul.replies > li#reply-${missedChild.id}`).waitFor({ timeout: 20_000 });
     await page.locator(`[data-reply-id="${missedTop.id}"]`).waitFor({ timeout: 5_000 });
     await banner.waitFor({ state: 'detached', timeout: 10_000 });

@@ -101,9 +101,16 @@ export interface Question {
   /** Whether the caller has replied in this thread (null when anonymous or unknown). */
   answeredByMe: boolean | null;
   createdAt: string;
+  /** Merged into that question (this one is then closed). */
+  mergedIntoId: number | null;
+  /** Slow mode: one reply per person per N seconds (moderators exempt). */
+  slowModeSeconds: number | null;
+  /** The moderators' synthesis, shown at the top of the thread. */
+  synthesis: { html: string; source: string | null; author: Author | null; updatedAt: string } | null;
+  featuredReplyIds: string[];
 }
 
-export type ReplyState = 'visible' | 'pending' | 'hidden' | 'deleted';
+export type ReplyState = 'visible' | 'pending' | 'hidden' | 'deleted' | 'rejected';
 
 export interface Author {
   id: string;
@@ -126,6 +133,12 @@ export interface Reply {
   votedByMe: boolean;
   createdAt: string;
   editedAt: string | null;
+  /** Why a moderator hid, deleted or rejected it (shown in its place). */
+  stateReason: string | null;
+  /** A moderator featured it as a key contribution of its question. */
+  featured: boolean;
+  /** The last edit was a moderator's. */
+  editedByModerator: boolean;
 }
 
 export interface Page<T> {
@@ -159,6 +172,8 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly details: { field: string; message: string }[] = [],
+    /** From a 429's Retry-After header: when the caller may try again. */
+    readonly retryAfterSeconds: number | null = null,
   ) {
     super(message);
   }
@@ -171,7 +186,8 @@ export class ApiError extends Error {
 
 type Json = Record<string, unknown>;
 
-async function call<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
+/** One API call; throws ApiError with the server's error shape (also used by the feature modules, e.g. moderation-api.ts). */
+export async function call<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
   let response: Response;
   try {
     response = await fetch(`/api${path}`, {
@@ -199,12 +215,13 @@ async function call<T = unknown>(method: string, path: string, body?: unknown): 
       typeof e.code === 'string' ? e.code : 'error',
       typeof e.message === 'string' ? e.message : response.statusText,
       Array.isArray(e.details) ? (e.details as { field: string; message: string }[]) : [],
+      num(response.headers.get('retry-after')),
     );
   }
   return data as T;
 }
 
-const query = (params: Record<string, string | number | undefined | null>) => {
+export const query = (params: Record<string, string | number | undefined | null>) => {
   const q = new URLSearchParams();
   for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') q.set(k, String(v));
   const s = q.toString();
@@ -296,6 +313,22 @@ export function toQuestion(q: Json): Question {
     replyCount: num(q.replyCount) ?? 0,
     answeredByMe: typeof mine === 'boolean' ? mine : null,
     createdAt: iso(q.createdAt),
+    mergedIntoId: num(q.mergedIntoId),
+    slowModeSeconds: num(q.slowModeSeconds),
+    synthesis: toSynthesis(q.synthesis),
+    featuredReplyIds: list<unknown>(q.featuredReplyIds).map((x) => str(x)),
+  };
+}
+
+function toSynthesis(v: unknown): Question['synthesis'] {
+  if (!v || typeof v !== 'object') return null;
+  const s = v as Json;
+  const author = (s.author ?? null) as Json | null;
+  return {
+    html: str(s.html),
+    source: typeof s.source === 'string' ? s.source : null,
+    author: author ? { id: str(author.id), displayName: str(author.displayName) } : null,
+    updatedAt: iso(s.updatedAt),
   };
 }
 
@@ -316,6 +349,9 @@ export function toReply(r: Json): Reply {
     votedByMe: r.viewerVoted === true,
     createdAt: iso(r.createdAt),
     editedAt: r.editedAt ? iso(r.editedAt) : null,
+    stateReason: typeof r.stateReason === 'string' ? r.stateReason : null,
+    featured: r.featured === true,
+    editedByModerator: r.editedByModerator === true,
   };
 }
 

@@ -3,9 +3,11 @@ import { LANGUAGES, type Language } from './api.js';
 import { account, chooseLanguage, interfaceLanguage, signOut } from './account.js';
 import { announcement } from './announcer.js';
 import { NotFound } from './components/common.js';
+import { LazyPage } from './components/LazyPage.js';
 import { reauthenticateLive } from './components/use-follow.js';
 import { caughtUp, connection, everConnected } from './connection-state.js';
 import { t } from './i18n/index.js';
+import { qaPages } from './live-qa/lazy.js';
 import { SignInPage, SignUpPage } from './pages/AuthPages.js';
 import { ForumPage } from './pages/ForumPage.js';
 import { InvitePage } from './pages/InvitePage.js';
@@ -35,6 +37,9 @@ export function App() {
       (heading ?? main.current)?.focus({ preventScroll: true });
     });
   }, [loc.path]);
+
+  // The presenter view goes on a projector: no header, footer or banners.
+  if (route.name === 'qa' && route.view === 'present') return <Page route={route} key={pageKey(route)} />;
 
   return (
     <div class="shell">
@@ -70,6 +75,12 @@ function Page({ route }: { route: Route }) {
       return <ForumPage forumId={route.forumId} />;
     case 'thread':
       return <ThreadPage forumId={route.forumId} questionId={route.questionId} />;
+    case 'qa':
+      return <LazyPage load={qaPages[route.view]} props={{ slug: route.slug }} />;
+    case 'moderationQueue':
+      return <LazyPage load={() => import('./pages/ModerationQueuePage.js').then((m) => m.ModerationQueuePage)} props={{ forumId: route.forumId }} />;
+    case 'moderationRecord':
+      return <LazyPage load={() => import('./pages/ModerationRecordPage.js').then((m) => m.ModerationRecordPage)} props={{ forumId: route.forumId }} />;
     case 'signin':
       return <SignInPage />;
     case 'signup':
@@ -157,15 +168,16 @@ function ConnectionBanner() {
   const state = useStore(connection);
   const ever = useStore(everConnected);
   const back = useStore(caughtUp);
+  const onQa = matchRoute(useLocation().path).name === 'qa';
   const down = ever && state === 'disconnected';
   return (
     <div class="banner-slot" role="status">
       {down ? (
         <div class="banner banner-offline" data-testid="offline-banner">
-          <span class="spinner" aria-hidden="true" /> {t('live.disconnected')}
+          <span class="spinner" aria-hidden="true" /> {t(onQa ? 'qa.disconnected' : 'live.disconnected')}
         </div>
       ) : back && state === 'connected' ? (
-        <div class="banner banner-online">{t('live.reconnected')}</div>
+        <div class="banner banner-online">{t(onQa ? 'qa.reconnected' : 'live.reconnected')}</div>
       ) : null}
     </div>
   );

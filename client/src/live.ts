@@ -17,6 +17,12 @@ import { caughtUp, connection, everConnected } from './connection-state.js';
  *   `thread.typing` {forumId, questionId, account, typing, ttlMs}, `session.ended`.
  * Events are applied once each: anything at or below the last applied
  * sequence is dropped.
+ *
+ * The live Q&A of a session is a second stream of the same kind, with the
+ * same replay rules: `qa.subscribe` {sessionId, lastSeq?} → ack {seq, resync,
+ * counts, countsAsOf} | {error}; `qa.unsubscribe`; receive `qa.events`
+ * {sessionId, events}, `qa.left` {sessionId, reason}, and `qa.votes`
+ * {sessionId, asOf, counts} (vote counts, not in the log: newest asOf wins).
  */
 
 export const EVENTS = {
@@ -27,6 +33,11 @@ export const EVENTS = {
   presence: 'forum.presence',
   typing: 'thread.typing',
   sessionEnded: 'session.ended',
+  qaSubscribe: 'qa.subscribe',
+  qaUnsubscribe: 'qa.unsubscribe',
+  qaEvents: 'qa.events',
+  qaLeft: 'qa.left',
+  qaVotes: 'qa.votes',
 } as const;
 
 /** A change in a forum, as delivered live or replayed. */
@@ -55,10 +66,63 @@ export interface Follower {
   onRefused?(code: string, message: string): void;
 }
 
-interface Subscription {
-  forumId: number;
+/** A live Q&A change, as delivered live or replayed. */
+export interface QaEvent {
+  type: string;
+  sessionId: number;
   questionId: number | null;
-  follower: Follower;
+  seq: number | null;
+  data: Record<string, unknown>;
+  /** When the server wrote it (ISO). */
+  at: string | null;
+}
+
+export interface QaFollower {
+  onEvent(event: QaEvent): void;
+  /** Absolute vote counts (`asOf`: the server's read time; keep the newest per question). */
+  onVotes?(message: Record<string, unknown>): void;
+  /** Events could not all be replayed: reload the Q&A over HTTP. */
+  onResync?(): void;
+  /** The server confirmed the subscription; `ack` carries the vote counts snapshot. */
+  onSubscribed?(first: boolean, ack: Record<string, unknown>): void;
+  onRefused?(code: string, message: string): void;
+}
+
+/** An event of any stream, before it is addressed to a forum or a session. */
+interface StreamEvent {
+  type: string;
+  questionId: number | null;
+  seq: number | null;
+  data: Json;
+  at: string | null;
+}
+
+/** A numbered stream the server replays from a sequence: a forum's events, or a session's live Q&A. */
+interface Channel {
+  /** Routes events to subscriptions: `forum:<id>` or `qa:<sessionId>`. */
+  key: string;
+  subscribe: string;
+  unsubscribe: string;
+  /** The subscribe and unsubscribe messages' own fields (lastSeq is added). */
+  params: Json;
+}
+
+interface StreamFollower {
+  onEvent(event: StreamEvent): void;
+  onResync?(): void;
+  onSubscribed?(first: boolean, ack: Json): void;
+  onRefused?(code: string, message: string): void;
+  /** Q&A vote counts (`qa.votes`). */
+  onVotes?(message: Json): void;
+}
+
+interface Subscription {
+  channel: Channel;
+  /** Forum subscriptions narrowed to one thread. */
+  questionId: number | null;
+  follower: StreamFollower;
+  /** Presence and typing, for forum subscriptions. */
+  forum?: { forumId: number; follower: Follower };
   /** Highest sequence applied; null until known. */
   lastSeq: number | null;
   /** Subscribed at least once (so a later subscribe is a reconnection). */
@@ -99,34 +163,42 @@ function getSocket(): Socket {
     if (!s.active) setTimeout(() => s.connect(), 1000);
     connection.set('disconnected');
   });
-  s.on(EVENTS.events, (message: Json) => {
-    const forumId = int(message?.forumId);
-    if (forumId === null || !Array.isArray(message.events)) return;
-    for (const e of message.events as Json[]) deliver(toForumEvent(forumId, e));
-  });
-  s.on(EVENTS.left, (message: Json) => {
-    const forumId = int(message?.forumId);
+  const onEvents = (prefix: string, idField: string) => (message: Json) => {
+    const id = int(message?.[idField]);
+    if (id === null || !Array.isArray(message.events)) return;
+    for (const e of message.events as Json[]) deliver(`${prefix}:${id}`, toStreamEvent(e));
+  };
+  const onLeft = (prefix: string, idField: string) => (message: Json) => {
+    const key = `${prefix}:${int(message?.[idField])}`;
     const reason = String(message?.reason ?? '');
     for (const sub of [...subscriptions]) {
-      if (sub.forumId !== forumId) continue;
+      if (sub.channel.key !== key) continue;
       // resync: follow again; the answer says to reload.
       if (reason === 'resync') void subscribe(sub);
       else sub.follower.onRefused?.(reason || 'access_lost', '');
     }
+  };
+  s.on(EVENTS.events, onEvents('forum', 'forumId'));
+  s.on(EVENTS.left, onLeft('forum', 'forumId'));
+  s.on(EVENTS.qaEvents, onEvents('qa', 'sessionId'));
+  s.on(EVENTS.qaLeft, onLeft('qa', 'sessionId'));
+  s.on(EVENTS.qaVotes, (message: Json) => {
+    const key = `qa:${int(message?.sessionId)}`;
+    for (const sub of subscriptions) if (sub.channel.key === key) sub.follower.onVotes?.(message);
   });
   s.on(EVENTS.presence, (p: Json) => {
     const forumId = int(p?.forumId);
     const members = Array.isArray(p?.members) ? (p.members as Json[]).map(person) : [];
     const presence: Presence = { count: int(p?.count) ?? members.length, members };
-    for (const sub of subscriptions) if (sub.forumId === forumId) sub.follower.onPresence?.(presence);
+    for (const sub of subscriptions) if (sub.forum?.forumId === forumId) sub.forum.follower.onPresence?.(presence);
   });
   s.on(EVENTS.typing, (p: Json) => {
     const forumId = int(p?.forumId);
     const questionId = int(p?.questionId);
     const who = person(p?.account as Json);
     for (const sub of subscriptions) {
-      if (sub.forumId !== forumId || (sub.questionId !== null && sub.questionId !== questionId)) continue;
-      sub.follower.onTyping?.(who, p?.typing !== false, int(p?.ttlMs) ?? 5000);
+      if (sub.forum?.forumId !== forumId || (sub.questionId !== null && sub.questionId !== questionId)) continue;
+      sub.forum.follower.onTyping?.(who, p?.typing !== false, int(p?.ttlMs) ?? 5000);
     }
   });
   s.on(EVENTS.sessionEnded, () => {
@@ -140,20 +212,24 @@ function person(p: Json | null | undefined): { id: string; displayName: string }
 }
 
 export function toForumEvent(forumId: number, e: Json): ForumEvent {
+  return { ...toStreamEvent(e), forumId };
+}
+
+function toStreamEvent(e: Json): StreamEvent {
   const data = (e.payload ?? {}) as Json;
   const reply = data.reply as Json | undefined;
   return {
     type: String(e.type ?? ''),
-    forumId,
     questionId: int(e.questionId ?? data.questionId ?? reply?.questionId),
     seq: int(e.seq),
     data,
+    at: typeof e.at === 'string' ? e.at : null,
   };
 }
 
-function deliver(event: ForumEvent): void {
+function deliver(key: string, event: StreamEvent): void {
   for (const sub of subscriptions) {
-    if (sub.forumId !== event.forumId) continue;
+    if (sub.channel.key !== key) continue;
     if (sub.questionId !== null && event.questionId !== null && sub.questionId !== event.questionId) continue;
     if (event.seq !== null) {
       if (sub.lastSeq !== null && event.seq <= sub.lastSeq) continue; // already applied
@@ -170,13 +246,12 @@ function resync(sub: Subscription): void {
 function subscribe(sub: Subscription): Promise<void> {
   const s = getSocket();
   if (!s.connected) return Promise.resolve();
-  const message: Json = { forumId: sub.forumId };
-  if (sub.questionId !== null) message.questionId = sub.questionId;
+  const message: Json = { ...sub.channel.params };
   const replaying = sub.lastSeq !== null;
   if (replaying) message.lastSeq = sub.lastSeq;
   const reconnecting = sub.followed;
   return new Promise((done) => {
-    s.timeout(15_000).emit(EVENTS.subscribe, message, (err: Error | null, ack: Json | undefined) => {
+    s.timeout(15_000).emit(sub.channel.subscribe, message, (err: Error | null, ack: Json | undefined) => {
       done();
       if (!subscriptions.has(sub) || err) return; // no answer in time: the next connection tries again
       const error = (ack?.error ?? null) as Json | null;
@@ -185,7 +260,7 @@ function subscribe(sub: Subscription): Promise<void> {
         return;
       }
       sub.followed = true;
-      sub.follower.onSubscribed?.(!reconnecting);
+      sub.follower.onSubscribed?.(!reconnecting, ack ?? {});
       const seq = int(ack?.seq);
       if (ack?.resync === true) {
         if (seq !== null) sub.lastSeq = seq;
@@ -200,17 +275,55 @@ function subscribe(sub: Subscription): Promise<void> {
   });
 }
 
-/** Follows a forum (optionally narrowed to one question's thread) until the returned function is called. */
-export function follow(forumId: number, questionId: number | null, follower: Follower): () => void {
-  const sub: Subscription = { forumId, questionId, follower, lastSeq: null, followed: false };
+function start(sub: Subscription): () => void {
   subscriptions.add(sub);
   const s = getSocket();
   if (s.connected) void subscribe(sub);
   else if (connection.get() === 'idle') connection.set('connecting');
   return () => {
     subscriptions.delete(sub);
-    if (s.connected && ![...subscriptions].some((x) => x.forumId === forumId)) s.emit(EVENTS.unsubscribe, { forumId }, () => undefined);
+    const { key, unsubscribe, params } = sub.channel;
+    if (s.connected && ![...subscriptions].some((x) => x.channel.key === key)) s.emit(unsubscribe, params, () => undefined);
   };
+}
+
+/** Follows a forum (optionally narrowed to one question's thread) until the returned function is called. */
+export function follow(forumId: number, questionId: number | null, follower: Follower): () => void {
+  const params: Json = { forumId };
+  if (questionId !== null) params.questionId = questionId;
+  return start({
+    channel: { key: `forum:${forumId}`, subscribe: EVENTS.subscribe, unsubscribe: EVENTS.unsubscribe, params },
+    questionId,
+    follower: {
+      onEvent: (e) => follower.onEvent({ ...e, forumId }),
+      onResync: () => follower.onResync?.(),
+      onSubscribed: (first) => follower.onSubscribed?.(first),
+      onRefused: (code, message) => follower.onRefused?.(code, message),
+    },
+    forum: { forumId, follower },
+    lastSeq: null,
+    followed: false,
+  });
+}
+
+/**
+ * Follows a session's live Q&A from `fromSeq` (the position its HTTP list was
+ * read at, so what happened since is replayed) until the returned function is called.
+ */
+export function followQa(sessionId: number, fromSeq: number | null, follower: QaFollower): () => void {
+  return start({
+    channel: { key: `qa:${sessionId}`, subscribe: EVENTS.qaSubscribe, unsubscribe: EVENTS.qaUnsubscribe, params: { sessionId } },
+    questionId: null,
+    follower: {
+      onEvent: (e) => follower.onEvent({ ...e, sessionId }),
+      onVotes: (m) => follower.onVotes?.(m),
+      onResync: () => follower.onResync?.(),
+      onSubscribed: (first, ack) => follower.onSubscribed?.(first, ack),
+      onRefused: (code, message) => follower.onRefused?.(code, message),
+    },
+    lastSeq: fromSeq,
+    followed: false,
+  });
 }
 
 let lastTyping = 0;

@@ -7,8 +7,11 @@ import { createStore, useStore } from './store.js';
 export type Route =
   | { name: 'sessions' }
   | { name: 'session'; slug: string }
+  | { name: 'qa'; slug: string; view: 'attend' | 'moderate' | 'present' }
   | { name: 'forum'; forumId: number }
   | { name: 'thread'; forumId: number; questionId: number }
+  | { name: 'moderationQueue'; forumId: number }
+  | { name: 'moderationRecord'; forumId: number }
   | { name: 'signin' }
   | { name: 'signup' }
   | { name: 'invite'; token: string }
@@ -49,8 +52,12 @@ export function matchRoute(path: string): Route {
   const [a, b, c, d] = parts;
   if (a === 'sessions' && parts.length === 1) return { name: 'sessions' };
   if (a === 'sessions' && parts.length === 2) return { name: 'session', slug: b };
+  if (a === 'sessions' && parts.length === 3 && c === 'qa') return { name: 'qa', slug: b, view: 'attend' };
+  if (a === 'sessions' && parts.length === 4 && c === 'qa' && (d === 'moderate' || d === 'present')) return { name: 'qa', slug: b, view: d };
   if (a === 'forums' && parts.length === 2 && int(b)) return { name: 'forum', forumId: int(b)! };
   if (a === 'forums' && parts.length === 4 && c === 'questions' && int(b) && int(d)) return { name: 'thread', forumId: int(b)!, questionId: int(d)! };
+  if (a === 'forums' && parts.length === 3 && c === 'moderation' && int(b)) return { name: 'moderationQueue', forumId: int(b)! };
+  if (a === 'forums' && parts.length === 3 && c === 'record' && int(b)) return { name: 'moderationRecord', forumId: int(b)! };
   if (a === 'signin' && parts.length === 1) return { name: 'signin' };
   if (a === 'signup' && parts.length === 1) return { name: 'signup' };
   if (a === 'invite' && parts.length === 2) return { name: 'invite', token: b };
@@ -60,9 +67,12 @@ export function matchRoute(path: string): Route {
 export const paths = {
   sessions: (query = '') => `/${query}`,
   session: (slug: string) => `/sessions/${encodeURIComponent(slug)}`,
+  qa: (slug: string, view: 'attend' | 'moderate' | 'present' = 'attend') => `/sessions/${encodeURIComponent(slug)}/qa${view === 'attend' ? '' : `/${view}`}`,
   forum: (forumId: number) => `/forums/${forumId}`,
   thread: (forumId: number, questionId: number) => `/forums/${forumId}/questions/${questionId}`,
   reply: (forumId: number, questionId: number, replyId: string) => `/forums/${forumId}/questions/${questionId}#reply-${replyId}`,
+  moderationQueue: (forumId: number) => `/forums/${forumId}/moderation`,
+  moderationRecord: (forumId: number, view?: 'log' | 'mine' | 'public') => `/forums/${forumId}/record${view ? `?view=${view}` : ''}`,
   signIn: (next?: string) => (next ? `/signin?next=${encodeURIComponent(next)}` : '/signin'),
   signUp: (next?: string) => (next ? `/signup?next=${encodeURIComponent(next)}` : '/signup'),
 };

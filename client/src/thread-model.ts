@@ -102,6 +102,19 @@ export class ThreadModel {
     this.version++;
   }
 
+  /** Takes a reply and everything under it out of the thread (moved to another question by a moderator). */
+  removeSubtree(id: string): void {
+    const r = this.replies.get(id);
+    if (!r) return;
+    for (const child of [...this.childIds(id)]) this.removeSubtree(child);
+    this.replies.delete(id);
+    this.children.delete(id);
+    this.fresh.delete(id);
+    const key = r.parentId ?? ROOT;
+    this.children.set(key, this.childIds(r.parentId).filter((x) => x !== id));
+    this.version++;
+  }
+
   markSeen(id: string): boolean {
     const had = this.fresh.delete(id);
     if (had) this.version++;

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { describe } from '@jest/globals';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page, type WebSocketRoute } from 'playwright-core';
 import type { TestApp } from './app.js';
 
 /**
@@ -118,4 +118,38 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const path = join(ARTIFACTS, `${name}.png`);
   await page.screenshot({ path, fullPage: true });
   return path;
+}
+
+/**
+ * Routes every socket of a page through the test, so it can cut the live
+ * connection (offline, open sockets closed, new ones refused) and bring it back.
+ * Install before the page opens its socket.
+ */
+export async function cuttableConnection(page: Page) {
+  let cut = false;
+  const sockets: WebSocketRoute[] = [];
+  await page.routeWebSocket(/\/socket\.io\//, (ws) => {
+    if (cut) {
+      void ws.close();
+      return;
+    }
+    ws.connectToServer();
+    sockets.push(ws);
+  });
+  return {
+    /** Socket.IO upgrades from polling to a WebSocket just after connecting: answers once that one is open. */
+    async upgraded(): Promise<boolean> {
+      for (let i = 0; i < 50 && sockets.length === 0; i++) await page.waitForTimeout(100);
+      return sockets.length > 0;
+    },
+    async cut(): Promise<void> {
+      cut = true;
+      await page.context().setOffline(true);
+      for (const ws of sockets) await ws.close();
+    },
+    async restore(): Promise<void> {
+      cut = false;
+      await page.context().setOffline(false);
+    },
+  };
 }

@@ -35,6 +35,14 @@ export function sendTyping(questionId: number): void {
   import('../live.js').then((live) => live.typing(questionId));
 }
 
+/** The socket client, loaded on first use (remembered, so a sign-in change re-handshakes it). */
+export function loadLive(): Promise<typeof import('../live.js')> {
+  return import('../live.js').then((live) => {
+    liveLoaded = true;
+    return live;
+  });
+}
+
 /** Re-handshakes the socket after sign-in or sign-out, if it is loaded. */
 export function reauthenticateLive(): void {
   if (liveLoaded) import('../live.js').then((live) => live.reauthenticate());

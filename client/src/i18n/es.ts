@@ -1,6 +1,8 @@
 import type { Messages } from './en.js';
+import qaEs from './qa.es.js';
 
 const es: Messages = {
+  ...qaEs,
   'app.name': 'Agora',
   'app.tagline': 'El foro de aprendizaje de la red de ciudades',
   'app.skip': 'Saltar al contenido principal',

@@ -1,6 +1,8 @@
 import type { Messages } from './en.js';
+import qaFr from './qa.fr.js';
 
 const fr: Messages = {
+  ...qaFr,
   'app.name': 'Agora',
   'app.tagline': 'Le forum d’apprentissage du réseau de villes',
   'app.skip': 'Aller au contenu principal',

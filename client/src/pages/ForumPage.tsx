@@ -5,8 +5,12 @@ import { Badge, ErrorView, Loading, useAsync, useTitle } from '../components/com
 import { useFollow } from '../components/use-follow.js';
 import { formatList, t, tn, type MessageKey } from '../i18n/index.js';
 import type { ForumEvent, Presence } from '../live.js';
+import { ForumModerationLinks } from '../moderation/ForumLinks.js';
+import { tm } from '../moderation/i18n.js';
 import { paths } from '../router.js';
 import { useStore } from '../store.js';
+
+const MODERATION_AGENDA_EVENTS = new Set(['questions.reordered', 'question.merged', 'reply.moved', 'reply.hidden', 'reply.unhidden', 'reply.approved']);
 
 export function ForumPage({ forumId }: { forumId: number }) {
   const me = useStore(account);
@@ -38,6 +42,9 @@ export function ForumPage({ forumId }: { forumId: number }) {
           if (counted.current.has(id)) return;
           counted.current.add(id);
           questions.setData((qs) => qs?.map((q) => (q.id === e.questionId ? { ...q, replyCount: Math.max(0, q.replyCount - 1) } : q)));
+        } else if (MODERATION_AGENDA_EVENTS.has(e.type)) {
+          // Moderation changed the agenda's order, moved replies between questions, or changed what counts as a reply.
+          questions.reload();
         } else if (e.type.startsWith('question.')) {
           const q = e.data.question as Record<string, unknown> | undefined;
           if (q && q.id !== undefined && e.type !== 'question.created') {
@@ -100,6 +107,7 @@ export function ForumPage({ forumId }: { forumId: number }) {
           </p>
         )}
         <PresenceLine presence={presence} />
+        <ForumModerationLinks forum={f} />
       </div>
 
       <section aria-labelledby="questions-h">
@@ -128,6 +136,7 @@ export function ForumPage({ forumId }: { forumId: number }) {
                   {q.pinned && <Badge tone="info">{t('forum.pinned')}</Badge>}
                   {q.locked && <Badge tone="warn">{t('forum.locked')}</Badge>}
                   {q.closed && <Badge tone="warn">{t('forum.closedQ')}</Badge>}
+                  {q.mergedIntoId !== null && <Badge tone="info">{tm('question.mergedBadge')}</Badge>}
                 </span>
               </li>
             ))}

@@ -1,6 +1,7 @@
 import { sessions, type ForumSummary, type Language, type SessionDocument } from '../api.js';
 import { Badge, ErrorView, Loading, useAsync, useTitle } from '../components/common.js';
 import { formatTimeRange, t, tn, type MessageKey } from '../i18n/index.js';
+import { QaEntry } from '../live-qa/QaEntry.js';
 import { paths } from '../router.js';
 import { stateBadge } from './SessionsPage.js';
 
@@ -35,6 +36,8 @@ export function SessionPage({ slug }: { slug: string }) {
             .map((para, i) => (
               <p key={i}>{para}</p>
             ))}
+
+          <QaEntry slug={s.slug} sessionState={s.state} />
 
           <section aria-labelledby="forums-h">
             <h2 id="forums-h">{t('session.forums')}</h2>

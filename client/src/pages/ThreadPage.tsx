@@ -10,6 +10,12 @@ import type { ForumEvent, Presence } from '../live.js';
 import { paths, useLocation } from '../router.js';
 import { useStore } from '../store.js';
 import { ThreadModel } from '../thread-model.js';
+import { postingLimitMessage } from '../moderation/limits.js';
+import { ForumBreadcrumbs } from '../moderation/ForumLinks.js';
+import { QuestionNotices, QuestionTools } from '../moderation/QuestionPanel.js';
+import { ReplyMenu } from '../moderation/ReplyMenu.js';
+import { ReplyBadges, ReplyBody } from '../moderation/ReplyStatus.js';
+import { applyModerationEvent } from '../moderation/thread-events.js';
 import { PresenceLine } from './ForumPage.js';
 
 const PAGE = 50;
@@ -156,12 +162,39 @@ export function ThreadPage({ forumId, questionId }: { forumId: number; questionI
   }, [target, model, model.loaded]);
 
   const isMine = (r: { author: Reply['author'] }) => !!me && r.author?.id === me.id;
+  const notify = (text: string) => {
+    setNotice(text);
+    announce(text);
+  };
+  /** Reads the thread again from its first page (replies moved in or out in bulk). */
+  const reloadThread = () => {
+    const fresh = new ThreadModel();
+    unseen.current.clear();
+    deferred.current.clear();
+    setModel(fresh);
+    loadFirst(fresh);
+  };
 
   useFollow(
     forumId,
     questionId,
     {
       onEvent(e: ForumEvent) {
+        const handled = applyModerationEvent(e, {
+          model,
+          questionId,
+          moderator: !!forum.data?.canModerate,
+          meId: me?.id ?? null,
+          rerender,
+          reloadThread,
+          reloadQuestion: question.reload,
+          notify,
+          added: (reply) => {
+            setLiveAdded((n) => n + 1);
+            if (!isMine(reply)) unseen.current.add(reply.id);
+          },
+        });
+        if (handled) return;
         const raw = (e.data.reply ?? null) as Record<string, unknown> | null;
         const replyId = String(raw?.id ?? e.data.replyId ?? e.data.id ?? '');
         switch (e.type) {
@@ -341,7 +374,7 @@ export function ThreadPage({ forumId, questionId }: { forumId: number; questionI
       if (id) requestAnimationFrame(() => document.querySelector<HTMLElement>(`#reply-${id} > article`)?.focus());
     },
     async post(parentId, body, clientId) {
-      const reply = await discussions.post(questionId, body, parentId, clientId);
+      const reply = await discussions.post(questionId, body, parentId, clientId).catch(explainLimit);
       if (model.upsert(reply)) setLiveAdded((n) => n + 1);
       setReplyingTo(null);
       rerender();
@@ -371,7 +404,7 @@ export function ThreadPage({ forumId, questionId }: { forumId: number; questionI
       if (id) requestAnimationFrame(() => document.querySelector<HTMLElement>(`#reply-${id} > article`)?.focus());
     },
     async saveEdit(id, body) {
-      const updated = await discussions.edit(id, body);
+      const updated = await discussions.edit(id, body).catch(explainLimit);
       model.upsert({ ...updated, bodySource: updated.bodySource ?? body });
       setEditing(null);
       rerender();
@@ -400,20 +433,22 @@ export function ThreadPage({ forumId, questionId }: { forumId: number; questionI
       rerender();
     },
     typing: () => sendTyping(questionId),
+    questionId,
+    notify,
+    changed(reply) {
+      if (model.has(reply.id)) model.upsert(reply);
+      rerender();
+    },
+    gone(id) {
+      model.removeSubtree(id);
+      rerender();
+    },
   };
 
   const roots = model.childIds(null);
   return (
     <article class="page thread-page" data-live={subscribed ? 'subscribed' : 'pending'}>
-      <nav class="breadcrumbs" aria-label={t('nav.main')}>
-        {f.session && (
-          <>
-            <a href={paths.session(f.session.slug)}>{f.session.title}</a>
-            {' / '}
-          </>
-        )}
-        <a href={paths.forum(forumId)}>{f.title}</a>
-      </nav>
+      <ForumBreadcrumbs forum={f} />
       <header class="page-header question">
         <p class="meta">
           {q.pinned && <Badge tone="info">{t('forum.pinned')}</Badge>} {q.locked && <Badge tone="warn">{t('forum.locked')}</Badge>}{' '}
@@ -423,6 +458,8 @@ export function ThreadPage({ forumId, questionId }: { forumId: number; questionI
         {q.bodyHtml && <ServerHtml html={q.bodyHtml} />}
         <PresenceLine presence={presence} />
       </header>
+      {f.canModerate && <QuestionTools question={q} forum={f} onChanged={(updated) => question.setData(() => updated)} notify={notify} />}
+      <QuestionNotices question={q} forumId={forumId} authorOf={(id) => model.replies.get(id)?.author?.displayName ?? null} />
 
       {notice && (
         <div class="notice" role="alert">
@@ -506,6 +543,12 @@ function votesWord(n: number): string {
   return tn('thread.votes', n).replace(formatNumber(n), '').trim();
 }
 
+/** Slow mode and silences: an error that says when the person can post again. */
+function explainLimit(e: unknown): never {
+  const message = postingLimitMessage(e);
+  throw message ? new Error(message) : e;
+}
+
 function without<K, V>(m: Map<K, V>, key: K): Map<K, V> {
   if (!m.has(key)) return m;
   const next = new Map(m);
@@ -532,6 +575,12 @@ interface TreeContext {
   remove(reply: Reply): void;
   vote(reply: Reply): void;
   typing(): void;
+  questionId: number;
+  notify(text: string): void;
+  /** A reply after a moderation act. */
+  changed(reply: Reply): void;
+  /** A reply (and its subtree) moved out of this thread. */
+  gone(id: string): void;
 }
 
 function ReplyItem({ id, ctx }: { id: string; ctx: TreeContext }) {
@@ -540,7 +589,8 @@ function ReplyItem({ id, ctx }: { id: string; ctx: TreeContext }) {
   const children = ctx.model.childIds(id);
   const isCollapsed = ctx.collapsed.has(id);
   const mine = !!ctx.me && r.author?.id === ctx.me.id;
-  const canChange = (mine || ctx.forum.canModerate) && r.state !== 'deleted';
+  // Moderators act on others' replies from the reply's menu.
+  const canChange = mine && r.state !== 'deleted' && r.state !== 'rejected';
   const fresh = ctx.model.fresh.has(id);
   const name = r.author?.displayName ?? '—';
   const headingId = `reply-${id}-by`;
@@ -564,7 +614,7 @@ function ReplyItem({ id, ctx }: { id: string; ctx: TreeContext }) {
             </span>
           )}
           {fresh && <Badge tone="live">{t('thread.new')}</Badge>}
-          {r.state === 'pending' && <Badge tone="warn">{t('thread.pending')}</Badge>}
+          <ReplyBadges reply={r} moderator={ctx.forum.canModerate} />
         </header>
 
         {ctx.editing?.id === id ? (
@@ -576,12 +626,8 @@ function ReplyItem({ id, ctx }: { id: string; ctx: TreeContext }) {
             onSubmit={(body) => ctx.saveEdit(id, body)}
             onCancel={ctx.cancelEdit}
           />
-        ) : r.state === 'deleted' ? (
-          <p class="tombstone">{t('thread.deleted')}</p>
-        ) : r.state === 'hidden' && !r.bodyHtml ? (
-          <p class="tombstone">{t('thread.hidden')}</p>
         ) : (
-          <ServerHtml html={r.bodyHtml} />
+          <ReplyBody reply={r} moderator={ctx.forum.canModerate} />
         )}
 
         <footer class="reply-actions">
@@ -590,7 +636,7 @@ function ReplyItem({ id, ctx }: { id: string; ctx: TreeContext }) {
               type="button"
               class="vote"
               aria-pressed={r.votedByMe}
-              disabled={!ctx.canWrite || mine}
+              disabled={!ctx.canWrite || mine || r.state !== 'visible'}
               onClick={() => ctx.vote(r)}
               title={tn('thread.votes', r.voteCount)}
             >
@@ -601,7 +647,7 @@ function ReplyItem({ id, ctx }: { id: string; ctx: TreeContext }) {
               <span class="sr-only"> {votesWord(r.voteCount)}</span>
             </button>
           )}
-          {ctx.canWrite && r.state !== 'deleted' && (
+          {ctx.canWrite && (r.state === 'visible' || r.state === 'hidden') && (
             <button type="button" class="link-button" onClick={() => ctx.startReply(id)} aria-label={t('thread.replyTo', { name })}>
               {t('thread.reply')}
             </button>
@@ -615,6 +661,18 @@ function ReplyItem({ id, ctx }: { id: string; ctx: TreeContext }) {
                 {t('thread.delete')}
               </button>
             </>
+          )}
+          {ctx.editing?.id !== id && (
+            <ReplyMenu
+              reply={r}
+              forum={ctx.forum}
+              me={ctx.me}
+              questionId={ctx.questionId}
+              onChanged={ctx.changed}
+              onGone={ctx.gone}
+              onEdit={() => ctx.startEdit(r)}
+              notify={ctx.notify}
+            />
           )}
           {children.length > 0 && (
             <button type="button" class="link-button toggle" aria-expanded={!isCollapsed} aria-controls={childrenId} onClick={() => ctx.toggle(id)}>
