@@ -4,7 +4,7 @@ import { startTestApp, type TestApp } from './support/app.js';
 import { newForum } from './support/forum-factory.js';
 import { joinAsGuest, newOpenQa, qaEvents, waitForQaEvent } from './support/live-qa.js';
 import { createAccount, signedIn } from './support/people.js';
-import { connectSocket, pause, sessionCookie, type TestSocket } from './support/sockets.js';
+import { connectSocket, eventually, pause, sessionCookie, type TestSocket } from './support/sockets.js';
 
 /** How long "receives nothing" waits: longer than the fanout's sweep (2 s), so a late delivery would show. */
 const QUIET_MS = 2_500;
@@ -466,6 +466,188 @@ describe('live Q&A', () => {
 
       await ana.agent.get(`/api/sessions/${session.id}/qa/export`).expect(403);
       await t.agent().get(`/api/sessions/${session.id}/qa/export`).expect(401);
+    });
+  });
+
+  describe('writes that meet a moderator act or a hand-over', () => {
+    // Two connections at once: only against a real PostgreSQL server (the embedded database has one).
+    const race = process.env.DATABASE_URL ? it : it.skip;
+
+    /** Runs `work` in an open transaction, sends the requests one by one (each queued on a lock before the next), commits, and returns the answers. */
+    async function during(work: (query: (sql: string, params: unknown[]) => Promise<unknown>) => Promise<void>, ...sends: (() => Promise<{ status: number; body: any }>)[]) {
+      const runner = t.dataSource.createQueryRunner();
+      await runner.connect();
+      await runner.startTransaction();
+      try {
+        await work((sql, params) => runner.query(sql, params));
+        const answers: Promise<{ status: number; body: any }>[] = [];
+        for (const send of sends) {
+          // Promise.resolve takes the supertest request's then(), which sends it.
+          answers.push(Promise.resolve(send()));
+          const waiting = answers.length;
+          await eventually(async () => {
+            const [{ n }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`);
+            expect(n).toBeGreaterThanOrEqual(waiting);
+          });
+        }
+        await runner.commitTransaction();
+        return await Promise.all(answers);
+      } finally {
+        if (runner.isTransactionActive) await runner.rollbackTransaction();
+        await runner.release();
+      }
+    }
+
+    race('refuses a question sent while the Q&A is being closed, so none is left behind by the hand-over', async () => {
+      const { session } = await newOpenQa(t);
+      const ana = await signedIn(t);
+      const [res] = await during(
+        async (query) => {
+          // What closing (or ending the session) does first: hold the Q&A row, then close it.
+          await query(`SELECT 1 FROM live_qa WHERE session_id = $1 FOR UPDATE`, [session.id]);
+          await query(`UPDATE live_qa SET state = 'closed' WHERE session_id = $1`, [session.id]);
+        },
+        () => ana.agent.post(`/api/sessions/${session.id}/qa/questions`).send({ body: 'Last-second question' }),
+      );
+      expect([res.status, res.body.code]).toEqual([409, 'qa_not_open']);
+      expect(await t.dataSource.query(`SELECT id FROM live_question WHERE session_id = $1`, [session.id])).toEqual([]);
+    });
+
+    race('takes a question and a moderator act of the same session at once, without a deadlock', async () => {
+      const { session, mod } = await newOpenQa(t);
+      const [ana, ben] = await Promise.all([signedIn(t), signedIn(t)]);
+      const q = (await ana.agent.post(`/api/sessions/${session.id}/qa/questions`).send({ body: 'Shown next' }).expect(201)).body;
+      const [asked, highlighted] = await during(
+        // Another write of the session finishing its events: the question waits there, its row written, for the log's sequence.
+        (query) => query(`SELECT 1 FROM qa_event_seq WHERE session_id = $1 FOR UPDATE`, [session.id]).then(() => undefined),
+        () => ben.agent.post(`/api/sessions/${session.id}/qa/questions`).send({ body: 'Asked meanwhile' }),
+        () => mod.post(`/api/qa/questions/${q.id}/moderate`).send({ action: 'highlight' }),
+      );
+      expect([asked.status, highlighted.status]).toEqual([201, 200]);
+    });
+
+    race('carries over the votes that committed while the hand-over waited for them (live score exact)', async () => {
+      const { session, mod } = await newOpenQa(t);
+      const [ana, ben] = await Promise.all([signedIn(t), signedIn(t)]);
+      const q = (await ana.agent.post(`/api/sessions/${session.id}/qa/questions`).send({ body: 'Counted?' }).expect(201)).body;
+      const [res] = await during(
+        async (query) => {
+          // A vote in flight, as LiveQuestionsService.vote writes it.
+          await query(`SELECT 1 FROM live_question WHERE id = $1 FOR KEY SHARE`, [q.id]);
+          await query(`INSERT INTO live_question_vote (question_id, voter_id) VALUES ($1, $2)`, [q.id, ben.account.id]);
+          await query(`INSERT INTO live_question_counter (question_id, shard, votes) VALUES ($1, 3, 1)`, [q.id]);
+        },
+        () => mod.post(`/api/sessions/${session.id}/qa/hand-over`),
+      );
+      expect(res.status).toBe(200);
+      const [carried] = await t.dataSource.query(`SELECT live_score, body_source FROM question WHERE live_question_id = $1`, [q.id]);
+      expect(carried.live_score).toBe(1);
+      expect(carried.body_source).toContain('· 1 vote*');
+    });
+
+    race('lets the asker withdraw the highlighted question while a moderator answers it, without a deadlock', async () => {
+      const { session, mod } = await newOpenQa(t);
+      const ana = await signedIn(t);
+      const q = (await ana.agent.post(`/api/sessions/${session.id}/qa/questions`).send({ body: 'On screen' }).expect(201)).body;
+      await mod.post(`/api/qa/questions/${q.id}/moderate`).send({ action: 'highlight' }).expect(200);
+      const [answered, withdrawn] = await during(
+        async (query) => {
+          // Someone reading the Q&A row for a moment: the moderator's act queues first, the withdrawal second.
+          await query(`SELECT 1 FROM live_qa WHERE session_id = $1 FOR SHARE`, [session.id]);
+        },
+        () => mod.post(`/api/qa/questions/${q.id}/moderate`).send({ action: 'answer' }),
+        () => ana.agent.delete(`/api/qa/questions/${q.id}`),
+      );
+      expect([answered.status, withdrawn.status, withdrawn.body.code]).toEqual([200, 409, 'not_editable']);
+      const view = (await t.agent().get(`/api/sessions/${session.id}/qa`).expect(200)).body;
+      expect(view.highlighted).toBeNull();
+    });
+  });
+
+  describe('what the review found', () => {
+    it('tells the asker of a pending question why it was dismissed, live', async () => {
+      const { session, mod } = await newOpenQa(t, { premoderation: true });
+      const ana = await signedIn(t);
+      const sAna = await connect(await sessionCookie(t.url, ana.account));
+      await sAna.request('qa.subscribe', { sessionId: session.id });
+      const q = (await ana.agent.post(`/api/sessions/${session.id}/qa/questions`).send({ body: 'Waiting' }).expect(201)).body;
+      expect(q.state).toBe('pending');
+      await mod.post(`/api/qa/questions/${q.id}/moderate`).send({ action: 'dismiss', reason: 'Please ask in English' }).expect(200);
+      const e = await waitForQaEvent(sAna, session.id, (x) => x.type === 'question.updated' && x.questionId === q.id);
+      expect(e.payload.question).toMatchObject({ state: 'dismissed', dismissReason: 'Please ask in English' });
+    });
+
+    it('keeps a pending or dismissed question hidden from attendees when a moderator archives it (HTTP and sockets)', async () => {
+      const { session, mod } = await newOpenQa(t, { premoderation: true });
+      const [ana, ben] = await Promise.all([signedIn(t), signedIn(t)]);
+      const sBen = await connect(await sessionCookie(t.url, ben.account));
+      await sBen.request('qa.subscribe', { sessionId: session.id });
+      const pending = (await ana.agent.post(`/api/sessions/${session.id}/qa/questions`).send({ body: 'Never approved: rude words' }).expect(201)).body;
+      const dismissed = (await ana.agent.post(`/api/sessions/${session.id}/qa/questions`).send({ body: 'Dismissed: rude words' }).expect(201)).body;
+      await mod.post(`/api/qa/questions/${dismissed.id}/moderate`).send({ action: 'dismiss' }).expect(200);
+      for (const q of [pending, dismissed]) {
+        expect((await mod.post(`/api/qa/questions/${q.id}/moderate`).send({ action: 'archive' }).expect(200)).body.question.state).toBe('archived');
+      }
+      // A later public event: everything before it has reached Ben by then (events arrive in order).
+      const later = (await mod.post(`/api/sessions/${session.id}/qa/questions`).send({ body: 'From the chair' }).expect(201)).body;
+      await waitForQaEvent(sBen, session.id, (e) => e.questionId === later.id);
+      expect(JSON.stringify(sBen.received)).not.toContain('rude words');
+      const list = (await ben.agent.get(`/api/sessions/${session.id}/qa/questions`).expect(200)).body.items.map((q: any) => q.id);
+      expect(list).toEqual([later.id]);
+      expect((await t.agent().get(`/api/sessions/${session.id}/qa/questions?state=archived`).expect(200)).body.items).toEqual([]);
+      await ben.agent.get(`/api/qa/questions/${pending.id}`).expect(404);
+      // The asker and the moderators still see them.
+      expect((await ana.agent.get(`/api/qa/questions/${pending.id}`).expect(200)).body.state).toBe('archived');
+      expect((await mod.get(`/api/sessions/${session.id}/qa/questions?state=archived`).expect(200)).body.items).toHaveLength(2);
+    });
+
+    it('refuses a NUL character in a guest name or a dismiss reason with a 400 naming the field', async () => {
+      const { session, mod } = await newOpenQa(t, { allowGuests: true });
+      const join = await t.agent().post(`/api/sessions/${session.id}/qa/guests`).send({ displayName: 'Gi\u0000na' });
+      expect([join.status, join.body.code, join.body.details?.[0]?.field]).toEqual([400, 'validation_failed', 'displayName']);
+      const ana = await signedIn(t);
+      const q = (await ana.agent.post(`/api/sessions/${session.id}/qa/questions`).send({ body: 'Q' }).expect(201)).body;
+      const dismiss = await mod.post(`/api/qa/questions/${q.id}/moderate`).send({ action: 'dismiss', reason: 'no\u0000pe' });
+      expect([dismiss.status, dismiss.body.code, dismiss.body.details?.[0]?.field]).toEqual([400, 'validation_failed', 'reason']);
+    });
+
+    it('limits qa.subscribe like forum.subscribe (each one replays and counts every vote)', async () => {
+      const { session } = await newOpenQa(t);
+      const s = await connect();
+      const acks = await Promise.all(Array.from({ length: 40 }, () => s.request('qa.subscribe', { sessionId: session.id })));
+      expect(acks.filter((a) => a.error).map((a) => a.error.status)).toContain(429);
+      expect(acks.filter((a) => !a.error).length).toBeGreaterThan(0);
+    });
+
+    it("keeps a guest's sign-in to 12 hours: using it does not stretch it like a member's", async () => {
+      const { session } = await newOpenQa(t, { allowGuests: true });
+      const guest = await joinAsGuest(t, session.id, 'Gina');
+      // Last used a while ago: the next request would slide a member's browser session.
+      await t.dataSource.query(`UPDATE login_session SET last_seen_at = now() - interval '10 minutes' WHERE account_id = $1`, [guest.id]);
+      const res = await guest.agent.get(`/api/sessions/${session.id}/qa`).expect(200);
+      expect(res.body.viewer.guest).toBe(true);
+      const [{ hours }] = await t.dataSource.query(
+        `SELECT extract(epoch FROM expires_at - created_at) / 3600 AS hours FROM login_session WHERE account_id = $1`,
+        [guest.id],
+      );
+      expect(Number(hours)).toBeLessThanOrEqual(12);
+      const setCookie = ([] as string[]).concat(res.headers['set-cookie'] ?? []);
+      expect(setCookie.filter((c) => c.startsWith('agora_session='))).toEqual([]);
+    });
+
+    it('treats a guest in a forum like an anonymous visitor in presence: not named to others, and shown no names', async () => {
+      const { session } = await newOpenQa(t, { allowGuests: true });
+      const forum = await newForum(t, { visibility: 'public', sessionId: session.id });
+      const member = await createAccount(t, { displayName: 'Mia Member' });
+      const guest = await joinAsGuest(t, session.id, 'Gina Guest');
+      const sMember = await connect(await sessionCookie(t.url, member));
+      const sGuest = await connect(guest.cookie);
+      await sMember.request('forum.subscribe', { forumId: forum.id });
+      await sGuest.request('forum.subscribe', { forumId: forum.id });
+      await eventually(async () => expect((await sMember.request('forum.presence', { forumId: forum.id })).count).toBe(2));
+      const seenByMember = await sMember.request('forum.presence', { forumId: forum.id });
+      expect(seenByMember).toMatchObject({ count: 2, anonymous: 1, members: [{ id: member.id, displayName: 'Mia Member' }] });
+      expect((await sGuest.request('forum.presence', { forumId: forum.id })).members).toEqual([]);
     });
   });
 });

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import type { TestApp } from './support/app.js';
 import { newQuestion } from './support/forum-factory.js';
-import { moderationScene, actOk, eventOf, postReply, replyCount, stage, thread, VIAS, type Cast } from './support/moderation.js';
+import { moderationScene, act, actOk, eventOf, postReply, replyCount, stage, thread, VIAS, type Cast } from './support/moderation.js';
 import { eventually } from './support/sockets.js';
 import { expectedTreeOrder, expectValidTree, readAllPages, type ReplyItem } from './support/threads.js';
 
@@ -29,9 +29,9 @@ describe('moving replies and merging questions', () => {
     );
     for (const c of counts) expect({ question: c.question_id, count: Number(c.counted) }).toEqual({ question: c.question_id, count: Number(c.actual) });
     const wrong: unknown[] = await t.dataSource.query(
-      `SELECT p.id, p.child_count, (SELECT count(*)::int FROM reply c WHERE c.parent_id = p.id AND c.state IN ('visible', 'hidden', 'deleted')) AS actual
+      `SELECT p.id, p.child_count, (SELECT count(*)::int FROM reply c WHERE c.parent_id = p.id AND c.state IN ('visible', 'hidden', 'deleted') AND NOT c.withheld) AS actual
          FROM reply p WHERE p.question_id = ANY($1::int[])
-        GROUP BY p.id HAVING p.child_count <> (SELECT count(*)::int FROM reply c WHERE c.parent_id = p.id AND c.state IN ('visible', 'hidden', 'deleted'))`,
+        GROUP BY p.id HAVING p.child_count <> (SELECT count(*)::int FROM reply c WHERE c.parent_id = p.id AND c.state IN ('visible', 'hidden', 'deleted') AND NOT c.withheld)`,
       [questionIds],
     );
     expect(wrong).toEqual([]);
@@ -172,6 +172,40 @@ describe('moving replies and merging questions', () => {
       expect(await t.dataSource.query(`SELECT id FROM reply WHERE parent_id = $1`, [parent.id])).toEqual([]);
     });
 
+    race('lands before a move of its ancestor: moved with the subtree, and named among the moved replies', async () => {
+      const s = await stage(t, cast);
+      const q2 = (await newQuestion(t, s.forumId)).id;
+      const top = await postReply(cast.author.agent, s.questionId, 'top');
+      const parent = await postReply(cast.reader.agent, s.questionId, 'parent', top.id);
+      const runner = t.dataSource.createQueryRunner();
+      await runner.connect();
+      await runner.startTransaction();
+      try {
+        // Holds the parent: the reply (its childCount) queues on it first, then the move (its subtree).
+        await runner.query(`SELECT id FROM reply WHERE id = $1 FOR UPDATE`, [parent.id]);
+        const waiting = async (n: number) =>
+          eventually(async () => {
+            const [{ w }] = await t.dataSource.query(`SELECT count(*)::int AS w FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`);
+            expect(w).toBe(n);
+          });
+        const answer = (async () => cast.author.agent.post(`/api/questions/${s.questionId}/replies`).send({ body: 'just in time', parentId: parent.id }))();
+        await waiting(1);
+        const move = act(cast.moderator, 'http', { act: 'reply.move', replyId: top.id, toQuestionId: q2 });
+        await waiting(2);
+        await runner.commitTransaction();
+        const [reply, moved] = await Promise.all([answer, move]);
+        expect(reply.status).toBe(201);
+        expect(moved.status).toBe(200);
+        expect(moved.body.movedReplyIds).toEqual([top.id, parent.id, reply.body.id]);
+        expect(moved.body.actions[0].after).toMatchObject({ replies: 3 });
+        expect((await thread(cast.moderator.agent, q2)).map((r) => r.id)).toEqual([top.id, parent.id, reply.body.id]);
+      } finally {
+        if (runner.isTransactionActive) await runner.rollbackTransaction();
+        await runner.release();
+      }
+      await expectCountsExact([s.questionId, q2]);
+    });
+
     race('waits for a merge of its question, then is refused (never left in the merged question)', async () => {
       const s = await stage(t, cast);
       const target = (await newQuestion(t, s.forumId)).id;
@@ -184,6 +218,36 @@ describe('moving replies and merging questions', () => {
       );
       expect([res.status, res.body.code]).toEqual([409, 'question_merged']);
       expect(await thread(cast.moderator.agent, s.questionId)).toEqual([]);
+    });
+  });
+
+  describe('two moderators acting on one subtree at once', () => {
+    const race = process.env.DATABASE_URL ? it : it.skip;
+
+    // A move locks its subtree from the top; approving, deleting or moving a reply inside it locks that reply, then its
+    // parent: the two can meet in a deadlock, which Postgres breaks by rolling one back. Both must still succeed.
+    race('moving a reply and, at the same moment, one of its descendants, or approving one: both done, counts exact', async () => {
+      for (let round = 0; round < 3; round++) {
+        const s = await stage(t, cast);
+        const [q2, q3] = [(await newQuestion(t, s.forumId)).id, (await newQuestion(t, s.forumId)).id];
+        const a = await postReply(cast.author.agent, s.questionId, 'a');
+        const b = await postReply(cast.reader.agent, s.questionId, 'b', a.id);
+        const c = await postReply(cast.author.agent, s.questionId, 'c', b.id);
+        const moves = await Promise.all([
+          act(cast.moderator, 'http', { act: 'reply.move', replyId: a.id, toQuestionId: q2 }),
+          act(cast.admin, 'http', { act: 'reply.move', replyId: c.id, toQuestionId: q3 }),
+        ]);
+        expect(moves.map((r) => [r.status, r.body.code])).toEqual([[200, undefined], [200, undefined]]);
+        await t.dataSource.query(`UPDATE forum SET premoderation = true WHERE id = $1`, [s.forumId]);
+        const p = await postReply(cast.moderator.agent, s.questionId, 'p');
+        const pending = await postReply(cast.author.agent, s.questionId, 'waiting', p.id);
+        const both = await Promise.all([
+          act(cast.moderator, 'http', { act: 'reply.approve', replyId: pending.id }),
+          act(cast.admin, 'http', { act: 'reply.move', replyId: p.id, toQuestionId: q2 }),
+        ]);
+        expect(both.map((r) => [r.status, r.body.code])).toEqual([[200, undefined], [200, undefined]]);
+        await expectCountsExact([s.questionId, q2, q3]);
+      }
     });
   });
 

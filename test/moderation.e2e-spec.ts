@@ -447,6 +447,37 @@ describe('moderation acts', () => {
     });
   });
 
+  describe('a reply readers never saw', () => {
+    it('stays out of their view once deleted (pending by its author or a moderator, rejected by its author); its parent\'s childCount does not move', async () => {
+      const s = await stage(t, cast);
+      const parent = await postReply(cast.reader.agent, s.questionId, 'An open question');
+      const withdrawn = await premoderated(s, 'Second thoughts', parent.id);
+      const spam = await premoderated(s, 'Buy now', parent.id);
+      const rejected = await premoderated(s, 'Off topic', parent.id);
+      await actOk(cast.moderator, 'http', { act: 'reply.reject', replyId: rejected.id, reason: 'Off topic' });
+      await cast.author.agent.delete(`/api/replies/${withdrawn.id}`).expect(200);
+      await actOk(cast.moderator, 'socket', { act: 'reply.delete', replyId: spam.id, reason: 'Spam' });
+      await cast.author.agent.delete(`/api/replies/${rejected.id}`).expect(200);
+      for (const viewer of [cast.reader, cast.admin]) {
+        const seen = await thread(viewer.agent, s.questionId);
+        if (viewer === cast.reader) expect(seen.map((x) => x.id)).toEqual([parent.id]);
+        expect(seen.find((x) => x.id === parent.id)!.childCount).toBe(0);
+      }
+      for (const r of [withdrawn, spam, rejected]) {
+        expect((await cast.reader.agent.get(`/api/replies/${r.id}`).expect(404)).body.code).toBe('reply_not_found');
+        expect((await cast.author.agent.get(`/api/replies/${r.id}`).expect(200)).body.reply).toMatchObject({ state: 'deleted', bodyHtml: null });
+      }
+      expect((await cast.reader.agent.get(`/api/replies/${parent.id}/replies`).expect(200)).body.items).toEqual([]);
+      // Nothing left the readers' view, so the public summary of removals has nothing to say.
+      expect((await t.agent().get(`/api/forums/${s.forumId}/moderation/removals`).expect(200)).body).toMatchObject({ totals: [], items: [] });
+      expect((await recordRows(t, s.forumId)).map((r) => r.act)).toEqual(['reply.reject', 'reply.delete']);
+      // A reply readers can see may still be answered and deleted as before: its placeholder stays in place for everyone.
+      const shown = await postReply(cast.author.agent, s.questionId, 'Shown, then withdrawn', parent.id);
+      await cast.author.agent.delete(`/api/replies/${shown.id}`).expect(200);
+      expect((await thread(cast.reader.agent, s.questionId)).map((x) => [x.id, x.state, x.childCount])).toEqual([[parent.id, 'visible', 1], [shown.id, 'deleted', 0]]);
+    });
+  });
+
   describe('the record', () => {
     it('is written in the act\'s own transaction: if its row can\'t be written, the act does not happen and nothing is published', async () => {
       const s = await stage(t, cast);

@@ -90,18 +90,20 @@ export class LoginSessionsService {
     let expiresAt: Date = row.expires_at;
     let refreshed = false;
     if (row.stale) {
+      // A guest's sign-in doesn't slide: it is for one session's Q&A and ends GUEST_TTL_MS after it was issued.
+      const slides = kind === 'cookie' && row.guest_session_id === null;
       // TypeORM answers UPDATE ... RETURNING with [rows, affectedCount].
       const [touched] = (await this.dataSource.query(
         `UPDATE login_session
             SET last_seen_at = now(),
-                expires_at = CASE WHEN kind = 'cookie' THEN now() + make_interval(secs => $2) ELSE expires_at END
+                expires_at = CASE WHEN $3 THEN now() + make_interval(secs => $2) ELSE expires_at END
           WHERE id = $1 AND expires_at > now()
           RETURNING expires_at`,
-        [id, Math.round(this.cookieTtlMs / 1000)],
+        [id, Math.round(this.cookieTtlMs / 1000), slides],
       )) as [{ expires_at: Date }[], number];
       if (!touched.length) return null; // ended between the two statements
       expiresAt = touched[0].expires_at;
-      refreshed = kind === 'cookie';
+      refreshed = slides;
     }
     return {
       actor: {

@@ -46,15 +46,16 @@ export class DiscussionEvents {
   constructor(private readonly forumEvents: ForumEventsService) {}
 
   async write<T>(work: (manager: EntityManager, record: RecordDiscussionEvent) => Promise<T>): Promise<T> {
-    const events: DiscussionEvent[] = [];
+    let events: DiscussionEvent[] = [];
     // The realtime event log: each recorded event is stored in this transaction (its forum's next
     // sequence number, as the last statement) and published to the forum's sockets after commit.
-    const result = await this.forumEvents.runAndPublish((m, recordInLog) =>
-      work(m, (event) => {
+    const result = await this.forumEvents.runAndPublish((m, recordInLog) => {
+      events = []; // run again after a deadlock: only the last run's events happened
+      return work(m, (event) => {
         events.push(event);
         recordInLog(event.forumId, event.type, event.payload, { questionId: event.questionId, audience: event.audience });
-      }),
-    );
+      });
+    });
     for (const event of events) this.subject.next(event);
     return result;
   }

@@ -24,6 +24,8 @@ export interface ReplyRow {
   hidden_by_flags: boolean;
   featured_at: Date | null;
   edited_by_moderator: boolean;
+  /** Deleted while pending or rejected: readers never saw it and don't now (see reply-visibility.ts). */
+  withheld: boolean;
   /** Present only when the query was made for a signed-in viewer. */
   viewer_voted?: boolean;
 }
@@ -39,7 +41,7 @@ export function replyColumns(viewerParam?: string): string {
     : '';
   return `r.id, r.question_id, r.forum_id, r.parent_id, r.path, r.depth, r.author_id, a.display_name AS author_name,
     r.body_source, r.body_html, r.state, r.vote_count, r.child_count, r.created_at, r.edited_at,
-    r.state_reason, r.hidden_by_flags, r.featured_at, r.edited_by_moderator${voted}`;
+    r.state_reason, r.hidden_by_flags, r.featured_at, r.edited_by_moderator, r.withheld${voted}`;
 }
 
 /**

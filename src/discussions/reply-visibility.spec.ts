@@ -15,17 +15,25 @@ describe('reply visibility', () => {
     expect(seen({ canModerate: true, accountId: null })).toEqual(STATES);
   });
 
+  it('keeps a reply deleted while pending or rejected (withheld) from readers: its author and the moderators only', () => {
+    const withheld = { state: 'deleted' as const, author_id: AUTHOR, withheld: true };
+    expect([null, '00000000-0000-4000-8000-000000000002', AUTHOR].map((accountId) => canSeeReply({ canModerate: false, accountId }, withheld))).toEqual([false, false, true]);
+    expect(canSeeReply({ canModerate: true, accountId: null }, withheld)).toBe(true);
+    expect(countsAsChild('deleted', true)).toBe(false);
+    expect(replyAudience(withheld)).toEqual({ kind: 'moderators_and_account', accountId: AUTHOR });
+  });
+
   it('says the same in SQL', () => {
     expect(shownRepliesCondition({ canModerate: true }, 'r', '$4')).toBe('TRUE');
-    expect(shownRepliesCondition({ canModerate: false }, 'r')).toBe(`r.state IN ('visible', 'hidden', 'deleted')`);
+    expect(shownRepliesCondition({ canModerate: false }, 'r')).toBe(`(r.state IN ('visible', 'hidden', 'deleted') AND NOT r.withheld)`);
     expect(shownRepliesCondition({ canModerate: false }, 'r', '$4')).toBe(
-      `(r.state IN ('visible', 'hidden', 'deleted') OR (r.author_id = $4 AND r.state IN ('pending', 'rejected')))`,
+      `((r.state IN ('visible', 'hidden', 'deleted') AND NOT r.withheld) OR (r.author_id = $4 AND (r.state IN ('pending', 'rejected') OR r.withheld)))`,
     );
   });
 
   it('counts visible replies in the question, and what readers see in place as children', () => {
     expect(STATES.filter(countsAsReply)).toEqual(['visible']);
-    expect(STATES.filter(countsAsChild)).toEqual(['visible', 'hidden', 'deleted']);
+    expect(STATES.filter((s) => countsAsChild(s))).toEqual(['visible', 'hidden', 'deleted']);
   });
 
   it('tells the author and the moderators only of a pending or rejected reply', () => {

@@ -18,9 +18,17 @@ const AUTHOR_ONLY_STATES: readonly ReplyState[] = ['pending', 'rejected'];
 /** Who is looking: the forum access of the caller, and their account (null: anonymous). */
 export type ReplyViewer = Pick<ForumAccess, 'canModerate'> & { accountId: string | null };
 
-export function canSeeReply(viewer: ReplyViewer, reply: { state: ReplyState; author_id: string }): boolean {
-  if (viewer.canModerate || READER_STATES.includes(reply.state)) return true;
-  return AUTHOR_ONLY_STATES.includes(reply.state) && viewer.accountId === reply.author_id;
+/** What the rule looks at: the reply's state, author, and whether it was deleted before readers ever saw it (`withheld`). */
+export type ShownReply = { state: ReplyState; author_id: string; withheld?: boolean };
+
+/** Seen by its author and the moderators only: pending or rejected, or deleted while it was (readers never had it). */
+export const isAuthorOnly = (reply: Pick<ShownReply, 'state' | 'withheld'>): boolean =>
+  AUTHOR_ONLY_STATES.includes(reply.state) || reply.withheld === true;
+
+export function canSeeReply(viewer: ReplyViewer, reply: ShownReply): boolean {
+  if (viewer.canModerate) return true;
+  if (isAuthorOnly(reply)) return viewer.accountId === reply.author_id;
+  return READER_STATES.includes(reply.state);
 }
 
 const list = (states: readonly ReplyState[]) => states.map((s) => `'${s}'`).join(', ');
@@ -33,18 +41,18 @@ const list = (states: readonly ReplyState[]) => states.map((s) => `'${s}'`).join
  */
 export function shownRepliesCondition(access: Pick<ForumAccess, 'canModerate'>, alias: string, viewerParam?: string): string {
   if (access.canModerate) return 'TRUE';
-  const readers = `${alias}.state IN (${list(READER_STATES)})`;
+  const readers = `(${alias}.state IN (${list(READER_STATES)}) AND NOT ${alias}.withheld)`;
   if (!viewerParam) return readers;
-  return `(${readers} OR (${alias}.author_id = ${viewerParam} AND ${alias}.state IN (${list(AUTHOR_ONLY_STATES)})))`;
+  return `(${readers} OR (${alias}.author_id = ${viewerParam} AND (${alias}.state IN (${list(AUTHOR_ONLY_STATES)}) OR ${alias}.withheld)))`;
 }
 
 /** Whether a reply in this state counts in the question's reply count (see thread_counter). */
 export const countsAsReply = (state: ReplyState): boolean => state === 'visible';
 
-/** Whether a reply in this state counts in its parent's childCount: what readers see in its place. */
-export const countsAsChild = (state: ReplyState): boolean => READER_STATES.includes(state);
+/** Whether a reply in this state counts in its parent's childCount: what readers see in its place (a withheld one they don't). */
+export const countsAsChild = (state: ReplyState, withheld = false): boolean => READER_STATES.includes(state) && !withheld;
 
-/** Who may hear of a change to a reply in this state: a pending or rejected reply reaches only its author and the moderators. */
-export function replyAudience(reply: { state: ReplyState; author_id: string }): EventAudience {
-  return AUTHOR_ONLY_STATES.includes(reply.state) ? { kind: 'moderators_and_account', accountId: reply.author_id } : READERS;
+/** Who may hear of a change to a reply: a pending, rejected or withheld reply reaches only its author and the moderators. */
+export function replyAudience(reply: ShownReply): EventAudience {
+  return isAuthorOnly(reply) ? { kind: 'moderators_and_account', accountId: reply.author_id } : READERS;
 }

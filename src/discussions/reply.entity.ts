@@ -64,4 +64,8 @@ export class Reply {
 
   @Column('boolean', { name: 'edited_by_moderator' })
   editedByModerator: boolean;
+
+  /** Deleted while pending or rejected: readers never saw it, and still don't. */
+  @Column('boolean', { name: 'withheld' })
+  withheld: boolean;
 }

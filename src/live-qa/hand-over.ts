@@ -55,12 +55,14 @@ export async function handOver(
   record: RecordQaEvent,
   afterCommit: (task: () => void) => void,
 ): Promise<HandOverResult> {
+  // Locked first, read after: a locking statement's columns come from its snapshot taken before it waited,
+  // so votes that committed while it waited for their voters would be missing from the score.
+  await m.query(`SELECT id FROM live_question WHERE session_id = $1 AND state = 'approved' ORDER BY id FOR UPDATE`, [session.id]);
   const questions: Carried[] = await m.query(
     `SELECT q.id, q.asker_id, q.anonymous, q.body, ${VOTE_SUM('q')} AS votes
        FROM live_question q
       WHERE q.session_id = $1 AND q.state = 'approved' AND NOT EXISTS (SELECT 1 FROM question fq WHERE fq.live_question_id = q.id)
-      ORDER BY votes DESC, q.id
-      FOR UPDATE OF q`,
+      ORDER BY votes DESC, q.id`,
     [session.id],
   );
   const { forum, created: forumCreated } = await chooseForum(m, session, qa);

@@ -8,13 +8,13 @@ import { RateLimited } from '../realtime/socket-messages.js';
 import type { AskQuestionDto, EditQuestionDto, ListLiveQuestionsQuery, ModerateDto } from './dto/live-qa-input.dto.js';
 import { liveQuestionSelect, toLiveQuestionView, type LiveQuestionRow, type LiveQuestionView, type QuestionViewer, type VoteResult } from './live-qa.views.js';
 import { liveQuestionNotFound, loadQaContext, moderatesQa, requireAsker, requireQaModerator, type LiveQaRow } from './qa-access.js';
-import { askerMayChange, askingLimits, askWaitMs, ASK_REFUSALS, isPublicState, MERGE_TARGET_STATES, transitionAllowed, votable, type LiveQuestionState } from './qa-policy.js';
+import { askerMayChange, askingLimits, askWaitMs, ASK_REFUSALS, isPublicState, MERGE_TARGET_STATES, PUBLIC_QUESTION_SQL, transitionAllowed, votable, type LiveQuestionState } from './qa-policy.js';
 import { QaEventLog, QaEvents, type RecordQaEvent } from './qa-stream.js';
 import { bumpVotes, QaVoteBroadcaster } from './qa-votes.js';
 
 /** Who sees an event about a question: everyone if it is or was public, else its moderators and asker. */
-const audienceOf = (row: Pick<LiveQuestionRow, 'asker_id'>, ...states: LiveQuestionState[]): EventAudience =>
-  states.some(isPublicState) ? READERS : { kind: 'moderators_and_account', accountId: row.asker_id };
+const audienceOf = (row: Pick<LiveQuestionRow, 'asker_id' | 'forum_question_id'>, ...states: LiveQuestionState[]): EventAudience =>
+  states.some((state) => isPublicState(state, row.forum_question_id !== null)) ? READERS : { kind: 'moderators_and_account', accountId: row.asker_id };
 
 const PAST: Record<string, string> = {
   approve: 'approved', dismiss: 'dismissed', highlight: 'highlighted', unhighlight: 'unhighlighted', answer: 'marked answered',
@@ -52,7 +52,7 @@ export class LiveQuestionsService {
     const where = ['q.session_id = $1'];
     if (query.state) where.push(`q.state = $${params.push(query.state)}`);
     if (!context.moderator) {
-      where.push(viewer ? `(q.state IN ('approved', 'answered', 'archived') OR (q.asker_id = ${viewer}::uuid AND q.state <> 'merged'))` : `q.state IN ('approved', 'answered', 'archived')`);
+      where.push(viewer ? `(${PUBLIC_QUESTION_SQL} OR (q.asker_id = ${viewer}::uuid AND q.state <> 'merged'))` : PUBLIC_QUESTION_SQL);
     } else if (!query.state) {
       where.push(`q.state NOT IN ('merged', 'withdrawn')`);
     }
@@ -75,7 +75,7 @@ export class LiveQuestionsService {
     const row = await this.load(manager, questionId, actor?.accountId);
     if (!row) throw liveQuestionNotFound();
     const moderator = await moderatesQa(manager, actor, row.session_id);
-    if (!isPublicState(row.state) && !moderator && row.asker_id !== actor?.accountId) throw liveQuestionNotFound();
+    if (!isPublicState(row.state, row.forum_question_id !== null) && !moderator && row.asker_id !== actor?.accountId) throw liveQuestionNotFound();
     return toLiveQuestionView(row, { moderator, accountId: actor?.accountId ?? null });
   }
 
@@ -88,8 +88,11 @@ export class LiveQuestionsService {
     if (!actor) throw unauthenticated(ASK_REFUSALS.unauthenticated);
     const id = await this.events.write(async (m, record) => {
       const context = await loadQaContext(m, actor, sessionIdOrSlug);
-      requireAsker(actor, context.qa, context.moderator);
-      const qa = context.qa!;
+      // Held until commit, in the order moderator acts and hand-overs lock (session, then Q&A), in shared modes so askers
+      // don't wait for each other: closing or a hand-over waits for this question, or this question sees the Q&A closed.
+      await m.query(`SELECT 1 FROM session WHERE id = $1 FOR KEY SHARE`, [context.session.id]);
+      const [qa]: LiveQaRow[] = await m.query(`SELECT * FROM live_qa WHERE session_id = $1 FOR SHARE`, [context.session.id]);
+      requireAsker(actor, qa ?? null, context.moderator);
       // One ask at a time per person and session: the limits and the clientId check below can't be raced.
       await m.query(`SELECT pg_advisory_xact_lock($1, hashtext($2))`, [qa.session_id, actor.accountId]);
       if (dto.clientId) {
@@ -137,10 +140,13 @@ export class LiveQuestionsService {
   ): Promise<void> {
     if (!actor) throw unauthenticated(ASK_REFUSALS.unauthenticated);
     await this.events.write(async (m, record) => {
+      const [found]: { session_id: number }[] = await m.query(`SELECT session_id FROM live_question WHERE id = $1`, [questionId]);
+      if (!found) throw liveQuestionNotFound();
+      // Session and Q&A first, then the question: the order moderator acts and hand-overs lock in, so the two can't deadlock.
+      const context = await loadQaContext(m, actor, found.session_id, true);
       const row = await this.lockAndLoad(m, questionId);
-      const context = await loadQaContext(m, actor, row.session_id);
       if (row.asker_id !== actor.accountId) {
-        if (isPublicState(row.state) || context.moderator) throw forbidden('not_asker', 'Only the person who asked can change or withdraw this question; moderators use their own actions.');
+        if (isPublicState(row.state, row.forum_question_id !== null) || context.moderator) throw forbidden('not_asker', 'Only the person who asked can change or withdraw this question; moderators use their own actions.');
         throw liveQuestionNotFound();
       }
       requireAsker(actor, context.qa, context.moderator);
@@ -161,14 +167,14 @@ export class LiveQuestionsService {
   async vote(actor: MaybeActor, questionId: number, on: boolean): Promise<VoteResult> {
     if (!actor) throw unauthenticated(ASK_REFUSALS.unauthenticated);
     const { sessionId, changed, counted } = await this.dataSource.transaction(async (m) => {
-      const [q]: (Pick<LiveQuestionRow, 'session_id' | 'state' | 'asker_id'> & Pick<LiveQaRow, 'allow_guests'> & { qa_state: LiveQaRow['state'] })[] = await m.query(
-        `SELECT q.session_id, q.state, q.asker_id, qa.state AS qa_state, qa.allow_guests
+      const [q]: (Pick<LiveQuestionRow, 'session_id' | 'state' | 'asker_id'> & Pick<LiveQaRow, 'allow_guests'> & { qa_state: LiveQaRow['state']; public_now: boolean })[] = await m.query(
+        `SELECT q.session_id, q.state, q.asker_id, qa.state AS qa_state, qa.allow_guests, ${PUBLIC_QUESTION_SQL} AS public_now
            FROM live_question q JOIN live_qa qa ON qa.session_id = q.session_id
           WHERE q.id = $1 FOR KEY SHARE OF q`,
         [questionId],
       );
       if (!q) throw liveQuestionNotFound();
-      const publicNow = isPublicState(q.state);
+      const publicNow = q.public_now;
       // Being a moderator matters only for a hidden question or a closed Q&A: only then is it looked up.
       const moderator = publicNow && q.qa_state === 'open' ? false : await moderatesQa(m, actor, q.session_id);
       if (!publicNow && !moderator && q.asker_id !== actor.accountId) throw liveQuestionNotFound();
@@ -249,7 +255,8 @@ export class LiveQuestionsService {
       );
 
       const audience = audienceOf(row, row.state, after.state);
-      const question = toLiveQuestionView(after, null);
+      // Only moderators and the asker get a hidden question's events: they may read the dismiss reason.
+      const question = toLiveQuestionView(after, null, { withReason: audience.kind !== 'readers' });
       if (dto.action === 'merge') {
         const target = (await this.load(m, into!.id))!;
         record(sessionId, 'question.merged', { question, into: toLiveQuestionView(target, null) }, { questionId: row.id, audience });

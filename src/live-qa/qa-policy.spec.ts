@@ -25,8 +25,10 @@ describe('askRefusal', () => {
 });
 
 describe('states and transitions', () => {
-  it('shows approved, answered and archived questions to everyone, the rest to moderators and askers', () => {
-    expect(LIVE_QUESTION_STATES.filter(isPublicState)).toEqual(['approved', 'answered', 'archived']);
+  it('shows approved, answered and carried-over questions to everyone, the rest to moderators and askers', () => {
+    expect(LIVE_QUESTION_STATES.filter((state) => isPublicState(state))).toEqual(['approved', 'answered']);
+    // Archived: public only once carried over to the forum (a moderator archiving a pending question must not publish it).
+    expect(LIVE_QUESTION_STATES.filter((state) => isPublicState(state, true))).toEqual(['approved', 'answered', 'archived']);
   });
 
   it('answers and highlights approved questions only; merges from pending or approved; never touches merged or withdrawn ones', () => {

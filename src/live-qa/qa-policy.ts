@@ -17,10 +17,17 @@ export const MODERATION_ACTIONS: ModerationAction[] = ['approve', 'dismiss', 'hi
 export const MAX_QUESTION_LENGTH = 500;
 export const MAX_DISMISS_REASON_LENGTH = 300;
 
-/** States every attendee sees; the others only moderators and the asker. */
-export function isPublicState(state: LiveQuestionState): boolean {
-  return state === 'approved' || state === 'answered' || state === 'archived';
+/**
+ * What every attendee sees: approved and answered questions, and archived ones that were carried over to the
+ * forum. The rest only moderators and the asker: a moderator archiving a pending or dismissed question sets it
+ * aside, it must not publish it.
+ */
+export function isPublicState(state: LiveQuestionState, carriedOver = false): boolean {
+  return state === 'approved' || state === 'answered' || (state === 'archived' && carriedOver);
 }
+
+/** isPublicState in SQL, for live questions aliased `q` (carried over: a forum question was made from it). */
+export const PUBLIC_QUESTION_SQL = `(q.state IN ('approved', 'answered') OR (q.state = 'archived' AND EXISTS (SELECT 1 FROM question pq WHERE pq.live_question_id = q.id)))`;
 
 /** The asker may edit or withdraw their question until it is answered (or taken out of the queue). */
 export function askerMayChange(state: LiveQuestionState): boolean {

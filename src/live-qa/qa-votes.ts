@@ -1,6 +1,7 @@
 import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AppConfig } from '../config/app-config.js';
+import { PUBLIC_QUESTION_SQL } from './qa-policy.js';
 import { QaFanout } from './qa-stream.js';
 
 export interface VoteCounts {
@@ -11,8 +12,6 @@ export interface VoteCounts {
 
 /** A question's votes: the sum of its counter shards (at most 16 rows). */
 export const VOTE_SUM = (alias: string) => `COALESCE((SELECT sum(c.votes) FROM live_question_counter c WHERE c.question_id = ${alias}.id), 0)`;
-
-const PUBLIC_STATES = `('approved', 'answered', 'archived')`;
 
 /**
  * Adds or removes one vote on a question's counter: a random one of its 16
@@ -89,7 +88,7 @@ export class QaVoteBroadcaster implements OnModuleDestroy {
     const [row]: { as_of: Date; counts: { questionId: number; voteCount: number }[] }[] = await manager.query(
       `SELECT statement_timestamp() AS as_of,
               COALESCE((SELECT json_agg(json_build_object('questionId', q.id, 'voteCount', ${VOTE_SUM('q')}) ORDER BY q.id)
-                          FROM live_question q WHERE ${where} AND q.state IN ${PUBLIC_STATES}), '[]'::json) AS counts`,
+                          FROM live_question q WHERE ${where} AND ${PUBLIC_QUESTION_SQL}), '[]'::json) AS counts`,
       params,
     );
     return { asOf: row.as_of.toISOString(), counts: row.counts.map((c) => ({ questionId: c.questionId, voteCount: Number(c.voteCount) })) };

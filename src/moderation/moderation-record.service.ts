@@ -12,6 +12,8 @@ import { ACTION_COLUMNS, ACTION_JOINS, toActionView, type ActionRow } from './mo
 
 /** Acts that took something out of view: the public summary lists them (what kind and why, never the text or names). */
 const REMOVAL_ACTS = ['reply.hide', 'reply.delete', 'flag.uphold'];
+/** ...but not the deletion of a reply readers never saw (pending or rejected): nothing left their view. */
+const REMOVED_FROM_VIEW = `act = ANY($2::text[]) AND NOT (act = 'reply.delete' AND before->>'state' IN ('pending', 'rejected'))`;
 
 const isActionId = (v: unknown): v is string => typeof v === 'string' && /^[1-9][0-9]{0,18}$/.test(v);
 const afterId = (after: string | undefined) => (after ? decodeCursor<[string]>(after, [isActionId])[0] : null);
@@ -69,7 +71,7 @@ export class ModerationRecordService {
   async removals(actor: MaybeActor, forumId: number, query: PageQuery): Promise<RemovalSummary> {
     await this.forumAccess.readable(actor, forumId);
     const totals: { act: string; count: number }[] = await this.dataSource.query(
-      `SELECT act, count(*)::int AS count FROM moderation_action WHERE forum_id = $1 AND act = ANY($2::text[]) GROUP BY act ORDER BY act`,
+      `SELECT act, count(*)::int AS count FROM moderation_action WHERE forum_id = $1 AND ${REMOVED_FROM_VIEW} GROUP BY act ORDER BY act`,
       [forumId, REMOVAL_ACTS],
     );
     const params: unknown[] = [forumId, REMOVAL_ACTS, query.limit + 1];
@@ -78,7 +80,7 @@ export class ModerationRecordService {
     const rows: { id: string; act: string; target_kind: string; question_id: number | null; reason: string | null; created_at: Date }[] =
       await this.dataSource.query(
         `SELECT id, act, target_kind, question_id, reason, created_at FROM moderation_action
-          WHERE forum_id = $1 AND act = ANY($2::text[]) ${before} ORDER BY id DESC LIMIT $3`,
+          WHERE forum_id = $1 AND ${REMOVED_FROM_VIEW} ${before} ORDER BY id DESC LIMIT $3`,
         params,
       );
     const page = rows.slice(0, query.limit);

@@ -118,10 +118,7 @@ export class ReplyActsService {
         ]);
       }
       const range = [reply.question_id, reply.path, subtreeUpperBound(reply.path)];
-      const ids: { id: string }[] = await m.query(
-        `SELECT id FROM reply WHERE question_id = $1 AND path >= $2 AND path < $3 ORDER BY path FOR UPDATE`,
-        range,
-      );
+      await m.query(`SELECT id FROM reply WHERE question_id = $1 AND path >= $2 AND path < $3 ORDER BY path FOR UPDATE`, range);
       const [stats]: { max_depth: number; visible: number }[] = await m.query(
         `SELECT max(depth)::int AS max_depth, (count(*) FILTER (WHERE state = 'visible'))::int AS visible
            FROM reply WHERE question_id = $1 AND path >= $2 AND path < $3`,
@@ -131,21 +128,24 @@ export class ReplyActsService {
       if (stats.max_depth + depthShift > MAX_DEPTH) {
         throw conflict('thread_too_deep', `Under that reply the moved conversation would be more than ${MAX_DEPTH} replies deep; move it higher up.`);
       }
-      // Re-root: the new parent's path, then each path from the moved reply's own segment on.
-      await m.query(
+      // Re-root: the new parent's path, then each path from the moved reply's own segment on. The ids moved are
+      // this statement's (a reply that committed under the subtree after the lock above is moved, and named, too).
+      const moved = await returningRows<{ id: string; path: string }>(
+        m,
         `UPDATE reply SET question_id = $4, path = $5 || substr(path, $6), depth = depth + $7,
                 parent_id = CASE WHEN id = $8 THEN $9::bigint ELSE parent_id END
-          WHERE question_id = $1 AND path >= $2 AND path < $3`,
+          WHERE question_id = $1 AND path >= $2 AND path < $3
+          RETURNING id, path`,
         [...range, target.id, parent?.path ?? '', reply.path.length - 7, depthShift, reply.id, parent?.id ?? null],
       );
       await addToThreadCounter(m, reply.question_id, forumId, -stats.visible);
       await addToThreadCounter(m, target.id, forumId, stats.visible);
-      if (countsAsChild(reply.state)) {
+      if (countsAsChild(reply.state, reply.withheld)) {
         if (reply.parent_id) await m.query(`UPDATE reply SET child_count = child_count - 1 WHERE id = $1`, [reply.parent_id]);
         if (parent) await m.query(`UPDATE reply SET child_count = child_count + 1 WHERE id = $1`, [parent.id]);
       }
       const row = (await findReply(m, reply.id))!;
-      const movedReplyIds = ids.map((r) => String(r.id));
+      const movedReplyIds = moved.sort((a, b) => (a.path < b.path ? -1 : 1)).map((r) => String(r.id));
       record(forumId, 'reply.moved', {
         replyId: row.id, fromQuestionId: reply.question_id, toQuestionId: target.id, parentId: row.parent_id, movedReplyIds,
       });
@@ -155,7 +155,7 @@ export class ReplyActsService {
         result: { reply: row, extra: { fromQuestion, toQuestion, movedReplyIds } },
         records: [{
           ...this.entry('reply.move', reply, row, cmd.reason),
-          before: { questionId: reply.question_id, parentId: reply.parent_id }, after: { questionId: target.id, parentId: row.parent_id, replies: ids.length },
+          before: { questionId: reply.question_id, parentId: reply.parent_id }, after: { questionId: target.id, parentId: row.parent_id, replies: moved.length },
         }],
       };
     });

@@ -1,4 +1,5 @@
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { isGuest } from '../auth/actor.js';
 import { DataSource, In } from 'typeorm';
 import { ForumMembership } from '../forums/forum-membership.entity.js';
 import { canModerate, canRead, participationRefusal } from '../forums/forum-policy.js';
@@ -55,7 +56,8 @@ export class ForumFanout extends EventFanout<ForumSubscription, ForumEventType> 
   }
 
   protected override extraRooms(socket: AgoraSocket, forumId: number): string[] {
-    return socket.data.actor ? [] : [rooms.anonymous(forumId)];
+    // Guests of a live Q&A are anonymous visitors in forums (forum-policy.ts): no names in presence either.
+    return socket.data.actor && !isGuest(socket.data.actor) ? [] : [rooms.anonymous(forumId)];
   }
 
   protected override joined(forumId: number): void {

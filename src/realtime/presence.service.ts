@@ -1,4 +1,5 @@
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { isGuest } from '../auth/actor.js';
 import { randomUUID } from 'node:crypto';
 import { forumIdOfRoom, rooms } from './rooms.js';
 import type { AgoraServer, AgoraSocket, PresenceSnapshot, PresenceView, TypingView } from './socket-types.js';
@@ -148,8 +149,9 @@ export class PresenceService implements OnModuleDestroy {
     let anonymous = 0;
     for (const id of ids ?? []) {
       const actor = server!.sockets.sockets.get(id)?.data.actor;
-      if (actor) members.set(actor.accountId, actor.displayName);
-      else if (actor === null) anonymous += 1;
+      // Guests of a live Q&A count as anonymous visitors in forums (forum-policy.ts).
+      if (actor && !isGuest(actor)) members.set(actor.accountId, actor.displayName);
+      else if (actor !== undefined) anonymous += 1;
     }
     return { members: [...members].slice(0, MAX_NAMES), memberCount: members.size, anonymous };
   }

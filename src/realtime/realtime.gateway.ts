@@ -1,7 +1,7 @@
 import { Inject, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { WebSocketGateway, type OnGatewayConnection, type OnGatewayDisconnect, type OnGatewayInit } from '@nestjs/websockets';
 import { DataSource } from 'typeorm';
-import type { MaybeActor } from '../auth/actor.js';
+import { isGuest, type MaybeActor } from '../auth/actor.js';
 import { LoginSessionsService } from '../auth/login-sessions.service.js';
 import { badRequest, conflict, forbidden, notFound, unauthenticated } from '../common/app-exception.js';
 import { RepliesService } from '../discussions/replies.service.js';
@@ -182,7 +182,12 @@ export class RealtimeGateway implements OnGatewayInit<AgoraServer>, OnGatewayCon
     'moderation.act': (socket, body) => this.moderate(socket, body),
     'reply.flag': (socket, body) => this.flag(socket, body),
     // Live Q&A (src/live-qa): same services as its HTTP API.
-    'qa.subscribe': (socket, body) => this.handle(socket, 'qa.subscribe', async () => this.qa.subscribe(socket, body, await this.stillSignedIn(socket))),
+    'qa.subscribe': (socket, body) =>
+      this.handle(socket, 'qa.subscribe', async () => {
+        // One budget with forum.subscribe: each costs a replay and a count of every question's votes.
+        this.limit(`subscribe:${socket.id}`, RULES.subscribe, 'subscribing');
+        return this.qa.subscribe(socket, body, await this.stillSignedIn(socket));
+      }),
     'qa.unsubscribe': (socket, body) => this.handle(socket, 'qa.unsubscribe', () => this.qa.unsubscribe(socket, body)),
     'qa.ask': (socket, body) => this.qaWrite(socket, 'qa.ask', body, (actor) => this.qa.ask(body, actor)),
     'qa.edit': (socket, body) => this.qaWrite(socket, 'qa.edit', body, (actor) => this.qa.edit(body, actor)),
@@ -249,7 +254,7 @@ export class RealtimeGateway implements OnGatewayInit<AgoraServer>, OnGatewayCon
     return this.handle(socket, 'forum.presence', async () => {
       const { forumId } = await parseMessage(ForumMessage, body, '{ "forumId": 1 }');
       if (!socket.data.subs[forumId]) throw notSubscribed();
-      return this.presence.view(forumId, !socket.data.actor);
+      return this.presence.view(forumId, !socket.data.actor || isGuest(socket.data.actor));
     });
   }
 

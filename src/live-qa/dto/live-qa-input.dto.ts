@@ -1,5 +1,5 @@
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength, ValidateBy, ValidateIf } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength, ValidateBy, ValidateIf } from 'class-validator';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { SESSION_STATES, type SessionState } from '../../sessions/session.entity.js';
 import { LIVE_QUESTION_STATES, MAX_DISMISS_REASON_LENGTH, MAX_QUESTION_LENGTH, MODERATION_ACTIONS, type LiveQuestionState, type ModerationAction, type QaState } from '../qa-policy.js';
@@ -30,6 +30,9 @@ function IsQuestionBody(): PropertyDecorator {
 }
 
 const trimmed = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+
+/** Postgres text can't hold NUL: refused here (400 naming the field) rather than failing in the database. */
+const NO_NUL = /^[^\u0000]*$/;
 
 export class UpdateQaDto {
   @ApiPropertyOptional({ enum: ['open', 'closed'] })
@@ -81,7 +84,7 @@ export class ModerateDto {
 
   @ApiPropertyOptional({ maxLength: MAX_DISMISS_REASON_LENGTH, description: 'dismiss: why (shown to the asker).' })
   @ValidateIf((o: ModerateDto) => o.reason !== undefined)
-  @Transform(trimmed) @IsString({ message: 'reason must be a string' })
+  @Transform(trimmed) @IsString({ message: 'reason must be a string' }) @Matches(NO_NUL, { message: 'reason must not contain NUL characters' })
   @MaxLength(MAX_DISMISS_REASON_LENGTH, { message: `reason must be at most ${MAX_DISMISS_REASON_LENGTH} characters long` })
   reason?: string;
 
@@ -98,7 +101,7 @@ export class ModerateDto {
 
 export class JoinAsGuestDto {
   @ApiProperty({ maxLength: 80, example: 'Ana (Barcelona)' })
-  @Transform(trimmed) @IsString({ message: 'displayName must be a string' })
+  @Transform(trimmed) @IsString({ message: 'displayName must be a string' }) @Matches(NO_NUL, { message: 'displayName must not contain NUL characters' })
   @MinLength(1, { message: 'displayName must not be empty' }) @MaxLength(80, { message: 'displayName must be at most 80 characters long' })
   displayName: string;
 }
