@@ -119,6 +119,47 @@ describe('moderation rules', () => {
       const removals = (await t.agent().get(`/api/forums/${s.forumId}/moderation/removals`).expect(200)).body;
       expect(removals.totals).toEqual([{ act: 'flag.uphold', count: 1 }, { act: 'reply.hide', count: 1 }]);
     });
+
+    it('a moderator\'s unhide dismisses the open flags (recorded, queue cleared, flaggers told), so a later flag counts afresh', async () => {
+      const s = await stage(t, cast);
+      await actOk(cast.moderator, 'http', { act: 'forum.settings', forumId: s.forumId, flagThreshold: 2 });
+      const r = await postReply(cast.author.agent, s.questionId, 'Flagged but fine');
+      const second = await member(s, 'Second flagger');
+      const third = await member(s, 'Third flagger');
+      await cast.reader.agent.post(`/api/replies/${r.id}/flags`).send({ reason: 'spam' }).expect(201);
+      await second.agent.post(`/api/replies/${r.id}/flags`).send({ reason: 'other' }).expect(201);
+      expect((await thread(cast.reader.agent, s.questionId))[0]).toMatchObject({ id: r.id, state: 'hidden' });
+
+      const result = await actOk(cast.moderator, 'socket', { act: 'reply.unhide', replyId: r.id, reason: 'Reviewed: it stays' });
+      expect(result).toMatchObject({ reply: { state: 'visible', stateReason: null }, resolvedFlags: 2 });
+      expect(result.actions.map((a: { act: string }) => a.act)).toEqual(['reply.unhide', 'flag.dismiss']);
+      expect(result.actions[1]).toMatchObject({
+        actor: { id: cast.moderator.account.id }, targetId: r.id, reason: 'Reviewed: it stays',
+        before: { state: 'hidden', openFlags: 2 }, after: { state: 'visible' },
+      });
+      const removed = await eventOf(cast.moderator.socket, s.forumId, 'moderation.queue', (e) => (e.payload as any).change === 'removed');
+      expect(removed.payload).toEqual({ replyId: r.id, questionId: s.questionId, kind: 'flags', change: 'removed' });
+      for (const flagger of [cast.reader, second]) {
+        const told = await eventOf(flagger.socket, s.forumId, 'flag.resolved', (e) => (e.payload as any).flag.replyId === r.id);
+        expect(told.payload).toEqual({ flag: expect.objectContaining({ state: 'dismissed', resolvedAt: expect.any(String) }) });
+        const mine = (await flagger.agent.get(`/api/me/flags?forumId=${s.forumId}`).expect(200)).body.items;
+        expect(mine.map((f: { replyId: string; state: string }) => [f.replyId, f.state])).toEqual([[r.id, 'dismissed']]);
+      }
+      expect((await cast.moderator.agent.get(`/api/forums/${s.forumId}/moderation/queue`).expect(200)).body.items).toEqual([]);
+
+      // One new flag is one open flag, below the threshold of 2: the reply stays visible, back in the queue with that flag only.
+      await third.agent.post(`/api/replies/${r.id}/flags`).send({ reason: 'abusive' }).expect(201);
+      expect((await thread(cast.reader.agent, s.questionId))[0]).toMatchObject({ id: r.id, state: 'visible' });
+      const queue = (await cast.moderator.agent.get(`/api/forums/${s.forumId}/moderation/queue`).expect(200)).body.items;
+      expect(queue).toEqual([expect.objectContaining({ kind: 'flags', counts: { spam: 0, off_topic: 0, abusive: 1, other: 0 } })]);
+
+      // Hidden by a moderator while flagged: unhiding settles those flags too.
+      const other = await postReply(cast.author.agent, s.questionId, 'Hidden by hand');
+      await actOk(cast.moderator, 'http', { act: 'reply.hide', replyId: other.id, reason: 'Checking' });
+      await cast.reader.agent.post(`/api/replies/${other.id}/flags`).send({ reason: 'spam' }).expect(201);
+      expect((await actOk(cast.moderator, 'http', { act: 'reply.unhide', replyId: other.id })).resolvedFlags).toBe(1);
+      expect((await cast.reader.agent.get(`/api/me/flags?forumId=${s.forumId}`).expect(200)).body.items[0]).toMatchObject({ replyId: other.id, state: 'dismissed' });
+    });
   });
 
   describe('pre-moderation', () => {

@@ -46,12 +46,24 @@ export class ReplyActsService {
     });
   }
 
+  /**
+   * Shows a hidden reply again. The moderator has reviewed it and decided it
+   * stays, so its open flags are dismissed too (recorded as `flag.dismiss`):
+   * left open, one more flag would hide it again at once.
+   */
   unhide(actor: MaybeActor, cmd: ReplyActCommand): Promise<ActResult> {
-    return this.onReply(actor, cmd, async ({ m, record }, reply) => {
+    return this.onReply(actor, cmd, async ({ m, record, forumId, actor: moderator }, reply) => {
       if (reply.state !== 'hidden') throw conflict('not_hidden', 'This reply is not hidden.');
+      const open = await lockOpenFlags(m, reply.id);
       const row = await changeReplyState(m, reply, 'visible');
       publish(record, 'reply.unhidden', row);
-      return changed(row, this.entry('reply.unhide', reply, row, cmd.reason));
+      const records = [this.entry('reply.unhide', reply, row, cmd.reason)];
+      if (open.length === 0) return { result: { reply: row }, records };
+      const resolvedFlags = await settleFlags(m, record, forumId, row, open, 'dismissed', moderator.accountId);
+      return {
+        result: { reply: row, extra: { resolvedFlags } },
+        records: [...records, { ...this.entry('flag.dismiss', reply, row, cmd.reason), before: { state: reply.state, openFlags: open.length }, after: { state: row.state } }],
+      };
     });
   }
 
@@ -168,7 +180,7 @@ export class ReplyActsService {
    */
   resolveFlags(actor: MaybeActor, cmd: ResolveFlagsCommand): Promise<ActResult> {
     return this.onReply(actor, cmd, async ({ m, record, forumId, actor: moderator }, reply) => {
-      const open: { id: string }[] = await m.query(`SELECT id FROM reply_flag WHERE reply_id = $1 AND state = 'open' FOR UPDATE`, [reply.id]);
+      const open = await lockOpenFlags(m, reply.id);
       if (open.length === 0) throw conflict('no_open_flags', 'This reply has no open flags to resolve.');
       let row = reply;
       if (cmd.outcome === 'uphold' && cmd.removal === 'delete' && reply.state !== 'deleted') {
@@ -180,18 +192,9 @@ export class ReplyActsService {
         row = await changeReplyState(m, reply, 'visible');
         publish(record, 'reply.unhidden', row);
       }
-      const flags = await returningRows<FlagRow>(
-        m,
-        `UPDATE reply_flag SET state = $2, resolved_at = now(), resolved_by = $3 WHERE id = ANY($1::bigint[]) RETURNING *`,
-        [open.map((f) => f.id), cmd.outcome === 'uphold' ? 'upheld' : 'dismissed', moderator.accountId],
-      );
-      for (const flag of flags) {
-        const view: MyFlagView = toMyFlagView({ ...flag, question_id: row.question_id });
-        record(forumId, 'flag.resolved', { flag: view }, { questionId: row.question_id, audience: { kind: 'moderators_and_account', accountId: flag.account_id } });
-      }
-      queueChanged(record, row, 'flags', 'removed');
+      const resolvedFlags = await settleFlags(m, record, forumId, row, open, cmd.outcome === 'uphold' ? 'upheld' : 'dismissed', moderator.accountId);
       return {
-        result: { reply: row, extra: { resolvedFlags: flags.length } },
+        result: { reply: row, extra: { resolvedFlags } },
         records: [{
           ...this.entry(cmd.outcome === 'uphold' ? 'flag.uphold' : 'flag.dismiss', reply, row, cmd.reason),
           before: { state: reply.state, openFlags: open.length }, after: { state: row.state, ...(cmd.outcome === 'uphold' ? { removal: cmd.removal ?? 'hide' } : {}) },
@@ -256,6 +259,32 @@ function changed(reply: ReplyRow, record: ActRecord): ReplyOutcome {
 /** A reply's change, to those who may see the reply (its placeholder for a hidden one). */
 function publish(record: RecordEvent, type: 'reply.hidden' | 'reply.unhidden' | 'reply.approved' | 'reply.rejected' | 'reply.featured' | 'reply.deleted', row: ReplyRow): void {
   record(row.forum_id, type, { reply: toReplyView(row) }, { questionId: row.question_id, audience: replyAudience(row) });
+}
+
+/** The reply's open flags, locked until the act commits (a flag arriving meanwhile waits on the reply's lock anyway). */
+function lockOpenFlags(m: EntityManager, replyId: string): Promise<{ id: string }[]> {
+  return m.query(`SELECT id FROM reply_flag WHERE reply_id = $1 AND state = 'open' FOR UPDATE`, [replyId]);
+}
+
+/**
+ * Settles the open flags (locked by the caller) as a moderator decided: each
+ * flagger is told, and the reply leaves the moderators' queue. Returns how
+ * many were settled.
+ */
+async function settleFlags(
+  m: EntityManager, record: RecordEvent, forumId: number, row: ReplyRow, open: { id: string }[], state: 'upheld' | 'dismissed', moderatorId: string,
+): Promise<number> {
+  const flags = await returningRows<FlagRow>(
+    m,
+    `UPDATE reply_flag SET state = $2, resolved_at = now(), resolved_by = $3 WHERE id = ANY($1::bigint[]) RETURNING *`,
+    [open.map((f) => f.id), state, moderatorId],
+  );
+  for (const flag of flags) {
+    const view: MyFlagView = toMyFlagView({ ...flag, question_id: row.question_id });
+    record(forumId, 'flag.resolved', { flag: view }, { questionId: row.question_id, audience: { kind: 'moderators_and_account', accountId: flag.account_id } });
+  }
+  queueChanged(record, row, 'flags', 'removed');
+  return flags.length;
 }
 
 /** Tells the moderators their queue changed. */
