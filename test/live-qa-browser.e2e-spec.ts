@@ -271,6 +271,31 @@ describeInBrowser('live Q&A in the web client', () => {
     expect(errors).toEqual([]);
   }, 120_000);
 
+  it('says there is nothing to carry over when every question was answered, and makes no empty forum', async () => {
+    const s = await newModeratedSession('Open data in rural areas');
+    await configure(s, { state: 'open' });
+    const anaAgent = await signIn(t, ana.email, ana.password);
+    const asked = await anaAgent.post(`/api/sessions/${s.slug}/qa/questions`).send({ body: 'Which datasets come first?' });
+    expect(asked.status).toBe(201);
+    const answered = await (await signIn(t, marta.email, marta.password)).post(`/api/qa/questions/${asked.body.id}/moderate`).send({ action: 'answer' });
+    expect(answered.status).toBe(200);
+
+    const anaPage = await open(ana, { viewport: PHONE });
+    const moderator = await open(marta);
+    const errors = [...watchErrors(anaPage), ...watchErrors(moderator)];
+    moderator.on('dialog', (dialog) => void dialog.accept());
+    await Promise.all([openLive(anaPage, qaPath('', s)), openLive(moderator, qaPath('/moderate', s))]);
+
+    await moderator.getByRole('button', { name: 'Hand over to the forum' }).click();
+    await moderator.locator('.qa-status', { hasText: 'Nothing to carry over' }).waitFor({ timeout: 10_000 });
+    await moderator.getByLabel('Session state').selectOption('ended');
+    await moderator.getByRole('button', { name: 'Set state' }).click();
+    await anaPage.locator('.qa-ended', { hasText: 'Every question was answered or dismissed' }).waitFor({ timeout: 10_000 });
+    expect(await anaPage.locator('.qa-ended').getByRole('link').count()).toBe(0);
+    await expect(t.dataSource.query(`SELECT id FROM forum WHERE session_id = $1`, [s.id])).resolves.toEqual([]);
+    expect(errors).toEqual([]);
+  }, 60_000);
+
   it('lets a guest join with a name, and says when they may ask again', async () => {
     const s = await newModeratedSession('Sustainable urban mobility');
     await configure(s, { state: 'open', allowGuests: true });

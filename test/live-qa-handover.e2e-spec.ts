@@ -133,6 +133,42 @@ describe('live Q&A hand-over to the forum', () => {
     expect(row.forum_id).toBe(first.id);
   });
 
+  it('creates no forum when nothing is left to carry over, and creates it at a later hand-over that carries questions', async () => {
+    const { session, mod } = await newOpenQa(t);
+    const ana = await signedIn(t);
+    const answered = (await ana.agent.post(`/api/sessions/${session.id}/qa/questions`).send({ body: 'Answered live' }).expect(201)).body;
+    await mod.post(`/api/qa/questions/${answered.id}/moderate`).send({ action: 'answer' }).expect(200);
+    const watcher = await connect();
+    await watcher.request('qa.subscribe', { sessionId: session.id });
+
+    // Every question was answered: ending the session hands over nothing, and no empty forum appears.
+    const ended = (await mod.patch(`/api/sessions/${session.id}/qa`).send({ sessionState: 'ended' }).expect(200)).body;
+    expect(ended).toMatchObject({ sessionState: 'ended', state: 'closed', handOverForum: null, handedOverAt: expect.any(String) });
+    const told = await waitForQaEvent(watcher, session.id, (e) => e.type === 'qa.handed_over');
+    expect(told.payload).toEqual({ forum: null, created: [] });
+    expect((await mod.post(`/api/sessions/${session.id}/qa/hand-over`).expect(200)).body).toEqual({ forum: null, created: [], forumCreated: false });
+    await expect(t.dataSource.query(`SELECT id FROM forum WHERE session_id = $1`, [session.id])).resolves.toEqual([]);
+    const handOvers = (await mod.get(`/api/sessions/${session.id}/qa/actions`).expect(200)).body.items.filter((a: any) => a.action === 'hand_over');
+    expect(handOvers.map((a: any) => a.after)).toEqual([
+      { forum: null, created: [], forumCreated: false },
+      { forum: null, created: [], forumCreated: false },
+    ]);
+
+    // Reopened, a question is left unanswered: the next hand-over creates the forum then.
+    await mod.patch(`/api/sessions/${session.id}/qa`).send({ state: 'open' }).expect(200);
+    const late = (await ana.agent.post(`/api/sessions/${session.id}/qa/questions`).send({ body: 'Left unanswered' }).expect(201)).body;
+    const handed = (await mod.post(`/api/sessions/${session.id}/qa/hand-over`).expect(200)).body;
+    expect(handed).toEqual({
+      forum: { id: expect.any(Number), slug: 'live-qa', title: 'Questions from the live Q&A' },
+      created: [{ liveQuestionId: late.id, forumQuestionId: expect.any(Number) }],
+      forumCreated: true,
+    });
+    expect((await t.agent().get(`/api/sessions/${session.id}/qa`).expect(200)).body.handOverForum).toEqual(handed.forum);
+    // Once there is a forum, an empty hand-over names it and creates nothing.
+    expect((await mod.post(`/api/sessions/${session.id}/qa/hand-over`).expect(200)).body).toEqual({ forum: handed.forum, created: [], forumCreated: false });
+    await expect(t.dataSource.query(`SELECT count(*)::int AS n FROM forum WHERE session_id = $1`, [session.id])).resolves.toEqual([{ n: 1 }]);
+  });
+
   it("hands over when an admin ends the session in the catalogue, in the same write", async () => {
     const { session } = await newOpenQa(t);
     const admin = await signedIn(t, { role: 'admin' });

@@ -650,4 +650,62 @@ describe('live Q&A', () => {
       expect((await sGuest.request('forum.presence', { forumId: forum.id })).members).toEqual([]);
     });
   });
+
+  describe('text that left the Q&A leaves its event log', () => {
+    /** A fresh socket's replay of the whole stream (lastSeq 0): what a reconnecting client is handed. */
+    const replayAll = async (sessionId: number, cookie?: string) => {
+      const socket = await connect(cookie);
+      const ack = await socket.request('qa.subscribe', { sessionId, lastSeq: 0 });
+      expect(ack.resync).toBeUndefined();
+      return qaEvents(socket, sessionId);
+    };
+
+    it('drops a withdrawn question\'s text from every earlier event (asked, edited, highlighted, merged into) for everyone', async () => {
+      const { session, mod, moderator } = await newOpenQa(t);
+      const [ana, ben] = await Promise.all([signedIn(t), signedIn(t)]);
+      const q = (await ana.agent.post(`/api/sessions/${session.id}/qa/questions`).send({ body: 'My number is 555-0100' }).expect(201)).body;
+      await ana.agent.patch(`/api/qa/questions/${q.id}`).send({ body: 'My number is 555-0199' }).expect(200);
+      const dup = (await ben.agent.post(`/api/sessions/${session.id}/qa/questions`).send({ body: 'Same as hers' }).expect(201)).body;
+      await mod.post(`/api/qa/questions/${dup.id}/moderate`).send({ action: 'merge', intoId: q.id }).expect(200);
+      await mod.post(`/api/qa/questions/${q.id}/moderate`).send({ action: 'highlight' }).expect(200);
+      await mod.patch(`/api/sessions/${session.id}/qa`).send({ slowModeSeconds: 5 }).expect(200);
+      const before = await replayAll(session.id, await sessionCookie(t.url, ben.account));
+      expect(JSON.stringify(before)).toContain('555-0199');
+
+      await ana.agent.delete(`/api/qa/questions/${q.id}`).expect(200);
+      for (const cookie of [undefined, await sessionCookie(t.url, ben.account), await sessionCookie(t.url, ana.account), await sessionCookie(t.url, moderator)]) {
+        const events = await replayAll(session.id, cookie);
+        expect(JSON.stringify(events)).not.toContain('555-01');
+        // Still events a client can apply: the question, withdrawn, under its id.
+        const last = events.filter((e) => e.type === 'question.updated' && e.questionId === q.id).pop()!;
+        expect(last.payload.question).toMatchObject({ id: q.id, state: 'withdrawn' });
+      }
+      const [{ n }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM qa_event WHERE session_id = $1 AND payload::text LIKE '%555-01%'`, [session.id]);
+      expect(n).toBe(0);
+      // The asker still reads it over HTTP.
+      expect((await ana.agent.get(`/api/qa/questions/${q.id}`).expect(200)).body).toMatchObject({ body: 'My number is 555-0199', state: 'withdrawn' });
+    });
+
+    it("drops a dismissed question's text from attendees' replay; moderators and the asker still get it", async () => {
+      const { session, mod, moderator } = await newOpenQa(t);
+      const [ana, ben] = await Promise.all([signedIn(t), signedIn(t)]);
+      const q = (await ana.agent.post(`/api/sessions/${session.id}/qa/questions`).send({ body: 'Rude words here' }).expect(201)).body;
+      await mod.post(`/api/qa/questions/${q.id}/moderate`).send({ action: 'dismiss' }).expect(200);
+
+      for (const cookie of [undefined, await sessionCookie(t.url, ben.account)]) {
+        const events = await replayAll(session.id, cookie);
+        expect(JSON.stringify(events)).not.toContain('Rude words');
+        expect(events.filter((e) => e.questionId === q.id).pop()!.payload.question).toMatchObject({ id: q.id, state: 'dismissed' });
+      }
+      // Who may read it over HTTP ends their replay with its text, as dismissed.
+      for (const cookie of [await sessionCookie(t.url, moderator), await sessionCookie(t.url, ana.account)]) {
+        const events = await replayAll(session.id, cookie);
+        expect(events.filter((e) => e.questionId === q.id).pop()!.payload.question).toMatchObject({ id: q.id, state: 'dismissed', body: 'Rude words here' });
+      }
+      // Approved again, it is public again, text and all.
+      await mod.post(`/api/qa/questions/${q.id}/moderate`).send({ action: 'approve' }).expect(200);
+      const events = await replayAll(session.id);
+      expect(events.filter((e) => e.questionId === q.id).pop()!.payload.question).toMatchObject({ state: 'approved', body: 'Rude words here' });
+    });
+  });
 });

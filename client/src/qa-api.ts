@@ -91,7 +91,8 @@ export interface QaSettings {
 }
 
 export interface HandOverResult {
-  forum: { id: number; slug: string; title: string };
+  /** Null when nothing was carried and the session has no forum (none is created for nothing). */
+  forum: { id: number; slug: string; title: string } | null;
   created: { liveQuestionId: number; forumQuestionId: number }[];
   forumCreated: boolean;
 }
@@ -221,10 +222,10 @@ export const qa = {
   },
   async handOver(idOrSlug: string | number): Promise<HandOverResult> {
     const data = await call<Json>('POST', `${session(idOrSlug)}/hand-over`);
-    const forum = (data.forum ?? {}) as Json;
+    const forum = (data.forum ?? null) as Json | null;
     const created = Array.isArray(data.created) ? (data.created as Json[]) : [];
     return {
-      forum: { id: int(forum.id) ?? 0, slug: str(forum.slug), title: str(forum.title) },
+      forum: forum ? { id: int(forum.id) ?? 0, slug: str(forum.slug), title: str(forum.title) } : null,
       created: created.map((c) => ({ liveQuestionId: int(c.liveQuestionId) ?? 0, forumQuestionId: int(c.forumQuestionId) ?? 0 })),
       forumCreated: data.forumCreated === true,
     };

@@ -44,7 +44,10 @@ interface Carried {
  * `live_score`, its asker as author (none if anonymous) and a link back;
  * the live question is archived and shows where it went. The forum: the
  * one of an earlier hand-over, else the session's oldest open forum, else
- * a new public forum moderated by the session's moderators.
+ * a new public forum moderated by the session's moderators — but only when
+ * there is something to carry: with nothing, no empty forum is created
+ * (`forum` is null unless one already exists) and a later hand-over that
+ * carries questions creates it then.
  */
 export async function handOver(
   m: EntityManager,
@@ -65,10 +68,10 @@ export async function handOver(
       ORDER BY votes DESC, q.id`,
     [session.id],
   );
-  const { forum, created: forumCreated } = await chooseForum(m, session, qa);
+  const { forum, created: forumCreated } = await chooseForum(m, session, qa, questions.length > 0);
   const created: HandOverResult['created'] = [];
   const forumEvents: ForumEvent[] = [];
-  if (questions.length) {
+  if (forum && questions.length) {
     // The same lock as QuestionsService takes to place questions.
     await m.query(`SELECT id FROM forum WHERE id = $1 FOR NO KEY UPDATE`, [forum.id]);
     const [{ last }]: { last: number }[] = await m.query(`SELECT COALESCE(max(position), -1) AS last FROM question WHERE forum_id = $1`, [forum.id]);
@@ -115,10 +118,10 @@ export async function handOver(
   }
   const cleared = qa.highlighted_question_id !== null && questions.some((q) => q.id === qa.highlighted_question_id);
   await m.query(
-    `UPDATE live_qa SET handed_over_at = now(), hand_over_forum_id = $2, updated_at = now(),
+    `UPDATE live_qa SET handed_over_at = now(), hand_over_forum_id = COALESCE($2, hand_over_forum_id), updated_at = now(),
             highlighted_question_id = CASE WHEN $3 THEN NULL ELSE highlighted_question_id END
       WHERE session_id = $1`,
-    [session.id, forum.id, cleared],
+    [session.id, forum?.id ?? null, cleared],
   );
   if (cleared) record(session.id, 'question.highlighted', { questionId: null, question: null, previousId: qa.highlighted_question_id }, {});
   const result: HandOverResult = { forum, created, forumCreated };
@@ -128,7 +131,12 @@ export async function handOver(
   return result;
 }
 
-async function chooseForum(m: EntityManager, session: Session, qa: LiveQaRow): Promise<{ forum: HandOverResult['forum']; created: boolean }> {
+async function chooseForum(
+  m: EntityManager,
+  session: Session,
+  qa: LiveQaRow,
+  mayCreate: boolean,
+): Promise<{ forum: HandOverResult['forum']; created: boolean }> {
   const [existing]: HandOverResult['forum'][] = await m.query(
     `SELECT id, slug, title FROM forum
       WHERE session_id = $1 AND ((id = $2::int AND state <> 'archived') OR state = 'open')
@@ -136,10 +144,11 @@ async function chooseForum(m: EntityManager, session: Session, qa: LiveQaRow): P
     [session.id, qa.hand_over_forum_id],
   );
   if (existing) return { forum: existing, created: false };
+  if (!mayCreate) return { forum: null, created: false };
   const taken = new Set(((await m.query(`SELECT slug FROM forum WHERE session_id = $1`, [session.id])) as { slug: string }[]).map((r) => r.slug));
   let slug = slugify('live-qa');
   for (let n = 2; taken.has(slug); n++) slug = `live-qa-${n}`;
-  const [forum]: HandOverResult['forum'][] = await m.query(
+  const [forum]: NonNullable<HandOverResult['forum']>[] = await m.query(
     `INSERT INTO forum (session_id, slug, title, description, visibility, state)
      VALUES ($1, $2, $3, $4, 'public', 'open') RETURNING id, slug, title`,
     [session.id, slug, HAND_OVER_FORUM_TITLE, `The questions attendees asked during "${session.title}" that were not answered live.`],

@@ -70,7 +70,8 @@ export interface VoteResult {
 }
 
 export interface HandOverResult {
-  forum: { id: number; slug: string; title: string };
+  /** Null when nothing was carried and the session has no forum to name (none is created for nothing). */
+  forum: { id: number; slug: string; title: string } | null;
   created: { liveQuestionId: number; forumQuestionId: number }[];
   forumCreated: boolean;
 }

@@ -264,8 +264,9 @@ export class LiveQuestionsService {
         into = target;
       } else if (dto.action !== 'highlight' && dto.action !== 'unhighlight') {
         record(sessionId, 'question.updated', { question }, { questionId: row.id, audience });
-        // Attendees who saw it learn it was dismissed; the asker also hears why.
-        if (dto.action === 'dismiss' && reason && audience.kind === 'readers') {
+        // Attendees who saw it learn it was dismissed (their events lose its text: QaEventLog); the asker and
+        // the moderators also hear why, and keep the text, which they may still read.
+        if (dto.action === 'dismiss' && audience.kind === 'readers') {
           record(sessionId, 'question.updated', { question: toLiveQuestionView(after, null, { withReason: true }) }, {
             questionId: row.id,
             audience: { kind: 'moderators_and_account', accountId: row.asker_id },

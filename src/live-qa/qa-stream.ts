@@ -3,7 +3,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { AppConfig } from '../config/app-config.js';
 import { EventFanout } from '../realtime/event-fanout.js';
 import { EventLog, schedulePruning, type RecordStreamEvent } from '../realtime/event-log.js';
-import type { StreamEvent } from '../realtime/forum-event.js';
+import type { StreamEvent, StreamEventDraft } from '../realtime/forum-event.js';
 import { rooms } from '../realtime/rooms.js';
 import type { AgoraSocket } from '../realtime/socket-types.js';
 
@@ -37,10 +37,44 @@ export interface QaSubscription {
   moderator: boolean;
 }
 
+/** Where events carry a LiveQuestionView: question.* `question`, question.merged `into`, qa.updated `qa.highlighted`. */
+const QUESTION_PATHS = [['question'], ['into'], ['qa', 'highlighted']];
+
 @Injectable()
 export class QaEventLog extends EventLog<QaEventType> {
   constructor(dataSource: DataSource, config: AppConfig) {
     super(dataSource, config, { events: 'qa_event', seq: 'qa_event_seq', key: 'session_id' });
+  }
+
+  /**
+   * The log keeps no text a replay must not hand out again: a withdrawn
+   * question's is dropped from every event (its asker reads it over HTTP);
+   * a dismissed one's from the events attendees get, while the events of
+   * moderators and the asker (who may read it) keep it. The update saying
+   * so carries no text either, so the client keeps what it had.
+   */
+  protected override async beforeAppend(manager: EntityManager, sessionId: number, drafts: StreamEventDraft<QaEventType>[]): Promise<void> {
+    for (const d of drafts) {
+      const question = (d.payload as { question?: { id?: unknown; state?: unknown } | null }).question;
+      if (d.type !== 'question.updated' || typeof question?.id !== 'number') continue;
+      const forEveryone = question.state === 'withdrawn';
+      const forAttendees = question.state === 'dismissed' && (d.audience?.kind ?? 'readers') === 'readers';
+      if (!forEveryone && !forAttendees) continue;
+      await this.redactQuestion(manager, sessionId, question.id, forEveryone);
+      d.payload = { ...d.payload, question: { ...question, body: null } };
+    }
+  }
+
+  /** Replaces a question's text by null in the session's earlier events (all of them, or only the attendees'). */
+  private async redactQuestion(manager: EntityManager, sessionId: number, questionId: number, allAudiences: boolean): Promise<void> {
+    for (const path of QUESTION_PATHS) {
+      await manager.query(
+        `UPDATE qa_event SET payload = jsonb_set(payload, $3::text[] || '{body}'::text[], 'null')
+          WHERE session_id = $1 AND (payload #>> ($3::text[] || '{id}'::text[])) = $2::text
+            AND ($4::boolean OR audience = 'readers')`,
+        [sessionId, questionId, path, allAudiences],
+      );
+    }
   }
 }
 

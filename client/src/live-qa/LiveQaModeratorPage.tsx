@@ -362,7 +362,8 @@ function Controls({ live, model, onError }: { live: LiveQa; model: QaModel; onEr
   const handOver = () =>
     run(async () => {
       if (!window.confirm(t('qa.mod.confirmHandOver'))) return '';
-      return tn('qa.mod.handedOver', await live.handOver());
+      const carried = await live.handOver();
+      return carried ? tn('qa.mod.handedOver', carried) : t('qa.mod.nothingToHandOver');
     });
 
   return (

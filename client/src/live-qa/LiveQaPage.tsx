@@ -59,7 +59,7 @@ export function LiveQaPage({ slug }: { slug: string }) {
 
       {(info.sessionState === 'ended' || info.handOverForum) && (
         <p class="panel qa-ended">
-          {info.sessionState === 'ended' ? t('qa.ended') : t('qa.handedOver')}{' '}
+          {info.sessionState !== 'ended' ? t('qa.handedOver') : info.handOverForum ? t('qa.ended') : t('qa.endedNothingCarried')}{' '}
           {info.handOverForum && <a href={paths.forum(info.handOverForum.id)}>{t('qa.forumLink')}</a>}
         </p>
       )}

@@ -58,6 +58,8 @@ export class QaModel {
       return false;
     }
     const next: LiveQuestion = { ...q };
+    // A withdrawn or dismissed question's events carry no text (the server's log drops it): keep the text known.
+    if (!next.body && known?.body) next.body = known.body;
     // Events leave an anonymous asker out; moderators and the asker keep the name they were told.
     if (!next.asker && known?.asker) next.asker = known.asker;
     // A count older than the one shown is stale.
@@ -163,12 +165,13 @@ export class QaModel {
         this.carryOver(Number(data.questionId), Number(data.forumId), Number(data.forumQuestionId));
         return { kind: 'none' };
       case 'qa.handed_over': {
-        const forum = data.forum as Json | undefined;
-        if (!forum) return { kind: 'none' };
-        this.info = { ...this.info, handOverForum: { id: Number(forum.id), slug: String(forum.slug ?? ''), title: String(forum.title ?? '') }, handedOverAt: at };
+        // No forum: nothing was carried and the session has none (none is created for nothing).
+        const forum = data.forum && typeof data.forum === 'object' ? (data.forum as Json) : null;
+        const handOverForum = forum ? { id: Number(forum.id), slug: String(forum.slug ?? ''), title: String(forum.title ?? '') } : this.info.handOverForum;
+        this.info = { ...this.info, handOverForum, handedOverAt: at };
         // The carried questions are archived without an event of their own: this list says which.
         const created = Array.isArray(data.created) ? (data.created as Json[]) : [];
-        for (const c of created) this.carryOver(Number(c.liveQuestionId), Number(forum.id), Number(c.forumQuestionId));
+        if (forum) for (const c of created) this.carryOver(Number(c.liveQuestionId), Number(forum.id), Number(c.forumQuestionId));
         return { kind: 'handedOver' };
       }
       default:

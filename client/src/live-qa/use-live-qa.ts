@@ -163,7 +163,7 @@ export function useLiveQa(slug: string, onChange?: (change: QaChange, model: QaM
     async handOver() {
       const m = need();
       const result = await qa.handOver(m.info.sessionId);
-      m.info = { ...m.info, handOverForum: result.forum };
+      m.info = { ...m.info, handOverForum: result.forum ?? m.info.handOverForum };
       rerender();
       return result.created.length;
     },
