@@ -31,7 +31,8 @@ async function counts(t: TestApp) {
     `SELECT (SELECT count(*) FROM session)::int AS sessions, (SELECT count(*) FROM forum)::int AS forums,
             (SELECT count(*) FROM question)::int AS questions, (SELECT count(*) FROM reply)::int AS replies,
             (SELECT count(*) FROM reply_vote)::int AS votes, (SELECT count(*) FROM account)::int AS accounts,
-            (SELECT count(*) FROM invitation)::int AS invitations`,
+            (SELECT count(*) FROM invitation)::int AS invitations, (SELECT count(*) FROM reply_flag)::int AS flags,
+            (SELECT count(*) FROM moderation_action)::int AS actions`,
   );
   return row as Record<string, number>;
 }
@@ -95,7 +96,11 @@ describe('demo data', () => {
     expect(forum.questionCount).toBeGreaterThanOrEqual(4);
     expect(forum.questionCount).toBeLessThanOrEqual(6);
 
-    const [actual] = await t.dataSource.query(`SELECT count(*)::int AS n, max(depth)::int AS depth FROM reply WHERE forum_id = $1`, [forum.id]);
+    // Only visible replies count (not the hidden one, nor the one awaiting approval).
+    const [actual] = await t.dataSource.query(
+      `SELECT (count(*) FILTER (WHERE state = 'visible'))::int AS n, max(depth)::int AS depth FROM reply WHERE forum_id = $1`,
+      [forum.id],
+    );
     expect(forum.replyCount).toBe(actual.n);
     expect(actual.depth).toBeGreaterThanOrEqual(4);
     const view = (await member.get(`/api/forums/${forum.id}`).expect(200)).body;
@@ -118,7 +123,7 @@ describe('demo data', () => {
     const [mismatch] = await t.dataSource.query(
       `SELECT count(*)::int AS n FROM reply r WHERE r.forum_id = $1 AND (
          r.vote_count <> (SELECT count(*) FROM reply_vote v WHERE v.reply_id = r.id)
-         OR r.child_count <> (SELECT count(*) FROM reply c WHERE c.parent_id = r.id))`,
+         OR r.child_count <> (SELECT count(*) FROM reply c WHERE c.parent_id = r.id AND c.state IN ('visible', 'hidden', 'deleted') AND NOT c.withheld))`,
       [forum.id],
     );
     expect(mismatch.n).toBe(0);
@@ -133,6 +138,83 @@ describe('demo data', () => {
       [forum.id],
     );
     expect(languages).toEqual({ es: true, fr: true });
+  });
+
+  it('shows the demo moderator a hidden reply, a flagged one and one awaiting approval, each in its place for the member', async () => {
+    const member = await signIn(t, 'member@agora.example', 'agora-member');
+    const moderator = await signIn(t, 'moderator@agora.example', 'agora-moderator');
+    const [{ id: forumId }] = await t.dataSource.query(`SELECT id FROM forum WHERE slug = $1`, [DIGITALISATION_FORUM_SLUG]);
+    const [{ id: julienId }] = await t.dataSource.query(`SELECT id FROM account WHERE email = 'julien.peeters@demo.agora.example'`);
+    const questions: { id: number; title: string; replyCount: number; synthesis: { html: string; author: { displayName: string } } | null }[] =
+      (await member.get(`/api/forums/${forumId}/questions`).expect(200)).body.items;
+    const asked = (words: string) => questions.find((q) => q.title.includes(words))!;
+    const thread = async (who: typeof member, questionId: number) =>
+      (await who.get(`/api/questions/${questionId}/replies`).query({ limit: 100 }).expect(200)).body.items as
+        { id: string; state: string; stateReason: string | null; bodyHtml: string | null; bodySource?: string | null; author: { id: string } }[];
+
+    // What the member sees first is untouched: the pinned question has no moderated reply.
+    expect((await thread(member, questions[0].id)).every((r) => r.state === 'visible')).toBe(true);
+
+    // The moderators' queue: the flagged reply (two open flags, below the threshold) and the one awaiting approval.
+    const queue = (await moderator.get(`/api/forums/${forumId}/moderation/queue`).expect(200)).body.items;
+    expect(queue.map((i: { kind: string }) => i.kind).sort()).toEqual(['flags', 'pending']);
+    const flagged = queue.find((i: { kind: string }) => i.kind === 'flags');
+    expect(flagged.reply).toMatchObject({ state: 'visible', bodySource: expect.stringContaining('prueba gratuita') });
+    expect(flagged.flags).toHaveLength(2);
+    expect(flagged.counts).toEqual({ spam: 1, off_topic: 0, abusive: 0, other: 1 });
+    const pending = queue.find((i: { kind: string }) => i.kind === 'pending');
+    expect(pending.reply).toMatchObject({ state: 'pending', author: { id: julienId } });
+    const settings = (await member.get(`/api/forums/${forumId}/moderation/settings`).expect(200)).body;
+    expect(settings).toMatchObject({ premoderation: false, premoderateFirstReplies: 1 });
+    expect((await member.get(`/api/forums/${forumId}/moderation/queue`).expect(403)).body.code).toBe('not_moderator');
+
+    // The flagged reply stays in place for the member.
+    const coordination = asked('coordinate');
+    expect((await thread(member, coordination.id)).find((r) => r.id === flagged.reply.id)).toMatchObject({ state: 'visible' });
+
+    // The reply awaiting approval: absent for the member, there for the moderator; not counted.
+    const divide = asked('digital divide');
+    const memberDivide = await thread(member, divide.id);
+    expect(memberDivide.map((r) => r.id)).not.toContain(pending.reply.id);
+    expect(memberDivide).toHaveLength(divide.replyCount);
+    expect((await thread(moderator, divide.id)).map((r) => r.id)).toContain(pending.reply.id);
+    await member.get(`/api/replies/${pending.reply.id}`).expect(404);
+    expect(divide.synthesis).toMatchObject({ html: expect.stringContaining('Devices first'), author: { displayName: 'Li Wei (demo moderator)' } });
+
+    // The hidden reply: a placeholder with the reason for the member, the text for the moderator; not counted, children count it.
+    const privacy = asked('privacy');
+    const memberPrivacy = await thread(member, privacy.id);
+    const hidden = memberPrivacy.find((r) => r.state === 'hidden')!;
+    expect(hidden).toMatchObject({ bodyHtml: null, stateReason: expect.stringContaining('name and home address') });
+    expect(JSON.stringify(memberPrivacy)).not.toContain('Ana Costa');
+    expect(memberPrivacy.filter((r) => r.state === 'visible')).toHaveLength(privacy.replyCount);
+    expect(memberPrivacy).toHaveLength(privacy.replyCount + 1);
+    expect((await moderator.get(`/api/replies/${hidden.id}`).expect(200)).body.reply).toMatchObject({ state: 'hidden', bodyHtml: expect.stringContaining('Ana Costa') });
+
+    // The record lists the hide as the real act writes it (and the synthesis, and the rule for newcomers).
+    const record = (await moderator.get(`/api/forums/${forumId}/moderation/actions`).expect(200)).body.items;
+    expect(record.map((a: { act: string }) => a.act).sort()).toEqual(['forum.settings', 'question.synthesis', 'reply.hide']);
+    expect(record.find((a: { act: string }) => a.act === 'reply.hide')).toMatchObject({
+      actor: { displayName: 'Li Wei (demo moderator)' }, targetKind: 'reply', targetId: hidden.id, questionId: privacy.id,
+      reason: hidden.stateReason, before: { state: 'visible', stateReason: null }, after: { state: 'hidden', stateReason: hidden.stateReason },
+    });
+    const removals = (await member.get(`/api/forums/${forumId}/moderation/removals`).expect(200)).body;
+    expect(removals.totals).toEqual([{ act: 'reply.hide', count: 1 }]);
+
+    // Every question's count is exactly its visible replies.
+    const [wrong] = await t.dataSource.query(
+      `SELECT count(*)::int AS n FROM question q WHERE q.forum_id = $1 AND
+         (SELECT COALESCE(sum(reply_count), 0) FROM thread_counter c WHERE c.question_id = q.id) <> (SELECT count(*) FROM reply r WHERE r.question_id = q.id AND r.state = 'visible')`,
+      [forumId],
+    );
+    expect(wrong.n).toBe(0);
+
+    // The seeded items are real work for the real acts: approving the reply counts it and takes it out of the queue.
+    const approved = (await moderator.post('/api/moderation/acts').send({ act: 'reply.approve', replyId: pending.reply.id }).expect(200)).body;
+    expect(approved.actions).toEqual([expect.objectContaining({ act: 'reply.approve', before: { state: 'pending', stateReason: null } })]);
+    const after = (await member.get(`/api/forums/${forumId}/questions`).expect(200)).body.items;
+    expect(after.find((q: { id: number }) => q.id === divide.id).replyCount).toBe(divide.replyCount + 1);
+    expect((await moderator.get(`/api/forums/${forumId}/moderation/queue`).expect(200)).body.items.map((i: { kind: string }) => i.kind)).toEqual(['flags']);
   });
 
   it("opens one session's live Q&A with a few questions, one on screen, guests welcome", async () => {

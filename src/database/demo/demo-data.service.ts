@@ -1,13 +1,16 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { findAccountByEmail, insertAccount } from '../../auth/accounts.js';
 import { DEMO_ACCOUNTS, demoSignInHints, ensureDemoAccounts } from '../../auth/demo-accounts.js';
 import { newSecret, secretId } from '../../auth/tokens.js';
+import { AppConfig } from '../../config/app-config.js';
 import { MarkdownService } from '../../discussions/markdown.service.js';
 import { childPath } from '../../discussions/reply-path.js';
+import { countsAsChild, countsAsReply } from '../../discussions/reply-visibility.js';
 import { DEMO_CATALOGUE, type DemoSession } from './catalogue.js';
 import { DEMO_FORUMS, DEMO_PARTICIPANTS, demoInvitationToken, type DemoForum, type DemoPerson, type DemoReply } from './demo-forums.js';
 import { DEMO_LIVE_QA_SESSION, insertDemoLiveQa } from './demo-live-qa.js';
+import { demoHideRecord, demoReplyState, insertDemoFlags, recordDemoAct } from './demo-moderation.js';
 
 export interface DemoCounts {
   sessions: number;
@@ -36,7 +39,9 @@ const HOUR = 3600_000;
  * because each of its methods commits its own transaction (and publishes
  * live events), while the seed must be all or nothing. They follow the same
  * rules: ids from the reply sequence, paths from reply-path.ts, markdown
- * rendered by MarkdownService, counts in thread_counter.
+ * rendered by MarkdownService, counts in thread_counter. The digitalisation
+ * forum also shows moderation (demo-moderation.ts): a hidden reply, a
+ * flagged one, one awaiting approval, a synthesis, each act in the record.
  */
 @Injectable()
 export class DemoDataService {
@@ -45,6 +50,7 @@ export class DemoDataService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly markdown: MarkdownService,
+    @Inject(AppConfig) private readonly config: AppConfig,
   ) {}
 
   /** Loads the demo data unless the demo catalogue is already there (then says so and changes nothing). */
@@ -150,11 +156,18 @@ export class DemoDataService {
     const opened = new Date(session.dates[0][0]);
     let clock = new Date(session.dates[0][1]).getTime();
     const [forum] = await m.query(
-      `INSERT INTO forum (session_id, slug, title, description, visibility, state, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id`,
-      [sessionId, f.slug, f.title, f.description, f.visibility, f.state, opened],
+      `INSERT INTO forum (session_id, slug, title, description, visibility, state, premoderate_first_replies, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id`,
+      [sessionId, f.slug, f.title, f.description, f.visibility, f.state, f.premoderateFirstReplies?.count ?? 0, opened],
     );
     counts.forums += 1;
+    if (f.premoderateFirstReplies) {
+      const { count, reason } = f.premoderateFirstReplies;
+      await recordDemoAct(m, forum.id, people.moderator, {
+        act: 'forum.settings', targetKind: 'forum', targetId: forum.id, reason,
+        before: { premoderateFirstReplies: 0 }, after: { premoderateFirstReplies: count },
+      }, opened);
+    }
 
     // The demo moderator organises the session, so moderates all its forums.
     await m.query(`INSERT INTO session_moderator (session_id, account_id, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, [sessionId, people.moderator, opened]);
@@ -186,6 +199,7 @@ export class DemoDataService {
       );
       counts.questions += 1;
       let replies = 0;
+      let visible = 0;
       const write = async (reply: DemoReply, parent: { id: string; path: string; depth: number } | null): Promise<void> => {
         clock += 2 * HOUR + ((replies * 37) % 90) * 60_000;
         const [{ id }]: { id: string }[] = await m.query(`SELECT nextval(pg_get_serial_sequence('reply', 'id')) AS id`);
@@ -193,25 +207,50 @@ export class DemoDataService {
         const depth = (parent?.depth ?? 0) + 1;
         const votes = reply.votes ?? [];
         if (votes.includes(reply.by)) throw new Error(`Demo reply by ${reply.by} votes for itself`);
+        const state = demoReplyState(reply);
+        // childCount: what readers see in place (not the children awaiting approval).
+        const children = (reply.replies ?? []).filter((child) => countsAsChild(demoReplyState(child))).length;
         await m.query(
-          `INSERT INTO reply (id, question_id, forum_id, parent_id, path, depth, author_id, body_source, body_html, vote_count, child_count, created_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+          `INSERT INTO reply (id, question_id, forum_id, parent_id, path, depth, author_id, body_source, body_html, vote_count, child_count,
+                              state, state_reason, created_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
           [id, question.id, forum.id, parent?.id ?? null, path, depth, people[reply.by], reply.body, this.markdown.render(reply.body),
-            votes.length, reply.replies?.length ?? 0, new Date(clock)],
+            votes.length, children, state, reply.hiddenBecause ?? null, new Date(clock)],
         );
         for (const voter of votes) {
           await m.query(`INSERT INTO reply_vote (reply_id, account_id, created_at) VALUES ($1, $2, $3)`, [id, people[voter], new Date(clock + HOUR)]);
         }
+        if (reply.hiddenBecause) {
+          const hide = demoHideRecord({ id, questionId: question.id, authorId: people[reply.by] }, reply.hiddenBecause);
+          await recordDemoAct(m, forum.id, people.moderator, hide, new Date(clock + HOUR / 2));
+        }
+        // Below the flag threshold (whatever FLAG_THRESHOLD says), or the flags would have hidden it.
+        const flags = (reply.flags ?? []).slice(0, this.config.FLAG_THRESHOLD - 1);
+        if (flags.length) await insertDemoFlags(m, { id, forumId: forum.id }, flags, people, clock);
         replies += 1;
+        if (countsAsReply(state)) visible += 1;
         counts.replies += 1;
         counts.votes += votes.length;
         for (const child of reply.replies ?? []) await write(child, { id, path, depth });
       };
       for (const reply of q.replies) await write(reply, null);
-      // Every demo reply is visible, so all count; one shard holds the total (readers sum the shards).
-      if (replies) {
-        await m.query(`INSERT INTO thread_counter (question_id, shard, forum_id, reply_count) VALUES ($1, 0, $2, $3)`, [question.id, forum.id, replies]);
+      // Only visible replies count (reply-visibility.ts); one shard holds the total (readers sum the shards).
+      if (visible) {
+        await m.query(`INSERT INTO thread_counter (question_id, shard, forum_id, reply_count) VALUES ($1, 0, $2, $3)`, [question.id, forum.id, visible]);
       }
+      if (q.synthesis) await this.insertSynthesis(m, forum.id, question.id, q.synthesis, people.moderator, new Date(clock + HOUR));
     }
+  }
+
+  /** The moderator's synthesis of a question, recorded as QuestionActsService.synthesis does (the demo questions are the moderator's). */
+  private async insertSynthesis(m: EntityManager, forumId: number, questionId: number, source: string, moderatorId: string, at: Date): Promise<void> {
+    await m.query(
+      `UPDATE question SET synthesis_source = $2, synthesis_html = $3, synthesis_by = $4, synthesis_at = $5, updated_at = $5 WHERE id = $1`,
+      [questionId, source, this.markdown.render(source), moderatorId, at],
+    );
+    await recordDemoAct(m, forumId, moderatorId, {
+      act: 'question.synthesis', targetKind: 'question', targetId: questionId, questionId, targetAuthorId: moderatorId,
+      before: { synthesis: null }, after: { synthesis: source },
+    }, at);
   }
 }

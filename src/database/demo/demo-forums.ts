@@ -16,6 +16,8 @@ export const DEMO_PARTICIPANTS = {
   priya: { email: 'priya.raman@demo.agora.example', displayName: 'Priya Raman', organisation: 'City of Toronto', language: 'en' },
   mariem: { email: 'mariem.ahmed@demo.agora.example', displayName: 'Mariem Mint Ahmed', organisation: 'Région de Nouakchott', language: 'fr' },
   lucas: { email: 'lucas.andrade@demo.agora.example', displayName: 'Lucas Andrade', organisation: 'Belo Horizonte City Hall', language: 'en' },
+  // A newcomer to the digitalisation forum: their first reply there awaits the moderator's approval.
+  julien: { email: 'julien.peeters@demo.agora.example', displayName: 'Julien Peeters', organisation: 'Brussels Capital Region', language: 'fr' },
 } as const satisfies Record<string, { email: string; displayName: string; organisation: string; language: Language }>;
 
 export type DemoPerson = 'member' | 'moderator' | 'admin' | keyof typeof DEMO_PARTICIPANTS;
@@ -27,17 +29,31 @@ export type DemoPerson = 'member' | 'moderator' | 'admin' | keyof typeof DEMO_PA
  */
 export const demoInvitationToken = (who: DemoPerson): string => `demo-invitation-for-the-${who}`;
 
+export interface DemoFlag {
+  by: DemoPerson;
+  reason: 'spam' | 'off_topic' | 'abusive' | 'other';
+  note?: string;
+}
+
 export interface DemoReply {
   by: DemoPerson;
   body: string;
   votes?: DemoPerson[];
   replies?: DemoReply[];
+  /** Hidden by the demo moderator after it was posted, for this reason (readers see it in place of the text). */
+  hiddenBecause?: string;
+  /** Awaiting the moderator's approval (the forum reviews a newcomer's first reply): only its author and the moderators see it. */
+  pending?: boolean;
+  /** Open flags by members, fewer than the flag threshold: the reply stays visible and waits in the moderators' queue. */
+  flags?: DemoFlag[];
 }
 
 export interface DemoQuestion {
   title: string;
   body: string;
   pinned?: boolean;
+  /** The demo moderator's synthesis at the top of the thread (markdown), written after the replies. */
+  synthesis?: string;
   replies: DemoReply[];
 }
 
@@ -52,6 +68,8 @@ export interface DemoForum {
   members: DemoPerson[];
   /** People with a pending invitation addressed to their email (invite-only forums), see demoInvitationToken. */
   invited?: DemoPerson[];
+  /** Set by the demo moderator when the forum opened (recorded): a newcomer's first N replies wait for approval. */
+  premoderateFirstReplies?: { count: number; reason: string };
   questions: DemoQuestion[];
 }
 
@@ -67,7 +85,8 @@ export const DEMO_FORUMS: readonly DemoForum[] = [
       'the questions, in English, Spanish or French.',
     visibility: 'members',
     state: 'open',
-    members: ['member', 'sophie', 'diego', 'tendai', 'claire', 'priya', 'mariem', 'lucas'],
+    members: ['member', 'sophie', 'diego', 'tendai', 'claire', 'priya', 'mariem', 'lucas', 'julien'],
+    premoderateFirstReplies: { count: 1, reason: 'A newcomer\'s first reply is read by a moderator before it appears.' },
     questions: [
       {
         title: 'Which public services did your administration move online first, and why those?',
@@ -154,6 +173,15 @@ export const DEMO_FORUMS: readonly DemoForum[] = [
         body:
           'Access, devices, skills and trust are not spread evenly across a metropolitan area. Which measures have reached the people ' +
           'who were furthest from digital services, and how do you know?',
+        synthesis:
+          '**Where this thread stands**\n\n' +
+          '- *Devices first*: lending laptops through libraries reached people that free wifi or training alone did not (Barcelona ' +
+          'metropolitan area, Belo Horizonte).\n' +
+          '- *The cost of mobile data* can matter more than coverage: free access to public service sites helped in Nouakchott and Harare, ' +
+          'but the list of sites needs upkeep.\n' +
+          '- *Measure use, not only the network*: Grand Paris maps well-covered areas where few people use online services, and sends ' +
+          'digital advisers there first.\n\n' +
+          'Still open: how do you know a measure reached the people furthest away?',
         replies: [
           {
             by: 'member',
@@ -201,6 +229,13 @@ export const DEMO_FORUMS: readonly DemoForum[] = [
             body:
               'Nous avons cartographié les "zones blanches" d\'usage, pas seulement de réseau : des quartiers bien couverts où ' +
               'les démarches en ligne restent rares. C\'est là que nous envoyons en priorité les conseillers numériques.',
+          },
+          {
+            by: 'julien',
+            pending: true,
+            body:
+              'Bonjour à toutes et à tous. Chez nous, ce qui a le mieux fonctionné, ce sont des permanences d\'aide numérique dans les ' +
+              'lieux où les habitants viennent déjà pour d\'autres démarches, plutôt que dans de nouveaux lieux dédiés.',
           },
         ],
       },
@@ -251,6 +286,18 @@ export const DEMO_FORUMS: readonly DemoForum[] = [
                 body:
                   'A named person in each department comes up again and again in this forum. Would anyone share how that role is ' +
                   'defined in your organisation chart?',
+                replies: [
+                  {
+                    by: 'lucas',
+                    hiddenBecause:
+                      'Hidden because it quoted a resident\'s request with her name and home address. Lucas, you are welcome to ' +
+                      'post the example again without them.',
+                    body:
+                      'Here is a real case to show what the officer handles. Last month a resident asked for every record we hold on her; ' +
+                      'this is her request as she sent it:\n\n> My name is Ana Costa, I live at Rua Verde 12, apartment 3, and I want a copy ' +
+                      'of all the data the city has about me.\n\nThe officer answered within the legal deadline, with help from three secretariats.',
+                  },
+                ],
               },
             ],
           },
@@ -289,6 +336,16 @@ export const DEMO_FORUMS: readonly DemoForum[] = [
             body:
               'En Córdoba la coordinación con los municipios del área metropolitana es todavía informal. Nos interesa mucho saber ' +
               'cómo financian las plataformas comunes.',
+          },
+          {
+            by: 'diego',
+            flags: [
+              { by: 'claire', reason: 'spam', note: 'Cela ressemble à de la publicité pour un prestataire.' },
+              { by: 'priya', reason: 'other', note: 'Not sure this belongs here: it reads like a sales pitch.' },
+            ],
+            body:
+              'Para quien esté buscando una plataforma común: la empresa que desarrolló nuestro portal ofrece una prueba gratuita ' +
+              'a otros municipios. Escríbanme y les paso el contacto de su comercial.',
           },
         ],
       },
