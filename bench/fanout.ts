@@ -21,21 +21,20 @@
  * (default 1000), BENCH_FAST_MAX (largest size posted at 10/s, default 3000;
  * larger sizes get 1/s).
  */
-import { fork, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
-import { API_TOKEN_PREFIX, newSecret, secretId } from '../src/auth/tokens.js';
-import { startApp, type AppProcess } from './lib/app-process.js';
-import { createBenchDatabase, requireServerUrl, type BenchDatabase } from './lib/database.js';
-import { createAccounts, createForum, createQuestions } from './lib/fixtures.js';
+import { BenchRun } from './lib/bench-run.js';
+import { requireServerUrl } from './lib/database.js';
+import { createAccounts, createApiTokens, createForum, createQuestions } from './lib/fixtures.js';
 import { HttpError } from './lib/http.js';
 import { describeMachine, machineLines } from './lib/machine.js';
 import { commandLine, envInt, envIntList, parseOptions } from './lib/options.js';
-import { table, writeSection } from './lib/report.js';
+import { publishSection, table } from './lib/report.js';
 import { ms, percentile, summarise } from './lib/stats.js';
+import { memoryOf } from './lib/probe.js';
+import { cpuSeconds, openFileLimit, sleep, split, WorkerProcess } from './lib/workers.js';
 import { now, type ConnectResult, type CountResult, type ReceiverCommand, type ReceiverResults, type ReplayResults } from './fanout/protocol.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -93,102 +92,10 @@ interface CaseResult {
 
 // ---- receiver processes ------------------------------------------------------
 
-class Receiver {
-  readonly child: ChildProcess;
-  private pending: { ok: (v: unknown) => void; fail: (e: Error) => void }[] = [];
-  private exited = false;
-
+/** A receiver process (bench/fanout/receiver.ts). */
+class Receiver extends WorkerProcess<ReceiverCommand> {
   constructor() {
-    this.child = fork(RECEIVER_JS, [], { serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: [] });
-    this.child.on('message', (m: { ok: boolean; value?: unknown; error?: string }) => {
-      const p = this.pending.shift();
-      if (!p) return;
-      if (m.ok) p.ok(m.value);
-      else p.fail(new Error(`receiver ${this.child.pid}: ${m.error}`));
-    });
-    this.child.on('error', (error) => {
-      for (const p of this.pending.splice(0)) p.fail(new Error(`receiver ${this.child.pid}: ${error.message}`));
-    });
-    this.child.on('exit', (code) => {
-      this.exited = true;
-      for (const p of this.pending.splice(0)) p.fail(new Error(`receiver ${this.child.pid} exited (code ${code})`));
-    });
-  }
-
-  request<T>(command: ReceiverCommand, timeoutMs: number): Promise<T> {
-    if (this.exited) return Promise.reject(new Error(`receiver ${this.child.pid} has exited`));
-    return new Promise<T>((ok, fail) => {
-      const timer = setTimeout(() => fail(new Error(`receiver ${this.child.pid}: no answer to ${command.cmd} within ${timeoutMs / 1000} s`)), timeoutMs);
-      this.pending.push({
-        ok: (v) => (clearTimeout(timer), ok(v as T)),
-        fail: (e) => (clearTimeout(timer), fail(e)),
-      });
-      this.child.send(command);
-    });
-  }
-
-  kill(): void {
-    if (!this.exited) this.child.kill('SIGKILL');
-  }
-}
-
-/** Splits 0..n-1 into `parts` contiguous ranges. */
-function split<T>(items: T[], parts: number): T[][] {
-  const out: T[][] = [];
-  for (let p = 0; p < parts; p++) out.push(items.slice(Math.floor((p * items.length) / parts), Math.floor(((p + 1) * items.length) / parts)));
-  return out;
-}
-
-const sleep = (msecs: number) => new Promise((r) => setTimeout(r, msecs));
-
-// ---- measuring a server process from outside ---------------------------------
-
-interface Memory {
-  heapUsed: number;
-  rss: number;
-}
-
-/** Heap after a full GC (through the memory probe, on request) and RSS of a server process. */
-async function memoryOf(pid: number, file: string): Promise<Memory> {
-  const rssProc = () => {
-    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) * 1024 : Number.NaN;
-  };
-  if (!existsSync(`${file}.ready`) || readFileSync(`${file}.ready`, 'utf8') !== String(pid)) {
-    console.warn(`!! the memory probe is not loaded in pid ${pid}: heap unknown, RSS from /proc`);
-    return { heapUsed: Number.NaN, rss: rssProc() };
-  }
-  rmSync(file, { force: true });
-  writeFileSync(`${file}.request`, '');
-  const deadline = Date.now() + 20_000;
-  while (Date.now() < deadline) {
-    if (existsSync(file)) {
-      const usage = JSON.parse(readFileSync(file, 'utf8')) as { heapUsed: number; rss: number };
-      return { heapUsed: usage.heapUsed, rss: usage.rss };
-    }
-    await sleep(50);
-  }
-  console.warn(`!! no memory report from pid ${pid} (probe not loaded?): heap unknown, RSS from /proc`);
-  return { heapUsed: Number.NaN, rss: rssProc() };
-}
-
-/** CPU seconds (user + system) a process has used so far, from /proc (NaN if unreadable). */
-function cpuSeconds(pid: number | undefined): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
-  } catch {
-    return Number.NaN;
-  }
-}
-
-function openFileLimit(): number {
-  try {
-    const m = /Max open files\s+(\d+|unlimited)/.exec(readFileSync('/proc/self/limits', 'utf8'));
-    return !m || m[1] === 'unlimited' ? Infinity : Number(m[1]);
-  } catch {
-    return Infinity;
+    super(RECEIVER_JS);
   }
 }
 
@@ -358,31 +265,12 @@ async function main() {
     if (!existsSync(file)) throw new Error(`${file} is missing: run \`npm run bench:build\` (npm run bench:fanout does).`);
   }
 
-  let db: BenchDatabase | undefined;
-  let pool: pg.Pool | undefined;
-  let app: AppProcess | undefined;
-  let bare: ChildProcess | undefined;
+  const run = new BenchRun('fanout');
   let receivers: Receiver[] = [];
-  const memoryDir = os.tmpdir();
-  const cleanUp = async () => {
-    for (const r of receivers) r.kill();
-    receivers = [];
-    if (bare && bare.exitCode === null) bare.kill('SIGKILL');
-    await app?.stop().catch((e) => console.error('stopping the app:', e));
-    app = undefined;
-    await pool?.end().catch(() => undefined);
-    pool = undefined;
-    if (db) {
-      await db.drop().catch((e) => console.error(`dropping ${db?.name}:`, e));
-      console.log(`database ${db.name} dropped`);
-      db = undefined;
-    }
-  };
-  process.once('SIGINT', () => void cleanUp().finally(() => process.exit(130)));
+  const newReceivers = () => Array.from({ length: procs }, () => run.own(new Receiver()));
 
   try {
-    db = await createBenchDatabase(serverUrl);
-    pool = new pg.Pool({ connectionString: db.url, max: 4 });
+    const { pool } = await run.createDatabase(serverUrl);
     const setup = await pool.connect();
     const machine = await describeMachine(setup);
     const loadAtStart = os.loadavg().map((l) => l.toFixed(2)).join(', ');
@@ -393,22 +281,14 @@ async function main() {
     const accountCount = Math.max(...sizes, replayClients) + 1;
     const stamp = Date.now().toString(36);
     const accountIds = await createAccounts(setup, accountCount, `fanout-${stamp}`);
-    const tokens = accountIds.map(() => newSecret(API_TOKEN_PREFIX));
-    for (let i = 0; i < tokens.length; i += 5000) {
-      await setup.query(
-        `INSERT INTO login_session (id, account_id, kind, label, expires_at)
-         SELECT t.id, t.account_id, 'token', 'fanout benchmark', now() + interval '30 days'
-         FROM unnest($1::text[], $2::uuid[]) AS t(id, account_id)`,
-        [tokens.slice(i, i + 5000).map(secretId), accountIds.slice(i, i + 5000)],
-      );
-    }
+    const tokens = await createApiTokens(setup, accountIds, 'fanout benchmark');
     setup.release();
     const publisherToken = tokens[tokens.length - 1];
     const receiverTokens = tokens.slice(0, -1);
     console.log(`fixture: forum ${forumId}, question ${questionId}, ${accountCount} accounts with API tokens (SQL)`);
 
-    const appMemory = join(memoryDir, `agora-fanout-app-${process.pid}.json`);
-    app = await startApp(db.url, { NODE_OPTIONS: `--import=${new URL(`file://${PROBE_JS}`).href}`, BENCH_MEMORY_FILE: appMemory });
+    const appMemory = run.probeFile('app');
+    const app = await run.startApp({ NODE_OPTIONS: `--import=${new URL(`file://${PROBE_JS}`).href}`, BENCH_MEMORY_FILE: appMemory });
     const agora: Target = {
       kind: 'agora',
       pid: app.pid,
@@ -418,7 +298,7 @@ async function main() {
       tokenFor: (i) => receiverTokens[i],
     };
 
-    receivers = Array.from({ length: procs }, () => new Receiver());
+    receivers = newReceivers();
 
     // Agora's reply event as a receiver gets it: its size sets the bare server's message size. Also warms the app up.
     await receivers[0].request<ConnectResult>({ cmd: 'connect', url: app.url, tokens: [receiverTokens[0]], forumId, concurrency: 1, timeoutMs: 30_000 }, 60_000);
@@ -434,12 +314,8 @@ async function main() {
     const messageBytes = probe.messageBytes;
     console.log(`Agora's reply event message: ${messageBytes} B of JSON`);
 
-    const bareMemory = join(memoryDir, `agora-fanout-bare-${process.pid}.json`);
-    bare = fork(BARE_JS, [], { env: { ...process.env, BARE_MESSAGE_BYTES: String(messageBytes), BENCH_MEMORY_FILE: bareMemory }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: [] });
-    const barePort = await new Promise<number>((ok, fail) => {
-      bare!.once('message', (m: { port: number }) => ok(m.port));
-      bare!.once('exit', (code) => fail(new Error(`the bare server exited (code ${code})`)));
-    });
+    const bareMemory = run.probeFile('bare');
+    const { child: bare, port: barePort } = await run.forkServer(BARE_JS, { BARE_MESSAGE_BYTES: String(messageBytes), BENCH_MEMORY_FILE: bareMemory });
     const bareTarget: Target = {
       kind: 'bare',
       pid: bare.pid!,
@@ -461,7 +337,7 @@ async function main() {
           results.push({ kind: target.kind, size, intervalMs: intervalFor(size), notRun: `failed: ${why}` });
           // The receivers' state is unknown now: start fresh ones.
           for (const r of receivers) r.kill();
-          receivers = Array.from({ length: procs }, () => new Receiver());
+          receivers = newReceivers();
           await sleep(3000);
         }
       }
@@ -476,7 +352,7 @@ async function main() {
       const lists = split(receiverTokens.slice(0, replayClients), receivers.length);
       const startAt = now() + 1000;
       const parts = await Promise.all(receivers.map((r, p) =>
-        r.request<ReplayResults>({ cmd: 'replay', url: app!.url, tokens: lists[p], forumId, lastSeq, expected: REPLAY_MISSED, startAt, timeoutMs: 120_000 }, 180_000),
+        r.request<ReplayResults>({ cmd: 'replay', url: app.url, tokens: lists[p], forumId, lastSeq, expected: REPLAY_MISSED, startAt, timeoutMs: 120_000 }, 180_000),
       ));
       const times = parts.flatMap((p) => Array.from(p.times)).sort((a, b) => a - b);
       replay = {
@@ -499,15 +375,10 @@ async function main() {
     const markdown = report(results, replay, {
       durationMs, procs, messageBytes, fastMax, loadAtStart, machine: machineLines(machine),
     });
-    console.log(`\n${markdown}\n`);
-    if (opts.report) console.log(`wrote ${writeSection('fanout', markdown)}`);
-    else console.log('(smoke/no-report run: BENCHMARKS.md left alone)');
+    publishSection('fanout', markdown, opts.report);
     for (const r of receivers) await r.request({ cmd: 'exit' }, 10_000).catch(() => undefined);
   } finally {
-    await cleanUp();
-    for (const name of ['app', 'bare']) {
-      for (const suffix of ['', '.ready', '.request']) rmSync(join(memoryDir, `agora-fanout-${name}-${process.pid}.json${suffix}`), { force: true });
-    }
+    await run.release();
   }
 }
 

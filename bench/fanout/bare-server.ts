@@ -1,10 +1,19 @@
 /**
- * The baseline of the fan-out benchmark: a bare Socket.IO server (its own
- * process, forked by bench/fanout.ts) that does the least a forum fan-out
- * must do. `forum.subscribe` joins the socket to one room and acks;
+ * The baseline of the fan-out and live Q&A benchmarks: a bare Socket.IO
+ * server (its own process, forked by bench/fanout.ts or bench/live-qa.ts)
+ * that does the least the live layer must do. No authentication, database
+ * or ordering work.
+ *
+ * Forum fan-out: `forum.subscribe` joins the socket to one room and acks;
  * `POST /publish` broadcasts one `forum.events` message of the same shape
  * and byte size as Agora's reply event (BARE_MESSAGE_BYTES) to the room and
- * answers with its id. No authentication, database or ordering work.
+ * answers with its id.
+ *
+ * Live Q&A: the same socket messages as Agora's (`qa.subscribe`, `qa.ask`,
+ * `qa.vote`, `qa.moderate` highlight) with the same acks and broadcasts
+ * (`qa.events` question.asked / question.highlighted; `qa.votes` absolute
+ * counts of the changed questions, coalesced every BARE_VOTE_BROADCAST_MS
+ * like Agora's QA_VOTE_BROADCAST_MS), kept in memory.
  */
 import http from 'node:http';
 import { Server } from 'socket.io';
@@ -43,7 +52,76 @@ io.on('connection', (socket) => {
     void socket.join('forum');
     ack?.({ forumId: body?.forumId ?? 1, questionId: null, seq, replayed: 0 });
   });
+  socket.on('qa.subscribe', (body: { sessionId?: number }, ack?: (r: unknown) => void) => {
+    void socket.join('qa');
+    ack?.({ sessionId: body?.sessionId ?? 1, seq: qaSeq, replayed: 0, moderator: false, counts: countsOf([...questions.keys()]), countsAsOf: new Date().toISOString() });
+  });
+  socket.on('qa.ask', (body: { sessionId?: number; body?: string; anonymous?: boolean }, ack?: (r: unknown) => void) => {
+    const id = questions.size + 1;
+    const question = questionView(id, body?.sessionId ?? 1, String(body?.body ?? ''), Boolean(body?.anonymous));
+    questions.set(id, { view: question, voters: new Set() });
+    emitQa('question.asked', id, { question });
+    ack?.({ question });
+  });
+  socket.on('qa.vote', (body: { questionId?: number; value?: number }, ack?: (r: unknown) => void) => {
+    const q = questions.get(Number(body?.questionId));
+    if (!q) return ack?.({ error: { status: 404, code: 'live_question_not_found', message: 'No such question.' } });
+    if (body.value === 1) q.voters.add(socket.id);
+    else q.voters.delete(socket.id);
+    voteChanged(q.view.id);
+    ack?.({ vote: { questionId: q.view.id, voteCount: q.voters.size, viewerVoted: body.value === 1, asOf: new Date().toISOString() } });
+  });
+  socket.on('qa.moderate', (body: { questionId?: number; action?: string }, ack?: (r: unknown) => void) => {
+    const q = questions.get(Number(body?.questionId));
+    if (!q || body.action !== 'highlight') return ack?.({ error: { status: 400, code: 'not_supported', message: 'The bare server only highlights.' } });
+    const previousId = highlighted;
+    if (previousId !== null) questions.get(previousId)!.view.highlighted = false;
+    highlighted = q.view.id;
+    q.view.highlighted = true;
+    q.view.voteCount = q.voters.size;
+    emitQa('question.highlighted', q.view.id, { questionId: q.view.id, question: q.view, previousId });
+    ack?.({ question: q.view });
+  });
 });
+
+// ---- live Q&A state ----------------------------------------------------------
+
+const voteWindowMs = Number(process.env.BARE_VOTE_BROADCAST_MS || 200);
+const questions = new Map<number, { view: ReturnType<typeof questionView>; voters: Set<string> }>();
+const changedVotes = new Set<number>();
+let qaSeq = 0;
+let highlighted: number | null = null;
+let voteTimer: NodeJS.Timeout | null = null;
+
+/** The fields of Agora's LiveQuestionView, so the events have its size. */
+function questionView(id: number, sessionId: number, body: string, anonymous: boolean) {
+  const at = new Date().toISOString();
+  return {
+    id, sessionId, body, state: 'approved', anonymous,
+    asker: anonymous ? null : { id: '00000000-0000-4000-8000-000000000000', displayName: 'Bench asker', guest: false },
+    voteCount: 0, highlighted: false, mergedIntoId: null, mergedCount: 0, dismissReason: null, answeredAt: null,
+    answeredOffset: null, editedAt: null, editedByModerator: false, carriedOver: null, createdAt: at, updatedAt: at,
+  };
+}
+
+function emitQa(type: string, questionId: number, payload: object) {
+  qaSeq += 1;
+  io.to('qa').emit('qa.events', { sessionId: 1, events: [{ seq: qaSeq, type, questionId, payload, at: new Date().toISOString() }] });
+}
+
+function countsOf(ids: number[]) {
+  return ids.map((id) => ({ questionId: id, voteCount: questions.get(id)!.voters.size }));
+}
+
+function voteChanged(questionId: number) {
+  changedVotes.add(questionId);
+  voteTimer ??= setTimeout(() => {
+    voteTimer = null;
+    const ids = [...changedVotes].sort((a, b) => a - b);
+    changedVotes.clear();
+    io.to('qa').emit('qa.votes', { sessionId: 1, asOf: new Date().toISOString(), counts: countsOf(ids) });
+  }, voteWindowMs);
+}
 
 server.listen(0, '127.0.0.1', () => {
   const address = server.address();

@@ -1,4 +1,8 @@
 /** Messages between bench/fanout.ts and its receiver processes (IPC, advanced serialization). */
+import type { ConnectResult } from '../lib/sockets.js';
+
+export type { ConnectResult };
+export { now } from '../lib/workers.js';
 
 export type ReceiverCommand =
   | { cmd: 'connect'; url: string; tokens: (string | null)[]; forumId: number; concurrency: number; timeoutMs: number }
@@ -8,13 +12,6 @@ export type ReceiverCommand =
   | { cmd: 'close' }
   | { cmd: 'replay'; url: string; tokens: string[]; forumId: number; lastSeq: number; expected: number; startAt: number; timeoutMs: number }
   | { cmd: 'exit' };
-
-export interface ConnectResult {
-  connected: number;
-  failed: number;
-  firstError?: string;
-  ms: number;
-}
 
 export interface CountResult {
   received: number;
@@ -37,6 +34,3 @@ export interface ReplayResults {
   failed: number;
   firstError?: string;
 }
-
-/** Wall-clock milliseconds with sub-millisecond resolution, comparable across processes on one machine. */
-export const now = (): number => performance.timeOrigin + performance.now();

@@ -6,15 +6,15 @@
  * publisher runs in the parent process; the latencies are computed against
  * its POST start times, on the same machine clock.
  */
-import { io, type Socket } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
+import { connectAll, connected, openSocket, type Credential } from '../lib/sockets.js';
+import { serveCommands } from '../lib/workers.js';
 import { now, type ConnectResult, type CountResult, type ReceiverCommand, type ReceiverResults, type ReplayResults } from './protocol.js';
 
 interface EventsMessage {
   forumId: number;
   events: { seq: number; type: string; payload: { reply?: { id?: string } } }[];
 }
-
-const send = (message: unknown) => process.send!(message);
 
 let sockets: Socket[] = [];
 let lastSeq: number[] = [];
@@ -42,24 +42,12 @@ function onEvents(index: number, message: EventsMessage) {
   }
 }
 
-function open(url: string, token: string | null): Socket {
-  return io(url, {
-    transports: ['websocket'],
-    forceNew: true, // one connection per socket (the default would multiplex them all over one)
-    reconnection: false,
-    timeout: 30_000,
-    ...(token ? { auth: { token } } : {}),
-  });
-}
+const credential = (token: string | null): Credential => (token ? { token } : null);
 
 async function connectOne(url: string, token: string | null, forumId: number, deadline: number): Promise<Socket> {
-  const socket = open(url, token);
+  const socket = openSocket(url, credential(token));
   try {
-    await new Promise<void>((ok, fail) => {
-      const timer = setTimeout(() => fail(new Error('connect timed out')), Math.max(1, deadline - Date.now()));
-      socket.once('connect', () => (clearTimeout(timer), ok()));
-      socket.once('connect_error', (e: Error & { data?: unknown }) => (clearTimeout(timer), fail(new Error(`connect_error: ${e.message} ${JSON.stringify(e.data ?? '')}`))));
-    });
+    await connected(socket, deadline);
     const index = sockets.length;
     sockets.push(socket);
     lastSeq.push(0);
@@ -75,26 +63,9 @@ async function connectOne(url: string, token: string | null, forumId: number, de
   }
 }
 
-async function connect(c: Extract<ReceiverCommand, { cmd: 'connect' }>): Promise<ConnectResult> {
-  const started = Date.now();
-  const deadline = started + c.timeoutMs;
-  let next = 0;
-  let failed = 0;
-  let firstError: string | undefined;
-  await Promise.all(Array.from({ length: Math.min(c.concurrency, c.tokens.length) }, async () => {
-    while (next < c.tokens.length && Date.now() < deadline) {
-      const token = c.tokens[next++];
-      try {
-        await connectOne(c.url, token, c.forumId, deadline);
-      } catch (error) {
-        failed++;
-        firstError ??= (error as Error).message.slice(0, 300);
-        if (failed > 20) return; // something is wrong: stop rather than hammer
-      }
-    }
-  }));
-  const connected = sockets.filter((s) => s.connected).length;
-  return { connected, failed: failed + (c.tokens.length - next), firstError, ms: Date.now() - started };
+function connect(c: Extract<ReceiverCommand, { cmd: 'connect' }>): Promise<ConnectResult> {
+  return connectAll(c.tokens, c.concurrency, c.timeoutMs, async (token, deadline) => void (await connectOne(c.url, token, c.forumId, deadline)),
+    () => sockets.filter((s) => s.connected).length);
 }
 
 /** Deliveries recorded (of the replies in `sent`, if given). */
@@ -139,7 +110,7 @@ async function replay(c: Extract<ReceiverCommand, { cmd: 'replay' }>): Promise<R
   await new Promise((r) => setTimeout(r, Math.max(0, c.startAt - now())));
   const deadline = Date.now() + c.timeoutMs;
   await Promise.all(c.tokens.map(async (token) => {
-    const socket = open(c.url, token);
+    const socket = openSocket(c.url, credential(token));
     opened.push(socket);
     let seen = c.lastSeq;
     let inOrder = true;
@@ -150,11 +121,7 @@ async function replay(c: Extract<ReceiverCommand, { cmd: 'replay' }>): Promise<R
       }
     });
     try {
-      await new Promise<void>((ok, fail) => {
-        const timer = setTimeout(() => fail(new Error('connect timed out')), Math.max(1, deadline - Date.now()));
-        socket.once('connect', () => (clearTimeout(timer), ok()));
-        socket.once('connect_error', (e: Error) => (clearTimeout(timer), fail(new Error(`connect_error: ${e.message}`))));
-      });
+      await connected(socket, deadline);
       const ack = await socket.timeout(Math.max(1, deadline - Date.now())).emitWithAck('forum.subscribe', { forumId: c.forumId, lastSeq: c.lastSeq });
       const at = now();
       if (ack?.error) throw new Error(`subscribe refused: ${JSON.stringify(ack.error)}`);
@@ -174,28 +141,20 @@ async function replay(c: Extract<ReceiverCommand, { cmd: 'replay' }>): Promise<R
   return { times: Float64Array.from(times), complete, incomplete, failed, firstError };
 }
 
-process.on('message', (command: ReceiverCommand) => {
-  const reply = (p: Promise<unknown> | unknown) =>
-    Promise.resolve(p).then(
-      (value) => send({ ok: true, value }),
-      (error) => send({ ok: false, error: (error as Error).stack ?? String(error) }),
-    );
+serveCommands<ReceiverCommand>((command) => {
   switch (command.cmd) {
-    case 'connect': return void reply(connect(command));
+    case 'connect': return connect(command);
     case 'record':
       received = new Map();
       duplicates = 0;
       disconnects = 0;
       messageBytes = 0;
       recording = true;
-      return void reply(counts());
-    case 'count': return void reply(counts(command.sent));
-    case 'results': return void reply(results(command.sent));
-    case 'close': return void reply(close());
-    case 'replay': return void reply(replay(command));
-    case 'exit':
-      void close().then(() => process.exit(0));
+      return counts();
+    case 'count': return counts(command.sent);
+    case 'results': return results(command.sent);
+    case 'close': return close();
+    case 'replay': return replay(command);
+    case 'exit': return close().then(() => process.exit(0));
   }
 });
-// The parent went away: don't linger.
-process.on('disconnect', () => process.exit(0));

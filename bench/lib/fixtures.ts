@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { API_TOKEN_PREFIX, newSecret, secretId } from '../../src/auth/tokens.js';
 
 /** A reply's own path segment: its id in base 36, zero-padded to 8 characters (see the ForumCore migration). */
 export function pathSegment(id: bigint | number): string {
@@ -7,21 +8,27 @@ export function pathSegment(id: bigint | number): string {
 
 export const COUNTER_SHARDS = 16;
 
-/** A session with one public, open forum, made directly in SQL. */
-export async function createForum(db: pg.ClientBase, label: string): Promise<{ sessionId: number; forumId: number }> {
+/** A session, made directly in SQL. */
+export async function createSession(db: pg.ClientBase, label: string, state: 'scheduled' | 'live' | 'ended' = 'ended'): Promise<{ sessionId: number; slug: string }> {
   const slug = `bench-${label}-${Date.now().toString(36)}`;
   const session = await db.query<{ id: number }>(
     `INSERT INTO session (slug, kind, title, summary, organiser, cities, topics, state)
-     VALUES ($1, 'webinar', $2, 'Benchmark fixture.', 'Agora benchmark', '{Barcelona,Lisbon}', '{digitalisation}', 'ended')
+     VALUES ($1, 'webinar', $2, 'Benchmark fixture.', 'Agora benchmark', '{Barcelona,Lisbon}', '{digitalisation}', $3)
      RETURNING id`,
-    [slug, `Benchmark session (${label})`],
+    [slug, `Benchmark session (${label})`, state],
   );
+  return { sessionId: session.rows[0].id, slug };
+}
+
+/** A session with one public, open forum, made directly in SQL. */
+export async function createForum(db: pg.ClientBase, label: string): Promise<{ sessionId: number; forumId: number }> {
+  const { sessionId, slug } = await createSession(db, label);
   const forum = await db.query<{ id: number }>(
     `INSERT INTO forum (session_id, slug, title, visibility, state)
      VALUES ($1, $2, $3, 'public', 'open') RETURNING id`,
-    [session.rows[0].id, slug, `Benchmark forum (${label})`],
+    [sessionId, slug, `Benchmark forum (${label})`],
   );
-  return { sessionId: session.rows[0].id, forumId: forum.rows[0].id };
+  return { sessionId, forumId: forum.rows[0].id };
 }
 
 /** Questions with their 16 counter shards at zero. */
@@ -50,6 +57,20 @@ export async function createAccounts(db: pg.ClientBase, count: number, label: st
     [count, label],
   );
   return rows.map((r) => r.id);
+}
+
+/** An API token per account, made in SQL (login_session rows): what each account presents as a bearer or socket `auth.token`. */
+export async function createApiTokens(db: pg.ClientBase, accountIds: string[], label: string): Promise<string[]> {
+  const tokens = accountIds.map(() => newSecret(API_TOKEN_PREFIX));
+  for (let i = 0; i < tokens.length; i += 5000) {
+    await db.query(
+      `INSERT INTO login_session (id, account_id, kind, label, expires_at)
+       SELECT t.id, t.account_id, 'token', $3, now() + interval '30 days'
+       FROM unnest($1::text[], $2::uuid[]) AS t(id, account_id)`,
+      [tokens.slice(i, i + 5000).map(secretId), accountIds.slice(i, i + 5000), label],
+    );
+  }
+  return tokens;
 }
 
 const SENTENCES = [

@@ -1,18 +1,18 @@
 /** Command-line and environment knobs shared by the bench scripts. */
 export interface BenchOptions {
-  /** Small sizes and short runs, for checking the scripts; BENCHMARKS.md is left alone. */
+  /** Small sizes and short runs, for checking the scripts (`--smoke`, or its synonym `--quick`); BENCHMARKS.md is left alone. */
   smoke: boolean;
   /** Write the results section into BENCHMARKS.md. */
   report: boolean;
 }
 
 export function parseOptions(argv = process.argv.slice(2)): BenchOptions {
-  const unknown = argv.filter((a) => !['--smoke', '--no-report'].includes(a));
+  const unknown = argv.filter((a) => !['--smoke', '--quick', '--no-report'].includes(a));
   if (unknown.length) {
-    console.error(`Unknown argument(s): ${unknown.join(' ')}. Known: --smoke (small, short; no report), --no-report.`);
+    console.error(`Unknown argument(s): ${unknown.join(' ')}. Known: --smoke or --quick (small, short; no report), --no-report.`);
     process.exit(2);
   }
-  const smoke = argv.includes('--smoke');
+  const smoke = argv.includes('--smoke') || argv.includes('--quick');
   return { smoke, report: !smoke && !argv.includes('--no-report') };
 }
 

@@ -30,6 +30,13 @@ export function writeSection(id: string, markdown: string, file = resolve(proces
   return file;
 }
 
+/** Prints a benchmark's section, and writes it into BENCHMARKS.md unless this is a smoke/quick or --no-report run. */
+export function publishSection(id: string, markdown: string, write: boolean): void {
+  console.log(`\n${markdown}\n`);
+  if (write) console.log(`wrote ${writeSection(id, markdown)}`);
+  else console.log('(smoke/quick or --no-report run: BENCHMARKS.md left alone)');
+}
+
 /** A markdown table from a header row and rows of cells. */
 export function table(head: string[], rows: string[][], align?: ('l' | 'r')[]): string {
   const sep = head.map((_, i) => ((align?.[i] ?? 'l') === 'r' ? '---:' : '---'));
