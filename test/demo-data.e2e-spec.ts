@@ -143,7 +143,11 @@ describe('demo data', () => {
   it('shows the demo moderator a hidden reply, a flagged one and one awaiting approval, each in its place for the member', async () => {
     const member = await signIn(t, 'member@agora.example', 'agora-member');
     const moderator = await signIn(t, 'moderator@agora.example', 'agora-moderator');
-    const [{ id: forumId }] = await t.dataSource.query(`SELECT id FROM forum WHERE slug = $1`, [DIGITALISATION_FORUM_SLUG]);
+    // The slug is unique per session only (other specs make forums with the same slug): find it through the demo session.
+    const [{ id: forumId }] = await t.dataSource.query(
+      `SELECT f.id FROM forum f JOIN session s ON s.id = f.session_id WHERE f.slug = $1 AND s.slug = $2`,
+      [DIGITALISATION_FORUM_SLUG, DIGITALISATION],
+    );
     const [{ id: julienId }] = await t.dataSource.query(`SELECT id FROM account WHERE email = 'julien.peeters@demo.agora.example'`);
     const questions: { id: number; title: string; replyCount: number; synthesis: { html: string; author: { displayName: string } } | null }[] =
       (await member.get(`/api/forums/${forumId}/questions`).expect(200)).body.items;
