@@ -2,7 +2,6 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import net from 'node:net';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
 /**
  * The built app (`node dist/src/main.js`) as a separate process, for tests
@@ -10,13 +9,15 @@ import { fileURLToPath } from 'node:url';
  */
 export interface AppProcess {
   url: string;
-  /** SIGTERM (graceful shutdown) or SIGKILL (a crash); resolves once the process is gone. */
+  pid: number;
+  /** SIGTERM (graceful shutdown; SIGKILL after 10 s) or SIGKILL (a crash); resolves once the process is gone. */
   stop(signal?: 'SIGTERM' | 'SIGKILL'): Promise<void>;
   /** The last lines it logged (for failure messages). */
   output(): string;
 }
 
-const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+// The repository root: jest and the npm scripts (tests, benchmarks) run from it.
+const root = resolve(process.cwd());
 const main = join(root, 'dist/src/main.js');
 
 function newestMtime(dir: string): number {
@@ -46,21 +47,30 @@ export function freePort(): Promise<number> {
   });
 }
 
+export interface StartOptions {
+  /** The built app to run (default dist/src/main.js). */
+  main?: string;
+  /** Also copy its output to this process's stderr, each line prefixed (benchmarks show it as they go). */
+  echo?: boolean;
+}
+
 /** Starts an instance on a free port and resolves once GET /api/health answers 200. */
-export async function startAppProcess(env: Record<string, string>): Promise<AppProcess> {
+export async function startAppProcess(env: Record<string, string>, options: StartOptions = {}): Promise<AppProcess> {
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, [main], {
+  const child: ChildProcess = spawn(process.execPath, [options.main ?? main], {
     cwd: root,
     env: { ...process.env, NODE_OPTIONS: '', PORT: String(port), HOST: '127.0.0.1', DEMO_DATA: 'false', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines: string[] = [];
-  const keep = (chunk: Buffer) => {
-    lines.push(...chunk.toString().split('\n').filter(Boolean));
+  const keep = (stream: string) => (chunk: Buffer) => {
+    const fresh = chunk.toString().split('\n').filter(Boolean);
+    if (options.echo) for (const line of fresh) process.stderr.write(`  [app ${stream}] ${line}\n`);
+    lines.push(...fresh);
     lines.splice(0, Math.max(0, lines.length - 60));
   };
-  child.stdout!.on('data', keep);
-  child.stderr!.on('data', keep);
+  child.stdout!.on('data', keep('out'));
+  child.stderr!.on('data', keep('err'));
   let exitCode: number | null | undefined;
   const exited = new Promise<void>((done) => child.once('exit', (code) => ((exitCode = code), done())));
 
@@ -83,9 +93,12 @@ export async function startAppProcess(env: Record<string, string>): Promise<AppP
   }
   return {
     url,
+    pid: child.pid!,
     async stop(signal = 'SIGTERM') {
       if (exitCode === undefined) child.kill(signal);
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
       await exited;
+      clearTimeout(timer);
     },
     output: () => lines.join('\n'),
   };
