@@ -1,6 +1,7 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AppConfig } from '../config/app-config.js';
+import { transactionRetryingDeadlocks } from '../database/transaction.js';
 import { EventFanout } from '../realtime/event-fanout.js';
 import { EventLog, schedulePruning, type RecordStreamEvent } from '../realtime/event-log.js';
 import type { StreamEvent, StreamEventDraft } from '../realtime/forum-event.js';
@@ -152,7 +153,7 @@ export class QaEvents implements OnApplicationBootstrap, OnModuleDestroy {
   ) {}
 
   async write<T>(work: QaWork<T>): Promise<T> {
-    const { result, publish } = await this.dataSource.transaction((m) => this.within(m, work));
+    const { result, publish } = await transactionRetryingDeadlocks(this.dataSource, this.logger, (m) => this.within(m, work));
     publish();
     return result;
   }

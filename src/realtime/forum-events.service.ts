@@ -1,5 +1,6 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { transactionRetryingDeadlocks } from '../database/transaction.js';
 import { schedulePruning } from './event-log.js';
 import { ForumEventLog } from './forum-event-log.js';
 import type { EventAudience, ForumEvent, ForumEventType } from './forum-event.js';
@@ -11,10 +12,6 @@ export interface RecordOptions {
   /** Who may see it; default: everyone who can read the forum. */
   audience?: EventAudience;
 }
-
-/** Postgres' deadlock_detected: the transaction was rolled back as a whole. */
-const DEADLOCK_DETECTED = '40P01';
-const DEADLOCK_ATTEMPTS = 3;
 
 /** Queues an event of the current write; it is stored as the transaction's last statement. */
 export type RecordEvent = (forumId: number, type: ForumEventType, payload: object, options?: RecordOptions) => void;
@@ -51,26 +48,9 @@ export class ForumEventsService implements OnApplicationBootstrap, OnModuleDestr
    * may run again (after a deadlock), so it only writes through `manager`.
    */
   async runAndPublish<T>(work: (manager: EntityManager, record: RecordEvent) => Promise<T>): Promise<T> {
-    const { result, events } = await this.transactionAgainAfterDeadlock((m) => this.log.recording(m, (record) => work(m, record)));
+    const { result, events } = await transactionRetryingDeadlocks(this.dataSource, this.logger, (m) => this.log.recording(m, (record) => work(m, record)));
     this.publish(events);
     return result;
-  }
-
-  /**
-   * Writes that lock rows of one reply tree in different orders (a move locks
-   * a subtree from the top; approving, deleting or moving a reply in it locks
-   * that reply, then its parent) can meet in a deadlock. Postgres breaks it
-   * by rolling one transaction back entirely, so that one is simply run again.
-   */
-  private async transactionAgainAfterDeadlock<R>(work: (manager: EntityManager) => Promise<R>): Promise<R> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.dataSource.transaction(work);
-      } catch (error) {
-        if (attempt >= DEADLOCK_ATTEMPTS || (error as { code?: string }).code !== DEADLOCK_DETECTED) throw error;
-        this.logger.warn(`A write was rolled back to break a deadlock; running it again (attempt ${attempt + 1} of ${DEADLOCK_ATTEMPTS}).`);
-      }
-    }
   }
 
   /**
