@@ -1,16 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startTestApp, type TestApp } from './support/app.js';
-import { joinAsGuest, newOpenQa, waitForQaEvent, type TestGuest } from './support/live-qa.js';
+import { inBatches, joinAsGuest, newOpenQa, waitForQaEvent, type TestGuest } from './support/live-qa.js';
 import { connectSocket, eventually, sessionCookie, type TestSocket } from './support/sockets.js';
 
 const ATTENDEES = 300;
-
-/** Runs `work` over `items`, at most `limit` at a time. */
-async function inBatches<T, R>(items: T[], limit: number, work: (item: T, i: number) => Promise<R>): Promise<R[]> {
-  const out: R[] = [];
-  for (let i = 0; i < items.length; i += limit) out.push(...(await Promise.all(items.slice(i, i + limit).map((item, j) => work(item, i + j)))));
-  return out;
-}
 
 describe('live Q&A under a burst of votes', () => {
   let t: TestApp;

@@ -64,9 +64,9 @@ export class LiveQaController {
   }
 
   @Get('export')
-  @ApiOperation({ summary: 'Export the Q&A as CSV (?format=csv, default) or Markdown (?format=md) — moderators' })
+  @ApiOperation({ summary: 'Export the Q&A as CSV (?format=csv, default; &part=polls for the polls) or Markdown (?format=md, questions and polls) — moderators' })
   async export(@CurrentActor() actor: MaybeActor, @Param('idOrSlug') idOrSlug: string, @Query() query: ExportQuery, @Res({ passthrough: true }) res: Response): Promise<string> {
-    const file = await this.exports.export(actor, idOrSlug, query.format ?? 'csv');
+    const file = await this.exports.export(actor, idOrSlug, query.format ?? 'csv', query.part ?? 'questions');
     res.setHeader('Content-Type', file.contentType);
     res.setHeader('Content-Disposition', `attachment; filename="${file.filename}"`);
     return file.body;

@@ -8,18 +8,21 @@ import { QaExportService } from './qa-export.service.js';
 import { QaSocketHandlers } from './qa-socket.handlers.js';
 import { QaEventLog, QaEvents, QaFanout } from './qa-stream.js';
 import { QaVoteBroadcaster } from './qa-votes.js';
+import { PollResultsBroadcaster } from './polls/poll-results.js';
+import { PollsController, SessionPollsController } from './polls/polls.controller.js';
+import { PollsService } from './polls/polls.service.js';
 
 /**
  * Live Q&A during a session: attendees (accounts, or guests with a name)
- * ask and vote, moderators curate and highlight, and when the session ends
+ * ask and vote and answer live polls (polls/), moderators curate and highlight, and when the session ends
  * the open questions carry on in its forum. Its own event stream per
  * session (qa-stream.ts); the gateway routes `qa.*` socket messages to
  * QaSocketHandlers.
  */
 @Module({
   imports: [AuthModule, DiscussionsModule],
-  controllers: [LiveQaController, LiveQuestionsController],
-  providers: [QaEventLog, QaFanout, QaEvents, QaVoteBroadcaster, LiveQaService, LiveQuestionsService, QaExportService, QaSocketHandlers],
+  controllers: [LiveQaController, LiveQuestionsController, SessionPollsController, PollsController],
+  providers: [QaEventLog, QaFanout, QaEvents, QaVoteBroadcaster, PollResultsBroadcaster, PollsService, LiveQaService, LiveQuestionsService, QaExportService, QaSocketHandlers],
   exports: [QaSocketHandlers, LiveQuestionsService, LiveQaService],
 })
 export class LiveQaModule {}

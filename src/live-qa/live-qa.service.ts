@@ -210,6 +210,7 @@ export class LiveQaService {
       highlighted,
       handedOverAt: qa?.handed_over_at ?? null,
       handOverForum: forum ?? null,
+      onScreenPollId: qa?.on_screen_poll_id ?? null,
     };
   }
 

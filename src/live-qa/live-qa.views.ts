@@ -48,6 +48,8 @@ export interface QaSettingsView {
   highlighted: LiveQuestionView | null;
   handedOverAt: Date | null;
   handOverForum: { id: number; slug: string; title: string } | null;
+  /** The poll on the presenter screen (src/live-qa/polls). */
+  onScreenPollId: number | null;
 }
 
 export interface QaView extends QaSettingsView {

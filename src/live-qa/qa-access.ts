@@ -17,6 +17,10 @@ export interface LiveQaRow {
   highlighted_question_id: number | null;
   handed_over_at: Date | null;
   hand_over_forum_id: number | null;
+  /** The poll on the presenter screen. */
+  on_screen_poll_id: number | null;
+  /** The short join code of the presenter screen (/j/CODE), made on first use. */
+  join_code: string | null;
 }
 
 /** A session's Q&A as one caller sees it. */

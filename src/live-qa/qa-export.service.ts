@@ -5,6 +5,12 @@ import type { MaybeActor } from '../auth/actor.js';
 import { liveQuestionSelect, toLiveQuestionView, type LiveQuestionRow, type LiveQuestionView } from './live-qa.views.js';
 import { loadQaContext, requireQaModerator } from './qa-access.js';
 import type { LiveQuestionState } from './qa-policy.js';
+import { pollEntries, readResults, type PollResultsView, type PollRow } from './polls/poll-results.js';
+
+interface ExportedPoll {
+  poll: PollRow;
+  results: PollResultsView;
+}
 
 export interface QaExport {
   filename: string;
@@ -31,16 +37,23 @@ const SECTIONS: [LiveQuestionState, string][] = [
 export class QaExportService {
   constructor(private readonly dataSource: DataSource) {}
 
-  async export(actor: MaybeActor, sessionIdOrSlug: string, format: 'csv' | 'md'): Promise<QaExport> {
+  /** `part`: the questions (default) or, for CSV, the polls (one row per option, rating value, word or text); Markdown has both. */
+  async export(actor: MaybeActor, sessionIdOrSlug: string, format: 'csv' | 'md', part: 'questions' | 'polls' = 'questions'): Promise<QaExport> {
     const context = await loadQaContext(this.dataSource.manager, actor, sessionIdOrSlug);
     requireQaModerator(actor, context);
     const rows: LiveQuestionRow[] = await this.dataSource.query(`${liveQuestionSelect()} WHERE q.session_id = $1 ORDER BY q.created_at, q.id`, [context.session.id]);
     const questions = rows.map((r) => toLiveQuestionView(r, { moderator: true, accountId: null }));
+    const pollRows: PollRow[] = await this.dataSource.query(`SELECT * FROM live_poll WHERE session_id = $1 ORDER BY id`, [context.session.id]);
+    const polls: ExportedPoll[] = [];
+    for (const poll of pollRows) polls.push({ poll, results: await readResults(this.dataSource.manager, poll, true) });
     const base = `qa-${context.session.slug}`;
+    if (format === 'csv' && part === 'polls') {
+      return { filename: `${base}-polls.csv`, contentType: 'text/csv; charset=utf-8', body: pollsCsv(polls) };
+    }
     if (format === 'csv') {
       return { filename: `${base}.csv`, contentType: 'text/csv; charset=utf-8', body: toCsv(questions) };
     }
-    return { filename: `${base}.md`, contentType: 'text/markdown; charset=utf-8', body: markdownOf(context.session.title, questions) };
+    return { filename: `${base}.md`, contentType: 'text/markdown; charset=utf-8', body: markdownOf(context.session.title, questions) + pollsMarkdown(polls) };
   }
 }
 
@@ -53,15 +66,33 @@ const askerName = (q: LiveQuestionView) => (q.anonymous ? 'anonymous' : (q.asker
  * formula (= + - @ tab CR) get a leading apostrophe: an attendee's question
  * must not become a formula in a moderator's sheet.
  */
-const toCsv = (questions: LiveQuestionView[]): string =>
-  stringify(questions.map(csvRow), {
+const csv = (rows: unknown[][], columns: string[]): string =>
+  stringify(rows, {
     header: true,
-    columns: CSV_HEADER,
+    columns,
     quoted: true,
     record_delimiter: 'windows',
     escape_formulas: true,
     cast: { date: (d) => d.toISOString(), boolean: (b) => String(b) },
   });
+
+const toCsv = (questions: LiveQuestionView[]): string => csv(questions.map(csvRow), CSV_HEADER);
+
+const POLLS_CSV_HEADER = ['poll_id', 'kind', 'prompt', 'state', 'answers', 'entry', 'count'];
+
+/** One row per option, rating value, word-cloud entry or open-text answer (all of them: moderators export). */
+const pollsCsv = (polls: ExportedPoll[]): string =>
+  csv(polls.flatMap(({ poll, results }) => pollEntries(results).map((e) => [poll.id, poll.kind, poll.prompt, poll.state, results.total, e.entry, e.count])), POLLS_CSV_HEADER);
+
+function pollsMarkdown(polls: ExportedPoll[]): string {
+  if (!polls.length) return '';
+  const lines = ['', '## Polls'];
+  for (const { poll, results } of polls) {
+    lines.push('', `### ${md(poll.prompt)}`, '', `_${poll.kind.replace('_', ' ')} · ${poll.state} · ${results.total} answer${results.total === 1 ? '' : 's'}_`, '');
+    for (const e of pollEntries(results)) lines.push(`- ${md(e.entry)}: ${e.count}`);
+  }
+  return lines.join('\n') + '\n';
+}
 
 function csvRow(q: LiveQuestionView): unknown[] {
   return [

@@ -10,6 +10,8 @@ import { loadQaContext } from './qa-access.js';
 import { ASK_REFUSALS } from './qa-policy.js';
 import { QaEventLog, QaFanout, type QaSubscription } from './qa-stream.js';
 import { QaVoteBroadcaster } from './qa-votes.js';
+import { QaPollActMessage, QaPollAnswerMessage, QaPollCreateMessage } from './polls/dto/poll-input.dto.js';
+import { PollsService } from './polls/polls.service.js';
 
 const MAX_QAS_PER_SOCKET = 10;
 
@@ -26,6 +28,7 @@ export class QaSocketHandlers {
     private readonly log: QaEventLog,
     private readonly fanout: QaFanout,
     private readonly votes: QaVoteBroadcaster,
+    private readonly polls: PollsService,
   ) {}
 
   attach(server: AgoraServer, clustered: boolean): void {
@@ -37,7 +40,7 @@ export class QaSocketHandlers {
   }
 
   /**
-   * `qa.subscribe { sessionId, lastSeq? }` → `{ sessionId, seq, replayed, resync?, moderator, counts, countsAsOf }`.
+   * `qa.subscribe { sessionId, lastSeq? }` → `{ sessionId, seq, replayed, resync?, moderator, counts, countsAsOf, pollResults }`.
    * Anyone may follow a session's Q&A; moderators also get pending questions and askers of anonymous ones.
    * Missed events arrive as `qa.events` before the ack; the ack carries fresh vote counts.
    */
@@ -56,6 +59,7 @@ export class QaSocketHandlers {
     const sub = await decide();
     const result = await this.fanout.subscribe(socket, sessionId, sub, message.lastSeq ?? null, { checkedAt, recheck: decide });
     const { asOf, counts } = await this.votes.countsOfSession(sessionId);
+    const pollResults = await this.polls.resultsOfSession(sessionId, sub.moderator);
     return {
       sessionId,
       seq: result.seq,
@@ -64,6 +68,7 @@ export class QaSocketHandlers {
       moderator: sub.moderator,
       counts,
       countsAsOf: asOf,
+      pollResults,
     };
   }
 
@@ -103,6 +108,24 @@ export class QaSocketHandlers {
   async moderate(body: unknown, actor: MaybeActor): Promise<unknown> {
     const { questionId, ...dto } = await parseMessage(QaModerateMessage, body, '{ "questionId": 7, "action": "highlight" }');
     return this.questions.moderate(signedIn(actor), questionId, dto);
+  }
+
+  /** `qa.poll.create { sessionId, kind, prompt, options?, resultsHidden?, liveQuestionId? }` → `{ poll }` (moderators). */
+  async pollCreate(body: unknown, actor: MaybeActor): Promise<unknown> {
+    const { sessionId, ...dto } = await parseMessage(QaPollCreateMessage, body, '{ "sessionId": 1, "kind": "single", "prompt": "…", "options": ["a", "b"] }');
+    return { poll: await this.polls.create(signedIn(actor), String(sessionId), dto) };
+  }
+
+  /** `qa.poll.answer { pollId, choices? | rating? | text? }` → `{ answer }`, after commit. */
+  async pollAnswer(body: unknown, actor: MaybeActor): Promise<unknown> {
+    const { pollId, ...dto } = await parseMessage(QaPollAnswerMessage, body, '{ "pollId": 3, "choices": [1] }');
+    return this.polls.answer(signedIn(actor), pollId, dto);
+  }
+
+  /** `qa.poll.act { pollId, action, word?, answerId? }` → `{ poll }` (moderators). */
+  async pollAct(body: unknown, actor: MaybeActor): Promise<unknown> {
+    const { pollId, ...dto } = await parseMessage(QaPollActMessage, body, '{ "pollId": 3, "action": "launch" }');
+    return { poll: await this.polls.act(signedIn(actor), pollId, dto) };
   }
 }
 

@@ -7,6 +7,7 @@ import { EventLog, schedulePruning, type RecordStreamEvent } from '../realtime/e
 import type { StreamEvent, StreamEventDraft } from '../realtime/forum-event.js';
 import { rooms } from '../realtime/rooms.js';
 import type { AgoraSocket } from '../realtime/socket-types.js';
+import type { PollResultsView } from './polls/poll-results.js';
 
 /**
  * A session's live Q&A is its own event stream (tables qa_event and
@@ -28,6 +29,8 @@ export const QA_EVENT_TYPES = [
   'question.highlighted',
   'question.merged',
   'question.carried_over',
+  'poll.created',
+  'poll.updated',
 ] as const;
 export type QaEventType = (typeof QA_EVENT_TYPES)[number];
 export type QaEvent = StreamEvent<QaEventType>;
@@ -126,6 +129,13 @@ export class QaFanout extends EventFanout<QaSubscription, QaEventType> implement
   broadcastVotes(sessionId: number, asOf: string, counts: { questionId: number; voteCount: number }[]): void {
     if (!this.server || this.closing || !counts.length) return;
     this.server.to(rooms.qa(sessionId)).emit('qa.votes', { sessionId, asOf, counts });
+  }
+
+  /** Sends poll results (not logged, not replayed): moderators' view to moderators, attendees' view to the other followers. */
+  broadcastPollResults(sessionId: number, moderators: PollResultsView[], attendees: PollResultsView[]): void {
+    if (!this.server || this.closing) return;
+    if (moderators.length) this.server.to(rooms.qaModerators(sessionId)).emit('qa.poll_results', { sessionId, results: moderators });
+    if (attendees.length) this.server.to(rooms.qa(sessionId)).except(rooms.qaModerators(sessionId)).emit('qa.poll_results', { sessionId, results: attendees });
   }
 }
 

@@ -2,6 +2,7 @@ import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AppConfig } from '../config/app-config.js';
 import { PUBLIC_QUESTION_SQL } from './qa-policy.js';
+import { Coalescer } from './coalescer.js';
 import { QaFanout } from './qa-stream.js';
 
 export interface VoteCounts {
@@ -37,41 +38,22 @@ export async function bumpVotes(manager: EntityManager, questionId: number, delt
  */
 @Injectable()
 export class QaVoteBroadcaster implements OnModuleDestroy {
-  private readonly logger = new Logger('QaVotes');
-  private readonly changedBySession = new Map<number, Set<number>>();
-  private readonly timers = new Map<number, NodeJS.Timeout>();
-  private closing = false;
+  private readonly pending: Coalescer<number>;
 
   constructor(
     private readonly dataSource: DataSource,
-    private readonly config: AppConfig,
-    private readonly fanout: QaFanout,
-  ) {}
+    config: AppConfig,
+    fanout: QaFanout,
+  ) {
+    this.pending = new Coalescer(new Logger('QaVotes'), 'vote counts', () => config.QA_VOTE_BROADCAST_MS, async (sessionId, ids) => {
+      const { asOf, counts } = await this.countsOf(ids);
+      fanout.broadcastVotes(sessionId, asOf, counts);
+    });
+  }
 
   /** A question's votes changed (call after commit). */
   changed(sessionId: number, questionId: number): void {
-    if (this.closing) return;
-    let changed = this.changedBySession.get(sessionId);
-    if (!changed) this.changedBySession.set(sessionId, (changed = new Set()));
-    changed.add(questionId);
-    if (this.timers.has(sessionId)) return;
-    const timer = setTimeout(() => void this.flush(sessionId), this.config.QA_VOTE_BROADCAST_MS);
-    timer.unref();
-    this.timers.set(sessionId, timer);
-  }
-
-  private async flush(sessionId: number): Promise<void> {
-    this.timers.delete(sessionId);
-    const ids = [...(this.changedBySession.get(sessionId) ?? [])];
-    this.changedBySession.delete(sessionId);
-    if (!ids.length || this.closing) return;
-    try {
-      const { asOf, counts } = await this.countsOf(ids);
-      this.fanout.broadcastVotes(sessionId, asOf, counts);
-    } catch (error) {
-      // The next vote, or a reload, brings the counts: they are absolute.
-      if (!this.closing) this.logger.warn(`Sending vote counts of session ${sessionId} failed: ${error instanceof Error ? error.message : String(error)}`);
-    }
+    this.pending.add(sessionId, questionId);
   }
 
   /** Current counts of some questions (those attendees may see). */
@@ -95,8 +77,6 @@ export class QaVoteBroadcaster implements OnModuleDestroy {
   }
 
   onModuleDestroy(): void {
-    this.closing = true;
-    for (const timer of this.timers.values()) clearTimeout(timer);
-    this.timers.clear();
+    this.pending.close();
   }
 }

@@ -194,6 +194,9 @@ export class RealtimeGateway implements OnGatewayInit<AgoraServer>, OnGatewayCon
     'qa.withdraw': (socket, body) => this.qaWrite(socket, 'qa.withdraw', body, (actor) => this.qa.withdraw(body, actor)),
     'qa.vote': (socket, body) => this.qaWrite(socket, 'qa.vote', body, (actor) => this.qa.vote(body, actor), RULES.vote),
     'qa.moderate': (socket, body) => this.qaWrite(socket, 'qa.moderate', body, (actor) => this.qa.moderate(body, actor)),
+    'qa.poll.create': (socket, body) => this.qaWrite(socket, 'qa.poll.create', body, (actor) => this.qa.pollCreate(body, actor)),
+    'qa.poll.answer': (socket, body) => this.qaWrite(socket, 'qa.poll.answer', body, (actor) => this.qa.pollAnswer(body, actor), RULES.vote),
+    'qa.poll.act': (socket, body) => this.qaWrite(socket, 'qa.poll.act', body, (actor) => this.qa.pollAct(body, actor)),
   };
 
   /** Runs a message's handler and answers through its ack (an unknown message gets an error, not silence). */

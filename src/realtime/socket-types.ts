@@ -1,5 +1,6 @@
 import type { Server, Socket } from 'socket.io';
 import type { MaybeActor } from '../auth/actor.js';
+import type { PollResultsView } from '../live-qa/polls/poll-results.js';
 import type { ForumEvent, ForumEventView, StreamEvent, StreamEventView } from './forum-event.js';
 
 /** The error an ack carries when a message is refused; same codes and messages as the HTTP API. */
@@ -58,6 +59,8 @@ export interface ServerToClientEvents {
   'qa.events': (message: { sessionId: number; events: StreamEventView[] }) => void;
   /** Absolute vote counts of a followed live Q&A's questions; keep, per question, the one with the newest `asOf`. */
   'qa.votes': (message: { sessionId: number; asOf: string; counts: { questionId: number; voteCount: number }[] }) => void;
+  /** Results of a followed live Q&A's polls; keep, per poll, the one with the newest `asOf` (src/live-qa/polls). */
+  'qa.poll_results': (message: { sessionId: number; results: PollResultsView[] }) => void;
   'qa.left': (message: { sessionId: number; reason: 'removed' | 'access_lost' | 'resync' }) => void;
   /** The sign-in this socket used has ended; the server disconnects it next. */
   'session.ended': (message: Record<string, never>) => void;

@@ -62,3 +62,10 @@ export async function waitForQaEvent(socket: TestSocket, sessionId: number, matc
   });
   return qaEvents(socket, sessionId).find(match)!;
 }
+
+/** Runs `work` over `items`, at most `limit` at a time. */
+export async function inBatches<T, R>(items: T[], limit: number, work: (item: T, i: number) => Promise<R>): Promise<R[]> {
+  const out: R[] = [];
+  for (let i = 0; i < items.length; i += limit) out.push(...(await Promise.all(items.slice(i, i + limit).map((item, j) => work(item, i + j)))));
+  return out;
+}

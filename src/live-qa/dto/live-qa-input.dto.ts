@@ -120,6 +120,10 @@ export class ExportQuery {
   @ApiPropertyOptional({ enum: ['csv', 'md'] })
   @IsOptional() @IsIn(['csv', 'md'], { message: 'format must be "csv" or "md"' })
   format?: 'csv' | 'md';
+
+  @ApiPropertyOptional({ enum: ['questions', 'polls'], description: 'CSV: the questions (default) or the polls.' })
+  @IsOptional() @IsIn(['questions', 'polls'], { message: 'part must be "questions" or "polls"' })
+  part?: 'questions' | 'polls';
 }
 
 // ---- socket messages (same rules, plus the session or question they are about) ----

@@ -1,0 +1,55 @@
+import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Put } from '@nestjs/common';
+import { ApiBearerAuth, ApiCookieAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CurrentActor, type MaybeActor } from '../../auth/actor.js';
+import { IntIdPipe } from '../../common/id.pipe.js';
+import { AnswerPollDto, CreatePollDto, PollActDto } from './dto/poll-input.dto.js';
+import { PollsService } from './polls.service.js';
+
+/** A session's live polls: `/api/sessions/:idOrSlug/qa/polls`. */
+@ApiTags('live polls')
+@ApiCookieAuth()
+@ApiBearerAuth()
+@Controller('sessions/:idOrSlug/qa/polls')
+export class SessionPollsController {
+  constructor(private readonly polls: PollsService) {}
+
+  @Get()
+  @ApiOperation({ summary: "The session's polls the caller may see (moderators: drafts too), with results when visible and the caller's answer" })
+  list(@CurrentActor() actor: MaybeActor, @Param('idOrSlug') idOrSlug: string) {
+    return this.polls.list(actor, idOrSlug);
+  }
+
+  @Post()
+  @ApiOperation({ summary: 'Prepare a poll: single, multiple, rating, word_cloud or open_text (moderators; a draft until launched)' })
+  create(@CurrentActor() actor: MaybeActor, @Param('idOrSlug') idOrSlug: string, @Body() dto: CreatePollDto) {
+    return this.polls.create(actor, idOrSlug, dto);
+  }
+}
+
+/** One live poll: `/api/qa/polls/:id…`. */
+@ApiTags('live polls')
+@ApiCookieAuth()
+@ApiBearerAuth()
+@Controller('qa/polls/:id')
+export class PollsController {
+  constructor(private readonly polls: PollsService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'One poll as the caller may see it' })
+  get(@CurrentActor() actor: MaybeActor, @Param('id', new IntIdPipe('id')) id: number) {
+    return this.polls.get(actor, id);
+  }
+
+  @Put('answer')
+  @ApiOperation({ summary: "Answer the poll, or change one's answer while it is open (one per attendee, guests included)" })
+  answer(@CurrentActor() actor: MaybeActor, @Param('id', new IntIdPipe('id')) id: number, @Body() dto: AnswerPollDto) {
+    return this.polls.answer(actor, id, dto);
+  }
+
+  @Post('act')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: 'A moderator act: launch, close, reveal, hide, show, unshow, remove_word, approve_text, reject_text' })
+  act(@CurrentActor() actor: MaybeActor, @Param('id', new IntIdPipe('id')) id: number, @Body() dto: PollActDto) {
+    return this.polls.act(actor, id, dto);
+  }
+}
