@@ -148,8 +148,8 @@ describeInBrowser('live Q&A in the web client', () => {
     // Marked answered (x, on the selected question): attendees see when, within the session.
     await moderator.locator('li.qa-question', { hasText: question }).locator('.qa-text').click();
     await moderator.keyboard.press('x');
-    await luisPage.locator('li.qa-question', { hasText: question }).getByText(/^Answered at \d+:\d\d$/).waitFor({ timeout: 10_000 });
-    await anaPage.locator('li.qa-question', { hasText: question }).getByText(/^Answered at \d+:\d\d$/).waitFor({ timeout: 10_000 });
+    await luisPage.locator('li.qa-question', { hasText: question }).getByText(/^Answered \d+ min into the session$/).waitFor({ timeout: 10_000 });
+    await anaPage.locator('li.qa-question', { hasText: question }).getByText(/^Answered \d+ min into the session$/).waitFor({ timeout: 10_000 });
     await moderator.locator('[data-list="done"] li', { hasText: question }).waitFor({ timeout: 10_000 });
     await screenshot(luisPage, 'live-qa-answered-phone');
     expect(errors).toEqual([]);

@@ -49,7 +49,7 @@ const qaEn = {
   'qa.guestBadge': 'guest',
   'qa.pending': 'Awaiting approval',
   'qa.answered': 'Answered',
-  'qa.answeredAt': 'Answered at {time}',
+  'qa.answeredMinutes': 'Answered {n} min into the session',
   'qa.dismissed': 'Dismissed',
   'qa.dismissedReason': 'Dismissed: {reason}',
   'qa.archived': 'Archived',

@@ -48,7 +48,7 @@ const qaEs: QaMessages = {
   'qa.guestBadge': 'invitado',
   'qa.pending': 'Pendiente de aprobación',
   'qa.answered': 'Respondida',
-  'qa.answeredAt': 'Respondida en el {time}',
+  'qa.answeredMinutes': 'Respondida a los {n} min de la sesión',
   'qa.dismissed': 'Descartada',
   'qa.dismissedReason': 'Descartada: {reason}',
   'qa.archived': 'Archivada',

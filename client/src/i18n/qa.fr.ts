@@ -48,7 +48,7 @@ const qaFr: QaMessages = {
   'qa.guestBadge': 'invité',
   'qa.pending': 'En attente d’approbation',
   'qa.answered': 'Répondue',
-  'qa.answeredAt': 'Répondue à {time}',
+  'qa.answeredMinutes': 'Répondue {n} min après le début de la session',
   'qa.dismissed': 'Écartée',
   'qa.dismissedReason': 'Écartée : {reason}',
   'qa.archived': 'Archivée',

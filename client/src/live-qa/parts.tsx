@@ -41,6 +41,15 @@ const STATE_BADGE: Partial<Record<LiveQuestion['state'], { key: MessageKey; tone
   archived: { key: 'qa.archived', tone: 'neutral' },
 };
 
+/**
+ * "Answered 12 min into the session": the offset counts from the Q&A's
+ * start (a duration, "mm:ss" from the server), so it must not read as a clock time.
+ */
+export function answeredLabel(q: Pick<LiveQuestion, 'answeredOffset'>): string {
+  const minutes = q.answeredOffset ? Number(q.answeredOffset.split(':')[0]) : NaN;
+  return Number.isFinite(minutes) ? t('qa.answeredMinutes', { n: minutes }) : t('qa.answered');
+}
+
 /** The line above a question's text: who, when, its state (`onScreen`: shown as "now answering" already). */
 export function QuestionMeta({ q, mine, moderator, onScreen = false }: { q: LiveQuestion; mine: boolean; moderator: boolean; onScreen?: boolean }) {
   const badge = STATE_BADGE[q.state];
@@ -52,7 +61,7 @@ export function QuestionMeta({ q, mine, moderator, onScreen = false }: { q: Live
       {mine && <Badge tone="info">{t('qa.yours')}</Badge>}
       {q.highlighted && !onScreen && <Badge tone="live">{t('qa.nowAnswering')}</Badge>}
       {badge && <Badge tone={badge.tone}>{t(badge.key)}</Badge>}
-      {q.state === 'answered' && <Badge tone="ok">{q.answeredOffset ? t('qa.answeredAt', { time: q.answeredOffset }) : t('qa.answered')}</Badge>}
+      {q.state === 'answered' && <Badge tone="ok">{answeredLabel(q)}</Badge>}
       {q.editedAt && <span class="muted">({t('qa.edited')})</span>}
       {q.mergedCount > 0 && <span class="muted">+{q.mergedCount}</span>}
     </p>
