@@ -6,7 +6,7 @@ import { RetryAfterInterceptor } from '../auth/retry-after.interceptor.js';
 import { clientInfo, setSessionCookie } from '../auth/session-cookie.js';
 import { IntIdPipe } from '../common/id.pipe.js';
 import { AppConfig } from '../config/app-config.js';
-import { AskQuestionDto, EditQuestionDto, ExportQuery, JoinAsGuestDto, ListLiveQuestionsQuery, ModerateDto, UpdateQaDto } from './dto/live-qa-input.dto.js';
+import { AskQuestionDto, EditQuestionDto, ExportQuery, HandOverDto, JoinAsGuestDto, ListLiveQuestionsQuery, ModerateDto, UpdateQaDto } from './dto/live-qa-input.dto.js';
 import { LiveQaService } from './live-qa.service.js';
 import { LiveQuestionsService } from './live-questions.service.js';
 import { QaExportService } from './qa-export.service.js';
@@ -36,11 +36,17 @@ export class LiveQaController {
     return this.qa.update(actor, idOrSlug, dto);
   }
 
+  @Get('hand-over')
+  @ApiOperation({ summary: 'What a hand-over would carry now (N approved questions, poll results) and what not (M pending), with ?pending=approve|dismiss|keep — moderators' })
+  handOverPreview(@CurrentActor() actor: MaybeActor, @Param('idOrSlug') idOrSlug: string, @Query() query: HandOverDto) {
+    return this.qa.handOverPreview(actor, idOrSlug, query.pending);
+  }
+
   @Post('hand-over')
   @HttpCode(HttpStatus.OK)
-  @ApiOperation({ summary: "Carry every approved, unanswered question over to the session's forum (moderators; idempotent)" })
-  handOver(@CurrentActor() actor: MaybeActor, @Param('idOrSlug') idOrSlug: string) {
-    return this.qa.handOver(actor, idOrSlug);
+  @ApiOperation({ summary: "Carry every approved, unanswered question and the poll results over to the session's forum (moderators; idempotent)" })
+  handOver(@CurrentActor() actor: MaybeActor, @Param('idOrSlug') idOrSlug: string, @Body() dto: HandOverDto) {
+    return this.qa.handOver(actor, idOrSlug, dto.pending);
   }
 
   @Get('questions')

@@ -8,10 +8,10 @@ import { MarkdownService } from '../discussions/markdown.service.js';
 import { ForumEventsService } from '../realtime/forum-events.service.js';
 import { READERS } from '../realtime/forum-event.js';
 import type { UpdateQaDto } from './dto/live-qa-input.dto.js';
-import { handOver } from './hand-over.js';
-import { liveQuestionSelect, toLiveQuestionView, type HandOverResult, type LiveQuestionRow, type QaActionView, type QaSettingsView, type QaView } from './live-qa.views.js';
+import { handOver, handOverPreview, planHandOver } from './hand-over.js';
+import { liveQuestionSelect, toLiveQuestionView, type HandOverPreview, type HandOverResult, type LiveQuestionRow, type QaActionView, type QaSettingsView, type QaView } from './live-qa.views.js';
 import { loadQaContext, requireQaModerator, type LiveQaRow, type QaContext } from './qa-access.js';
-import { askingLimits, askRefusal, ASK_REFUSALS, MAX_QUESTION_LENGTH } from './qa-policy.js';
+import { askingLimits, askRefusal, ASK_REFUSALS, MAX_QUESTION_LENGTH, type PendingChoice } from './qa-policy.js';
 import { QaEvents, type RecordQaEvent } from './qa-stream.js';
 import type { Session } from '../sessions/session.entity.js';
 
@@ -90,7 +90,7 @@ export class LiveQaService {
       if (dto.sessionState === 'ended' && context.session.state !== 'ended') {
         const [locked]: LiveQaRow[] = await m.query(`SELECT * FROM live_qa WHERE session_id = $1`, [sessionId]);
         const session = { ...context.session, state: 'ended' as const };
-        await handOver(m, { markdown: this.markdown, forumEvents: this.forumEvents }, moderator, session, locked, record, afterCommit);
+        await handOver(m, { markdown: this.markdown, forumEvents: this.forumEvents }, moderator, session, locked, record, afterCommit, dto.pending);
       }
       await this.recordUpdated(m, record, sessionId);
     });
@@ -120,13 +120,27 @@ export class LiveQaService {
     return publish;
   }
 
-  /** Hands the open questions over now (moderators); a second call creates nothing more. */
-  async handOver(actor: MaybeActor, sessionIdOrSlug: string): Promise<HandOverResult> {
+  /**
+   * What handing over would do now (moderators), read as the hand-over
+   * reads it: the questions it carries, the pending ones and what becomes of
+   * them, the polls whose results travel and where, the forum it goes to.
+   */
+  async handOverPreview(actor: MaybeActor, sessionIdOrSlug: string, pending: PendingChoice = 'keep'): Promise<HandOverPreview> {
+    return this.dataSource.transaction('REPEATABLE READ', async (m) => {
+      const context = await loadQaContext(m, actor, sessionIdOrSlug);
+      requireQaModerator(actor, context);
+      if (!context.qa) throw conflict('qa_not_open', 'This session has no Q&A yet, so there is nothing to hand over.');
+      return handOverPreview(await planHandOver(m, context.session, context.qa, pending));
+    });
+  }
+
+  /** Hands the open questions (and poll results) over now (moderators); a second call creates nothing more. */
+  async handOver(actor: MaybeActor, sessionIdOrSlug: string, pending: PendingChoice = 'keep'): Promise<HandOverResult> {
     return this.events.write(async (m, record, afterCommit) => {
       const context = await loadQaContext(m, actor, sessionIdOrSlug, true);
       requireQaModerator(actor, context);
       if (!context.qa) throw conflict('qa_not_open', 'This session has no Q&A yet, so there is nothing to hand over.');
-      const result = await handOver(m, { markdown: this.markdown, forumEvents: this.forumEvents }, actor as Actor, context.session, context.qa, record, afterCommit);
+      const result = await handOver(m, { markdown: this.markdown, forumEvents: this.forumEvents }, actor as Actor, context.session, context.qa, record, afterCommit, pending);
       await this.recordUpdated(m, record, context.session.id);
       return result;
     });

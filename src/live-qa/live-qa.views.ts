@@ -76,6 +76,27 @@ export interface HandOverResult {
   forum: { id: number; slug: string; title: string } | null;
   created: { liveQuestionId: number; forumQuestionId: number }[];
   forumCreated: boolean;
+  /** Polls whose results travelled, and the forum question that carries each (only when some did). */
+  polls?: { pollId: number; forumQuestionId: number }[];
+  /** What became of the questions awaiting approval (only when some were, or a choice was made). */
+  pending?: { approved: number; dismissed: number; kept: number };
+}
+
+/** What a hand-over would do now (GET …/qa/hand-over): the moderator reads it before ending the session. */
+export interface HandOverPreview {
+  /** The forum it goes to; null when the session has none yet (one is created when there is something to carry). */
+  forum: { id: number; slug: string; title: string } | null;
+  forumWillBeCreated: boolean;
+  /** The approved, unanswered questions it carries (most voted first). */
+  questions: { liveQuestionId: number; body: string; votes: number }[];
+  /** Questions awaiting approval it leaves behind (empty when they are to be approved). */
+  pending: { liveQuestionId: number; body: string }[];
+  pendingChoice: 'approve' | 'dismiss' | 'keep';
+  /** Polls whose results travel: onto the forum question of their live question, or (null) into one summary question. */
+  polls: { pollId: number; prompt: string; kind: string; total: number; ontoLiveQuestionId: number | null }[];
+  pollSummaryQuestion: boolean;
+  /** Launched polls whose results are hidden: they stay in the Q&A. */
+  pollsNotCarried: { pollId: number; prompt: string }[];
 }
 
 export interface QaActionView {

@@ -13,6 +13,10 @@ export const LIVE_QUESTION_STATES: LiveQuestionState[] = ['pending', 'approved',
 export type ModerationAction = 'approve' | 'dismiss' | 'highlight' | 'unhighlight' | 'answer' | 'archive' | 'merge' | 'edit';
 export const MODERATION_ACTIONS: ModerationAction[] = ['approve', 'dismiss', 'highlight', 'unhighlight', 'answer', 'archive', 'merge', 'edit'];
 
+/** What to do with the questions still awaiting approval when the Q&A hands over: approve (and carry), dismiss, or keep them pending. */
+export type PendingChoice = 'approve' | 'dismiss' | 'keep';
+export const PENDING_CHOICES: PendingChoice[] = ['approve', 'dismiss', 'keep'];
+
 /** Longest question, in characters (also a CHECK in the database). */
 export const MAX_QUESTION_LENGTH = 500;
 export const MAX_DISMISS_REASON_LENGTH = 300;

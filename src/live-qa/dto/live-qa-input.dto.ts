@@ -2,7 +2,7 @@ import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength, ValidateBy, ValidateIf } from 'class-validator';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { SESSION_STATES, type SessionState } from '../../sessions/session.entity.js';
-import { LIVE_QUESTION_STATES, MAX_DISMISS_REASON_LENGTH, MAX_QUESTION_LENGTH, MODERATION_ACTIONS, type LiveQuestionState, type ModerationAction, type QaState } from '../qa-policy.js';
+import { LIVE_QUESTION_STATES, MAX_DISMISS_REASON_LENGTH, PENDING_CHOICES, type PendingChoice, MAX_QUESTION_LENGTH, MODERATION_ACTIONS, type LiveQuestionState, type ModerationAction, type QaState } from '../qa-policy.js';
 
 const MAX_INT = 2147483647;
 
@@ -55,6 +55,17 @@ export class UpdateQaDto {
   @ApiPropertyOptional({ enum: SESSION_STATES, description: '"live" also opens the Q&A; "ended" closes it and hands its open questions over to the forum.' })
   @IsOptional() @IsIn(SESSION_STATES, { message: `sessionState must be one of ${SESSION_STATES.join(', ')}` })
   sessionState?: SessionState;
+
+  @ApiPropertyOptional({ enum: PENDING_CHOICES, description: 'Ending the session: approve (and carry), dismiss, or keep pending the questions awaiting approval (default keep).' })
+  @IsOptional() @IsIn(PENDING_CHOICES, { message: `pending must be one of ${PENDING_CHOICES.join(', ')}` })
+  pending?: PendingChoice;
+}
+
+/** The hand-over and its preview: what becomes of the questions awaiting approval. */
+export class HandOverDto {
+  @ApiPropertyOptional({ enum: PENDING_CHOICES, description: 'approve (and carry), dismiss, or keep pending the questions awaiting approval (default keep).' })
+  @IsOptional() @IsIn(PENDING_CHOICES, { message: `pending must be one of ${PENDING_CHOICES.join(', ')}` })
+  pending?: PendingChoice;
 }
 
 export class AskQuestionDto {
