@@ -254,7 +254,7 @@ describeInBrowser('live Q&A in the web client', () => {
     await anaPage.locator('.qa-ended').getByRole('link', { name: 'Continue in the forum' }).waitFor({ timeout: 10_000 });
     const carriedItem = item(anaPage, 'in their first year?');
     await carriedItem.getByRole('link', { name: 'Continue in the forum' }).waitFor({ timeout: 10_000 });
-    await carriedItem.getByText('Archived').waitFor();
+    await carriedItem.getByText('Moved to the forum').waitFor();
     expect(await carriedItem.getByRole('button', { name: 'Edit' }).count()).toBe(0);
     // Every attendee sees where it went, not only its asker.
     await item(luisPage, 'in their first year?').getByRole('link', { name: 'Continue in the forum' }).waitFor({ timeout: 10_000 });
@@ -265,6 +265,7 @@ describeInBrowser('live Q&A in the web client', () => {
     // The moderator ends the session: attendees are told, and can no longer ask.
     await moderator.getByLabel('Session state').selectOption('ended');
     await moderator.getByRole('button', { name: 'Set state' }).click();
+    await moderator.getByRole('button', { name: 'End the session and hand over' }).click();
     await anaPage.locator('.qa-ended', { hasText: 'The session has ended.' }).waitFor({ timeout: 10_000 });
     await anaPage.getByRole('textbox', { name: 'Your question' }).waitFor({ state: 'detached', timeout: 10_000 });
     await expect(t.dataSource.query(`SELECT state FROM session WHERE id = $1`, [s.id])).resolves.toEqual([{ state: 'ended' }]);
@@ -290,6 +291,7 @@ describeInBrowser('live Q&A in the web client', () => {
     await moderator.locator('.qa-status', { hasText: 'Nothing to carry over' }).waitFor({ timeout: 10_000 });
     await moderator.getByLabel('Session state').selectOption('ended');
     await moderator.getByRole('button', { name: 'Set state' }).click();
+    await moderator.getByRole('button', { name: 'End the session and hand over' }).click();
     await anaPage.locator('.qa-ended', { hasText: 'Every question was answered or dismissed' }).waitFor({ timeout: 10_000 });
     expect(await anaPage.locator('.qa-ended').getByRole('link').count()).toBe(0);
     await expect(t.dataSource.query(`SELECT id FROM forum WHERE session_id = $1`, [s.id])).resolves.toEqual([]);

@@ -123,4 +123,16 @@ describe('the end of a live session', () => {
     expect((await ana.agent.get(`/api/qa/questions/${waiting.id}`).expect(200)).body.state).toBe('dismissed');
     expect((await mod.post(`/api/sessions/${session.id}/qa/hand-over`).send({ pending: 'soon' }).expect(400)).body.details[0].field).toBe('pending');
   }, 60_000);
+
+  it('gives the presenter screen one short join code that opens the session, for moderators to make', async () => {
+    const { session, mod } = await newOpenQa(t);
+    const ana = await signedIn(t);
+    expect((await ana.agent.post(`/api/sessions/${session.id}/qa/join-code`).expect(403)).body.code).toBe('not_qa_moderator');
+    const made = (await mod.post(`/api/sessions/${session.id}/qa/join-code`).expect(200)).body;
+    expect(made).toEqual({ code: expect.stringMatching(/^[A-HJKMNP-Z2-9]{6}$/), path: `/j/${made.code}` });
+    expect((await mod.post(`/api/sessions/${session.id}/qa/join-code`).expect(200)).body).toEqual(made);
+    expect((await t.agent().get(`/api/qa/join/${made.code.toLowerCase()}`).expect(200)).body).toEqual({ sessionId: session.id, sessionSlug: session.slug });
+    expect((await t.agent().get(`/api/sessions/${session.id}/qa`).expect(200)).body.joinCode).toBe(made.code);
+    expect((await t.agent().get('/api/qa/join/NOPE00').expect(404)).body.code).toBe('join_code_not_found');
+  });
 });

@@ -87,6 +87,8 @@ function Page({ route }: { route: Route }) {
       return <SignUpPage />;
     case 'invite':
       return <InvitePage token={route.token} />;
+    case 'join':
+      return <LazyPage load={qaPages.join} props={{ code: route.code }} />;
     default:
       return <NotFound />;
   }

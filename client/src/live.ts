@@ -38,6 +38,7 @@ export const EVENTS = {
   qaEvents: 'qa.events',
   qaLeft: 'qa.left',
   qaVotes: 'qa.votes',
+  qaPollResults: 'qa.poll_results',
 } as const;
 
 /** A change in a forum, as delivered live or replayed. */
@@ -81,6 +82,8 @@ export interface QaFollower {
   onEvent(event: QaEvent): void;
   /** Absolute vote counts (`asOf`: the server's read time; keep the newest per question). */
   onVotes?(message: Record<string, unknown>): void;
+  /** Absolute poll results (`qa.poll_results`; each with its `asOf`: keep the newest per poll). */
+  onPollResults?(message: Record<string, unknown>): void;
   /** Events could not all be replayed: reload the Q&A over HTTP. */
   onResync?(): void;
   /** The server confirmed the subscription; `ack` carries the vote counts snapshot. */
@@ -114,6 +117,8 @@ interface StreamFollower {
   onRefused?(code: string, message: string): void;
   /** Q&A vote counts (`qa.votes`). */
   onVotes?(message: Json): void;
+  /** Q&A poll results (`qa.poll_results`). */
+  onPollResults?(message: Json): void;
 }
 
 interface Subscription {
@@ -185,6 +190,10 @@ function getSocket(): Socket {
   s.on(EVENTS.qaVotes, (message: Json) => {
     const key = `qa:${int(message?.sessionId)}`;
     for (const sub of subscriptions) if (sub.channel.key === key) sub.follower.onVotes?.(message);
+  });
+  s.on(EVENTS.qaPollResults, (message: Json) => {
+    const key = `qa:${int(message?.sessionId)}`;
+    for (const sub of subscriptions) if (sub.channel.key === key) sub.follower.onPollResults?.(message);
   });
   s.on(EVENTS.presence, (p: Json) => {
     const forumId = int(p?.forumId);
@@ -317,6 +326,7 @@ export function followQa(sessionId: number, fromSeq: number | null, follower: Qa
     follower: {
       onEvent: (e) => follower.onEvent({ ...e, sessionId }),
       onVotes: (m) => follower.onVotes?.(m),
+      onPollResults: (m) => follower.onPollResults?.(m),
       onResync: () => follower.onResync?.(),
       onSubscribed: (first, ack) => follower.onSubscribed?.(first, ack),
       onRefused: (code, message) => follower.onRefused?.(code, message),

@@ -59,6 +59,10 @@ export interface QaInfo {
   highlighted: LiveQuestion | null;
   handedOverAt: string | null;
   handOverForum: { id: number; slug: string; title: string } | null;
+  /** The poll on the presenter screen. */
+  onScreenPollId: number | null;
+  /** The presenter screen's short join code (`/j/CODE`), once made. */
+  joinCode: string | null;
   /** For this viewer (guests stricter); `minIntervalSeconds`: slow mode, or the guests' gap. */
   limits: { maxBodyLength: number; asksPerWindow: number; windowSeconds: number; minIntervalSeconds: number };
   viewer: QaViewer;
@@ -88,6 +92,21 @@ export interface QaSettings {
   allowGuests?: boolean;
   slowModeSeconds?: number;
   sessionState?: SessionState;
+  /** Ending the session: what becomes of the questions awaiting approval. */
+  pending?: PendingChoice;
+}
+
+export type PendingChoice = 'approve' | 'dismiss' | 'keep';
+
+export interface HandOverPreview {
+  forum: { id: number; slug: string; title: string } | null;
+  forumWillBeCreated: boolean;
+  questions: { liveQuestionId: number; body: string; votes: number }[];
+  pending: { liveQuestionId: number; body: string }[];
+  pendingChoice: PendingChoice;
+  polls: { pollId: number; prompt: string; kind: string; total: number; ontoLiveQuestionId: number | null }[];
+  pollSummaryQuestion: boolean;
+  pollsNotCarried: { pollId: number; prompt: string }[];
 }
 
 export interface HandOverResult {
@@ -150,6 +169,8 @@ export function toQaFields(v: Json): Omit<QaInfo, 'viewer' | 'limits'> {
     highlighted: highlighted ? toLiveQuestion(highlighted) : null,
     handedOverAt: strOrNull(v.handedOverAt),
     handOverForum: forum ? { id: int(forum.id) ?? 0, slug: str(forum.slug), title: str(forum.title) } : null,
+    onScreenPollId: int(v.onScreenPollId),
+    joinCode: strOrNull(v.joinCode),
   };
 }
 
@@ -229,6 +250,18 @@ export const qa = {
       created: created.map((c) => ({ liveQuestionId: int(c.liveQuestionId) ?? 0, forumQuestionId: int(c.forumQuestionId) ?? 0 })),
       forumCreated: data.forumCreated === true,
     };
+  },
+  /** What a hand-over would do now, with the pending questions approved, dismissed or kept (moderators). */
+  async handOverPreview(idOrSlug: string | number, pending: PendingChoice): Promise<HandOverPreview> {
+    return (await call<Json>('GET', `${session(idOrSlug)}/hand-over${query({ pending })}`)) as unknown as HandOverPreview;
+  },
+  /** The presenter screen's join code (made on first call; moderators). */
+  async joinCode(idOrSlug: string | number): Promise<{ code: string; path: string }> {
+    return (await call<Json>('POST', `${session(idOrSlug)}/join-code`)) as unknown as { code: string; path: string };
+  },
+  /** The session a join code opens. */
+  async findJoinCode(code: string): Promise<{ sessionId: number; sessionSlug: string }> {
+    return (await call<Json>('GET', `/qa/join/${encodeURIComponent(code)}`)) as unknown as { sessionId: number; sessionSlug: string };
   },
   /** Joins this session's Q&A as a guest with a name (sets the sign-in cookie for this Q&A only). */
   async joinAsGuest(idOrSlug: string | number, displayName: string): Promise<void> {

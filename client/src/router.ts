@@ -15,6 +15,7 @@ export type Route =
   | { name: 'signin' }
   | { name: 'signup' }
   | { name: 'invite'; token: string }
+  | { name: 'join'; code: string }
   | { name: 'notFound' };
 
 export interface Location {
@@ -61,6 +62,7 @@ export function matchRoute(path: string): Route {
   if (a === 'signin' && parts.length === 1) return { name: 'signin' };
   if (a === 'signup' && parts.length === 1) return { name: 'signup' };
   if (a === 'invite' && parts.length === 2) return { name: 'invite', token: b };
+  if (a === 'j' && parts.length === 2) return { name: 'join', code: b };
   return { name: 'notFound' };
 }
 
@@ -73,6 +75,7 @@ export const paths = {
   reply: (forumId: number, questionId: number, replyId: string) => `/forums/${forumId}/questions/${questionId}#reply-${replyId}`,
   moderationQueue: (forumId: number) => `/forums/${forumId}/moderation`,
   moderationRecord: (forumId: number, view?: 'log' | 'mine' | 'public') => `/forums/${forumId}/record${view ? `?view=${view}` : ''}`,
+  join: (code: string) => `/j/${encodeURIComponent(code)}`,
   signIn: (next?: string) => (next ? `/signin?next=${encodeURIComponent(next)}` : '/signin'),
   signUp: (next?: string) => (next ? `/signup?next=${encodeURIComponent(next)}` : '/signup'),
 };

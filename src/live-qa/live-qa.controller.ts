@@ -63,6 +63,13 @@ export class LiveQaController {
     return this.questions.ask(actor, idOrSlug, dto);
   }
 
+  @Post('join-code')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: "The presenter screen's short join code, made on first call (moderators): /j/CODE opens the attendee view" })
+  joinCode(@CurrentActor() actor: MaybeActor, @Param('idOrSlug') idOrSlug: string) {
+    return this.qa.joinCode(actor, idOrSlug);
+  }
+
   @Get('actions')
   @ApiOperation({ summary: "The record of moderators' acts, newest first (moderators)" })
   actions(@CurrentActor() actor: MaybeActor, @Param('idOrSlug') idOrSlug: string) {
@@ -84,6 +91,19 @@ export class LiveQaController {
     const joined = await this.qa.joinAsGuest(actor, idOrSlug, dto.displayName, clientInfo(req));
     setSessionCookie(req, res, this.config, joined.secret, joined.expiresAt);
     return joined.view;
+  }
+}
+
+/** A join code from the presenter screen: `/api/qa/join/:code` → the session it opens. */
+@ApiTags('live Q&A')
+@Controller('qa/join/:code')
+export class JoinCodeController {
+  constructor(private readonly qa: LiveQaService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'The session a short join code opens (anyone; case-insensitive)' })
+  find(@Param('code') code: string) {
+    return this.qa.findByJoinCode(code);
   }
 }
 

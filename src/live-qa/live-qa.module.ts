@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module.js';
 import { DiscussionsModule } from '../discussions/discussions.module.js';
-import { LiveQaController, LiveQuestionsController } from './live-qa.controller.js';
+import { JoinCodeController, LiveQaController, LiveQuestionsController } from './live-qa.controller.js';
 import { LiveQaService } from './live-qa.service.js';
 import { LiveQuestionsService } from './live-questions.service.js';
 import { QaExportService } from './qa-export.service.js';
@@ -21,7 +21,7 @@ import { PollsService } from './polls/polls.service.js';
  */
 @Module({
   imports: [AuthModule, DiscussionsModule],
-  controllers: [LiveQaController, LiveQuestionsController, SessionPollsController, PollsController],
+  controllers: [LiveQaController, LiveQuestionsController, JoinCodeController, SessionPollsController, PollsController],
   providers: [QaEventLog, QaFanout, QaEvents, QaVoteBroadcaster, PollResultsBroadcaster, PollsService, LiveQaService, LiveQuestionsService, QaExportService, QaSocketHandlers],
   exports: [QaSocketHandlers, LiveQuestionsService, LiveQaService],
 })

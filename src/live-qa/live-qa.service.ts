@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { isGuest, type Actor, type MaybeActor } from '../auth/actor.js';
 import { LoginSessionsService, type ClientInfo } from '../auth/login-sessions.service.js';
-import { conflict, forbidden } from '../common/app-exception.js';
+import { randomInt } from 'node:crypto';
+import { conflict, forbidden, notFound } from '../common/app-exception.js';
 import { AppConfig } from '../config/app-config.js';
 import { MarkdownService } from '../discussions/markdown.service.js';
 import { ForumEventsService } from '../realtime/forum-events.service.js';
@@ -14,6 +15,9 @@ import { loadQaContext, requireQaModerator, type LiveQaRow, type QaContext } fro
 import { askingLimits, askRefusal, ASK_REFUSALS, MAX_QUESTION_LENGTH, type PendingChoice } from './qa-policy.js';
 import { QaEvents, type RecordQaEvent } from './qa-stream.js';
 import type { Session } from '../sessions/session.entity.js';
+
+/** Join codes avoid letters and digits that read alike on a projector (0/O, 1/I/L). */
+const JOIN_CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
 
 /** A guest's sign-in lasts this long: a session's Q&A, not a membership. */
 const GUEST_TTL_MS = 12 * 60 * 60_000;
@@ -170,6 +174,39 @@ export class LiveQaService {
     });
   }
 
+  /**
+   * The presenter screen's short join code (moderators): made once, six
+   * letters and digits without look-alikes, so `/j/CODE` can be typed from
+   * a projector; the same code afterwards.
+   */
+  async joinCode(actor: MaybeActor, sessionIdOrSlug: string): Promise<{ code: string; path: string }> {
+    const code = await this.events.write(async (m, record) => {
+      const context = await loadQaContext(m, actor, sessionIdOrSlug, true);
+      requireQaModerator(actor, context);
+      if (context.qa?.join_code) return context.qa.join_code;
+      if (!context.qa) await m.query(`INSERT INTO live_qa (session_id, state) VALUES ($1, 'closed')`, [context.session.id]);
+      for (;;) {
+        const candidate = Array.from({ length: 6 }, () => JOIN_CODE_ALPHABET[randomInt(JOIN_CODE_ALPHABET.length)]).join('');
+        const [taken] = await m.query(`SELECT 1 FROM live_qa WHERE join_code = $1`, [candidate]);
+        if (taken) continue;
+        await m.query(`UPDATE live_qa SET join_code = $2, updated_at = now() WHERE session_id = $1`, [context.session.id, candidate]);
+        await this.recordUpdated(m, record, context.session.id);
+        return candidate;
+      }
+    });
+    return { code, path: `/j/${code}` };
+  }
+
+  /** The session a join code opens (anyone: the code is on the screen for everyone); case-insensitive. */
+  async findByJoinCode(code: string): Promise<{ sessionId: number; sessionSlug: string }> {
+    const [row]: { id: number; slug: string }[] = await this.dataSource.query(
+      `SELECT s.id, s.slug FROM live_qa qa JOIN session s ON s.id = qa.session_id WHERE qa.join_code = upper($1)`,
+      [code],
+    );
+    if (!row) throw notFound('The join code', 'join_code_not_found');
+    return { sessionId: row.id, sessionSlug: row.slug };
+  }
+
   /** The record of moderators' acts, newest first (moderators). */
   async actions(actor: MaybeActor, sessionIdOrSlug: string): Promise<{ items: QaActionView[] }> {
     const context = await loadQaContext(this.dataSource.manager, actor, sessionIdOrSlug);
@@ -225,6 +262,7 @@ export class LiveQaService {
       handedOverAt: qa?.handed_over_at ?? null,
       handOverForum: forum ?? null,
       onScreenPollId: qa?.on_screen_poll_id ?? null,
+      joinCode: qa?.join_code ?? null,
     };
   }
 

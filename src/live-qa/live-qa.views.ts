@@ -50,6 +50,8 @@ export interface QaSettingsView {
   handOverForum: { id: number; slug: string; title: string } | null;
   /** The poll on the presenter screen (src/live-qa/polls). */
   onScreenPollId: number | null;
+  /** The presenter screen's short join code (`/j/CODE`), once a moderator made one. */
+  joinCode: string | null;
 }
 
 export interface QaView extends QaSettingsView {

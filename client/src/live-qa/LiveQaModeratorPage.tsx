@@ -3,10 +3,11 @@ import type { SessionState } from '../api.js';
 import { announce } from '../announcer.js';
 import { Badge, ErrorView, Loading, errorMessage, useTitle } from '../components/common.js';
 import { t, tn, type MessageKey } from '../i18n/index.js';
-import { qa, type LiveQuestion, type ModerateInput } from '../qa-api.js';
+import { qa, type HandOverPreview, type LiveQuestion, type ModerateInput, type PendingChoice } from '../qa-api.js';
 import { paths } from '../router.js';
 import { Notice, QaStateBadge, QuestionForm, QuestionMeta, QuestionNotes, QuestionSection } from './parts.js';
 import { byOldest, type QaModel } from './qa-model.js';
+import { PollsModeration } from './PollParts.js';
 import { useLiveQa, type LiveQa } from './use-live-qa.js';
 
 /** Keyboard shortcuts of the queue, shown in the help. */
@@ -343,6 +344,7 @@ function Controls({ live, model, onError }: { live: LiveQa; model: QaModel; onEr
   const [slowMode, setSlowMode] = useState(String(info.slowModeSeconds));
   const [sessionState, setSessionState] = useState<SessionState>(info.sessionState);
   const [status, setStatus] = useState<string | null>(null);
+  const [preview, setPreview] = useState<HandOverPreview | null>(null);
   // Another moderator's change arrives live: show it.
   useEffect(() => setPremoderation(info.premoderation), [info.premoderation]);
   useEffect(() => setAllowGuests(info.allowGuests), [info.allowGuests]);
@@ -385,7 +387,9 @@ function Controls({ live, model, onError }: { live: LiveQa; model: QaModel; onEr
           class="qa-session-state"
           onSubmit={(e) => {
             e.preventDefault();
-            void run(() => live.configure({ sessionState }));
+            // Ending first shows what the hand-over will carry and what not; the moderator confirms below.
+            if (sessionState === 'ended') void qa.handOverPreview(info.sessionId, 'keep').then(setPreview, onError);
+            else void run(() => live.configure({ sessionState }));
           }}
         >
           <div class="field">
@@ -424,12 +428,29 @@ function Controls({ live, model, onError }: { live: LiveQa; model: QaModel; onEr
             {t('qa.mod.saveSettings')}
           </button>
         </form>
+        {preview && (
+          <EndPreview
+            preview={preview}
+            onChoose={(pending) => void qa.handOverPreview(info.sessionId, pending).then(setPreview, onError)}
+            onCancel={() => setPreview(null)}
+            onConfirm={() =>
+              run(async () => {
+                const p = preview;
+                await live.configure({ sessionState: 'ended', pending: p.pendingChoice });
+                setPreview(null);
+                return t('qa.end.done', { n: p.questions.length, p: p.polls.length });
+              })
+            }
+          />
+        )}
         {status && (
           <p class="qa-status" role="status">
-            {status}
+            {status}{' '}
+            {info.sessionState === 'ended' && info.handOverForum && <a href={paths.forum(info.handOverForum.id)}>{info.handOverForum.title}</a>}
           </p>
         )}
       </section>
+      <PollsModeration live={live} />
       <section class="panel" aria-labelledby="qa-handover-h">
         <h2 id="qa-handover-h">{t('qa.mod.handOver')}</h2>
         <p class="hint">{t('qa.mod.handOverText')}</p>
@@ -454,5 +475,33 @@ function Controls({ live, model, onError }: { live: LiveQa; model: QaModel; onEr
         </p>
       </section>
     </>
+  );
+}
+
+/** What ending the session will hand over (N approved questions, the polls) and what not (M pending, with the choice for them). */
+function EndPreview({ preview, onChoose, onCancel, onConfirm }: { preview: HandOverPreview; onChoose(pending: PendingChoice): void; onCancel(): void; onConfirm(): void }) {
+  const pendingCount = preview.pendingChoice === 'keep' || preview.pendingChoice === 'dismiss' ? preview.pending.length : 0;
+  return (
+    <section class="qa-end-preview" aria-labelledby="qa-end-h">
+      <h3 id="qa-end-h">{t('qa.end.title')}</h3>
+      <p>{t('qa.end.carries', { n: preview.questions.length })}</p>
+      <p>{t('qa.end.polls', { n: preview.polls.length })}</p>
+      {preview.forumWillBeCreated && <p class="hint">{t('qa.end.newForum')}</p>}
+      {(pendingCount > 0 || preview.pendingChoice !== 'keep') && (
+        <fieldset>
+          <legend>{t('qa.end.pending', { n: pendingCount })}</legend>
+          {(['approve', 'dismiss', 'keep'] as const).map((c) => (
+            <label key={c} class="check">
+              <input type="radio" name="qa-end-pending" checked={preview.pendingChoice === c} onChange={() => onChoose(c)} />{' '}
+              {t(c === 'approve' ? 'qa.end.pendingApprove' : c === 'dismiss' ? 'qa.end.pendingDismiss' : 'qa.end.pendingKeep')}
+            </label>
+          ))}
+        </fieldset>
+      )}
+      <p class="composer-actions">
+        <button type="button" class="button" onClick={onConfirm}>{t('qa.end.confirm')}</button>
+        <button type="button" class="button secondary" onClick={onCancel}>{t('qa.cancel')}</button>
+      </p>
+    </section>
   );
 }

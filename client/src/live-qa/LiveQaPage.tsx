@@ -8,6 +8,7 @@ import { paths } from '../router.js';
 import { useStore } from '../store.js';
 import { Notice, QaStateBadge, QuestionForm, QuestionMeta, QuestionNotes, QuestionSection, VoteButton } from './parts.js';
 import type { QaModel } from './qa-model.js';
+import { PollsSection } from './PollParts.js';
 import { useLiveQa, type LiveQa } from './use-live-qa.js';
 
 /**
@@ -63,6 +64,8 @@ export function LiveQaPage({ slug }: { slug: string }) {
           {info.handOverForum && <a href={paths.forum(info.handOverForum.id)}>{t('qa.forumLink')}</a>}
         </p>
       )}
+
+      <PollsSection live={live} />
 
       <AskPanel live={live} model={m} slug={slug} />
 
@@ -159,6 +162,15 @@ function AskPanel({ live, model, slug }: { live: LiveQa; model: QaModel; slug: s
   const info = model.info;
   const viewer = info.viewer;
   const here = paths.qa(slug);
+
+  // A closed Q&A is a record to read: no joining or signing in to ask; the debate goes on in the forum.
+  if (info.sessionState === 'ended' && !viewer.canModerate) {
+    return (
+      <p class="panel qa-ask muted qa-readonly" role="status">
+        {t('qa.endedReadOnly')} {info.handOverForum && <a href={paths.forum(info.handOverForum.id)}>{t('qa.forumLink')}</a>}
+      </p>
+    );
+  }
 
   if (!viewer.canAsk) {
     const code = viewer.askRefusal?.code;

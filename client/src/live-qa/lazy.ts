@@ -3,4 +3,5 @@ export const qaPages = {
   attend: () => import('./LiveQaPage.js').then((m) => m.LiveQaPage),
   moderate: () => import('./LiveQaModeratorPage.js').then((m) => m.LiveQaModeratorPage),
   present: () => import('./PresenterPage.js').then((m) => m.PresenterPage),
+  join: () => import('./JoinPage.js').then((m) => m.JoinPage),
 };

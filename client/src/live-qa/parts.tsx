@@ -41,6 +41,9 @@ const STATE_BADGE: Partial<Record<LiveQuestion['state'], { key: MessageKey; tone
   archived: { key: 'qa.archived', tone: 'neutral' },
 };
 
+/** A question carried over to the forum reads "moved to the forum" (linked below), not "archived". */
+const MOVED_BADGE = { key: 'qa.movedToForum', tone: 'info' } as const;
+
 /**
  * "Answered 12 min into the session": the offset counts from the Q&A's
  * start (a duration, "mm:ss" from the server), so it must not read as a clock time.
@@ -50,9 +53,17 @@ export function answeredLabel(q: Pick<LiveQuestion, 'answeredOffset'>): string {
   return Number.isFinite(minutes) ? t('qa.answeredMinutes', { n: minutes }) : t('qa.answered');
 }
 
+/** Time since `startedAt` (ISO) as "m:ss" or "h:mm:ss", for the presenter screen's clock. */
+export function offsetClock(startedAt: string, nowMs: number): string {
+  const seconds = Math.max(0, Math.floor((nowMs - Date.parse(startedAt)) / 1000));
+  const [h, mm, ss] = [Math.floor(seconds / 3600), Math.floor(seconds / 60) % 60, seconds % 60];
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return h ? `${h}:${pad(mm)}:${pad(ss)}` : `${mm}:${pad(ss)}`;
+}
+
 /** The line above a question's text: who, when, its state (`onScreen`: shown as "now answering" already). */
 export function QuestionMeta({ q, mine, moderator, onScreen = false }: { q: LiveQuestion; mine: boolean; moderator: boolean; onScreen?: boolean }) {
-  const badge = STATE_BADGE[q.state];
+  const badge = q.state === 'archived' && q.carriedOver ? MOVED_BADGE : STATE_BADGE[q.state];
   return (
     <p class="meta qa-meta">
       <span class="qa-asker">{askerLabel(q, moderator)}</span>

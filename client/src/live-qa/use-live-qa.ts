@@ -6,9 +6,12 @@ import { t } from '../i18n/index.js';
 import { qa, toVoteCounts, type LiveQuestion, type ModerateInput, type QaSettings } from '../qa-api.js';
 import { useStore } from '../store.js';
 import { QaModel, type QaChange } from './qa-model.js';
+import { polls as pollsApi, PollsModel, toPoll as toPollFrom, type NewPoll, type PollAction, type PollResults } from './polls.js';
 
 export interface LiveQa {
   model: QaModel | null;
+  /** The Q&A's polls and their live results. */
+  polls: PollsModel;
   error: unknown;
   /** The live stream is followed (events flow). */
   subscribed: boolean;
@@ -22,6 +25,9 @@ export interface LiveQa {
   configure(settings: QaSettings): Promise<void>;
   handOver(): Promise<number>;
   joinAsGuest(name: string): Promise<void>;
+  createPoll(input: NewPoll): Promise<void>;
+  actOnPoll(pollId: number, action: PollAction, extra?: { word?: string; answerId?: number }): Promise<void>;
+  answerPoll(pollId: number, answer: { choices?: number[]; rating?: number; text?: string }): Promise<void>;
 }
 
 /**
@@ -41,6 +47,7 @@ export function useLiveQa(slug: string, onChange?: (change: QaChange, model: QaM
   const changed = useRef(onChange);
   changed.current = onChange;
   const current = useRef<QaModel | null>(null);
+  const [pollsModel, setPollsModel] = useState(() => new PollsModel());
 
   const restart = useCallback(() => setGeneration((g) => g + 1), []);
 
@@ -55,13 +62,18 @@ export function useLiveQa(slug: string, onChange?: (change: QaChange, model: QaM
         const info = await qa.get(slug);
         if (cancelled) return;
         const fresh = new QaModel(info, list.items, list.countsAsOf);
+        const freshPolls = new PollsModel();
+        freshPolls.load(await pollsApi.list(slug));
+        if (cancelled) return;
         current.current = fresh;
         setModel(fresh);
+        setPollsModel(freshPolls);
         setError(null);
         const live = await loadLive();
         if (cancelled) return;
         stop = live.followQa(info.sessionId, list.seq, {
           onEvent(e) {
+            if (freshPolls.apply(e.type, e.data)) return rerender();
             const change = fresh.apply(e.type, e.data, e.at);
             if (change.kind === 'settings') refreshViewer(fresh);
             else if (change.kind === 'asked' && !change.mine) announce(fresh.moderator && change.question.state === 'pending' ? t('qa.mod.announceQueued') : t('qa.announceNew'));
@@ -73,8 +85,12 @@ export function useLiveQa(slug: string, onChange?: (change: QaChange, model: QaM
           onVotes(message) {
             if (fresh.applyCounts(toVoteCounts(message)).length > 0) rerender();
           },
+          onPollResults(message) {
+            if (freshPolls.applyResults((message.results ?? []) as PollResults[])) rerender();
+          },
           onSubscribed(_first, ack) {
             fresh.applyAckCounts(ack);
+            freshPolls.applyResults((ack.pollResults ?? []) as PollResults[]);
             setSubscribed(true);
             rerender();
           },
@@ -108,6 +124,7 @@ export function useLiveQa(slug: string, onChange?: (change: QaChange, model: QaM
 
   return {
     model,
+    polls: pollsModel,
     error,
     subscribed,
     reload: restart,
@@ -173,6 +190,19 @@ export function useLiveQa(slug: string, onChange?: (change: QaChange, model: QaM
       // The socket shakes hands again with the guest's cookie; the Q&A is read again as the guest.
       reauthenticateLive();
       restart();
+    },
+    async createPoll(input) {
+      pollsModel.upsert(await pollsApi.create(need().info.sessionId, input));
+      rerender();
+    },
+    async actOnPoll(pollId, action, extra) {
+      const data = await pollsApi.act(pollId, action, extra);
+      pollsModel.load([{ poll: toPollFrom(data), results: (data.results ?? null) as PollResults | null, answer: null }]);
+      rerender();
+    },
+    async answerPoll(pollId, answer) {
+      pollsModel.answers.set(pollId, await pollsApi.answer(pollId, answer));
+      rerender();
     },
   };
 }
