@@ -30,7 +30,7 @@ import pg from 'pg';
 import type { Socket } from 'socket.io-client';
 import { BenchRun } from './lib/bench-run.js';
 import { requireServerUrl } from './lib/database.js';
-import { createAccounts, createApiTokens, createSession } from './lib/fixtures.js';
+import { createAccounts, createApiTokens, createSession, joinAsGuests } from './lib/fixtures.js';
 import { HttpError } from './lib/http.js';
 import { describeMachine, machineLines } from './lib/machine.js';
 import { commandLine, envInt, parseOptions } from './lib/options.js';
@@ -421,27 +421,6 @@ async function schedule(
 const pct = (value: number) => (Number.isFinite(value) ? `${value.toFixed(0)}%` : '–');
 
 // ---- Agora's fixture and its exactness check ----------------------------------------
-
-async function joinAsGuests(url: string, slug: string, count: number): Promise<Credential[]> {
-  const out: Credential[] = new Array(count);
-  let next = 0;
-  await Promise.all(Array.from({ length: 20 }, async () => {
-    while (next < count) {
-      const i = next++;
-      const res = await fetch(`${url}/api/sessions/${slug}/qa/guests`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', origin: url },
-        body: JSON.stringify({ displayName: `Attendee ${i + 1}` }),
-      });
-      const text = await res.text();
-      if (res.status !== 201) throw new HttpError(res.status, text, 'POST …/qa/guests');
-      const cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).find((c) => c.startsWith('agora_session='));
-      if (!cookie) throw new Error(`no agora_session cookie from POST …/qa/guests: ${text.slice(0, 200)}`);
-      out[i] = { cookie };
-    }
-  }));
-  return out;
-}
 
 /** Per question: the bench's ledger of acked votes, the vote rows, and the sum of the counter shards. */
 async function checkDatabase(pool: pg.Pool, sessionId: number, expected: Map<number, number>): Promise<{ exact: number; total: number; firstMismatch?: string }> {

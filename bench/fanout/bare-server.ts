@@ -10,7 +10,7 @@
  * answers with its id.
  *
  * Live Q&A: the same socket messages as Agora's (`qa.subscribe`, `qa.ask`,
- * `qa.vote`, `qa.moderate` highlight) with the same acks and broadcasts
+ * `qa.vote`, `qa.moderate` highlight, `qa.poll.answer` → `qa.poll_results`) with the same acks and broadcasts
  * (`qa.events` question.asked / question.highlighted; `qa.votes` absolute
  * counts of the changed questions, coalesced every BARE_VOTE_BROADCAST_MS
  * like Agora's QA_VOTE_BROADCAST_MS), kept in memory.
@@ -71,6 +71,13 @@ io.on('connection', (socket) => {
     voteChanged(q.view.id);
     ack?.({ vote: { questionId: q.view.id, voteCount: q.voters.size, viewerVoted: body.value === 1, asOf: new Date().toISOString() } });
   });
+  socket.on('qa.poll.answer', (body: { pollId?: number; choices?: number[] }, ack?: (r: unknown) => void) => {
+    const choice = Array.isArray(body?.choices) ? Number(body.choices[0]) : NaN;
+    if (!(choice >= 0 && choice < POLL_OPTIONS.length)) return ack?.({ error: { status: 400, code: 'validation_failed', message: 'choices must name an option.' } });
+    pollAnswers.set(socket.id, choice);
+    pollChanged();
+    ack?.({ answer: { pollId: body.pollId ?? 1, choices: [choice], rating: null, text: null, review: null, updatedAt: new Date().toISOString() } });
+  });
   socket.on('qa.moderate', (body: { questionId?: number; action?: string }, ack?: (r: unknown) => void) => {
     const q = questions.get(Number(body?.questionId));
     if (!q || body.action !== 'highlight') return ack?.({ error: { status: 400, code: 'not_supported', message: 'The bare server only highlights.' } });
@@ -120,6 +127,22 @@ function voteChanged(questionId: number) {
     const ids = [...changedVotes].sort((a, b) => a - b);
     changedVotes.clear();
     io.to('qa').emit('qa.votes', { sessionId: 1, asOf: new Date().toISOString(), counts: countsOf(ids) });
+  }, voteWindowMs);
+}
+
+// ---- a live poll (bench/live-polls.ts): one single-choice poll, one answer per socket, results coalesced like votes ----
+
+const POLL_OPTIONS = ['Bus', 'Bike', 'Walk', 'Car'];
+const pollAnswers = new Map<string, number>();
+let pollTimer: NodeJS.Timeout | null = null;
+
+function pollChanged() {
+  pollTimer ??= setTimeout(() => {
+    pollTimer = null;
+    const counts = POLL_OPTIONS.map(() => 0);
+    for (const choice of pollAnswers.values()) counts[choice]++;
+    const options = POLL_OPTIONS.map((label, index) => ({ index, label, count: counts[index] }));
+    io.to('qa').emit('qa.poll_results', { sessionId: 1, results: [{ pollId: 1, asOf: new Date().toISOString(), kind: 'single', total: pollAnswers.size, options }] });
   }, voteWindowMs);
 }
 

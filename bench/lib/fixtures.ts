@@ -1,5 +1,7 @@
 import type pg from 'pg';
 import { API_TOKEN_PREFIX, newSecret, secretId } from '../../src/auth/tokens.js';
+import { HttpError } from './http.js';
+import type { Credential } from './sockets.js';
 
 /** A reply's own path segment: its id in base 36, zero-padded to 8 characters (see the ForumCore migration). */
 export function pathSegment(id: bigint | number): string {
@@ -95,4 +97,26 @@ export function replyBody(rand: () => number): { source: string; html: string } 
   for (let i = 0; i < count; i++) parts.push(SENTENCES[Math.floor(rand() * SENTENCES.length)]);
   const source = parts.join(' ');
   return { source, html: `<p>${source}</p>\n` };
+}
+
+/** Joins a session's Q&A as `count` guests over HTTP (20 at a time); their session cookies. */
+export async function joinAsGuests(url: string, slug: string, count: number): Promise<Credential[]> {
+  const out: Credential[] = new Array(count);
+  let next = 0;
+  await Promise.all(Array.from({ length: 20 }, async () => {
+    while (next < count) {
+      const i = next++;
+      const res = await fetch(`${url}/api/sessions/${slug}/qa/guests`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: url },
+        body: JSON.stringify({ displayName: `Attendee ${i + 1}` }),
+      });
+      const text = await res.text();
+      if (res.status !== 201) throw new HttpError(res.status, text, 'POST …/qa/guests');
+      const cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).find((c) => c.startsWith('agora_session='));
+      if (!cookie) throw new Error(`no agora_session cookie from POST …/qa/guests: ${text.slice(0, 200)}`);
+      out[i] = { cookie };
+    }
+  }));
+  return out;
 }
