@@ -110,4 +110,43 @@ describeCluster('live Q&A on two app instances', () => {
       for (const s of [...sockets, modSocket]) expect(newest(s)).toBe(3);
     }, 10_000);
   }, 60_000);
+
+  it('sends poll results answered on both instances to every screen, hidden ones to moderators only until revealed', async () => {
+    const [session] = await db.query(`INSERT INTO session (slug, kind, title, organiser) VALUES ($1, 'webinar', 'Cluster polls', 'Hub') RETURNING id`, [`qa-${randomUUID().slice(0, 8)}`]);
+    const sessionId: number = session.id;
+    const moderator = await person('Mod');
+    await db.query(`INSERT INTO session_moderator (session_id, account_id) VALUES ($1, $2)`, [sessionId, moderator.id]);
+    const modOnA = await sessionCookie(a.url, moderator);
+    await call(a, modOnA, 'PATCH', `/api/sessions/${sessionId}/qa`, { state: 'open' });
+    const poll = await call(a, modOnA, 'POST', `/api/sessions/${sessionId}/qa/polls`, { kind: 'single', prompt: 'Which?', options: ['A', 'B'], resultsHidden: true });
+    await call(a, modOnA, 'POST', `/api/qa/polls/${poll.id}/act`, { action: 'launch' });
+    const people = await Promise.all(Array.from({ length: 6 }, (_, i) => person(`V${i}`)));
+    const cookies = await Promise.all(people.map((p, i) => sessionCookie((i % 2 ? b : a).url, p)));
+    const screens = await Promise.all(cookies.map(async (cookie, i) => {
+      const s = await connectSocket((i % 2 ? b : a).url, { cookie });
+      open.push(s);
+      await s.request('qa.subscribe', { sessionId });
+      return s;
+    }));
+    const modScreen = await connectSocket(b.url, { cookie: await sessionCookie(b.url, moderator) });
+    open.push(modScreen);
+    await modScreen.request('qa.subscribe', { sessionId });
+    const latest = (s: TestSocket) => {
+      let best: any;
+      for (const r of s.received) {
+        if (r.event !== 'qa.poll_results') continue;
+        for (const x of (r.data as { results: any[] }).results) if (x.pollId === poll.id && (!best || best.asOf <= x.asOf)) best = x;
+      }
+      return best?.options.map((o: any) => o.count);
+    };
+    await Promise.all(screens.map((s, i) => s.request('qa.poll.answer', { pollId: poll.id, choices: [i % 3 === 0 ? 1 : 0] })));
+    await eventually(async () => expect(latest(modScreen)).toEqual([4, 2]), 10_000);
+    // Hidden: the attendees got nothing. Revealing sends them the result (on both instances).
+    expect(screens.map(latest)).toEqual(screens.map(() => undefined));
+    await call(b, await sessionCookie(b.url, moderator), 'POST', `/api/qa/polls/${poll.id}/act`, { action: 'reveal' });
+    await eventually(async () => {
+      for (const s of screens) expect(latest(s)).toEqual([4, 2]);
+    }, 10_000);
+  }, 60_000);
 });
+
