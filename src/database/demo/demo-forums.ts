@@ -82,8 +82,8 @@ export const DEMO_FORUMS: readonly DemoForum[] = [
     slug: DIGITALISATION_FORUM_SLUG,
     title: 'Learning forum on digitalisation',
     description:
-      'Launched live during the webinar of 17 May. The members invited to the session continue the debate here: answer all or some of ' +
-      'the questions, in English, Spanish or French.',
+      'Launched live during the webinar of 17 May and open to every signed-in member of the network: continue the debate here, answering ' +
+      'all or some of the questions, in English, Spanish or French.',
     visibility: 'members',
     state: 'open',
     members: ['member', 'member2', 'sophie', 'diego', 'tendai', 'claire', 'priya', 'mariem', 'lucas', 'julien'],
