@@ -181,6 +181,26 @@ describeInBrowser('a newcomer in the web client', () => {
     expect(await row.innerText()).not.toMatch(/stateReason|state:|→/);
   }, 60_000);
 
+  it('says so in the reader’s language when the live Q&A’s code fails to load, and loads it once back online', async () => {
+    const page = await open(null, { locale: 'en-GB' });
+    const errors = watchErrors(page);
+    // Offline at the wrong moment: the first page came, the Q&A's chunk doesn't.
+    await page.route(/\/assets\/LiveQaPage-[^/]+\.js$/, (route) => route.abort('internetdisconnected'));
+    await page.goto(`/sessions/${session.slug}/qa`);
+    const failed = page.getByTestId('lazy-failed');
+    await shown(page, failed);
+    expect(await failed.innerText()).toContain('This page could not be loaded');
+    expect(await failed.innerText()).not.toContain('dynamically imported module');
+    await page.context().setOffline(true);
+    await page.unroute(/\/assets\/LiveQaPage-[^/]+\.js$/);
+    await page.context().setOffline(false);
+    // Back online: the page loads by itself (or reloads), without a click.
+    await failed.waitFor({ state: 'detached', timeout: 15_000 });
+    await page.locator('main h1').first().waitFor();
+    expect(await page.getByTestId('lazy-failed').count()).toBe(0);
+    expect(errors).toEqual([]);
+  }, 60_000);
+
   it('follows the system’s dark mode, with accessible contrast, and names its two navigation landmarks apart', async () => {
     const page = await open(reader, { colorScheme: 'dark', locale: 'en-GB' });
     const found: Record<string, unknown> = {};
