@@ -1,14 +1,18 @@
-// `npm run dev`: the Nest app in watch mode and the Vite dev server (with
-// hot reload) side by side. Open the Vite address; it proxies /api and
-// /socket.io to the app. Ctrl-C stops both.
-import { spawn } from 'node:child_process';
+// `npm run dev`: the server compiled in watch mode (tsc --watch), the app
+// restarted when its output changes (node --watch), and the Vite dev server
+// (with hot reload) side by side. Open the Vite address; it proxies /api and
+// /socket.io to the app. `--api-only` (npm run start:dev) leaves Vite out.
+// Ctrl-C stops them all.
+import { execFileSync, spawn } from 'node:child_process';
 
 const port = process.env.PORT ?? '3000';
 const env = { ...process.env, PORT: port, AGORA_API: process.env.AGORA_API ?? `http://127.0.0.1:${port}` };
+execFileSync('npx', ['tsc', '-b', 'tsconfig.build.json'], { stdio: 'inherit' });
 const children = [
-  ['api', 'npx', ['nest', 'start', '--watch', '--preserveWatchOutput']],
+  ['tsc', 'npx', ['tsc', '-b', 'tsconfig.build.json', '--watch', '--preserveWatchOutput']],
+  ['api', process.execPath, ['--watch', 'dist/src/main.js']],
   ['web', 'npx', ['vite', '--config', 'client/vite.config.ts']],
-].map(([name, cmd, args]) => {
+].filter(([name]) => name !== 'web' || !process.argv.includes('--api-only')).map(([name, cmd, args]) => {
   const child = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const prefix = (stream, out) => {
     let rest = '';

@@ -3,7 +3,8 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from './app.module.js';
 import { setUpApp } from './app.setup.js';
-import { AppConfig, ConfigError, loadConfig } from './config/app-config.js';
+import { type AppConfig, ConfigError, loadConfig } from './config/app-config.js';
+import { AppLogger } from './common/app-logger.js';
 import { DemoDataService } from './database/demo/demo-data.service.js';
 
 async function main() {
@@ -17,20 +18,20 @@ async function main() {
     }
     throw error;
   }
-  const app = await NestFactory.create(AppModule, { logger: levelsFrom(config.LOG_LEVEL) });
+  const logger = new AppLogger(config.LOG_LEVEL);
+  const app = await NestFactory.create(AppModule, { logger });
   setUpApp(app);
   await app.listen(config.PORT, config.HOST);
   const url = `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${new URL(await app.getUrl()).port}`;
-  const logger = new Logger('Agora');
-  logger.log(`Agora is running at ${url}  (API docs: ${url}/api/docs)`);
-  logger.log(config.embedded ? `Database: embedded PGlite in ${config.PGLITE_DIR}` : 'Database: PostgreSQL from DATABASE_URL');
-  const hints = await app.get(DemoDataService).signInHints();
-  if (hints.length) logger.log(`Demo accounts (email / password) to sign in with:\n${hints.join('\n')}`);
-}
-
-function levelsFrom(level: AppConfig['LOG_LEVEL']) {
-  const all = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
-  return all.slice(0, all.indexOf(level) + 1) as unknown as ('error' | 'warn' | 'log' | 'debug' | 'verbose')[];
+  const demo = app.get(DemoDataService);
+  // The banner: where to go, and with the demo data, who to sign in as.
+  const lines = [
+    `Agora is running at ${url}  (API docs: ${url}/api/docs)`,
+    config.embedded ? `Database: embedded PGlite in ${config.PGLITE_DIR}` : 'Database: PostgreSQL from DATABASE_URL',
+  ];
+  const hints = await demo.signInHints();
+  if (hints.length) lines.push(`Demo accounts to sign in with (email / password):`, ...hints, ...demo.bannerNotes(url));
+  logger.log(lines.join('\n'), 'Agora');
 }
 
 main().catch((error) => {

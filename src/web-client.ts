@@ -62,5 +62,5 @@ export function serveWebClient(app: INestApplication): void {
     res.setHeader('Referrer-Policy', 'same-origin');
     res.sendFile(index);
   });
-  logger.log(`Serving the web client from ${dist}`);
+  logger.debug(`Serving the web client from ${dist}`);
 }

@@ -198,6 +198,15 @@ describe('accounts and sign-in', () => {
       const res = await t.agent().get('/api/auth/me').expect(401);
       expect(res.body.code).toBe('unauthenticated');
     });
+
+    it('answers GET /api/auth/current with 200 either way: the account, or null when signed out or expired', async () => {
+      expect((await t.agent().get('/api/auth/current').expect(200)).body).toEqual({ account: null });
+      const { account, agent } = await signedIn(t);
+      expect((await agent.get('/api/auth/current').expect(200)).body).toEqual({ account: (await agent.get('/api/auth/me').expect(200)).body });
+      expect((await agent.get('/api/auth/current').expect(200)).body.account).toMatchObject({ id: account.id, email: account.email });
+      await t.dataSource.query(`UPDATE login_session SET expires_at = now() - interval '1 second' WHERE account_id = $1`, [account.id]);
+      expect((await agent.get('/api/auth/current').expect(200)).body).toEqual({ account: null });
+    });
   });
 
   describe('sessions on the server', () => {

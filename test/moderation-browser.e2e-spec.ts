@@ -119,7 +119,10 @@ describeInBrowser('moderation in the web client', () => {
     await row.getByText('Marta Moderadora').waitFor();
     await row.getByText('Luis Moreno').waitFor();
     await row.getByRole('cell', { name: 'Advertising is not allowed here', exact: true }).waitFor();
-    await row.getByText('state: visible → hidden').waitFor();
+    // Each change as a sentence, not as raw field names.
+    await row.getByText('It went from visible to hidden.').waitFor();
+    await row.getByText('Reason shown in its place: “Advertising is not allowed here”.').waitFor();
+    expect(await row.innerText()).not.toMatch(/stateReason|state:/);
     await screenshot(recordPage, 'moderation-record-log');
 
     // Luis sees the act on his own reply; anyone sees the public summary, without names.

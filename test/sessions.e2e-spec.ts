@@ -362,6 +362,17 @@ describe('sessions', () => {
       expect(res.body.code).toBe('session_not_found');
     });
 
+    it('tells a visitor who is not signed in how many members\' forums signing in would show (never the invite-only ones)', async () => {
+      const count = async (agent: TestAgent) => {
+        const detail = (await agent.get(`/api/sessions/${sessionId}`).expect(200)).body;
+        const listed = (await agent.get('/api/sessions').query({ q: slug.split('-').at(-1)!, topic }).expect(200)).body.items.find((s: { id: number }) => s.id === sessionId);
+        expect(listed.membersForumCount).toBe(detail.membersForumCount);
+        return detail.membersForumCount;
+      };
+      expect(await count(t.agent())).toBe(2);
+      for (const agent of [member, invited, removed, admin]) expect(await count(agent)).toBe(0);
+    });
+
     it.each([
       ['anonymous', () => t.agent(), ['public']],
       ['a signed-in member', () => member, ['public', 'members', 'removedFrom']],

@@ -193,6 +193,10 @@ describe('thread rules', () => {
       expect(code(await author.agent.get(`/api/replies/${hidden.id}/revisions`).expect(403))).toBe('reply_hidden');
       await author.agent.get(`/api/replies/${pending.id}`).expect(404);
       await other.agent.get(`/api/replies/${pending.id}`).expect(200);
+      // Its own author still reads a hidden reply's text, with the reason, in the thread and at its permalink.
+      expect((await other.agent.get(`/api/replies/${hidden.id}`).expect(200)).body.reply).toMatchObject({ state: 'hidden', bodyHtml: '<p>hidden one</p>', stateReason: 'Off topic' });
+      const own = (await other.agent.get(`/api/questions/${s.questionId}/replies`).expect(200)).body.items.find((r: { id: string }) => r.id === hidden.id);
+      expect(own).toMatchObject({ state: 'hidden', bodyHtml: '<p>hidden one</p>' });
       expect(code(await author.agent.post(`/api/questions/${s.questionId}/replies`).send({ body: 'x', parentId: pending.id }).expect(400))).toBe('invalid_parent');
       expect(code(await other.agent.post(`/api/questions/${s.questionId}/replies`).send({ body: 'x', parentId: pending.id }).expect(409))).toBe('parent_not_approved');
       await author.agent.put(`/api/replies/${pending.id}/vote`).expect(404);

@@ -5,6 +5,8 @@ import { createStore } from './store.js';
 /** Who is signed in (undefined while the first check runs) and the interface language. */
 export const account = createStore<Account | null | undefined>(undefined);
 export const interfaceLanguage = createStore<Language>('en');
+/** The account's language, offered after signing in when it differs from the one this page shows (null: nothing to offer). */
+export const languageOffer = createStore<Language | null>(null);
 
 function apply(lang: Language) {
   setLanguage(lang);
@@ -23,9 +25,17 @@ export async function loadAccount(): Promise<void> {
   }
 }
 
+/**
+ * Signing in keeps the language the visitor was reading in (remembered in
+ * this browser from now on) and offers the account's, rather than switching
+ * the interface unasked.
+ */
 export function signedIn(me: Account): void {
   account.set(me);
-  if (!storedLanguage()) apply(me.language);
+  const shown = interfaceLanguage.get();
+  if (me.language === shown) return;
+  rememberLanguage(shown);
+  languageOffer.set(me.language);
 }
 
 export async function signOut(): Promise<void> {
@@ -33,6 +43,7 @@ export async function signOut(): Promise<void> {
     await auth.signOut();
   } finally {
     account.set(null);
+    languageOffer.set(null);
   }
 }
 
@@ -46,6 +57,7 @@ window.addEventListener('agora:session-ended', () => {
 
 /** Switches the interface at once; remembered in this browser and, when signed in, on the account. */
 export function chooseLanguage(lang: Language): void {
+  languageOffer.set(null);
   rememberLanguage(lang);
   apply(lang);
   const me = account.get();

@@ -48,6 +48,8 @@ export interface SessionSummary {
   dates: SessionDate[];
   /** Forums of this session the caller may see. */
   forumCount: number | null;
+  /** Members' forums that signing in would show (0 when signed in). */
+  membersForumCount: number;
 }
 
 export type ForumVisibility = 'public' | 'members' | 'invite_only';
@@ -267,6 +269,7 @@ function toSessionSummary(s: Json): SessionSummary {
     state: str(s.state, 'scheduled') as SessionState,
     dates: list<Json>(s.dates).map((d) => ({ startsAt: iso(d.startsAt), endsAt: iso(d.endsAt) })),
     forumCount: num(s.forumCount),
+    membersForumCount: num(s.membersForumCount) ?? 0,
   };
 }
 
@@ -360,12 +363,9 @@ export function toReply(r: Json): Reply {
 export const auth = {
   /** The signed-in account, or null. */
   async me(): Promise<Account | null> {
-    try {
-      return toAccount(await call<Json>('GET', '/auth/me'));
-    } catch (e) {
-      if (e instanceof ApiError && e.status === 401) return null;
-      throw e;
-    }
+    // GET /auth/current answers 200 either way, so a signed-out page logs no failed request.
+    const { account } = await call<Json>('GET', '/auth/current');
+    return account && typeof account === 'object' ? toAccount(account as Json) : null;
   },
   async signIn(email: string, password: string): Promise<Account> {
     return toAccount(await call<Json>('POST', '/auth/sign-in', { email, password }));

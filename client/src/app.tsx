@@ -3,10 +3,11 @@ import { LANGUAGES, type Language } from './api.js';
 import { account, chooseLanguage, interfaceLanguage, signOut } from './account.js';
 import { announcement } from './announcer.js';
 import { NotFound } from './components/common.js';
+import { LanguageOffer } from './components/LanguageOffer.js';
 import { LazyPage } from './components/LazyPage.js';
 import { reauthenticateLive } from './components/use-follow.js';
 import { caughtUp, connection, everConnected } from './connection-state.js';
-import { t } from './i18n/index.js';
+import { nativeLanguageName, t } from './i18n/index.js';
 import { qaPages } from './live-qa/lazy.js';
 import { SignInPage, SignUpPage } from './pages/AuthPages.js';
 import { ForumPage } from './pages/ForumPage.js';
@@ -47,6 +48,7 @@ export function App() {
         {t('app.skip')}
       </a>
       <Header />
+      <LanguageOffer />
       <ConnectionBanner />
       <main id="main" ref={main} tabIndex={-1}>
         <Page route={route} key={pageKey(route)} />
@@ -131,7 +133,7 @@ function Header() {
             <select value={lang} onChange={(e) => chooseLanguage((e.currentTarget as HTMLSelectElement).value as Language)} aria-label={t('lang.label')}>
               {LANGUAGES.map((l) => (
                 <option key={l} value={l} lang={l}>
-                  {nativeName(l)}
+                  {nativeLanguageName(l)}
                 </option>
               ))}
             </select>
@@ -159,11 +161,6 @@ function Header() {
       </div>
     </header>
   );
-}
-
-/** Each language named in itself, so a reader can find theirs whatever the interface shows. */
-function nativeName(l: Language): string {
-  return { en: 'English', es: 'Español', fr: 'Français' }[l];
 }
 
 function ConnectionBanner() {

@@ -74,6 +74,13 @@ export class AuthController {
     return this.auth.me(actor);
   }
 
+  @Get('current')
+  @ApiOperation({ summary: 'Who is signed in, if anyone: `{ account }`, with `account: null` when signed out (not an error, unlike GET /api/auth/me)' })
+  @ApiOkResponse({ schema: { type: 'object', properties: { account: { nullable: true, allOf: [{ $ref: '#/components/schemas/AccountView' }] } } } })
+  async current(@CurrentActor() actor: MaybeActor): Promise<{ account: AccountView | null }> {
+    return { account: await this.auth.current(actor) };
+  }
+
   @Patch('me')
   @ApiOperation({ summary: "Change one's own display name, organisation or preferred language" })
   @ApiOkResponse({ type: AccountView })

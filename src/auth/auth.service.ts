@@ -100,10 +100,16 @@ export class AuthService {
   }
 
   async me(actor: MaybeActor): Promise<AccountView> {
-    if (!actor) throw unauthenticated('You are not signed in.');
-    const account = await this.dataSource.manager.findOneBy(Account, { id: actor.accountId });
+    const account = await this.current(actor);
     if (!account) throw unauthenticated('You are not signed in.');
-    return toAccountView(account);
+    return account;
+  }
+
+  /** The signed-in account, or null when nobody is (being signed out is not an error). */
+  async current(actor: MaybeActor): Promise<AccountView | null> {
+    if (!actor) return null;
+    const account = await this.dataSource.manager.findOneBy(Account, { id: actor.accountId });
+    return account ? toAccountView(account) : null;
   }
 
   /** Updates the caller's own profile; fields left out stay as they are, `organisation: null` clears it. */

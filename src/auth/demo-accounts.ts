@@ -3,7 +3,7 @@ import type { GlobalRole, Language } from './account.entity.js';
 import { findAccountByEmail, insertAccount } from './accounts.js';
 
 export interface DemoAccount {
-  key: 'member' | 'moderator' | 'admin';
+  key: 'member' | 'member2' | 'moderator' | 'admin';
   email: string;
   /** Published on purpose: demo accounts exist only with the demo data. */
   password: string;
@@ -14,11 +14,13 @@ export interface DemoAccount {
 }
 
 /**
- * The demo people a newcomer signs in as. The moderator is a global member;
- * the demo seed makes them a moderator of the demo forums.
+ * The demo people a newcomer signs in as. Two members, so two browsers can
+ * watch each other's replies arrive; the moderator is a global member whom
+ * the demo seed makes a moderator of the demo forums.
  */
 export const DEMO_ACCOUNTS: readonly DemoAccount[] = [
   { key: 'member', email: 'member@agora.example', password: 'agora-member', displayName: 'Marta Ruiz (demo member)', organisation: 'Barcelona Metropolitan Area', language: 'es', role: 'member' },
+  { key: 'member2', email: 'member2@agora.example', password: 'agora-member2', displayName: 'Amina Diallo (demo member)', organisation: 'City of Dakar', language: 'fr', role: 'member' },
   { key: 'moderator', email: 'moderator@agora.example', password: 'agora-moderator', displayName: 'Li Wei (demo moderator)', organisation: 'Metropolis Learning Hub Chengdu', language: 'en', role: 'member' },
   { key: 'admin', email: 'admin@agora.example', password: 'agora-admin', displayName: 'Agora demo admin', organisation: 'Metropolis', language: 'en', role: 'admin' },
 ];
@@ -27,7 +29,7 @@ export type DemoAccountIds = Record<DemoAccount['key'], string>;
 
 /**
  * Creates the demo accounts that don't exist yet (is_demo = true) and returns
- * the ids of all three. Idempotent: the demo seed calls it on every load.
+ * the ids of all of them. Idempotent: the demo seed calls it on every load.
  */
 export async function ensureDemoAccounts(db: DataSource | EntityManager): Promise<DemoAccountIds> {
   const manager = db instanceof DataSource ? db.manager : db;
@@ -42,5 +44,5 @@ export async function ensureDemoAccounts(db: DataSource | EntityManager): Promis
 
 /** Lines for the start banner telling a newcomer how to sign in. */
 export function demoSignInHints(): string[] {
-  return DEMO_ACCOUNTS.map((d) => `  ${d.key.padEnd(9)} ${d.email} / ${d.password}`);
+  return DEMO_ACCOUNTS.map((d) => `  ${(d.role === 'admin' ? 'admin' : d.key === 'moderator' ? 'moderator' : 'member').padEnd(9)} ${d.email} / ${d.password}`);
 }

@@ -62,8 +62,10 @@ class DatabaseLocationModule {}
       // Migrations run before any module can query the schema.
       dataSourceFactory: async (options) => {
         const dataSource = await new DataSource(options!).initialize();
+        const logger = new Logger('Database');
         const applied = await dataSource.runMigrations({ transaction: 'each' });
-        if (applied.length) new Logger('Database').log(`Applied ${applied.length} migration(s): ${applied.map((m) => m.name).join(', ')}`);
+        if (applied.length) logger.log(`Applied ${applied.length} migration(s)`);
+        logger.debug(applied.map((m) => m.name).join(', '));
         return dataSource;
       },
     }),

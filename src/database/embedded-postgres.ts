@@ -22,8 +22,17 @@ export async function startEmbeddedPostgres(dataDir: string, maxConnections: num
   const dir = resolve(dataDir);
   const fresh = !existsSync(dir) || readdirSync(dir).length === 0;
   mkdirSync(dir, { recursive: true });
-  logger.log(`${fresh ? 'Creating' : 'Opening'} the embedded database in ${dir}`);
-  const db = await PGlite.create(dir);
+  // A first start runs initdb inside WebAssembly: seconds, or a minute on a busy machine. Say so, and that it is still going.
+  logger.log(fresh ? `Creating the embedded database in ${dir} (first start only; this can take a minute)...` : `Opening the embedded database in ${dir}`);
+  const started = Date.now();
+  const ticker = setInterval(() => logger.log(`  still ${fresh ? 'creating' : 'opening'} the embedded database (${Math.round((Date.now() - started) / 1000)} s)...`), 10_000);
+  let db: PGlite;
+  try {
+    db = await PGlite.create(dir);
+  } finally {
+    clearInterval(ticker);
+  }
+  if (fresh) logger.log(`Created the embedded database in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections });
   server.addEventListener('error', (event) => logger.error(`Embedded database socket error: ${String((event as CustomEvent).detail)}`));
   await server.start();

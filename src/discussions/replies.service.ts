@@ -168,7 +168,7 @@ export class RepliesService {
     const bodyHtml = this.markdown.render(dto.body);
     return this.events.write(async (m, record) => {
       const { reply, actor: editor, access } = await this.changeableReply(m, actor, replyId, options);
-      if (reply.body_source === dto.body) return { reply: toReplyView(reply, { withSource: true, canModerate: access.canModerate }), actions: [] };
+      if (reply.body_source === dto.body) return { reply: toReplyView(reply, { withSource: true, canModerate: access.canModerate, viewerId: actor?.accountId }), actions: [] };
       const byModerator = reply.author_id !== editor.accountId;
       if (!byModerator && !access.canModerate) await assertNotSilenced(m, reply.forum_id, editor.accountId);
       await m.query(`INSERT INTO reply_revision (reply_id, body_source, edited_by, by_moderator) VALUES ($1, $2, $3, $4)`, [
@@ -186,7 +186,7 @@ export class RepliesService {
             act: 'reply.edit', reason: options.reason, before: { bodySource: reply.body_source }, after: { bodySource: dto.body },
           })
         : [];
-      return { reply: toReplyView(row, { withSource: true, canModerate: access.canModerate }), actions };
+      return { reply: toReplyView(row, { withSource: true, canModerate: access.canModerate, viewerId: actor?.accountId }), actions };
     });
   }
 
@@ -221,7 +221,7 @@ export class RepliesService {
       const actions = byModerator
         ? await this.recordActs(m, record, remover, row, { act: 'reply.delete', reason, before: { state: reply.state }, after: { state: 'deleted' } })
         : [];
-      return { reply: toReplyView(row, { withSource: true, canModerate: access.canModerate }), actions };
+      return { reply: toReplyView(row, { withSource: true, canModerate: access.canModerate, viewerId: actor?.accountId }), actions };
     });
   }
 

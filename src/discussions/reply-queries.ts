@@ -46,12 +46,13 @@ export function replyColumns(viewerParam?: string): string {
 
 /**
  * A deleted reply keeps its place and metadata, but its text is no longer
- * shown; a hidden one shows its text to moderators only (`canModerate`), the
- * reason to everyone. Without `canModerate` this is what every reader may see
- * (the view live events carry).
+ * shown; a hidden one shows its text to moderators (`canModerate`) and to its
+ * own author (`viewerId`), the reason to everyone. Without either this is
+ * what every reader may see (the view live events carry).
  */
-export function toReplyView(row: ReplyRow, options: { withSource?: boolean; canModerate?: boolean } = {}): ReplyView {
-  const deleted = row.state === 'deleted' || (row.state === 'hidden' && !options.canModerate);
+export function toReplyView(row: ReplyRow, options: { withSource?: boolean; canModerate?: boolean; viewerId?: string | null } = {}): ReplyView {
+  const ownText = !!options.viewerId && row.author_id === options.viewerId;
+  const deleted = row.state === 'deleted' || (row.state === 'hidden' && !options.canModerate && !ownText);
   return {
     id: String(row.id),
     questionId: row.question_id,

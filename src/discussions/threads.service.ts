@@ -70,7 +70,7 @@ export class ThreadsService {
   /** One reply (its permalink), with its ancestors' ids so a client can open the thread at it. */
   async getReply(actor: MaybeActor, replyId: string): Promise<ReplyPermalink> {
     const { reply, access } = await this.readableReply(actor, replyId, actor?.accountId);
-    return { reply: toReplyView(reply, { withSource: true, canModerate: access.canModerate }), ancestorIds: ancestorIds(reply.path) };
+    return { reply: toReplyView(reply, { withSource: true, canModerate: access.canModerate, viewerId: actor?.accountId }), ancestorIds: ancestorIds(reply.path) };
   }
 
   /**
@@ -145,7 +145,7 @@ export class ThreadsService {
     );
     const page = rows.slice(0, range.limit);
     return {
-      items: page.map((row) => toReplyView(row, { canModerate: access.canModerate })),
+      items: page.map((row) => toReplyView(row, { canModerate: access.canModerate, viewerId: actor?.accountId })),
       nextCursor: rows.length > range.limit ? encodeTreeCursor(page[page.length - 1]!.path) : null,
     };
   }
@@ -187,7 +187,7 @@ export class ThreadsService {
     const page = rows.slice(0, query.limit);
     const last = page[page.length - 1];
     return {
-      items: page.map((row) => toReplyView(row, { canModerate: access.canModerate })),
+      items: page.map((row) => toReplyView(row, { canModerate: access.canModerate, viewerId: actor?.accountId })),
       nextCursor: rows.length > query.limit && last ? encodeTopCursor({ voteCount: last.vote_count, id: String(last.id) }) : null,
     };
   }

@@ -109,6 +109,15 @@ export class ForumAccessService {
   }
 
   /**
+   * SQL condition (on alias `f`) selecting the forums that signing in would
+   * show this caller: members-only forums, for visitors who aren't signed in
+   * (their existence is no secret: any account may read them).
+   */
+  forumsShownBySigningInCondition(actor: MaybeActor): string {
+    return !actor || isGuest(actor) ? `f.visibility = 'members'` : 'FALSE';
+  }
+
+  /**
    * SQL condition (on alias `f`) selecting the forums the caller may read,
    * for list queries. Parameters are named `:actorId` and `:isAdmin`.
    */

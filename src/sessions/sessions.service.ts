@@ -31,6 +31,7 @@ interface SessionRow {
   updated_at: Date;
   first_key: string | null;
   forum_count: string | number;
+  members_forum_count: string | number;
 }
 
 type FilterName = keyof SessionFiltersQuery;
@@ -92,7 +93,8 @@ export class SessionsService {
     const rows = await namedQuery<SessionRow>(
       this.dataSource.manager,
       `SELECT s.*, ${sqlTimestampKey('x.first_at')} AS first_key,
-         (SELECT count(*) FROM forum f WHERE f.session_id = s.id AND ${readable.sql}) AS forum_count
+         (SELECT count(*) FROM forum f WHERE f.session_id = s.id AND ${readable.sql}) AS forum_count,
+         (SELECT count(*) FROM forum f WHERE f.session_id = s.id AND ${this.forumAccess.forumsShownBySigningInCondition(actor)}) AS members_forum_count
        FROM session s
        LEFT JOIN LATERAL (SELECT min(d.starts_at) AS first_at FROM session_date d WHERE d.session_id = s.id) x ON TRUE
        WHERE ${conditions.join(' AND ')}
@@ -139,7 +141,7 @@ export class SessionsService {
   async get(actor: MaybeActor, idOrSlug: string, manager: EntityManager = this.dataSource.manager): Promise<SessionDetailView> {
     const session = await findSession(manager, idOrSlug);
     const readable = this.forumAccess.readableForumsCondition(actor);
-    const [dates, documents, forums] = [
+    const [dates, documents, forums, [shownBySigningIn]] = [
       await this.datesOf(manager, [session.id]),
       await manager.find(SessionDocument, { where: { sessionId: session.id }, order: { language: 'ASC', kind: 'ASC', id: 'ASC' } }),
       await namedQuery<ForumSummaryRow>(
@@ -147,9 +149,14 @@ export class SessionsService {
         `SELECT ${FORUM_SUMMARY_COLUMNS} FROM forum f WHERE f.session_id = :sessionId AND ${readable.sql} ORDER BY f.id`,
         { ...readable.params, sessionId: session.id },
       ),
+      await namedQuery<{ n: string }>(
+        manager,
+        `SELECT count(*) AS n FROM forum f WHERE f.session_id = :sessionId AND ${this.forumAccess.forumsShownBySigningInCondition(actor)}`,
+        { sessionId: session.id },
+      ),
     ];
     return {
-      ...this.toSummary({ ...session, forum_count: forums.length }, dates.get(session.id) ?? []),
+      ...this.toSummary({ ...session, forum_count: forums.length, members_forum_count: shownBySigningIn.n }, dates.get(session.id) ?? []),
       documents: documents.map((d) => ({ id: d.id, kind: d.kind, language: d.language, title: d.title, url: d.url })),
       forums: forums.map(toForumSummary),
       createdAt: session.createdAt,
@@ -240,6 +247,7 @@ export class SessionsService {
       state: row.state,
       dates,
       forumCount: Number(row.forum_count),
+      membersForumCount: Number(row.members_forum_count),
     };
   }
 

@@ -1,5 +1,4 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
 import net from 'node:net';
 import { join, resolve } from 'node:path';
 
@@ -20,20 +19,9 @@ export interface AppProcess {
 const root = resolve(process.cwd());
 const main = join(root, 'dist/src/main.js');
 
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
-/** Runs `npm run build` unless dist/ is newer than every source file. */
+/** Builds what changed since the last build, as `npm start` does (the server incrementally, the client if its sources changed). */
 export function buildIfStale(): void {
-  const built = existsSync(main) ? statSync(main).mtimeMs : 0;
-  if (built > Math.max(newestMtime(join(root, 'src')), newestMtime(join(root, 'migrations')))) return;
-  execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'pipe', timeout: 300_000 });
+  execFileSync('npm', ['run', '--silent', 'prestart'], { cwd: root, stdio: 'pipe', timeout: 300_000 });
 }
 
 export function freePort(): Promise<number> {

@@ -83,6 +83,13 @@ export async function personContext(
   return context;
 }
 
+/** Closes what a browser spec opened: its contexts, the browser, then the app. */
+export async function closeBrowserScene(contexts: BrowserContext[], browser: Browser | undefined, app: TestApp | undefined): Promise<void> {
+  for (const c of contexts) await c.close().catch(() => undefined);
+  await browser?.close();
+  await app?.close();
+}
+
 /** Collects uncaught page errors so a test can assert there were none. */
 export function watchErrors(page: Page): string[] {
   const errors: string[] = [];

@@ -52,6 +52,11 @@ export function setLanguage(lang: Language): void {
 
 export const language = (): Language => current;
 
+/** Each language named in itself, so a reader can find theirs whatever the interface shows. */
+export function nativeLanguageName(l: Language): string {
+  return { en: 'English', es: 'Español', fr: 'Français' }[l];
+}
+
 function fill(text: string, params?: Record<string, string | number>): string {
   if (!params) return text;
   return text.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m));

@@ -34,7 +34,7 @@ export function LiveQaPage({ slug }: { slug: string }) {
 
   return (
     <article class="page qa-page" data-live={live.subscribed ? 'subscribed' : 'pending'}>
-      <nav class="breadcrumbs" aria-label={t('nav.main')}>
+      <nav class="breadcrumbs" aria-label={t('nav.breadcrumbs')}>
         <a href={paths.session(info.sessionSlug || slug)}>{t('qa.back')}</a>
       </nav>
       <header class="page-header qa-header">

@@ -21,7 +21,7 @@ export function ForumModerationLinks({ forum: f }: { forum: ForumDetail }) {
 /** "Session / Forum" above a forum's pages (thread, queue, record). */
 export function ForumBreadcrumbs({ forum: f }: { forum: ForumDetail }) {
   return (
-    <nav class="breadcrumbs" aria-label={t('nav.main')}>
+    <nav class="breadcrumbs" aria-label={t('nav.breadcrumbs')}>
       {f.session && (
         <>
           <a href={paths.session(f.session.slug)}>{f.session.title}</a>

@@ -7,7 +7,8 @@ import { tm } from './i18n.js';
 export function ReplyBadges({ reply: r, moderator }: { reply: Reply; moderator: boolean }) {
   return (
     <>
-      {r.state === 'hidden' && moderator && <Badge tone="warn">{tm('reply.hiddenBadge')}</Badge>}
+      {/* Whoever still reads the text (moderators, its author) is told readers don't. */}
+      {r.state === 'hidden' && (moderator || !!r.bodyHtml) && <Badge tone="warn">{tm('reply.hiddenBadge')}</Badge>}
       {r.state === 'pending' && <Badge tone="warn">{tm('reply.pendingBadge')}</Badge>}
       {r.state === 'rejected' && <Badge tone="warn">{tm('reply.rejectedBadge')}</Badge>}
       {r.featured && r.state === 'visible' && (
@@ -24,7 +25,7 @@ export function ReplyBadges({ reply: r, moderator }: { reply: Reply; moderator: 
 /**
  * A reply's body as this reader may see it: the text, or the placeholder
  * that keeps its place (hidden, deleted) with the moderator's reason. A
- * moderator sees a hidden reply's text under a note with the reason; a
+ * moderator, and the reply's author, see a hidden reply's text under a note with the reason; a
  * pending or rejected reply (shown only to its author and the moderators)
  * says who can see it.
  */

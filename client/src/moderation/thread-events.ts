@@ -44,7 +44,7 @@ export function applyModerationEvent(e: ForumEvent, view: ThreadView): boolean {
   const raw = (e.data.reply ?? null) as Record<string, unknown> | null;
   const reply = raw ? toReply(raw) : null;
   const here = !!reply && (reply.questionId === view.questionId || reply.questionId === 0);
-  // Events carry a hidden reply without its text; moderators keep seeing it, with the "hidden" badge.
+  // Events carry a hidden reply without its text; moderators and its author keep seeing it, with the "hidden" badge.
   const hiddenTextGone = (e.type === 'reply.hidden' || e.type === 'reply.edited') && reply?.state === 'hidden' && !reply.bodyHtml;
   if (!MODERATION_EVENTS.has(e.type) && !hiddenTextGone) return false;
 
@@ -53,7 +53,8 @@ export function applyModerationEvent(e: ForumEvent, view: ThreadView): boolean {
     case 'reply.edited':
       if (!reply || !here || !model.has(reply.id)) break;
       model.upsert(reply);
-      if (view.moderator)
+      // Moderators and the reply's own author still read a hidden reply's text: fetch it.
+      if (view.moderator || (!!view.meId && reply.author?.id === view.meId))
         discussions.reply(reply.id).then(
           ({ reply: full }) => {
             if (model.has(full.id)) model.upsert(full);

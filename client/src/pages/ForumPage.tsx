@@ -81,7 +81,7 @@ export function ForumPage({ forumId }: { forumId: number }) {
 
   return (
     <article class="page forum-page">
-      <nav class="breadcrumbs" aria-label={t('nav.main')}>
+      <nav class="breadcrumbs" aria-label={t('nav.breadcrumbs')}>
         <a href={paths.sessions()}>{t('nav.sessions')}</a>
         {f.session && (
           <>
@@ -161,7 +161,7 @@ export function PresenceLine({ presence }: { presence: Presence | null }) {
       {tn('forum.hereNow', presence.count)}
       {shown.length > 0 && (
         <span class="muted">
-          {': '}
+          {t('punct.colon')}
           {formatList(names.length > shown.length ? [...shown, `+${names.length - shown.length}`] : shown)}
         </span>
       )}

@@ -8,6 +8,7 @@ import type { ForumEvent } from '../live.js';
 import { ForumBreadcrumbs } from '../moderation/ForumLinks.js';
 import { tm, type ModKey } from '../moderation/i18n.js';
 import { hasPageKey, tp, type PageKey } from '../moderation/page-i18n.js';
+import { changeSentences } from '../moderation/record-sentences.js';
 import { moderation, toAction, type ActionFilters, type ModerationAction, type Removal, type Removals } from '../moderation-api.js';
 import { navigate, paths, useLocation } from '../router.js';
 import { useStore } from '../store.js';
@@ -349,27 +350,14 @@ function Target({ forumId, kind, id, questionId }: { forumId: number; kind: stri
   return null;
 }
 
-const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
-
-/** A recorded value, short: times in the reader's format, long texts cut. */
-const shown = (v: unknown): string => {
-  if (typeof v === 'string' && ISO_TIME.test(v)) return formatDate(v);
-  const s = typeof v === 'string' ? v : JSON.stringify(v);
-  return s.length > 60 ? `${s.slice(0, 57)}…` : s;
-};
-
-/** The fields an act changed, "state: visible → hidden". */
+/** What an act changed, one sentence per field in the reader's language. */
 function Change({ before, after }: { before: Record<string, unknown> | null; after: Record<string, unknown> | null }) {
-  const keys = [...new Set([...Object.keys(before ?? {}), ...Object.keys(after ?? {})])].filter(
-    (k) => JSON.stringify(before?.[k]) !== JSON.stringify(after?.[k]),
-  );
-  if (keys.length === 0) return <span class="muted">—</span>;
+  const sentences = changeSentences(before, after);
+  if (sentences.length === 0) return <span class="muted">—</span>;
   return (
     <ul class="changes">
-      {keys.map((k) => (
-        <li key={k}>
-          <code>{k}</code>: {before && k in before ? shown(before[k]) : '∅'} → {after && k in after ? shown(after[k]) : '∅'}
-        </li>
+      {sentences.map((text, i) => (
+        <li key={i}>{text}</li>
       ))}
     </ul>
   );

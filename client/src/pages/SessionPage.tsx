@@ -17,7 +17,7 @@ export function SessionPage({ slug }: { slug: string }) {
 
   return (
     <article class="page session-page">
-      <nav class="breadcrumbs" aria-label={t('nav.main')}>
+      <nav class="breadcrumbs" aria-label={t('nav.breadcrumbs')}>
         <a href={paths.sessions()}>{t('session.back')}</a>
       </nav>
       <header class="page-header">
@@ -41,7 +41,14 @@ export function SessionPage({ slug }: { slug: string }) {
 
           <section aria-labelledby="forums-h">
             <h2 id="forums-h">{t('session.forums')}</h2>
-            {s.forums.length === 0 ? <p class="empty">{t('session.noForums')}</p> : <ForumList forums={s.forums} />}
+            {s.forums.length === 0 && s.membersForumCount === 0 && <p class="empty">{t('session.noForums')}</p>}
+            {s.forums.length > 0 && <ForumList forums={s.forums} />}
+            {s.membersForumCount > 0 && (
+              <p class="sign-in-for-forums" data-testid="members-forums">
+                {tn('session.membersForums', s.membersForumCount)}{' '}
+                <a href={paths.signIn(paths.session(s.slug))}>{t('session.signInForForums')}</a>
+              </p>
+            )}
           </section>
         </div>
 

@@ -173,6 +173,7 @@ function SessionCard({ session: s }: { session: SessionSummary }) {
       <p class="organiser">{t('session.organisedBy', { organiser: s.organiser })}</p>
       {s.cities.length > 0 && <p class="cities">{s.cities.join(' · ')}</p>}
       {!!s.forumCount && <p class="forum-count">{tn('sessions.forums', s.forumCount)}</p>}
+      {s.membersForumCount > 0 && <p class="forum-count muted">{tn('sessions.membersForums', s.membersForumCount)}</p>}
       {s.topics.length > 0 && (
         <ul class="tags" aria-label={t('session.topics')}>
           {s.topics.map((topic) => (

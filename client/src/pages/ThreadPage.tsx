@@ -190,7 +190,7 @@ export function ThreadPage({ forumId, questionId }: { forumId: number; questionI
           reloadQuestion: question.reload,
           notify,
           added: (reply) => {
-            setLiveAdded((n) => n + 1);
+            if (countsAsReply(reply)) setLiveAdded((n) => n + 1);
             if (!isMine(reply)) unseen.current.add(reply.id);
           },
         });
@@ -204,14 +204,14 @@ export function ThreadPage({ forumId, questionId }: { forumId: number; questionI
             if (reply.questionId && reply.questionId !== questionId) return;
             const outcome = model.addLive(reply, isMine(reply));
             if (outcome === 'added') {
-              setLiveAdded((n) => n + 1);
+              if (countsAsReply(reply)) setLiveAdded((n) => n + 1);
               if (!isMine(reply)) {
                 unseen.current.add(reply.id);
                 announce(t('thread.announce', { name: reply.author?.displayName ?? '' }));
               }
               if (reply.author) setTypers((m) => without(m, reply.author!.id));
             } else if (outcome === 'deferred') {
-              setLiveAdded((n) => n + 1);
+              if (countsAsReply(reply)) setLiveAdded((n) => n + 1);
               if (!isMine(reply)) {
                 deferred.current.add(reply.id);
                 announce(t('thread.announce', { name: reply.author?.displayName ?? '' }));
@@ -344,7 +344,8 @@ export function ThreadPage({ forumId, questionId }: { forumId: number; questionI
   const canWrite = !!me && !f.participationRefusal && !q.closed && (!q.locked || f.canModerate);
   const typingNames = [...typers.values()].map((v) => v.name).filter(Boolean);
   const unseenVisible = [...unseen.current].filter((id) => model.has(id)).length + deferred.current.size;
-  const total = Math.max(q.replyCount + liveAdded, model.replies.size);
+  // The same number as the forum's agenda: visible replies (hidden, pending and deleted ones are shown in place but not counted).
+  const total = Math.max(q.replyCount + liveAdded, [...model.replies.values()].filter(countsAsReply).length);
 
   const ctx: TreeContext = {
     model,
@@ -375,7 +376,7 @@ export function ThreadPage({ forumId, questionId }: { forumId: number; questionI
     },
     async post(parentId, body, clientId) {
       const reply = await discussions.post(questionId, body, parentId, clientId).catch(explainLimit);
-      if (model.upsert(reply)) setLiveAdded((n) => n + 1);
+      if (model.upsert(reply) && countsAsReply(reply)) setLiveAdded((n) => n + 1);
       setReplyingTo(null);
       rerender();
       requestAnimationFrame(() => {
@@ -589,8 +590,12 @@ function ReplyItem({ id, ctx }: { id: string; ctx: TreeContext }) {
   const children = ctx.model.childIds(id);
   const isCollapsed = ctx.collapsed.has(id);
   const mine = !!ctx.me && r.author?.id === ctx.me.id;
-  // Moderators act on others' replies from the reply's menu.
-  const canChange = mine && r.state !== 'deleted' && r.state !== 'rejected';
+  // Moderators act on others' replies from the reply's menu. An author changes their reply where the server lets them:
+  // as a moderator anywhere but an archived forum, otherwise where they could reply (forum open, question neither closed nor locked).
+  const canChange =
+    mine && r.state !== 'deleted' && r.state !== 'rejected' && (ctx.forum.canModerate ? ctx.forum.state !== 'archived' : ctx.canWrite);
+  // Only visible replies take votes (and never one's own); only visible ones take answers, hidden ones from moderators too.
+  const canReply = ctx.canWrite && (r.state === 'visible' || (r.state === 'hidden' && ctx.forum.canModerate)) && r.depth < MAX_DEPTH;
   const fresh = ctx.model.fresh.has(id);
   const name = r.author?.displayName ?? '—';
   const headingId = `reply-${id}-by`;
@@ -631,12 +636,12 @@ function ReplyItem({ id, ctx }: { id: string; ctx: TreeContext }) {
         )}
 
         <footer class="reply-actions">
-          {r.state !== 'deleted' && (
+          {r.state === 'visible' && (
             <button
               type="button"
               class="vote"
               aria-pressed={r.votedByMe}
-              disabled={!ctx.canWrite || mine || r.state !== 'visible'}
+              disabled={!ctx.canWrite || mine}
               onClick={() => ctx.vote(r)}
               title={tn('thread.votes', r.voteCount)}
             >
@@ -647,7 +652,7 @@ function ReplyItem({ id, ctx }: { id: string; ctx: TreeContext }) {
               <span class="sr-only"> {votesWord(r.voteCount)}</span>
             </button>
           )}
-          {ctx.canWrite && (r.state === 'visible' || r.state === 'hidden') && (
+          {canReply && (
             <button type="button" class="link-button" onClick={() => ctx.startReply(id)} aria-label={t('thread.replyTo', { name })}>
               {t('thread.reply')}
             </button>
@@ -702,4 +707,12 @@ function ReplyItem({ id, ctx }: { id: string; ctx: TreeContext }) {
       )}
     </li>
   );
+}
+
+/** How deep a conversation may go (the server's MAX_DEPTH, discussions/reply-path.ts). */
+const MAX_DEPTH = 200;
+
+/** What the reply counts of the forum and the thread count (the server's rule, discussions/reply-visibility.ts). */
+function countsAsReply(reply: Reply): boolean {
+  return reply.state === 'visible';
 }

@@ -64,7 +64,7 @@ export class DemoDataService {
       if (present.n > 0) {
         return { loaded: false, message: `The demo catalogue is already in this database (${present.n} of its ${slugs.length} sessions); nothing was loaded.` };
       }
-      this.logger.log(`Loading demo data: ${DEMO_CATALOGUE.length} sessions, ${DEMO_FORUMS.length} forums...`);
+      this.logger.log(`Loading the demo data (${DEMO_CATALOGUE.length} sessions, ${DEMO_FORUMS.length} forums)...`);
       const counts: DemoCounts = { sessions: 0, forums: 0, questions: 0, replies: 0, votes: 0, accounts: 0 };
       const people = await this.people(m, counts);
       const sessions = new Map<string, { id: number; session: DemoSession }>();
@@ -72,21 +72,19 @@ export class DemoDataService {
         sessions.set(session.slug, { id: await this.insertSession(m, session), session });
         counts.sessions += 1;
       }
-      this.logger.log(`  ${counts.sessions} sessions with their dates and documents`);
       for (const forum of DEMO_FORUMS) {
         const target = sessions.get(forum.sessionSlug);
         if (!target) throw new Error(`Demo forum "${forum.slug}" names an unknown session "${forum.sessionSlug}"`);
         await this.insertForum(m, forum, target.id, target.session, people, counts);
-        this.logger.log(`  forum "${forum.title}" (${forum.visibility})`);
       }
       const liveQa = sessions.get(DEMO_LIVE_QA_SESSION);
-      if (liveQa) this.logger.log(`  live Q&A open on "${liveQa.session.title}" with ${await insertDemoLiveQa(m, liveQa.id, people)} questions`);
+      if (liveQa) await insertDemoLiveQa(m, liveQa.id, people);
       return {
         loaded: true,
         message:
           `Loaded the demo data in ${Date.now() - started} ms: ${counts.sessions} sessions, ${counts.forums} forums, ` +
-          `${counts.questions} questions, ${counts.replies} replies, ${counts.votes} votes, ${counts.accounts} demo accounts. ` +
-          `The demo member's invitation to the invite-only forum: /invite/${demoInvitationToken('member')}`,
+          `${counts.questions} questions, ${counts.replies} replies, ${counts.votes} votes, ` +
+          `${DEMO_ACCOUNTS.length} demo accounts to sign in with and ${counts.accounts - DEMO_ACCOUNTS.length} demo participants who write in the forums.`,
         counts,
       };
     });
@@ -101,6 +99,14 @@ export class DemoDataService {
       [DEMO_ACCOUNTS.map((a) => a.email.toLowerCase())],
     );
     return row.n === DEMO_ACCOUNTS.length ? demoSignInHints() : [];
+  }
+
+  /** The banner's lines after the demo accounts: what the second member is for, and the demo invitation as a link to open. */
+  bannerNotes(baseUrl: string): string[] {
+    return [
+      `  (two browsers, one signed in as each member, see each other's replies arrive live)`,
+      `The demo member's invitation to the invite-only forum: ${new URL(`/invite/${demoInvitationToken('member')}`, baseUrl).href}`,
+    ];
   }
 
   /** Accounts in this database that are not demo accounts (a sign that it is a real one). */

@@ -1,13 +1,14 @@
 import type { Language } from '../../auth/account.entity.js';
+import type { DemoAccount } from '../../auth/demo-accounts.js';
 import type { ForumState, ForumVisibility } from '../../forums/forum.entity.js';
 
 /**
- * The demo forums and their threads. Authors are the auth module's three
- * demo accounts (member, moderator, admin) plus a few demo participants from
+ * The demo forums and their threads. Authors are the auth module's demo
+ * sign-in accounts (members, moderator, admin) plus a few demo participants from
  * the cities of the digitalisation webinar, who write in their own language.
  */
 
-/** Demo participants besides the three sign-in accounts. They are demo accounts (is_demo) with passwords nobody knows. */
+/** Demo participants besides the sign-in accounts. They are demo accounts (is_demo) with passwords nobody knows. */
 export const DEMO_PARTICIPANTS = {
   sophie: { email: 'sophie.lambert@demo.agora.example', displayName: 'Sophie Lambert', organisation: 'Brussels Capital Region', language: 'fr' },
   diego: { email: 'diego.ferreyra@demo.agora.example', displayName: 'Diego Ferreyra', organisation: 'Municipality of Córdoba', language: 'es' },
@@ -20,7 +21,7 @@ export const DEMO_PARTICIPANTS = {
   julien: { email: 'julien.peeters@demo.agora.example', displayName: 'Julien Peeters', organisation: 'Brussels Capital Region', language: 'fr' },
 } as const satisfies Record<string, { email: string; displayName: string; organisation: string; language: Language }>;
 
-export type DemoPerson = 'member' | 'moderator' | 'admin' | keyof typeof DEMO_PARTICIPANTS;
+export type DemoPerson = DemoAccount['key'] | keyof typeof DEMO_PARTICIPANTS;
 
 /**
  * The token of a demo person's invitation link (`/invite/<token>`). Fixed and
@@ -81,11 +82,11 @@ export const DEMO_FORUMS: readonly DemoForum[] = [
     slug: DIGITALISATION_FORUM_SLUG,
     title: 'Learning forum on digitalisation',
     description:
-      'Launched live during the webinar of 17 May. The members invited to the session continue the debate here: answer all or some of ' +
-      'the questions, in English, Spanish or French.',
+      'Launched live during the webinar of 17 May and open to every signed-in member of the network: continue the debate here, answering ' +
+      'all or some of the questions, in English, Spanish or French.',
     visibility: 'members',
     state: 'open',
-    members: ['member', 'sophie', 'diego', 'tendai', 'claire', 'priya', 'mariem', 'lucas', 'julien'],
+    members: ['member', 'member2', 'sophie', 'diego', 'tendai', 'claire', 'priya', 'mariem', 'lucas', 'julien'],
     premoderateFirstReplies: { count: 1, reason: 'A newcomer\'s first reply is read by a moderator before it appears.' },
     questions: [
       {
@@ -127,6 +128,12 @@ export const DEMO_FORUMS: readonly DemoForum[] = [
                     ],
                   },
                 ],
+              },
+              {
+                by: 'member2',
+                votes: ['priya'],
+                body:
+                  'À Dakar, nous avons commencé par les actes d\'état civil : la demande la plus fréquente, et un seul service à former.',
               },
               {
                 by: 'claire',

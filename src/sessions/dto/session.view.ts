@@ -32,6 +32,8 @@ export class SessionSummaryView {
   @ApiProperty({ enum: SESSION_STATES }) state: SessionState;
   @ApiProperty({ type: [SessionDateView], description: 'Oldest first.' }) dates: SessionDateView[];
   @ApiProperty({ description: 'Forums of this session the caller may see.' }) forumCount: number;
+  @ApiProperty({ description: "Members' forums of this session that signing in would show (members-only forums, counted for visitors who are not signed in; otherwise 0)." })
+  membersForumCount: number;
 }
 
 export class SessionDetailView extends SessionSummaryView {
