@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { PGlite } from '@electric-sql/pglite';
+import { unaccent } from '@electric-sql/pglite/contrib/unaccent';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -23,7 +24,8 @@ export async function startEmbeddedPostgres(dataDir: string, maxConnections: num
   const fresh = !existsSync(dir) || readdirSync(dir).length === 0;
   mkdirSync(dir, { recursive: true });
   logger.log(`${fresh ? 'Creating' : 'Opening'} the embedded database in ${dir}`);
-  const db = await PGlite.create(dir);
+  // Contrib extensions ship as separate bundles and must be given here (search uses unaccent).
+  const db = await PGlite.create(dir, { extensions: { unaccent } });
   const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections });
   server.addEventListener('error', (event) => logger.error(`Embedded database socket error: ${String((event as CustomEvent).detail)}`));
   await server.start();
