@@ -13,7 +13,7 @@ import type { ReplyView, VoteResult } from './dto/discussion.views.js';
 import type { CreateReplyDto, UpdateReplyDto } from './dto/reply-input.dto.js';
 import { MarkdownService } from './markdown.service.js';
 import {
-  COUNTER_SHARDS, findQuestionState, findReply, findReplyByClientId, returningRows, toReplyView, type QuestionState, type ReplyRow,
+  COUNTER_SHARDS, findQuestionState, findReply, findReplyByClientId, returningRows, toReplyView, withAuthorOf, type QuestionState, type ReplyRow,
 } from './reply-queries.js';
 import { detectLanguage, replyLanguageSql } from './reply-language.js';
 import { childPath, MAX_DEPTH } from './reply-path.js';
@@ -130,8 +130,8 @@ export class RepliesService {
            ), parent AS (
              UPDATE reply SET child_count = child_count + $15 WHERE id = $4 AND state <> 'deleted' AND question_id = $2 AND path = $16 RETURNING id
            )
-           SELECT i.*, $11::text AS author_name, ($4::bigint IS NULL OR EXISTS (SELECT 1 FROM parent)) AS parent_ok
-             FROM inserted i`,
+           SELECT i.*, $11::text AS author_name, a.organisation AS author_organisation, a.avatar_updated_at AS author_avatar_at, ($4::bigint IS NULL OR EXISTS (SELECT 1 FROM parent)) AS parent_ok
+             FROM inserted i JOIN account a ON a.id = i.author_id`,
           [
             id, question.id, question.forum_id, parent?.id ?? null, path, (parent?.depth ?? 0) + 1, author.accountId,
             dto.body, bodyHtml, randomInt(COUNTER_SHARDS), author.displayName, clientId ?? null, state,
@@ -181,7 +181,7 @@ export class RepliesService {
            language = ${replyLanguageSql('$5', 'author_id')} WHERE id = $1 RETURNING *`,
         [reply.id, dto.body, bodyHtml, byModerator, detectLanguage(dto.body)],
       );
-      const row = { ...updated!, author_name: reply.author_name };
+      const row = withAuthorOf(updated!, reply);
       record({ type: 'reply.edited', forumId: row.forum_id, questionId: row.question_id, payload: { reply: toReplyView(row) }, audience: replyAudience(row) });
       const actions = byModerator
         ? await this.recordActs(m, record, editor, row, {

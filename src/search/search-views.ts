@@ -1,3 +1,4 @@
+import { avatarPath } from '../auth/account-view.js';
 import { MARK_START, MARK_STOP } from './search-sql.js';
 import type { SpeakerView } from './dto/search.views.js';
 
@@ -16,11 +17,7 @@ export function highlightedHtml(headline: string): string {
   return escaped.replace(MARKED, '<mark>$1</mark>').replace(STRAY, '');
 }
 
-/** The avatar's address, versioned by its time so a new one is fetched at once. */
-export const avatarUrl = (accountId: string, updatedAt: Date | null): string | null =>
-  updatedAt ? `/api/people/${accountId}/avatar?v=${updatedAt.getTime()}` : null;
-
 export function speakerView(row: { author_id: string | null; author_name: string | null; author_organisation: string | null; author_avatar_at: Date | null }): SpeakerView | null {
   if (!row.author_id) return null;
-  return { id: row.author_id, displayName: row.author_name!, organisation: row.author_organisation, avatarUrl: avatarUrl(row.author_id, row.author_avatar_at) };
+  return { id: row.author_id, displayName: row.author_name!, organisation: row.author_organisation, avatarUrl: avatarPath(row.author_id, row.author_avatar_at) };
 }
