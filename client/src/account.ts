@@ -23,6 +23,11 @@ export async function loadAccount(): Promise<void> {
   }
 }
 
+/** Reads the account again after the settings page changed it (the header shows the new name at once). */
+export async function refreshAccount(): Promise<void> {
+  account.set(await auth.me());
+}
+
 export function signedIn(me: Account): void {
   account.set(me);
   if (!storedLanguage()) apply(me.language);

@@ -3,6 +3,7 @@ import { LANGUAGES, type Language } from './api.js';
 import { account, chooseLanguage, interfaceLanguage, signOut } from './account.js';
 import { announcement } from './announcer.js';
 import { NotFound } from './components/common.js';
+import { HeaderSearch } from './components/HeaderSearch.js';
 import { LazyPage } from './components/LazyPage.js';
 import { reauthenticateLive } from './components/use-follow.js';
 import { caughtUp, connection, everConnected } from './connection-state.js';
@@ -87,6 +88,12 @@ function Page({ route }: { route: Route }) {
       return <SignUpPage />;
     case 'invite':
       return <InvitePage token={route.token} />;
+    case 'search':
+      return <LazyPage load={() => import('./pages/SearchPage.js').then((m) => m.SearchPage)} props={{}} />;
+    case 'person':
+      return <LazyPage load={() => import('./pages/PersonPage.js').then((m) => m.PersonPage)} props={{ id: route.id }} />;
+    case 'account':
+      return <LazyPage load={() => import('./pages/AccountPage.js').then((m) => m.AccountPage)} props={{}} />;
     default:
       return <NotFound />;
   }
@@ -118,6 +125,7 @@ function Header() {
           </a>
         </nav>
         <div class="tools">
+          <HeaderSearch />
           <label class="lang">
             <span class="sr-only">{t('lang.label')}</span>
             <svg class="lang-icon" aria-hidden="true" viewBox="0 0 24 24" width="20" height="20">
@@ -136,9 +144,9 @@ function Header() {
           </label>
           {me ? (
             <span class="who">
-              <span class="name" title={t('auth.signedInAs', { name: me.displayName })}>
+              <a class="name" href={paths.account()} title={t('auth.signedInAs', { name: me.displayName })}>
                 {me.displayName}
-              </span>
+              </a>
               <button type="button" class="button small secondary" onClick={leave}>
                 {t('auth.signOut')}
               </button>

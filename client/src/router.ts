@@ -15,6 +15,9 @@ export type Route =
   | { name: 'signin' }
   | { name: 'signup' }
   | { name: 'invite'; token: string }
+  | { name: 'search' }
+  | { name: 'person'; id: string }
+  | { name: 'account' }
   | { name: 'notFound' };
 
 export interface Location {
@@ -61,6 +64,9 @@ export function matchRoute(path: string): Route {
   if (a === 'signin' && parts.length === 1) return { name: 'signin' };
   if (a === 'signup' && parts.length === 1) return { name: 'signup' };
   if (a === 'invite' && parts.length === 2) return { name: 'invite', token: b };
+  if (a === 'search' && parts.length === 1) return { name: 'search' };
+  if (a === 'people' && parts.length === 2) return { name: 'person', id: b };
+  if (a === 'account' && parts.length === 1) return { name: 'account' };
   return { name: 'notFound' };
 }
 
@@ -74,6 +80,11 @@ export const paths = {
   moderationQueue: (forumId: number) => `/forums/${forumId}/moderation`,
   moderationRecord: (forumId: number, view?: 'log' | 'mine' | 'public') => `/forums/${forumId}/record${view ? `?view=${view}` : ''}`,
   signIn: (next?: string) => (next ? `/signin?next=${encodeURIComponent(next)}` : '/signin'),
+  search: (q: string, extra = '') => `/search?q=${encodeURIComponent(q)}${extra}`,
+  person: (id: string) => `/people/${encodeURIComponent(id)}`,
+  account: () => '/account',
+  /** Built on another branch (notification preferences); linked from the account page. */
+  accountNotifications: () => '/account/notifications',
   signUp: (next?: string) => (next ? `/signup?next=${encodeURIComponent(next)}` : '/signup'),
 };
 

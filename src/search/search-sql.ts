@@ -7,9 +7,6 @@ import type { SearchKind, SearchQuery } from './dto/search.query.js';
  * probe plus the same access conditions every other read uses.
  */
 
-/** The words under every language's configuration (and simple): a Spanish query finds Spanish stems, whatever the reader's language. */
-export const TSQUERY_SQL = `(websearch_to_tsquery('public.agora_english', :q) || websearch_to_tsquery('public.agora_spanish', :q)
-  || websearch_to_tsquery('public.agora_french', :q) || websearch_to_tsquery('public.agora_simple', :q))`;
 
 /**
  * Relevance with recency, without now() so a page's cursor stays valid: the

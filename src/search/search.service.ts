@@ -9,7 +9,8 @@ import { ForumAccessService } from '../forums/forum-access.service.js';
 import { SEARCH_KINDS, type SearchKind, type SearchQuery } from './dto/search.query.js';
 import type { SearchGroupView, SearchHitView, SearchResultView } from './dto/search.views.js';
 import { highlightedHtml, speakerView } from './search-views.js';
-import { KINDS, scoreSql, SNIPPET_OPTIONS, TITLE_OPTIONS, TSQUERY_SQL, type Visibility } from './search-sql.js';
+import { TSQUERY_SQL } from '../common/full-text.js';
+import { KINDS, scoreSql, SNIPPET_OPTIONS, TITLE_OPTIONS, type Visibility } from './search-sql.js';
 
 interface HitRow {
   sort_id: string;
