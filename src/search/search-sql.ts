@@ -30,7 +30,10 @@ export interface Visibility {
 }
 
 export interface KindSpec {
+  /** The tables of a result's columns (joined again for the page's rows only). */
   from: string;
+  /** The tables the match, rank and conditions need (default: `from`); kept small, as it is read for every match. */
+  matchFrom?: string;
   vector: string;
   at: string;
   sortId: string;
@@ -109,6 +112,7 @@ export const KINDS: Record<SearchKind, KindSpec> = {
   reply: {
     from: `reply r JOIN question q ON q.id = r.question_id JOIN forum f ON f.id = r.forum_id JOIN session s ON s.id = f.session_id
       JOIN account a ON a.id = r.author_id`,
+    matchFrom: `reply r JOIN forum f ON f.id = r.forum_id JOIN session s ON s.id = f.session_id`,
     vector: 'r.search_vector',
     at: 'r.created_at',
     sortId: 'r.id',
@@ -121,7 +125,7 @@ export const KINDS: Record<SearchKind, KindSpec> = {
       ...(f.session ? [inSession] : []),
       ...(f.forum ? ['f.id = :forum'] : []),
       ...(f.author ? ['r.author_id = :author'] : []),
-      ...(f.city ? [cityOfAuthor('a')] : []),
+      ...(f.city ? [`EXISTS (SELECT 1 FROM account ca WHERE ca.id = r.author_id AND ${cityOfAuthor('ca')})`] : []),
       ...(f.language ? ['r.language = :language'] : []),
       ...range(f, 'r.created_at'),
     ],

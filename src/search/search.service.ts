@@ -92,22 +92,25 @@ export class SearchService {
       page.push('(h.score, h.sort_id) < (:afterScore::float8, :afterId::bigint)');
       Object.assign(params, { afterScore: score, afterId: id });
     }
-    // Headlines only for the page's rows: they re-parse the text.
+    // Two steps: rank every match on the few columns the conditions need, then read the page's
+    // rows in full (texts, authors) and their headlines, which re-parse the text.
     const rows = await namedQuery<HitRow>(
       this.dataSource.manager,
-      `WITH query AS (SELECT ${TSQUERY_SQL} AS tsq)
-       SELECT p.*, p.sort_id::text AS sort_id,
-              ts_headline(p.config, p.title, query.tsq, '${TITLE_OPTIONS}') AS title_hl,
-              ts_headline(p.config, p.body, query.tsq, '${SNIPPET_OPTIONS}') AS snippet_hl
-         FROM (SELECT h.* FROM (
-                 SELECT ${spec.sortId}::bigint AS sort_id, ${spec.at} AS at, ${scoreSql(spec.vector, spec.at)} AS score, ${spec.columns}
-                   FROM query, ${spec.from}
-                  WHERE ${[`${spec.vector} @@ query.tsq`, ...conditions].join(' AND ')}
-               ) h
-               WHERE ${page.length ? page.join(' AND ') : 'TRUE'}
-               ORDER BY h.score DESC, h.sort_id DESC
-               LIMIT :pageSize) p, query
-        ORDER BY p.score DESC, p.sort_id DESC`,
+      `WITH query AS (SELECT ${TSQUERY_SQL} AS tsq),
+       page AS (
+         SELECT h.* FROM (
+           SELECT ${spec.sortId}::bigint AS sort_id, ${spec.at} AS at, ${scoreSql(spec.vector, spec.at)} AS score
+             FROM query, ${spec.matchFrom ?? spec.from}
+            WHERE ${[`${spec.vector} @@ query.tsq`, ...conditions].join(' AND ')}
+         ) h
+         WHERE ${page.length ? page.join(' AND ') : 'TRUE'}
+         ORDER BY h.score DESC, h.sort_id DESC
+         LIMIT :pageSize)
+       SELECT x.*, x.sort_id::text AS sort_id,
+              ts_headline(x.config, x.title, query.tsq, '${TITLE_OPTIONS}') AS title_hl,
+              ts_headline(x.config, x.body, query.tsq, '${SNIPPET_OPTIONS}') AS snippet_hl
+         FROM query, (SELECT p.sort_id, p.at, p.score, ${spec.columns} FROM page p JOIN ${spec.from} ON ${spec.sortId} = p.sort_id) x
+        ORDER BY x.score DESC, x.sort_id DESC`,
       params,
     );
     const items = rows.slice(0, limit);
