@@ -9,9 +9,11 @@ import { HealthModule } from './health/health.module.js';
 import { LiveQaModule } from './live-qa/live-qa.module.js';
 import { ModerationModule } from './moderation/moderation.module.js';
 import { RealtimeGatewayModule, RealtimeModule } from './realtime/realtime.module.js';
+import { PeopleModule } from './people/people.module.js';
+import { SearchModule } from './search/search.module.js';
 import { SessionsModule } from './sessions/sessions.module.js';
 
 @Module({
-  imports: [ConfigModule, DatabaseModule, HealthModule, AuthModule, SessionsModule, ForumsModule, DiscussionsModule, ModerationModule, LiveQaModule, RealtimeModule, RealtimeGatewayModule, DemoModule],
+  imports: [ConfigModule, DatabaseModule, HealthModule, AuthModule, SessionsModule, ForumsModule, DiscussionsModule, ModerationModule, LiveQaModule, SearchModule, PeopleModule, RealtimeModule, RealtimeGatewayModule, DemoModule],
 })
 export class AppModule {}

@@ -61,6 +61,8 @@ const ACTIONS = {
   readSession: { needs: 'nothing', on: 'catalogue', ok: 200, call: (_ids, w) => ({ method: 'get', path: `/api/sessions/${w.sessionId}` }) },
   listSessionForums: { needs: 'nothing', on: 'catalogue', ok: 200, call: (_ids, w) => ({ method: 'get', path: `/api/sessions/${w.sessionId}/forums` }) },
   listForums: { needs: 'nothing', on: 'catalogue', ok: 200, call: (_ids, w) => ({ method: 'get', path: `/api/forums?sessionId=${w.sessionId}` }) },
+  // Search (issue 15): the member's reply of each forum carries the session's tag word; it is found where it may be read.
+  searchReplies: { needs: 'nothing', on: 'catalogue', ok: 200, call: (_ids, w) => ({ method: 'get', path: `/api/search?q=${w.sessionTag}&kind=reply&limit=50` }) },
 
   readForum: { needs: 'read', on: 'forum', ok: 200, call: (ids) => ({ method: 'get', path: `/api/forums/${ids.forumId}` }) },
   listQuestions: { needs: 'read', on: 'forum', ok: 200, call: (ids) => ({ method: 'get', path: `/api/forums/${ids.forumId}/questions` }) },
@@ -289,6 +291,7 @@ describe('authorization matrix (issue 3)', () => {
       case 'readSession': return ids((body as { forums: { id: number }[] }).forums);
       case 'listSessionForums': return ids(body as { id: number }[]);
       case 'listForums': return ids((body as { items: { id: number }[] }).items);
+      case 'searchReplies': return (body as { groups: { items: { forum: { id: number } }[] }[] }).groups[0]!.items.map((hit) => hit.forum.id);
       default: throw new Error(`${actionName} is not a catalogue action`);
     }
   }

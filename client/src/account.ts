@@ -25,6 +25,11 @@ export async function loadAccount(): Promise<void> {
   }
 }
 
+/** Reads the account again after the settings page changed it (the header shows the new name at once). */
+export async function refreshAccount(): Promise<void> {
+  account.set(await auth.me());
+}
+
 /**
  * Signing in keeps the language the visitor was reading in (remembered in
  * this browser from now on) and offers the account's, rather than switching

@@ -117,6 +117,9 @@ export type ReplyState = 'visible' | 'pending' | 'hidden' | 'deleted' | 'rejecte
 export interface Author {
   id: string;
   displayName: string;
+  /** Organisation or city, and avatar image (replies; null when the author set none). */
+  organisation?: string | null;
+  avatarUrl?: string | null;
 }
 
 export interface Reply {
@@ -161,6 +164,8 @@ export interface SessionFacets {
 }
 
 export interface SessionFilters {
+  /** Words in the title or summary (any language; accents and plurals folded by the server). */
+  q?: string;
   topic?: string;
   organiser?: string;
   city?: string;
@@ -343,7 +348,9 @@ export function toReply(r: Json): Reply {
     forumId: num(r.forumId) ?? 0,
     parentId: r.parentId == null ? null : str(r.parentId),
     depth: num(r.depth) ?? 1,
-    author: author ? { id: str(author.id), displayName: str(author.displayName) } : null,
+    author: author
+      ? { id: str(author.id), displayName: str(author.displayName), organisation: (author.organisation as string | undefined) ?? null, avatarUrl: (author.avatarUrl as string | undefined) ?? null }
+      : null,
     bodyHtml: str(r.bodyHtml),
     bodySource: typeof r.bodySource === 'string' ? r.bodySource : null,
     state: str(r.state, 'visible') as ReplyState,

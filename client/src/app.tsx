@@ -4,6 +4,7 @@ import { account, chooseLanguage, interfaceLanguage, signOut } from './account.j
 import { announcement } from './announcer.js';
 import { NotFound } from './components/common.js';
 import { LanguageOffer } from './components/LanguageOffer.js';
+import { HeaderSearch } from './components/HeaderSearch.js';
 import { LazyPage } from './components/LazyPage.js';
 import { reauthenticateLive } from './components/use-follow.js';
 import { caughtUp, connection, everConnected } from './connection-state.js';
@@ -91,6 +92,12 @@ function Page({ route }: { route: Route }) {
       return <InvitePage token={route.token} />;
     case 'join':
       return <LazyPage load={qaPages.join} props={{ code: route.code }} />;
+    case 'search':
+      return <LazyPage load={() => import('./pages/SearchPage.js').then((m) => m.SearchPage)} props={{}} />;
+    case 'person':
+      return <LazyPage load={() => import('./pages/PersonPage.js').then((m) => m.PersonPage)} props={{ id: route.id }} />;
+    case 'account':
+      return <LazyPage load={() => import('./pages/AccountPage.js').then((m) => m.AccountPage)} props={{}} />;
     default:
       return <NotFound />;
   }
@@ -122,6 +129,7 @@ function Header() {
           </a>
         </nav>
         <div class="tools">
+          <HeaderSearch />
           <label class="lang">
             <span class="sr-only">{t('lang.label')}</span>
             <svg class="lang-icon" aria-hidden="true" viewBox="0 0 24 24" width="20" height="20">
@@ -140,9 +148,9 @@ function Header() {
           </label>
           {me ? (
             <span class="who">
-              <span class="name" title={t('auth.signedInAs', { name: me.displayName })}>
+              <a class="name" href={paths.account()} title={t('auth.signedInAs', { name: me.displayName })}>
                 {me.displayName}
-              </span>
+              </a>
               <button type="button" class="button small secondary" onClick={leave}>
                 {t('auth.signOut')}
               </button>

@@ -16,6 +16,9 @@ export type Route =
   | { name: 'signup' }
   | { name: 'invite'; token: string }
   | { name: 'join'; code: string }
+  | { name: 'search' }
+  | { name: 'person'; id: string }
+  | { name: 'account' }
   | { name: 'notFound' };
 
 export interface Location {
@@ -63,6 +66,9 @@ export function matchRoute(path: string): Route {
   if (a === 'signup' && parts.length === 1) return { name: 'signup' };
   if (a === 'invite' && parts.length === 2) return { name: 'invite', token: b };
   if (a === 'j' && parts.length === 2) return { name: 'join', code: b };
+  if (a === 'search' && parts.length === 1) return { name: 'search' };
+  if (a === 'people' && parts.length === 2) return { name: 'person', id: b };
+  if (a === 'account' && parts.length === 1) return { name: 'account' };
   return { name: 'notFound' };
 }
 
@@ -77,6 +83,11 @@ export const paths = {
   moderationRecord: (forumId: number, view?: 'log' | 'mine' | 'public') => `/forums/${forumId}/record${view ? `?view=${view}` : ''}`,
   join: (code: string) => `/j/${encodeURIComponent(code)}`,
   signIn: (next?: string) => (next ? `/signin?next=${encodeURIComponent(next)}` : '/signin'),
+  search: (q: string, extra = '') => `/search?q=${encodeURIComponent(q)}${extra}`,
+  person: (id: string) => `/people/${encodeURIComponent(id)}`,
+  account: () => '/account',
+  /** Built on another branch (notification preferences); linked from the account page. */
+  accountNotifications: () => '/account/notifications',
   signUp: (next?: string) => (next ? `/signup?next=${encodeURIComponent(next)}` : '/signup'),
 };
 

@@ -13,6 +13,10 @@ export class AccountView {
   @ApiProperty() createdAt: Date;
 }
 
+/** The address of a person's avatar, versioned by its time so a new one is fetched at once; null: show initials. */
+export const avatarPath = (accountId: string, updatedAt: Date | null | undefined): string | null =>
+  updatedAt ? `/api/people/${accountId}/avatar?v=${new Date(updatedAt).getTime()}` : null;
+
 export function toAccountView(a: Account): AccountView {
   return {
     id: a.id,

@@ -28,6 +28,21 @@ export class Account {
   @Column('text', { name: 'password_hash', select: false })
   passwordHash: string;
 
+  /** A short bio shown on the profile page. */
+  @Column('text')
+  bio: string;
+
+  /** The languages the person reads and writes (the profile shows them); `language` is the interface's. */
+  @Column('text', { name: 'spoken_languages', array: true })
+  spokenLanguages: Language[];
+
+  /** The avatar as re-encoded (a small square WebP); loaded only when served. */
+  @Column('bytea', { select: false, nullable: true })
+  avatar: Buffer | null;
+
+  @Column('timestamptz', { name: 'avatar_updated_at', nullable: true })
+  avatarUpdatedAt: Date | null;
+
   @Column('boolean', { name: 'is_demo' })
   isDemo: boolean;
 

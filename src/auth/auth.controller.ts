@@ -1,13 +1,15 @@
-import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Patch, Post, Query, Req, Res, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Patch, Post, Put, Query, Req, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
+import { FileInterceptor } from '@nestjs/platform-express';
 import {
   ApiBadRequestResponse, ApiConflictResponse, ApiCookieAuth, ApiCreatedResponse, ApiForbiddenResponse, ApiNoContentResponse,
-  ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse, ApiBearerAuth,
+  ApiBody, ApiConsumes, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse, ApiBearerAuth,
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { AppConfig } from '../config/app-config.js';
 import { AccountView } from './account-view.js';
 import { CurrentActor, type MaybeActor } from './actor.js';
 import { AuthService } from './auth.service.js';
+import { AVATAR_MAX_UPLOAD_BYTES, type AvatarUpload } from './avatars.js';
 import { ChangePasswordDto } from './dto/change-password.dto.js';
 import { CreateTokenDto } from './dto/create-token.dto.js';
 import { LoginSessionIdParams } from './dto/login-session-id.dto.js';
@@ -82,12 +84,32 @@ export class AuthController {
   }
 
   @Patch('me')
-  @ApiOperation({ summary: "Change one's own display name, organisation or preferred language" })
+  @ApiOperation({ summary: "Change one's own display name, organisation, preferred language, bio or spoken languages" })
   @ApiOkResponse({ type: AccountView })
   @ApiBadRequestResponse({ description: '`validation_failed`.' })
   @ApiUnauthorizedResponse({ description: '`unauthenticated`: not signed in.' })
   updateProfile(@CurrentActor() actor: MaybeActor, @Body() dto: UpdateProfileDto): Promise<AccountView> {
     return this.auth.updateProfile(actor, dto);
+  }
+
+  @Put('me/avatar')
+  @UseInterceptors(FileInterceptor('avatar', { limits: { fileSize: AVATAR_MAX_UPLOAD_BYTES, files: 1 } }))
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({ schema: { type: 'object', properties: { avatar: { type: 'string', format: 'binary' } }, required: ['avatar'] } })
+  @ApiOperation({ summary: "Set one's avatar: a JPEG, PNG, WebP, GIF, AVIF or HEIF image (up to 5 MB), stored re-encoded as a 256 px square" })
+  @ApiOkResponse({ schema: { type: 'object', properties: { avatarUrl: { type: 'string' } } } })
+  @ApiBadRequestResponse({ description: '`avatar_invalid`: not an image we accept (field `avatar`).' })
+  @ApiUnauthorizedResponse({ description: '`unauthenticated`.' })
+  setAvatar(@CurrentActor() actor: MaybeActor, @UploadedFile() file: AvatarUpload | undefined): Promise<{ avatarUrl: string }> {
+    return this.auth.setAvatar(actor, file);
+  }
+
+  @Delete('me/avatar')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiOperation({ summary: "Remove one's avatar (initials are shown instead)" })
+  @ApiNoContentResponse()
+  removeAvatar(@CurrentActor() actor: MaybeActor): Promise<void> {
+    return this.auth.removeAvatar(actor);
   }
 
   @Post('password')

@@ -3,7 +3,8 @@ import { DataSource } from 'typeorm';
 import { AppException, badRequest, forbidden, unauthenticated } from '../common/app-exception.js';
 import { RealtimeService } from '../realtime/realtime.service.js';
 import { Account } from './account.entity.js';
-import { toAccountView, type AccountView } from './account-view.js';
+import { avatarPath, toAccountView, type AccountView } from './account-view.js';
+import { reencodeAvatar, type AvatarUpload } from './avatars.js';
 import { insertAccount } from './accounts.js';
 import { isGuest, type MaybeActor } from './actor.js';
 import type { ChangePasswordDto } from './dto/change-password.dto.js';
@@ -118,9 +119,26 @@ export class AuthService {
     for (const field of ['displayName', 'language'] as const) {
       if (dto[field] === null) throw badRequest('validation_failed', `Invalid input: ${field} can't be empty.`, [{ field, message: `${field} can't be null` }]);
     }
-    const changes = Object.fromEntries(Object.entries(dto).filter(([, value]) => value !== undefined));
+    const { languages, ...fields } = dto;
+    const changes = Object.fromEntries(Object.entries({ ...fields, spokenLanguages: languages }).filter(([, value]) => value !== undefined));
     if (Object.keys(changes).length) await this.dataSource.manager.update(Account, { id: actor.accountId }, changes);
     return this.me(actor);
+  }
+
+  /** Replaces one's avatar with the uploaded image, checked and re-encoded to a small square (see avatars.ts). */
+  async setAvatar(actor: MaybeActor, upload: AvatarUpload | undefined): Promise<{ avatarUrl: string }> {
+    if (!actor) throw unauthenticated('You are not signed in.');
+    if (isGuest(actor)) throw guestRefused();
+    const image = await reencodeAvatar(upload);
+    await this.dataSource.query(`UPDATE account SET avatar = $2, avatar_updated_at = clock_timestamp(), updated_at = now() WHERE id = $1`, [actor.accountId, image]);
+    const { avatarUpdatedAt } = await this.dataSource.manager.findOneByOrFail(Account, { id: actor.accountId });
+    return { avatarUrl: avatarPath(actor.accountId, avatarUpdatedAt)! };
+  }
+
+  /** Back to initials. */
+  async removeAvatar(actor: MaybeActor): Promise<void> {
+    if (!actor) throw unauthenticated('You are not signed in.');
+    await this.dataSource.query(`UPDATE account SET avatar = NULL, avatar_updated_at = NULL, updated_at = now() WHERE id = $1`, [actor.accountId]);
   }
 
   /**

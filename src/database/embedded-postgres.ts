@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { PGlite } from '@electric-sql/pglite';
+import { unaccent } from '@electric-sql/pglite/contrib/unaccent';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -28,7 +29,7 @@ export async function startEmbeddedPostgres(dataDir: string, maxConnections: num
   const ticker = setInterval(() => logger.log(`  still ${fresh ? 'creating' : 'opening'} the embedded database (${Math.round((Date.now() - started) / 1000)} s)...`), 10_000);
   let db: PGlite;
   try {
-    db = await PGlite.create(dir);
+    db = await PGlite.create(dir, { extensions: { unaccent } }); // contrib bundles must be given here (search uses unaccent)
   } finally {
     clearInterval(ticker);
   }

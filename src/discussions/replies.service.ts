@@ -13,8 +13,9 @@ import type { ReplyView, VoteResult } from './dto/discussion.views.js';
 import type { CreateReplyDto, UpdateReplyDto } from './dto/reply-input.dto.js';
 import { MarkdownService } from './markdown.service.js';
 import {
-  COUNTER_SHARDS, findQuestionState, findReply, findReplyByClientId, returningRows, toReplyView, type QuestionState, type ReplyRow,
+  COUNTER_SHARDS, findQuestionState, findReply, findReplyByClientId, returningRows, toReplyView, withAuthorOf, type QuestionState, type ReplyRow,
 } from './reply-queries.js';
+import { detectLanguage, replyLanguageSql } from './reply-language.js';
 import { childPath, MAX_DEPTH } from './reply-path.js';
 import { changeReplyState } from './reply-state.js';
 import { canSeeReply, countsAsChild, countsAsReply, replyAudience } from './reply-visibility.js';
@@ -120,8 +121,8 @@ export class RepliesService {
         // concurrent delete's row lock, then sees its result).
         const rows: (ReplyRow & { parent_ok: boolean })[] = await m.query(
           `WITH inserted AS (
-             INSERT INTO reply (id, question_id, forum_id, parent_id, path, depth, author_id, body_source, body_html, client_id, state)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $12, $13)
+             INSERT INTO reply (id, question_id, forum_id, parent_id, path, depth, author_id, body_source, body_html, client_id, state, language)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $12, $13, ${replyLanguageSql('$17', '$7')})
              RETURNING *
            ), counted AS (
              INSERT INTO thread_counter (question_id, shard, forum_id, reply_count) VALUES ($2, $10, $3, $14)
@@ -129,12 +130,12 @@ export class RepliesService {
            ), parent AS (
              UPDATE reply SET child_count = child_count + $15 WHERE id = $4 AND state <> 'deleted' AND question_id = $2 AND path = $16 RETURNING id
            )
-           SELECT i.*, $11::text AS author_name, ($4::bigint IS NULL OR EXISTS (SELECT 1 FROM parent)) AS parent_ok
-             FROM inserted i`,
+           SELECT i.*, $11::text AS author_name, a.organisation AS author_organisation, a.avatar_updated_at AS author_avatar_at, ($4::bigint IS NULL OR EXISTS (SELECT 1 FROM parent)) AS parent_ok
+             FROM inserted i JOIN account a ON a.id = i.author_id`,
           [
             id, question.id, question.forum_id, parent?.id ?? null, path, (parent?.depth ?? 0) + 1, author.accountId,
             dto.body, bodyHtml, randomInt(COUNTER_SHARDS), author.displayName, clientId ?? null, state,
-            countsAsReply(state) ? 1 : 0, countsAsChild(state) ? 1 : 0, parent?.path ?? null,
+            countsAsReply(state) ? 1 : 0, countsAsChild(state) ? 1 : 0, parent?.path ?? null, detectLanguage(dto.body),
           ],
         );
         const created = rows[0]!;
@@ -176,10 +177,11 @@ export class RepliesService {
       ]);
       const [updated] = await returningRows<ReplyRow>(
         m,
-        `UPDATE reply SET body_source = $2, body_html = $3, edited_at = now(), edited_by_moderator = $4 WHERE id = $1 RETURNING *`,
-        [reply.id, dto.body, bodyHtml, byModerator],
+        `UPDATE reply SET body_source = $2, body_html = $3, edited_at = now(), edited_by_moderator = $4,
+           language = ${replyLanguageSql('$5', 'author_id')} WHERE id = $1 RETURNING *`,
+        [reply.id, dto.body, bodyHtml, byModerator, detectLanguage(dto.body)],
       );
-      const row = { ...updated!, author_name: reply.author_name };
+      const row = withAuthorOf(updated!, reply);
       record({ type: 'reply.edited', forumId: row.forum_id, questionId: row.question_id, payload: { reply: toReplyView(row) }, audience: replyAudience(row) });
       const actions = byModerator
         ? await this.recordActs(m, record, editor, row, {

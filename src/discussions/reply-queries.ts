@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
+import { avatarPath } from '../auth/account-view.js';
 import type { ReplyView } from './dto/discussion.views.js';
 import type { ReplyState } from './reply.entity.js';
 
@@ -13,6 +14,9 @@ export interface ReplyRow {
   depth: number;
   author_id: string;
   author_name: string;
+  /** The author's organisation or city, and when their avatar was set (null: none), shown with every reply. */
+  author_organisation?: string | null;
+  author_avatar_at?: Date | null;
   body_source: string;
   body_html: string;
   state: ReplyState;
@@ -39,9 +43,20 @@ export function replyColumns(viewerParam?: string): string {
   const voted = viewerParam
     ? `, EXISTS (SELECT 1 FROM reply_vote v WHERE v.reply_id = r.id AND v.account_id = ${viewerParam}) AS viewer_voted`
     : '';
-  return `r.id, r.question_id, r.forum_id, r.parent_id, r.path, r.depth, r.author_id, a.display_name AS author_name,
+  return `r.id, r.question_id, r.forum_id, r.parent_id, r.path, r.depth, r.author_id, a.display_name AS author_name, a.organisation AS author_organisation, a.avatar_updated_at AS author_avatar_at,
     r.body_source, r.body_html, r.state, r.vote_count, r.child_count, r.created_at, r.edited_at,
     r.state_reason, r.hidden_by_flags, r.featured_at, r.edited_by_moderator, r.withheld${voted}`;
+}
+
+/** Who wrote a reply; organisation and avatar only when the author has them (readers show initials otherwise). */
+function replyAuthor(row: ReplyRow): ReplyView['author'] {
+  const avatarUrl = avatarPath(row.author_id, row.author_avatar_at);
+  return {
+    id: row.author_id,
+    displayName: row.author_name,
+    ...(row.author_organisation ? { organisation: row.author_organisation } : {}),
+    ...(avatarUrl ? { avatarUrl } : {}),
+  };
 }
 
 /**
@@ -59,7 +74,7 @@ export function toReplyView(row: ReplyRow, options: { withSource?: boolean; canM
     forumId: row.forum_id,
     parentId: row.parent_id === null ? null : String(row.parent_id),
     depth: Number(row.depth),
-    author: { id: row.author_id, displayName: row.author_name },
+    author: replyAuthor(row),
     bodyHtml: deleted ? null : row.body_html,
     ...(options.withSource ? { bodySource: deleted ? null : row.body_source } : {}),
     state: row.state,
@@ -73,6 +88,11 @@ export function toReplyView(row: ReplyRow, options: { withSource?: boolean; canM
     ...(row.viewer_voted === undefined ? {} : { viewerVoted: row.viewer_voted }),
   };
 }
+
+/** A reply row fresh from an UPDATE … RETURNING, with its author's columns from the row read before it. */
+export const withAuthorOf = (updated: ReplyRow, before: ReplyRow): ReplyRow => ({
+  ...updated, author_name: before.author_name, author_organisation: before.author_organisation, author_avatar_at: before.author_avatar_at,
+});
 
 /** One reply with its author's name; `lock` takes a row lock for a write in the same transaction. */
 export async function findReply(manager: EntityManager, id: string, options: { lock?: boolean; viewerId?: string } = {}): Promise<ReplyRow | null> {

@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { ReplyState } from './reply.entity.js';
-import { addToThreadCounter, returningRows, type ReplyRow } from './reply-queries.js';
+import { addToThreadCounter, returningRows, withAuthorOf, type ReplyRow } from './reply-queries.js';
 import { countsAsChild, countsAsReply, isAuthorOnly } from './reply-visibility.js';
 
 /**
@@ -27,5 +27,5 @@ export async function changeReplyState(
   await addToThreadCounter(m, reply.question_id, reply.forum_id, Number(countsAsReply(to)) - Number(countsAsReply(reply.state)));
   const childDelta = Number(countsAsChild(to, withheld)) - Number(countsAsChild(reply.state, reply.withheld));
   if (reply.parent_id && childDelta !== 0) await m.query(`UPDATE reply SET child_count = child_count + $2 WHERE id = $1`, [reply.parent_id, childDelta]);
-  return { ...updated!, author_name: reply.author_name };
+  return withAuthorOf(updated!, reply);
 }

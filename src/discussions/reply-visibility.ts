@@ -46,6 +46,20 @@ export function shownRepliesCondition(access: Pick<ForumAccess, 'canModerate'>, 
   return `(${readers} OR (${alias}.author_id = ${viewerParam} AND (${alias}.state IN (${list(AUTHOR_ONLY_STATES)}) OR ${alias}.withheld)))`;
 }
 
+/**
+ * Whose text a reader is shown (as toReplyView does): readers the text of
+ * visible replies only (hidden and deleted ones are placeholders), authors
+ * also their own pending and rejected replies, moderators everything but
+ * deleted text. `moderatesSql` is a condition saying the caller moderates the
+ * reply's forum (ForumAccessService.moderatedForumsCondition), so one query
+ * can span forums; search matches only text its reader may see.
+ */
+export function shownTextCondition(moderatesSql: string, alias: string, viewerParam?: string): string {
+  const readers = `(${alias}.state = 'visible' AND NOT ${alias}.withheld)`;
+  const own = viewerParam ? ` OR (${alias}.author_id = ${viewerParam} AND ${alias}.state IN (${list(AUTHOR_ONLY_STATES)}))` : '';
+  return `(${readers}${own} OR (${moderatesSql} AND ${alias}.state <> 'deleted'))`;
+}
+
 /** Whether a reply in this state counts in the question's reply count (see thread_counter). */
 export const countsAsReply = (state: ReplyState): boolean => state === 'visible';
 

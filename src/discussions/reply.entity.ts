@@ -68,4 +68,8 @@ export class Reply {
   /** Deleted while pending or rejected: readers never saw it, and still don't. */
   @Column('boolean', { name: 'withheld' })
   withheld: boolean;
+
+  /** Detected when written (tinyld), else the author's; picks the stemmer that indexes it for search (NULL: simple). */
+  @Column('text', { nullable: true })
+  language: 'en' | 'es' | 'fr' | null;
 }

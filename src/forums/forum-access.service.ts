@@ -131,4 +131,17 @@ export class ForumAccessService {
       params: { actorId: actor.accountId },
     };
   }
+
+  /**
+   * SQL condition (on alias `f`) that the caller moderates the forum, as
+   * canModerate in forum-policy.ts, for queries spanning forums. Parameter `:actorId`.
+   */
+  moderatedForumsCondition(actor: MaybeActor): { sql: string; params: Record<string, unknown> } {
+    if (!actor || isGuest(actor)) return { sql: 'FALSE', params: {} };
+    if (actor.role === 'admin') return { sql: 'TRUE', params: {} };
+    return {
+      sql: `EXISTS (SELECT 1 FROM forum_membership mm WHERE mm.forum_id = f.id AND mm.account_id = :actorId AND mm.state = 'active' AND mm.role = 'moderator')`,
+      params: { actorId: actor.accountId },
+    };
+  }
 }

@@ -4,7 +4,7 @@ import type { MaybeActor } from '../auth/actor.js';
 import { badRequest, conflict } from '../common/app-exception.js';
 import { questionMerged, questionNotFound, replyDeleted, replyNotFound } from '../discussions/discussion-errors.js';
 import { QuestionsService } from '../discussions/questions.service.js';
-import { addToThreadCounter, findQuestionState, findReply, returningRows, toReplyView, type ReplyRow } from '../discussions/reply-queries.js';
+import { addToThreadCounter, findQuestionState, findReply, returningRows, toReplyView, withAuthorOf, type ReplyRow } from '../discussions/reply-queries.js';
 import { MAX_DEPTH, subtreeUpperBound } from '../discussions/reply-path.js';
 import { changeReplyState } from '../discussions/reply-state.js';
 import { countsAsChild, replyAudience } from '../discussions/reply-visibility.js';
@@ -73,7 +73,7 @@ export class ReplyActsService {
       if (on && reply.state !== 'visible') throw notVisible('featured');
       if ((reply.featured_at !== null) === on) return unchanged(reply);
       const [updated] = await returningRows<ReplyRow>(m, `UPDATE reply SET featured_at = ${on ? 'now()' : 'NULL'} WHERE id = $1 RETURNING *`, [reply.id]);
-      const row = { ...updated!, author_name: reply.author_name };
+      const row = withAuthorOf(updated!, reply);
       publish(record, 'reply.featured', row);
       await this.questionUpdated(m, record, row.forum_id, row.question_id);
       return changed(row, {

@@ -3,6 +3,7 @@ import { DataSource, QueryFailedError, type EntityManager } from 'typeorm';
 import type { MaybeActor } from '../auth/actor.js';
 import { badRequest, conflict, type FieldProblem } from '../common/app-exception.js';
 import { decodeCursor, encodeCursor, isPositiveInt, isTimestampOrNull, sqlTimestampKey } from '../common/cursor.js';
+import { TSQUERY_SQL } from '../common/full-text.js';
 import { namedQuery } from '../common/named-query.js';
 import { ForumAccessService } from '../forums/forum-access.service.js';
 import { LiveQaService } from '../live-qa/live-qa.service.js';
@@ -55,11 +56,15 @@ function filterSql(f: SessionFiltersQuery, except?: FilterName): { sql: string; 
   if (use('state')) { where.push(`s.state = :state`); params.state = f.state; }
   if (use('kind')) { where.push(`s.kind = :kind`); params.kind = f.kind; }
   if (use('q')) {
-    // Every word must appear in the title or the summary.
-    f.q!.split(/\s+/).filter(Boolean).slice(0, 10).forEach((word, i) => {
-      where.push(`(s.title ILIKE :word${i} OR s.summary ILIKE :word${i})`);
+    // Every word appears in the title or the summary, or the words match the session's full-text
+    // search_vector (any of the three languages, stems and accents folded: "movilidad sostenible").
+    const words = f.q!.split(/\s+/).filter(Boolean).slice(0, 10);
+    words.forEach((word, i) => {
       params[`word${i}`] = `%${escapeLike(word)}%`;
     });
+    const substrings = words.map((_, i) => `(s.title ILIKE :word${i} OR s.summary ILIKE :word${i})`).join(' AND ') || 'TRUE';
+    where.push(`((${substrings}) OR s.search_vector @@ ${TSQUERY_SQL})`);
+    params.q = f.q;
   }
   return { sql: where.length ? where.join(' AND ') : 'TRUE', params };
 }

@@ -96,7 +96,7 @@ export interface MatrixPerson {
 
 export interface MatrixWorld {
   sessionId: number;
-  /** A word only this session's title has (for GET /api/sessions?q=). */
+  /** A word only this session's title has (for GET /api/sessions?q=), and each forum's member reply (for GET /api/search). */
   sessionTag: string;
   forums: MatrixForum[];
   /** The forum the other moderator moderates (on another session). */
@@ -188,6 +188,8 @@ export async function buildWorld(t: TestApp): Promise<MatrixWorld> {
         return [write(own), write(own), write(other), write(other), write(other), ...MODERATION_REPLY_TARGETS.map(() => write(other))];
       });
       const [memberReplyId, moderatorReplyId, ...ids] = await insertReplies(t, [write(member), write(moderator), ...plan]);
+      // The one reply of this forum that search finds by the session's tag (GET /api/search).
+      await t.dataSource.query(`UPDATE reply SET body_source = body_source || ' ' || $2 WHERE id = $1`, [memberReplyId, sessionTag]);
       // One pending link invitation per caller (only the hash of a token nobody holds).
       const invitations: { id: number }[] = await t.dataSource.query(
         `INSERT INTO invitation (forum_id, token_hash, expires_at, max_uses)

@@ -1,9 +1,11 @@
 /** English interface text; the other languages must have every key (checked by the compiler). */
 import qaEn from './qa.en.js';
+import peopleEn from './people.en.js';
 
 const en = {
   // Live Q&A texts live in qa.en.ts.
   ...qaEn,
+  ...peopleEn,
   'app.name': 'Agora',
   'app.tagline': 'The learning forum of the city network',
   'app.skip': 'Skip to main content',

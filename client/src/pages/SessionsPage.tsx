@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { sessions, type SessionFacets, type SessionFilters, type SessionSummary } from '../api.js';
 import { Badge, ErrorView, Loading, useAsync, useTitle } from '../components/common.js';
 import { formatDate, t, tn, type MessageKey } from '../i18n/index.js';
@@ -17,6 +17,8 @@ export function SessionsPage() {
       const v = loc.search.get(name);
       if (v) f[name] = v;
     }
+    const q = loc.search.get('q');
+    if (q) f.q = q;
     return f;
   }, [loc.search.toString()]);
   const key = JSON.stringify(filters);
@@ -109,23 +111,48 @@ function FilterForm({ filters, options }: { filters: SessionFilters; options: Op
   };
   // Controlled, so a choice shows even when its options arrive after the first render.
   const [chosen, setChosen] = useState<SessionFilters>(filters);
-  const submit = (e: Event) => {
-    e.preventDefault();
+  const typing = useRef<number | undefined>(undefined);
+  // Filters apply as they change (the words after a short pause in typing); the page keeps its place in history once.
+  const apply = (next: SessionFilters, replace = false) => {
     const q = new URLSearchParams();
+    if (next.q?.trim()) q.set('q', next.q.trim());
     for (const name of FILTERS) {
-      const v = chosen[name];
+      const v = next[name];
       if (v) q.set(name, v);
     }
     const s = q.toString();
-    navigate(paths.sessions(s ? `?${s}` : ''));
+    navigate(paths.sessions(s ? `?${s}` : ''), { replace });
   };
-  const active = FILTERS.some((n) => filters[n]);
+  const choose = (next: SessionFilters) => {
+    setChosen(next);
+    apply(next);
+  };
+  const type = (words: string) => {
+    const next = { ...chosen, q: words };
+    setChosen(next);
+    window.clearTimeout(typing.current);
+    typing.current = window.setTimeout(() => apply(next, true), 350);
+  };
+  useEffect(() => () => window.clearTimeout(typing.current), []);
+  // The address changed (a link, back, "clear"): show its filters, keeping the words being typed as they are.
+  const key = JSON.stringify(filters);
+  useEffect(() => setChosen((c) => ({ ...filters, q: (c.q ?? '').trim() === (filters.q ?? '') ? c.q : filters.q })), [key]);
+  const submit = (e: Event) => {
+    e.preventDefault();
+    window.clearTimeout(typing.current);
+    apply(chosen);
+  };
+  const active = FILTERS.some((n) => filters[n]) || !!filters.q;
   return (
-    <form class="filters" onSubmit={submit} aria-label={t('sessions.filters')} key={JSON.stringify(filters)}>
+    <form class="filters" onSubmit={submit} aria-label={t('sessions.filters')}>
+      <label class="field field-words">
+        <span>{t('catalogue.search')}</span>
+        <input type="search" name="q" value={chosen.q ?? ''} maxLength={200} onInput={(e) => type((e.currentTarget as HTMLInputElement).value)} />
+      </label>
       {FILTERS.map((name) => (
         <label class="field" key={name}>
           <span>{t(labels[name])}</span>
-          <select name={name} value={chosen[name] ?? ''} onChange={(e) => setChosen({ ...chosen, [name]: (e.currentTarget as HTMLSelectElement).value })}>
+          <select name={name} value={chosen[name] ?? ''} onChange={(e) => choose({ ...chosen, [name]: (e.currentTarget as HTMLSelectElement).value })}>
             <option value="">{t('sessions.any')}</option>
             {options[name].map((o) => (
               <option value={o.value} key={o.value}>
@@ -137,7 +164,8 @@ function FilterForm({ filters, options }: { filters: SessionFilters; options: Op
         </label>
       ))}
       <div class="filter-actions">
-        <button type="submit" class="button">
+        {/* Filters apply as they change; this stays for keyboard and screen-reader users who expect to submit a form. */}
+        <button type="submit" class="button sr-only">
           {t('sessions.apply')}
         </button>
         {active && (

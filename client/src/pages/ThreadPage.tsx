@@ -2,6 +2,7 @@ import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'preac
 import { ApiError, discussions, forums, toReply, type Account, type ForumDetail, type Question, type Reply } from '../api.js';
 import { account } from '../account.js';
 import { announce } from '../announcer.js';
+import { Avatar } from '../components/Avatar.js';
 import { Composer } from '../components/Composer.js';
 import { Badge, ErrorView, Loading, ServerHtml, errorMessage, useAsync, useTitle } from '../components/common.js';
 import { sendTyping, useFollow } from '../components/use-follow.js';
@@ -606,9 +607,17 @@ function ReplyItem({ id, ctx }: { id: string; ctx: TreeContext }) {
     <li id={`reply-${id}`} class={`reply${fresh ? ' is-new' : ''}${r.state !== 'visible' ? ` is-${r.state}` : ''}`}>
       <article tabIndex={-1} aria-labelledby={headingId} data-reply-id={id}>
         <header class="reply-head">
+          {r.author && <Avatar person={r.author} size={28} />}
           <strong id={headingId} class="author">
-            {name}
+            {r.author ? (
+              <a href={paths.person(r.author.id)} title={t('people.profileOf', { name })}>
+                {name}
+              </a>
+            ) : (
+              name
+            )}
           </strong>
+          {r.author?.organisation && <span class="org">{r.author.organisation}</span>}
           <a class="when" href={`#reply-${id}`} title={formatDate(r.createdAt, 'long')}>
             <time dateTime={r.createdAt}>{formatRelative(r.createdAt)}</time>
             <span class="sr-only"> · {t('thread.permalink')}</span>

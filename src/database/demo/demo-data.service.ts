@@ -5,6 +5,7 @@ import { DEMO_ACCOUNTS, demoSignInHints, ensureDemoAccounts } from '../../auth/d
 import { newSecret, secretId } from '../../auth/tokens.js';
 import { AppConfig } from '../../config/app-config.js';
 import { MarkdownService } from '../../discussions/markdown.service.js';
+import { detectLanguage, replyLanguageSql } from '../../discussions/reply-language.js';
 import { childPath } from '../../discussions/reply-path.js';
 import { countsAsChild, countsAsReply } from '../../discussions/reply-visibility.js';
 import { DEMO_CATALOGUE, type DemoSession } from './catalogue.js';
@@ -218,10 +219,10 @@ export class DemoDataService {
         const children = (reply.replies ?? []).filter((child) => countsAsChild(demoReplyState(child))).length;
         await m.query(
           `INSERT INTO reply (id, question_id, forum_id, parent_id, path, depth, author_id, body_source, body_html, vote_count, child_count,
-                              state, state_reason, created_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+                              state, state_reason, created_at, language)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, ${replyLanguageSql('$15', '$7')})`,
           [id, question.id, forum.id, parent?.id ?? null, path, depth, people[reply.by], reply.body, this.markdown.render(reply.body),
-            votes.length, children, state, reply.hiddenBecause ?? null, new Date(clock)],
+            votes.length, children, state, reply.hiddenBecause ?? null, new Date(clock), detectLanguage(reply.body)],
         );
         for (const voter of votes) {
           await m.query(`INSERT INTO reply_vote (reply_id, account_id, created_at) VALUES ($1, $2, $3)`, [id, people[voter], new Date(clock + HOUR)]);

@@ -7,6 +7,8 @@ export const REPLY_STATES: ReplyState[] = ['visible', 'pending', 'hidden', 'dele
 export class AuthorView {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ example: 'Ana García' }) displayName: string;
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'Organisation or city (replies; left out when the author gave none).' }) organisation?: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'Avatar image address (replies; left out when there is none: show initials).' }) avatarUrl?: string | null;
 }
 
 /** A moderator's synthesis of a question. */

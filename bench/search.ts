@@ -1,0 +1,240 @@
+/**
+ * Search benchmark: 1,000,000 replies across English, Spanish and French;
+ * p50 and p99 of one-word and three-word searches through the HTTP API
+ * (GET /api/search?kind=reply), without and with filters (forum + language),
+ * beside a raw SQL `@@` query (same tsquery, ranked, LIMIT, no access rules
+ * or snippets) on the same data in the same run; and what the search index
+ * (generated tsvector + GIN) costs each reply insert (the app's INSERT, with
+ * the column and index, then after dropping them).
+ *
+ *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:search
+ *   ... npm run bench:search -- --smoke      (20k replies, few repetitions, no report)
+ *
+ * Knobs: BENCH_REPLIES (default 1000000), BENCH_SEARCH_REPS (default 200),
+ * BENCH_WARMUP (default 20), BENCH_INSERTS (default 2000 per phase).
+ */
+import pg from 'pg';
+import { startApp, type AppProcess } from './lib/app-process.js';
+import { createBenchDatabase, requireServerUrl, type BenchDatabase } from './lib/database.js';
+import { createAccounts, createForum, createQuestions, pathSegment } from './lib/fixtures.js';
+import { HttpError } from './lib/http.js';
+import { describeMachine, machineLines } from './lib/machine.js';
+import { commandLine, envInt, parseOptions } from './lib/options.js';
+import { publishSection, table } from './lib/report.js';
+import { ms, ratio, seededRandom, summarise, timed, type Summary } from './lib/stats.js';
+
+type Lang = 'en' | 'es' | 'fr';
+const LANGS: Lang[] = ['en', 'es', 'fr'];
+const FORUMS = 20;
+const QUESTIONS_PER_FORUM = 10;
+const VOCABULARY = 3000;
+const BATCH = 5000;
+
+/** Real words per language (accented, plural and singular forms), placed among synthetic ones at mid frequency. */
+const REAL: Record<Lang, string[]> = {
+  en: ['cycling', 'lanes', 'mobility', 'council', 'digital', 'housing', 'transport', 'budget', 'citizens', 'procurement', 'sensors', 'climate', 'neighbourhood', 'libraries', 'platform', 'heating', 'schools', 'parking', 'emissions', 'participation'],
+  es: ['ciclovías', 'movilidad', 'alcaldía', 'vivienda', 'transporte', 'presupuesto', 'ciudadanía', 'contratación', 'sensores', 'clima', 'barrio', 'bibliotecas', 'plataforma', 'calefacción', 'escuelas', 'estacionamiento', 'emisiones', 'participación', 'semáforos', 'energía'],
+  fr: ['mobilités', 'pistes', 'cyclables', 'mairie', 'logement', 'transports', 'budget', 'citoyens', 'marchés', 'capteurs', 'climat', 'quartier', 'bibliothèques', 'plateforme', 'chauffage', 'écoles', 'stationnement', 'émissions', 'participation', 'énergie'],
+};
+/** Query forms: singular / unaccented where the corpus has plural / accented, as readers type. */
+const ONE_WORD: string[] = ['cycling', 'ciclovia', 'mobilite', 'vivienda', 'logement', 'emissions', 'energia', 'quartier', 'presupuesto', 'housing'];
+const THREE_WORDS: string[] = ['cycling lanes council', 'ciclovia movilidad barrio', 'mobilite pistes cyclables', 'vivienda transporte clima', 'logement quartier chauffage', 'budget citizens platform', 'semaforo energia emision', 'ecole bibliotheque climat', 'parking emissions sensors', 'plataforma escuela sensor'];
+
+const SYLLABLES: Record<Lang, string[]> = {
+  en: ['ber', 'ton', 'ing', 'ster', 'wal', 'ford', 'ley', 'ish', 'mond', 'er', 'ham', 'wick'],
+  es: ['ra', 'dor', 'ción', 'mien', 'to', 'bla', 'ca', 'ño', 'les', 'tas', 'gui', 'lla'],
+  fr: ['eau', 'ière', 'ment', 'ois', 'eur', 'é', 'ette', 'mon', 'tré', 'ville', 'gné', 'ais'],
+};
+
+/** Each language's vocabulary, most frequent first: synthetic words with the real ones at ranks 20 to 80 (common topic words). */
+function vocabulary(lang: Lang, rand: () => number): string[] {
+  const words = new Set<string>();
+  while (words.size < VOCABULARY - REAL[lang].length) {
+    const n = 2 + Math.floor(rand() * 3);
+    let w = '';
+    for (let i = 0; i < n; i++) w += SYLLABLES[lang][Math.floor(rand() * SYLLABLES[lang].length)];
+    words.add(w);
+  }
+  const list = [...words];
+  REAL[lang].forEach((w, i) => list.splice(20 + i * 3, 0, w));
+  return list;
+}
+
+/** Zipf-like sampler over ranks (weight 1/(rank+10)): a few words everywhere, most rare, as in real text. */
+function zipf(n: number, rand: () => number): () => number {
+  const cumulative: number[] = [];
+  let total = 0;
+  for (let r = 0; r < n; r++) cumulative.push((total += 1 / (r + 10)));
+  return () => {
+    const x = rand() * total;
+    let lo = 0;
+    let hi = n - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cumulative[mid]! < x) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+}
+
+const TSQUERY = `(websearch_to_tsquery('public.agora_english', $1) || websearch_to_tsquery('public.agora_spanish', $1)
+  || websearch_to_tsquery('public.agora_french', $1) || websearch_to_tsquery('public.agora_simple', $1))`;
+const RAW_SQL = `WITH query AS (SELECT ${TSQUERY} AS tsq)
+  SELECT r.id FROM query, reply r WHERE r.search_vector @@ query.tsq ORDER BY ts_rank(r.search_vector, query.tsq) DESC, r.id DESC LIMIT 21`;
+const RAW_FILTERED_SQL = `WITH query AS (SELECT ${TSQUERY} AS tsq)
+  SELECT r.id FROM query, reply r WHERE r.search_vector @@ query.tsq AND r.forum_id = $2 AND r.language = $3
+  ORDER BY ts_rank(r.search_vector, query.tsq) DESC, r.id DESC LIMIT 21`;
+const COUNT_SQL = `WITH query AS (SELECT ${TSQUERY} AS tsq) SELECT count(*)::int AS n FROM query, reply r WHERE r.search_vector @@ query.tsq`;
+const INSERT_SQL = `INSERT INTO reply (id, question_id, forum_id, path, depth, author_id, body_source, body_html, language)
+  VALUES ($1, $2, $3, $4, 1, $5, $6, $7, $8)`;
+
+interface Row { query: string; filters: string; route: string; summary: Summary; base?: Summary }
+
+async function main() {
+  const opts = parseOptions();
+  const serverUrl = requireServerUrl();
+  const total = opts.smoke ? 20_000 : envInt('BENCH_REPLIES', 1_000_000);
+  const reps = opts.smoke ? 20 : envInt('BENCH_SEARCH_REPS', 200);
+  const warmup = opts.smoke ? 3 : envInt('BENCH_WARMUP', 20);
+  const inserts = opts.smoke ? 200 : envInt('BENCH_INSERTS', 2000);
+  const rand = seededRandom(15);
+  let db: BenchDatabase | undefined;
+  let app: AppProcess | undefined;
+  try {
+    db = await createBenchDatabase(serverUrl);
+    const client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    const machine = await describeMachine(client);
+    const forums: { forumId: number; questions: number[] }[] = [];
+    for (let f = 0; f < FORUMS; f++) {
+      const { forumId } = await createForum(client, `search-${f}`);
+      forums.push({ forumId, questions: await createQuestions(client, forumId, Array.from({ length: QUESTIONS_PER_FORUM }, (_, i) => `Question ${i}`)) });
+    }
+    const authors = await createAccounts(client, 300, 'search');
+    const vocab = Object.fromEntries(LANGS.map((l) => [l, vocabulary(l, rand)])) as Record<Lang, string[]>;
+    const pick = zipf(VOCABULARY, rand);
+    const body = (lang: Lang) => {
+      const n = 12 + Math.floor(rand() * 30);
+      const words: string[] = [];
+      for (let i = 0; i < n; i++) words.push(vocab[lang][pick()]!);
+      return `${words.join(' ')}.`;
+    };
+
+    // Load without the GIN index (built once at the end, as a restore would); the generated column is computed per row.
+    console.log(`loading ${total} replies…`);
+    const loadStart = Date.now();
+    await client.query('DROP INDEX reply_search_idx');
+    for (let done = 0; done < total; done += BATCH) {
+      const n = Math.min(BATCH, total - done);
+      const { rows } = await client.query<{ id: string }>(`SELECT nextval(pg_get_serial_sequence('reply', 'id'))::text AS id FROM generate_series(1, $1::int)`, [n]);
+      const cols = { id: [] as string[], q: [] as number[], f: [] as number[], path: [] as string[], a: [] as string[], src: [] as string[], lang: [] as string[], at: [] as string[] };
+      rows.forEach(({ id }, i) => {
+        const forum = forums[(done + i) % FORUMS]!;
+        const lang = LANGS[Math.floor(rand() * 3)]!;
+        cols.id.push(id); cols.q.push(forum.questions[Math.floor(rand() * QUESTIONS_PER_FORUM)]!); cols.f.push(forum.forumId);
+        cols.path.push(pathSegment(BigInt(id))); cols.a.push(authors[Math.floor(rand() * authors.length)]!);
+        cols.src.push(body(lang)); cols.lang.push(lang);
+        cols.at.push(new Date(Date.now() - Math.floor(rand() * 3 * 365 * 86_400_000)).toISOString());
+      });
+      await client.query(
+        `INSERT INTO reply (id, question_id, forum_id, path, depth, author_id, body_source, body_html, language, created_at)
+         SELECT id, q, f, path, 1, a, src, '<p>' || src || '</p>', lang, at
+           FROM unnest($1::bigint[], $2::int[], $3::int[], $4::text[], $5::uuid[], $6::text[], $7::text[], $8::timestamptz[]) AS t(id, q, f, path, a, src, lang, at)`,
+        [cols.id, cols.q, cols.f, cols.path, cols.a, cols.src, cols.lang, cols.at],
+      );
+      if ((done / BATCH) % 20 === 0) console.log(`  ${done + n} replies`);
+    }
+    await client.query(`SET maintenance_work_mem = '256MB'`);
+    const indexStart = Date.now();
+    await client.query('CREATE INDEX reply_search_idx ON reply USING gin (search_vector)');
+    const indexSeconds = (Date.now() - indexStart) / 1000;
+    await client.query('VACUUM ANALYZE reply');
+    const loadSeconds = (Date.now() - loadStart) / 1000;
+    const size = (await client.query<{ s: string }>(`SELECT pg_size_pretty(pg_relation_size('reply_search_idx')) AS s`)).rows[0]!.s;
+    console.log(`loaded in ${loadSeconds.toFixed(0)} s (GIN index ${indexSeconds.toFixed(0)} s, ${size})`);
+
+    const matches = async (qs: string[]) => {
+      let sum = 0;
+      for (const q of qs) sum += (await client.query<{ n: number }>(COUNT_SQL, [q])).rows[0]!.n;
+      return Math.round(sum / qs.length);
+    };
+    const counts = { one: await matches(ONE_WORD), three: await matches(THREE_WORDS) };
+
+    app = await startApp(db.url);
+    const base = app.url;
+    const http = async (q: string, filtered: boolean, i: number) => {
+      const forum = forums[i % FORUMS]!.forumId;
+      const params = new URLSearchParams({ q, kind: 'reply', ...(filtered ? { forum: String(forum), language: LANGS[i % 3]! } : {}) });
+      const res = await fetch(`${base}/api/search?${params}`);
+      const text = await res.text();
+      if (res.status !== 200) throw new HttpError(res.status, text, 'search');
+    };
+    const raw = (q: string, filtered: boolean, i: number) =>
+      filtered ? client.query(RAW_FILTERED_SQL, [q, forums[i % FORUMS]!.forumId, LANGS[i % 3]]) : client.query(RAW_SQL, [q]);
+
+    // Interleaved, so load on the shared machine hits both routes alike.
+    const rows: Row[] = [];
+    for (const [label, qs] of [['one word', ONE_WORD], ['three words', THREE_WORDS]] as const) {
+      for (const filtered of [false, true]) {
+        const samples = { http: [] as number[], raw: [] as number[] };
+        for (let i = 0; i < warmup + reps; i++) {
+          const q = qs[i % qs.length]!;
+          const h = await timed(() => http(q, filtered, i));
+          const r = await timed(() => raw(q, filtered, i));
+          if (i >= warmup) { samples.http.push(h); samples.raw.push(r); }
+        }
+        const filters = filtered ? 'forum + language' : 'none';
+        const rawSummary = summarise(samples.raw);
+        rows.push({ query: label, filters, route: 'raw SQL `@@`', summary: rawSummary });
+        rows.push({ query: label, filters, route: 'HTTP GET /api/search', summary: summarise(samples.http), base: rawSummary });
+        console.log(`${label}, filters ${filters}: http p50 ${ms(summarise(samples.http).median)} p99 ${ms(summarise(samples.http).p99)}; raw p50 ${ms(rawSummary.median)} p99 ${ms(rawSummary.p99)}`);
+      }
+    }
+    await app.stop();
+    app = undefined;
+
+    // The index's cost on a reply insert: the app's INSERT, autocommitted, with the column and GIN index, then without.
+    const insertPhase = async () => {
+      const samples: number[] = [];
+      for (let i = 0; i < inserts; i++) {
+        const forum = forums[i % FORUMS]!;
+        const lang = LANGS[i % 3]!;
+        const { rows: [{ id }] } = await client.query<{ id: string }>(`SELECT nextval(pg_get_serial_sequence('reply', 'id'))::text AS id`);
+        const src = body(lang);
+        samples.push(await timed(() => client.query(INSERT_SQL, [id, forum.questions[0], forum.forumId, pathSegment(BigInt(id)), authors[i % authors.length], src, `<p>${src}</p>`, lang])));
+      }
+      return summarise(samples);
+    };
+    const withIndex = await insertPhase();
+    await client.query('ALTER TABLE reply DROP COLUMN search_vector');
+    const withoutIndex = await insertPhase();
+    await client.end();
+
+    const mdRows = rows.map((r) => [r.query, r.filters, r.route, ms(r.summary.median), ms(r.summary.p99), r.base ? ratio(r.summary.median, r.base.median) : '1', r.base ? ratio(r.summary.p99, r.base.p99) : '1']);
+    const markdown = [
+      '## Search (issue 15)',
+      '',
+      `Command: \`${commandLine('bench:search', ['BENCH_REPLIES', 'BENCH_SEARCH_REPS', 'BENCH_WARMUP', 'BENCH_INSERTS'])}\``,
+      '',
+      ...machineLines(machine),
+      '- **Shared, loaded machine**: four other engineers were building and testing on the same 2 cores during this run; treat absolute times as pessimistic and the ratios (measured interleaved, in the same run) as the result.',
+      `- Data: ${total.toLocaleString('en')} replies${total < 1_000_000 ? ' (reduced from the default 1,000,000 because of the shared machine)' : ''}, a third each in English, Spanish and French, 12–41 words drawn Zipf-like from a ${VOCABULARY}-word vocabulary per language, in ${FORUMS} public forums, dated over three years. Load ${loadSeconds.toFixed(0)} s (GIN build ${indexSeconds.toFixed(0)} s; index ${size}).`,
+      `- Queries: ten of each kind, in the forms readers type (singular, without accents: \`ciclovia\` finds \`ciclovías\`); a one-word query matches ${counts.one.toLocaleString('en')} replies on average, a three-word one ${counts.three.toLocaleString('en')}. ${reps} timed runs per case after ${warmup} warm-up, HTTP and raw SQL interleaved.`,
+      '- Raw SQL: the same tsquery (four configurations OR-ed), `@@` on the GIN index, ranked by `ts_rank`, LIMIT 21; no access rules, joins or snippets. HTTP: the app anonymously, `kind=reply`, 20 results with highlighted snippets and authors, through the access rules.',
+      '',
+      table(['query', 'filters', 'route', 'median ms', 'p99 ms', 'median vs raw', 'p99 vs raw'], mdRows, ['l', 'l', 'l', 'r', 'r', 'r', 'r']),
+      '',
+      `Reply insert (the app's INSERT statement, autocommitted, ${inserts} each): with the generated tsvector and its GIN index median ${ms(withIndex.median)} ms, p99 ${ms(withIndex.p99)} ms; after dropping them median ${ms(withoutIndex.median)} ms, p99 ${ms(withoutIndex.p99)} ms: the index costs ${ratio(withIndex.median, withoutIndex.median)} at the median (goal: under 1.10x).`,
+    ].join('\n');
+    publishSection('search', markdown, opts.report);
+  } finally {
+    await app?.stop().catch(() => undefined);
+    await db?.drop().catch((e) => console.error(`could not drop ${db?.name}: ${e}`));
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,36 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { SEARCH_KINDS, type SearchKind } from './search.query.js';
+
+/** Who wrote a result, with what tells readers who speaks: their organisation or city. */
+export class SpeakerView {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty() displayName: string;
+  @ApiPropertyOptional({ type: String, nullable: true }) organisation: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'The avatar image (`GET`), or null: show initials.' }) avatarUrl: string | null;
+}
+
+export class SearchHitView {
+  @ApiProperty({ enum: SEARCH_KINDS }) kind: SearchKind;
+  @ApiProperty({ description: 'The id of the session, forum, question, reply or live question.' }) id: string;
+  @ApiProperty({ description: 'HTML: the title (or the start of the text) with the matched words in <mark>; everything else escaped.' }) titleHtml: string;
+  @ApiProperty({ description: 'HTML: an excerpt with the matched words in <mark>.' }) snippetHtml: string;
+  @ApiProperty({ description: "The client's path to open it." }) path: string;
+  @ApiProperty() session: { id: number; slug: string; title: string };
+  @ApiPropertyOptional({ nullable: true }) forum: { id: number; title: string } | null;
+  @ApiPropertyOptional({ type: Number, nullable: true }) questionId: number | null;
+  @ApiPropertyOptional({ type: SpeakerView, nullable: true }) author: SpeakerView | null;
+  @ApiPropertyOptional({ type: String, nullable: true, description: "A reply's detected language (en, es, fr)." }) language: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'A reply or question not shown to every reader: pending, hidden, rejected.' }) state: string | null;
+  @ApiProperty({ description: 'When it was written (a session: its first date).' }) at: Date;
+}
+
+export class SearchGroupView {
+  @ApiProperty({ enum: SEARCH_KINDS }) kind: SearchKind;
+  @ApiProperty({ type: [SearchHitView] }) items: SearchHitView[];
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'Pass as `cursor` (with this `kind`) for the next page.' }) nextCursor: string | null;
+}
+
+export class SearchResultView {
+  @ApiProperty() q: string;
+  @ApiProperty({ type: [SearchGroupView], description: 'One group per kind, in a fixed order; a kind without results is left out.' }) groups: SearchGroupView[];
+}

@@ -1,0 +1,148 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { MaybeActor } from '../auth/actor.js';
+import { badRequest } from '../common/app-exception.js';
+import { decodeCursor, encodeCursor } from '../common/cursor.js';
+import { namedQuery } from '../common/named-query.js';
+import { shownTextCondition } from '../discussions/reply-visibility.js';
+import { ForumAccessService } from '../forums/forum-access.service.js';
+import { SEARCH_KINDS, type SearchKind, type SearchQuery } from './dto/search.query.js';
+import type { SearchGroupView, SearchHitView, SearchResultView } from './dto/search.views.js';
+import { highlightedHtml, speakerView } from './search-views.js';
+import { TSQUERY_SQL } from '../common/full-text.js';
+import { KINDS, scoreSql, SNIPPET_OPTIONS, TITLE_OPTIONS, type Visibility } from './search-sql.js';
+
+interface HitRow {
+  sort_id: string;
+  score: number;
+  at: Date;
+  session_id: number;
+  session_slug: string;
+  session_title: string;
+  forum_id: number | null;
+  forum_title: string | null;
+  question_id: number | null;
+  language: string | null;
+  state: string | null;
+  author_id: string | null;
+  author_name: string | null;
+  author_organisation: string | null;
+  author_avatar_at: Date | null;
+  title_hl: string;
+  snippet_hl: string;
+}
+
+const isScore = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const isIdText = (v: unknown): v is string => typeof v === 'string' && /^\d{1,19}$/.test(v);
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/**
+ * One search over sessions, forums, questions, replies and live questions.
+ * What the caller may see is decided by the same rules as every other read:
+ * ForumAccessService's readable and moderated forums, reply-visibility's
+ * shown text, and the live Q&A's public states.
+ */
+@Injectable()
+export class SearchService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly forumAccess: ForumAccessService,
+  ) {}
+
+  async search(actor: MaybeActor, query: SearchQuery): Promise<SearchResultView> {
+    if (query.cursor && !query.kind) {
+      throw badRequest('validation_failed', 'Invalid input: cursor pages one kind; give kind too.', [{ field: 'cursor', message: 'cursor needs kind' }]);
+    }
+    if (query.from && query.to && Date.parse(query.from) >= Date.parse(query.to)) {
+      throw badRequest('validation_failed', 'Invalid input: to must be after from.', [{ field: 'to', message: 'to must be after from' }]);
+    }
+    const kinds = query.kind ? [query.kind] : [...SEARCH_KINDS];
+    const limit = query.limit ?? (query.kind ? 20 : 5);
+    const groups: SearchGroupView[] = [];
+    for (const kind of kinds) {
+      const group = await this.searchKind(actor, kind, query, limit);
+      if (group.items.length > 0 || query.kind) groups.push(group);
+    }
+    return { q: query.q, groups };
+  }
+
+  private visibility(actor: MaybeActor): { visibility: Visibility; params: Record<string, unknown> } {
+    const readable = this.forumAccess.readableForumsCondition(actor);
+    const moderated = this.forumAccess.moderatedForumsCondition(actor);
+    const viewer = actor ? ':viewerId' : undefined;
+    return {
+      visibility: { readableForums: readable.sql, moderatedForums: moderated.sql, shownText: shownTextCondition(moderated.sql, 'r', viewer) },
+      params: { ...readable.params, ...moderated.params, ...(actor ? { viewerId: actor.accountId } : {}) },
+    };
+  }
+
+  private async searchKind(actor: MaybeActor, kind: SearchKind, query: SearchQuery, limit: number): Promise<SearchGroupView> {
+    const spec = KINDS[kind];
+    const { visibility, params: accessParams } = this.visibility(actor);
+    const conditions = spec.conditions(query, visibility);
+    if (!conditions) return { kind, items: [], nextCursor: null };
+    const params: Record<string, unknown> = {
+      ...accessParams, q: query.q, pageSize: limit + 1, session: query.session, forum: query.forum, author: query.author,
+      city: query.city, cityLike: query.city === undefined ? undefined : escapeLike(query.city), language: query.language,
+      from: query.from, to: query.to,
+    };
+    const page: string[] = [];
+    if (query.cursor) {
+      const [score, id] = decodeCursor<[number, string]>(query.cursor, [isScore, isIdText]);
+      page.push('(h.score, h.sort_id) < (:afterScore::float8, :afterId::bigint)');
+      Object.assign(params, { afterScore: score, afterId: id });
+    }
+    // Two steps: rank every match on the few columns the conditions need, then read the page's
+    // rows in full (texts, authors) and their headlines, which re-parse the text.
+    const rows = await namedQuery<HitRow>(
+      this.dataSource.manager,
+      `WITH query AS (SELECT ${TSQUERY_SQL} AS tsq),
+       page AS (
+         SELECT h.* FROM (
+           SELECT ${spec.sortId}::bigint AS sort_id, ${spec.at} AS at, ${scoreSql(spec.vector, spec.at)} AS score
+             FROM query, ${spec.matchFrom ?? spec.from}
+            WHERE ${[`${spec.vector} @@ query.tsq`, ...conditions].join(' AND ')}
+         ) h
+         WHERE ${page.length ? page.join(' AND ') : 'TRUE'}
+         ORDER BY h.score DESC, h.sort_id DESC
+         LIMIT :pageSize)
+       SELECT x.*, x.sort_id::text AS sort_id,
+              ts_headline(x.config, x.title, query.tsq, '${TITLE_OPTIONS}') AS title_hl,
+              ts_headline(x.config, x.body, query.tsq, '${SNIPPET_OPTIONS}') AS snippet_hl
+         FROM query, (SELECT p.sort_id, p.at, p.score, ${spec.columns} FROM page p JOIN ${spec.from} ON ${spec.sortId} = p.sort_id) x
+        ORDER BY x.score DESC, x.sort_id DESC`,
+      params,
+    );
+    const items = rows.slice(0, limit);
+    const last = items.at(-1);
+    return {
+      kind,
+      items: items.map((row) => toHit(kind, row)),
+      nextCursor: rows.length > limit && last ? encodeCursor([Number(last.score), last.sort_id]) : null,
+    };
+  }
+}
+
+function toHit(kind: SearchKind, row: HitRow): SearchHitView {
+  const id = row.sort_id;
+  const path =
+    kind === 'session' ? `/sessions/${encodeURIComponent(row.session_slug)}`
+    : kind === 'live_question' ? `/sessions/${encodeURIComponent(row.session_slug)}/qa`
+    : kind === 'forum' ? `/forums/${row.forum_id}`
+    : kind === 'question' ? `/forums/${row.forum_id}/questions/${row.question_id}`
+    : `/forums/${row.forum_id}/questions/${row.question_id}#reply-${id}`;
+  return {
+    kind,
+    id,
+    titleHtml: highlightedHtml(row.title_hl),
+    snippetHtml: highlightedHtml(row.snippet_hl),
+    path,
+    session: { id: row.session_id, slug: row.session_slug, title: row.session_title },
+    forum: row.forum_id === null ? null : { id: row.forum_id, title: row.forum_title! },
+    questionId: row.question_id,
+    author: speakerView(row),
+    language: row.language,
+    state: row.state === 'visible' ? null : row.state,
+    at: row.at,
+  };
+}
