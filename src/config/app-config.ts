@@ -119,6 +119,11 @@ export class AppConfig {
   @IsOptional() @IsString()
   ADMIN_PASSWORD?: string;
 
+  /** On SIGTERM/SIGINT, how long requests and socket messages in flight may take to finish and everything to close, in ms. */
+  @Transform(({ value }) => (value === undefined || value === '' ? 10_000 : Number(value)))
+  @IsInt() @Min(500) @Max(600_000)
+  SHUTDOWN_TIMEOUT_MS = 10_000;
+
   /** Log level: error, warn, log, debug, verbose. */
   @IsIn(['error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL: 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';

@@ -61,6 +61,8 @@ export interface ServerToClientEvents {
   'qa.left': (message: { sessionId: number; reason: 'removed' | 'access_lost' | 'resync' }) => void;
   /** The sign-in this socket used has ended; the server disconnects it next. */
   'session.ended': (message: Record<string, never>) => void;
+  /** This instance is shutting down: the server closes the connection next; reconnect (the load balancer sends you to another instance) and subscribe again with your last seqs. */
+  'server.shutdown': (message: { reconnect: true }) => void;
 }
 
 export type Ack = (response: unknown) => void;
