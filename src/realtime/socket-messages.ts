@@ -28,7 +28,7 @@ export async function parseMessage<T extends object>(type: new () => T, raw: unk
 /** A refusal as the ack carries it: the HTTP API's code, message and details; never an internal error's text. */
 export function socketError(error: unknown, logger: Logger, context: string): SocketError {
   const body = toErrorBody(error, logger, context);
-  const retryAfterMs = error instanceof RateLimited ? error.retryAfterMs : undefined;
+  const retryAfterMs = error instanceof RateLimited ? error.retryAfterMs : body.retryAfterMs;
   return {
     error: {
       status: body.statusCode,
