@@ -4,9 +4,12 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import cookieParser from 'cookie-parser';
 import type { NextFunction, Request, Response } from 'express';
 import { ErrorFilter } from './common/error.filter.js';
+import { jsonBodiesOnly, sendError } from './common/json-body.js';
 import { createValidationPipe } from './common/validation.js';
+import { AppException } from './common/app-exception.js';
 import { AppConfig } from './config/app-config.js';
 import { ShutdownService } from './health/shutdown.service.js';
+import { serveMetrics, timeRequests } from './metrics/metrics.handler.js';
 import { RealtimeIoAdapter } from './realtime/realtime-io.adapter.js';
 import { serveWebClient } from './web-client.js';
 
@@ -18,7 +21,12 @@ export function setUpApp(app: INestApplication): void {
   // client wrote at the left of X-Forwarded-For (that would defeat rate limits).
   if (config.TRUST_PROXY) express.set('trust proxy', 1);
   express.disable('x-powered-by');
+  app.use('/metrics', serveMetrics(config.METRICS_TOKEN));
+  app.use(timeRequests());
+  // API answers are data, never to be sniffed into something a browser would run.
+  app.use('/api', (_req: Request, res: Response, next: NextFunction) => (res.setHeader('X-Content-Type-Options', 'nosniff'), next()));
   app.use(drainGate(app.get(ShutdownService)));
+  app.use(jsonBodiesOnly());
   app.use(cookieParser());
   app.setGlobalPrefix('api');
   app.useGlobalPipes(createValidationPipe());
@@ -48,9 +56,7 @@ function drainGate(shutdown: ShutdownService) {
     if (shutdown.shuttingDown) {
       res.setHeader('Connection', 'close');
       if (!req.path.startsWith('/api/health')) {
-        res.setHeader('Retry-After', '1');
-        res.status(503).json({ statusCode: 503, code: 'shutting_down', message: 'This server is restarting. Try again in a moment.' });
-        return;
+        return sendError(res, new AppException(503, 'shutting_down', 'This server is restarting. Try again in a moment.'), { 'Retry-After': '1' });
       }
     }
     const done = shutdown.enter();

@@ -6,6 +6,7 @@ import { setUpApp } from './app.setup.js';
 import { AppConfig, ConfigError, loadConfig } from './config/app-config.js';
 import { DemoDataService } from './database/demo/demo-data.service.js';
 import { ShutdownService } from './health/shutdown.service.js';
+import { unhandledRejections } from './metrics/metrics.js';
 
 const logger = new Logger('Agora');
 
@@ -14,6 +15,7 @@ const logger = new Logger('Agora');
 // and sockets report their own failures. An uncaught exception leaves the
 // process in an unknown state: it is logged and the instance shuts down.
 process.on('unhandledRejection', (reason) => {
+  unhandledRejections.inc();
   logger.error(`Unhandled promise rejection (still serving): ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}`);
 });
 let stopping: ((reason: string, code?: number) => void) | null = null;

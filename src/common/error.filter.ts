@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logge
 import type { Request, Response } from 'express';
 import { QueryFailedError } from 'typeorm';
 import { DATABASE_RETRY_AFTER_MS, isDatabaseUnavailable } from '../database/unavailable.js';
+import { rateLimited } from '../metrics/metrics.js';
 import { AppException } from './app-exception.js';
 
 /** The one error shape of the API: `{ statusCode, code, message, details? }`. */
@@ -61,6 +62,7 @@ export class ErrorFilter implements ExceptionFilter {
     const request = http.getRequest<Request>();
     const response = http.getResponse<Response>();
     const { retryAfterMs, ...body } = toErrorBody(error, this.logger, `${request.method} ${request.originalUrl}`);
+    if (body.code === 'rate_limited') rateLimited.inc({ transport: 'http' });
     if (response.headersSent) return;
     if (retryAfterMs !== undefined) response.setHeader('Retry-After', String(Math.ceil(retryAfterMs / 1000)));
     response.status(body.statusCode).json(body);

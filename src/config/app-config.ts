@@ -119,6 +119,10 @@ export class AppConfig {
   @IsOptional() @IsString()
   ADMIN_PASSWORD?: string;
 
+  /** Bearer token that GET /metrics (Prometheus) requires; unset: /metrics is off (404). */
+  @IsOptional() @IsString() @Matches(/^\S{16,}$/, { message: 'METRICS_TOKEN must be at least 16 characters, no spaces' })
+  METRICS_TOKEN?: string;
+
   /** On SIGTERM/SIGINT, how long requests and socket messages in flight may take to finish and everything to close, in ms. */
   @Transform(({ value }) => (value === undefined || value === '' ? 10_000 : Number(value)))
   @IsInt() @Min(500) @Max(600_000)

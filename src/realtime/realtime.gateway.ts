@@ -11,6 +11,7 @@ import { ModerationService } from '../moderation/moderation.service.js';
 import { QaSocketHandlers } from '../live-qa/qa-socket.handlers.js';
 import { ForumAccessService } from '../forums/forum-access.service.js';
 import { ShutdownService } from '../health/shutdown.service.js';
+import { addSource } from '../metrics/metrics.js';
 import { CreateReplyMessage, ForumMessage, SubscribeMessage as SubscribeDto, TypingMessage, VoteMessage } from './dto/socket-messages.dto.js';
 import { ForumEventLog } from './forum-event-log.js';
 import { ForumFanout } from './forum-fanout.service.js';
@@ -114,9 +115,20 @@ export class RealtimeGateway implements OnGatewayInit<AgoraServer>, OnGatewayCon
     this.server = server;
     this.sweepTimer = setInterval(() => void this.sweepEndedSessions(), SESSION_SWEEP_MS);
     this.sweepTimer.unref();
+    this.removeMetricsSource = addSource('sockets', () => {
+      const subscriptions = { forum: 0, qa: 0 };
+      for (const socket of server.of('/').sockets.values()) {
+        subscriptions.forum += Object.keys(socket.data.subs ?? {}).length;
+        subscriptions.qa += Object.keys((socket.data as { qaSubs?: object }).qaSubs ?? {}).length;
+      }
+      return { sockets: server.of('/').sockets.size, subscriptions };
+    });
   }
 
+  private removeMetricsSource: (() => void) | null = null;
+
   onModuleDestroy(): void {
+    this.removeMetricsSource?.();
     if (this.sweepTimer) clearInterval(this.sweepTimer);
     this.sweepTimer = null;
   }

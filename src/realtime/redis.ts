@@ -54,18 +54,22 @@ export const redisProvider: Provider = {
   },
 };
 
-const PUBLISHES = new Set<PropertyKey>(['publish', 'PUBLISH', 'sPublish', 'SPUBLISH']);
+// Commands the adapter sends without awaiting them: PUBLISH (presence, inter-instance
+// events) and, on the client it duplicates for listening, SUBSCRIBE, which closing
+// the adapter rejects if Redis hasn't answered it yet.
+const UNAWAITED = new Set<PropertyKey>(['publish', 'PUBLISH', 'sPublish', 'SPUBLISH', 'subscribe', 'SUBSCRIBE', 'sSubscribe', 'SSUBSCRIBE']);
 
-/** The same client, except that a failed PUBLISH is logged (at debug: the connection loss itself is logged once) rather than left unhandled. */
+/** The same client, except that those commands' failures are logged (at debug: the connection loss itself is logged once) rather than left unhandled. */
 function catchingPublishes(client: RedisClient, logger: Logger): RedisClient {
   return new Proxy(client, {
     get(target, property) {
       const value = Reflect.get(target, property, target) as unknown;
       if (typeof value !== 'function') return value;
-      if (!PUBLISHES.has(property)) return value.bind(target);
+      if (property === 'duplicate') return (...args: unknown[]) => catchingPublishes((value as (...a: unknown[]) => RedisClient).apply(target, args), logger);
+      if (!UNAWAITED.has(property)) return value.bind(target);
       return (...args: unknown[]) => {
         const sent = (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
-        sent.catch((error: Error) => logger.debug(`PUBLISH failed: ${error.message}`));
+        sent.catch((error: Error) => logger.debug(`${String(property).toUpperCase()} failed: ${error.message}`));
         return sent;
       };
     },
