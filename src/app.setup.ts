@@ -10,6 +10,7 @@ import { AppException } from './common/app-exception.js';
 import { AppConfig } from './config/app-config.js';
 import { ShutdownService } from './health/shutdown.service.js';
 import { serveMetrics, timeRequests } from './metrics/metrics.handler.js';
+import { assignRequestIds } from './logging/request-id.js';
 import { RealtimeIoAdapter } from './realtime/realtime-io.adapter.js';
 import { serveWebClient } from './web-client.js';
 
@@ -21,6 +22,7 @@ export function setUpApp(app: INestApplication): void {
   // client wrote at the left of X-Forwarded-For (that would defeat rate limits).
   if (config.TRUST_PROXY) express.set('trust proxy', 1);
   express.disable('x-powered-by');
+  app.use(assignRequestIds());
   app.use('/metrics', serveMetrics(config.METRICS_TOKEN));
   app.use(timeRequests());
   // API answers are data, never to be sniffed into something a browser would run.

@@ -6,6 +6,7 @@ import { setUpApp } from './app.setup.js';
 import { AppConfig, ConfigError, loadConfig } from './config/app-config.js';
 import { DemoDataService } from './database/demo/demo-data.service.js';
 import { ShutdownService } from './health/shutdown.service.js';
+import { AgoraLogger } from './logging/logging.module.js';
 import { unhandledRejections } from './metrics/metrics.js';
 
 const logger = new Logger('Agora');
@@ -36,7 +37,9 @@ async function main() {
     }
     throw error;
   }
-  const app = await NestFactory.create(AppModule, { logger: levelsFrom(config.LOG_LEVEL) });
+  // Start-up lines wait for pino (JSON, LOG_LEVEL) rather than going to Nest's console logger.
+  const app = await NestFactory.create(AppModule, { bufferLogs: true });
+  app.useLogger(app.get(AgoraLogger));
   setUpApp(app);
   await app.listen(config.PORT, config.HOST);
   const shutdown = app.get(ShutdownService);
@@ -54,11 +57,6 @@ async function main() {
   logger.log(config.embedded ? `Database: embedded PGlite in ${config.PGLITE_DIR}` : 'Database: PostgreSQL from DATABASE_URL');
   const hints = await app.get(DemoDataService).signInHints();
   if (hints.length) logger.log(`Demo accounts (email / password) to sign in with:\n${hints.join('\n')}`);
-}
-
-function levelsFrom(level: AppConfig['LOG_LEVEL']) {
-  const all = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
-  return all.slice(0, all.indexOf(level) + 1) as unknown as ('error' | 'warn' | 'log' | 'debug' | 'verbose')[];
 }
 
 main().catch((error) => {

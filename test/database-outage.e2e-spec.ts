@@ -53,9 +53,10 @@ describeCopy('PostgreSQL stopped under an instance', () => {
     const res = await post('during the outage');
     expect(res.status).toBe(503);
     expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
-    expect(await res.json()).toEqual({ statusCode: 503, code: 'database_unavailable', message: expect.any(String) });
+    // The request id is echoed (body and header) so a report can be matched to the logs.
+    expect(await res.json()).toEqual({ statusCode: 503, code: 'database_unavailable', message: expect.any(String), requestId: res.headers.get('x-request-id') });
     await expect(socket.request('reply.create', { clientId: randomUUID(), questionId, body: 'socket, during the outage' })).resolves.toEqual({
-      error: { status: 503, code: 'database_unavailable', message: expect.any(String), retryAfterMs: expect.any(Number) },
+      error: { status: 503, code: 'database_unavailable', message: expect.any(String), retryAfterMs: expect.any(Number), requestId: expect.any(String) },
     });
     expect((await fetch(`${app.url}/api/health/ready`)).status).toBe(503);
     expect((await fetch(`${app.url}/api/health/live`)).status).toBe(200);

@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logge
 import type { Request, Response } from 'express';
 import { QueryFailedError } from 'typeorm';
 import { DATABASE_RETRY_AFTER_MS, isDatabaseUnavailable } from '../database/unavailable.js';
+import { currentRequestId } from '../logging/request-id.js';
 import { rateLimited } from '../metrics/metrics.js';
 import { AppException } from './app-exception.js';
 
@@ -11,6 +12,8 @@ export interface ErrorBody {
   code: string;
   message: string;
   details?: { field: string; message: string }[];
+  /** On 5xx answers: the request's id (X-Request-Id; a socket message's own id), to quote when reporting it. */
+  requestId?: string;
   /** When to retry (a dependency is away): sent as Retry-After over HTTP, as `retryAfterMs` over sockets. */
   retryAfterMs?: number;
 }
@@ -36,6 +39,7 @@ export function toErrorBody(error: unknown, logger: Logger, context: string): Er
   if (error instanceof QueryFailedError && (error as { code?: string }).code === '22P02') {
     return { statusCode: 400, code: 'bad_request', message: 'An identifier in the request is malformed.' };
   }
+  const requestId = currentRequestId();
   if (isDatabaseUnavailable(error)) {
     logger.warn(`${context}: database unavailable (${error instanceof Error ? error.message : String(error)})`);
     return {
@@ -43,13 +47,15 @@ export function toErrorBody(error: unknown, logger: Logger, context: string): Er
       code: 'database_unavailable',
       message: 'The database cannot be reached right now. Nothing was changed; try again in a few seconds.',
       retryAfterMs: DATABASE_RETRY_AFTER_MS,
+      ...(requestId ? { requestId } : {}),
     };
   }
-  logger.error(`${context}: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+  logger.error(`${context}${requestId ? ` (${requestId})` : ''}: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
   return {
     statusCode: HttpStatus.INTERNAL_SERVER_ERROR,
     code: 'internal_error',
     message: 'Something went wrong on our side. Try again in a moment; if it keeps happening, tell the organisers.',
+    ...(requestId ? { requestId } : {}),
   };
 }
 

@@ -12,6 +12,7 @@ import { QaSocketHandlers } from '../live-qa/qa-socket.handlers.js';
 import { ForumAccessService } from '../forums/forum-access.service.js';
 import { ShutdownService } from '../health/shutdown.service.js';
 import { addSource } from '../metrics/metrics.js';
+import { withMessageId } from '../logging/request-id.js';
 import { CreateReplyMessage, ForumMessage, SubscribeMessage as SubscribeDto, TypingMessage, VoteMessage } from './dto/socket-messages.dto.js';
 import { ForumEventLog } from './forum-event-log.js';
 import { ForumFanout } from './forum-fanout.service.js';
@@ -237,7 +238,7 @@ export class RealtimeGateway implements OnGatewayInit<AgoraServer>, OnGatewayCon
     // One payload is the message; none or several can't be, and the DTO check says so.
     const body = args.length === 1 ? args[0] : args.length === 0 ? undefined : args;
     const done = this.shutdown.enter();
-    void handler(socket, body)
+    void withMessageId(() => handler(socket, body))
       .then((response) => ack?.(response))
       .finally(done);
   }

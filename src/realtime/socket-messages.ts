@@ -37,6 +37,7 @@ export function socketError(error: unknown, logger: Logger, context: string): So
       code: body.code,
       message: body.message,
       ...(body.details ? { details: body.details } : {}),
+      ...(body.requestId ? { requestId: body.requestId } : {}),
       ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
     },
   };

@@ -4,7 +4,7 @@ import type { ForumEvent, ForumEventView, StreamEvent, StreamEventView } from '.
 
 /** The error an ack carries when a message is refused; same codes and messages as the HTTP API. */
 export interface SocketError {
-  error: { status: number; code: string; message: string; details?: { field: string; message: string }[]; retryAfterMs?: number };
+  error: { status: number; code: string; message: string; details?: { field: string; message: string }[]; retryAfterMs?: number; requestId?: string };
 }
 
 /** One forum a socket follows. */
