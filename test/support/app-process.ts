@@ -58,11 +58,13 @@ export interface StartOptions {
   main?: string;
   /** Also copy its output to this process's stderr, each line prefixed (benchmarks show it as they go). */
   echo?: boolean;
+  /** Listen on this port (default: a free one), e.g. to restart an instance behind a load balancer. */
+  port?: number;
 }
 
 /** Starts an instance on a free port and resolves once GET /api/health answers 200. */
 export async function startAppProcess(env: Record<string, string>, options: StartOptions = {}): Promise<AppProcess> {
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const child: ChildProcess = spawn(process.execPath, [options.main ?? main], {
     cwd: root,
     env: { ...process.env, NODE_OPTIONS: '', PORT: String(port), HOST: '127.0.0.1', DEMO_DATA: 'false', LOG_LEVEL: 'warn', ...env },
