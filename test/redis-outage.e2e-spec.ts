@@ -4,7 +4,7 @@ import type { DataSource } from 'typeorm';
 import { insertAccount } from '../src/auth/accounts.js';
 import { startTwoInstances, type AppProcess } from './support/app-process.js';
 import { startRedisCopy, type ServiceCopy } from './support/services.js';
-import { connectSocket, createForum, createQuestion, pause, sessionCookie, type TestSocket } from './support/sockets.js';
+import { connectSocket, createForum, createQuestion, eventually, pause, sessionCookie, type TestSocket } from './support/sockets.js';
 
 /**
  * Two instances on one PostgreSQL database and a Redis of their own, which
@@ -81,12 +81,20 @@ describeCluster('Redis stopped under two instances', () => {
     expect(seqs(onA)).toEqual(Array.from({ length: 11 }, (_, i) => i + 1));
     expect(seqs(onB)).toEqual(Array.from({ length: 11 }, (_, i) => i + 1));
 
-    // The cross-instance path is back: typing on B reaches a follower on A, which only Redis carries.
+    // Both report Redis back (readiness covers it), and the cross-instance path works again:
+    // typing on B reaches a follower on A, which only Redis carries (re-sent until it does, as a client would).
+    await eventually(async () => expect([(await fetch(`${a.url}/api/health/ready`)).status, (await fetch(`${b.url}/api/health/ready`)).status]).toEqual([200, 200]), 20_000);
     const typist = await connectSocket(b.url, { cookie: cookieB });
     open.push(typist);
     await typist.request('forum.subscribe', { forumId });
-    await expect(typist.request('thread.typing', { questionId })).resolves.toEqual({ questionId, typing: true });
-    await expect(onA.waitFor('thread.typing', undefined, 15_000)).resolves.toMatchObject({ forumId, questionId, typing: true });
+    const heard = onA.waitFor('thread.typing', undefined, 30_000);
+    const retyping = setInterval(() => void typist.request('thread.typing', { questionId, typing: true }).catch(() => undefined), 2_500);
+    try {
+      await expect(typist.request('thread.typing', { questionId })).resolves.toEqual({ questionId, typing: true });
+      await expect(heard).resolves.toMatchObject({ forumId, questionId, typing: true });
+    } finally {
+      clearInterval(retyping);
+    }
     expect({ a: a.exitCode(), b: b.exitCode() }).toEqual({ a: undefined, b: undefined });
     const liveness = await fetch(`${a.url}/api/health`);
     expect(liveness.status).toBe(200);
