@@ -7,6 +7,8 @@ import { DiscussionsModule } from './discussions/discussions.module.js';
 import { ForumsModule } from './forums/forums.module.js';
 import { HealthModule } from './health/health.module.js';
 import { LiveQaModule } from './live-qa/live-qa.module.js';
+import { LoggingModule } from './logging/logging.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
 import { ModerationModule } from './moderation/moderation.module.js';
 import { RealtimeGatewayModule, RealtimeModule } from './realtime/realtime.module.js';
 import { PeopleModule } from './people/people.module.js';
@@ -14,6 +16,6 @@ import { SearchModule } from './search/search.module.js';
 import { SessionsModule } from './sessions/sessions.module.js';
 
 @Module({
-  imports: [ConfigModule, DatabaseModule, HealthModule, AuthModule, SessionsModule, ForumsModule, DiscussionsModule, ModerationModule, LiveQaModule, SearchModule, PeopleModule, RealtimeModule, RealtimeGatewayModule, DemoModule],
+  imports: [ConfigModule, LoggingModule, DatabaseModule, HealthModule, AuthModule, SessionsModule, ForumsModule, DiscussionsModule, ModerationModule, LiveQaModule, SearchModule, PeopleModule, RealtimeModule, RealtimeGatewayModule, MetricsModule, DemoModule],
 })
 export class AppModule {}

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { insertAccount } from '../src/auth/accounts.js';
-import { dataSourceOptions } from '../src/database/data-source-options.js';
-import { buildIfStale, startAppProcess, type AppProcess } from './support/app-process.js';
+import { startTwoInstances, type AppProcess } from './support/app-process.js';
 import { qaEvents } from './support/live-qa.js';
 import { connectSocket, eventually, sessionCookie, type TestSocket } from './support/sockets.js';
 
@@ -36,11 +35,7 @@ describeCluster('live Q&A on two app instances', () => {
   };
 
   beforeAll(async () => {
-    buildIfStale();
-    const env = { DATABASE_URL: databaseUrl!, REDIS_URL: redisUrl };
-    a = await startAppProcess(env);
-    b = await startAppProcess(env);
-    db = await new DataSource(dataSourceOptions(databaseUrl!, 2)).initialize();
+    ({ a, b, db } = await startTwoInstances({ DATABASE_URL: databaseUrl!, REDIS_URL: redisUrl }));
   }, 240_000);
 
   afterAll(async () => {

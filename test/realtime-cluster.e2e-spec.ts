@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { insertAccount } from '../src/auth/accounts.js';
-import { dataSourceOptions } from '../src/database/data-source-options.js';
 import type { ForumEventView } from '../src/realtime/forum-event.js';
-import { buildIfStale, startAppProcess, type AppProcess } from './support/app-process.js';
+import { startTwoInstances, type AppProcess } from './support/app-process.js';
 import type { TestPerson } from './support/people.js';
 import { addMember, connectSocket, createForum, createQuestion, eventually, pause, sessionCookie, type TestSocket } from './support/sockets.js';
 
@@ -47,11 +46,7 @@ describeCluster('two app instances sharing Postgres and Redis', () => {
   const seqs = (events: ForumEventView[]) => events.map((e) => e.seq);
 
   beforeAll(async () => {
-    buildIfStale();
-    const env = { DATABASE_URL: databaseUrl!, REDIS_URL: redisUrl };
-    a = await startAppProcess(env); // applies the migrations first
-    b = await startAppProcess(env);
-    db = await new DataSource(dataSourceOptions(databaseUrl!, 2)).initialize();
+    ({ a, b, db } = await startTwoInstances({ DATABASE_URL: databaseUrl!, REDIS_URL: redisUrl }));
   }, 240_000);
 
   afterAll(async () => {

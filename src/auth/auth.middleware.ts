@@ -6,7 +6,7 @@ import type { RequestWithActor } from './actor.js';
 import { isAllowedOrigin } from './cross-site.js';
 import { LoginSessionsService } from './login-sessions.service.js';
 import { clearSessionCookie, setSessionCookie } from './session-cookie.js';
-import { bearerSecret, SESSION_COOKIE } from './tokens.js';
+import { bearerSecret, malformedAuthorization, malformedCredential, SESSION_COOKIE } from './tokens.js';
 
 /**
  * Runs before every API route: refuses cross-site writes (see cross-site.ts),
@@ -22,7 +22,9 @@ export class AuthMiddleware implements NestMiddleware {
   ) {}
 
   async use(req: Request & RequestWithActor, res: Response, next: NextFunction): Promise<void> {
-    const bearer = bearerSecret(req.get('authorization'));
+    const authorization = req.get('authorization');
+    if (malformedAuthorization(authorization)) throw malformedCredential('Authorization', '"Bearer <token>" (one token, no spaces)');
+    const bearer = bearerSecret(authorization);
     const ownOrigin = req.host ? `${req.protocol}://${req.host}` : null;
     if (
       !isAllowedOrigin({

@@ -32,5 +32,5 @@ export const conflict = (code: string, message: string) => new AppException(Http
 export const badRequest = (code: string, message: string, details?: FieldProblem[]) =>
   new AppException(HttpStatus.BAD_REQUEST, code, message, details);
 
-export const unauthenticated = (message = 'Sign in to do this.') =>
-  new AppException(HttpStatus.UNAUTHORIZED, 'unauthenticated', message);
+export const unauthenticated = (message = 'Sign in to do this.', details?: FieldProblem[]) =>
+  new AppException(HttpStatus.UNAUTHORIZED, 'unauthenticated', message, details);

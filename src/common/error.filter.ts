@@ -1,6 +1,9 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { QueryFailedError } from 'typeorm';
+import { DATABASE_RETRY_AFTER_MS, isDatabaseUnavailable } from '../database/unavailable.js';
+import { currentRequestId } from '../logging/request-id.js';
+import { rateLimited } from '../metrics/metrics.js';
 import { AppException } from './app-exception.js';
 
 /** The one error shape of the API: `{ statusCode, code, message, details? }`. */
@@ -9,6 +12,10 @@ export interface ErrorBody {
   code: string;
   message: string;
   details?: { field: string; message: string }[];
+  /** On 5xx answers: the request's id (X-Request-Id; a socket message's own id), to quote when reporting it. */
+  requestId?: string;
+  /** When to retry (a dependency is away): sent as Retry-After over HTTP, as `retryAfterMs` over sockets. */
+  retryAfterMs?: number;
 }
 
 const CODE_BY_STATUS: Record<number, string> = {
@@ -32,11 +39,23 @@ export function toErrorBody(error: unknown, logger: Logger, context: string): Er
   if (error instanceof QueryFailedError && (error as { code?: string }).code === '22P02') {
     return { statusCode: 400, code: 'bad_request', message: 'An identifier in the request is malformed.' };
   }
-  logger.error(`${context}: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+  const requestId = currentRequestId();
+  if (isDatabaseUnavailable(error)) {
+    logger.warn(`${context}: database unavailable (${error instanceof Error ? error.message : String(error)})`);
+    return {
+      statusCode: HttpStatus.SERVICE_UNAVAILABLE,
+      code: 'database_unavailable',
+      message: 'The database cannot be reached right now. Nothing was changed; try again in a few seconds.',
+      retryAfterMs: DATABASE_RETRY_AFTER_MS,
+      ...(requestId ? { requestId } : {}),
+    };
+  }
+  logger.error(`${context}${requestId ? ` (${requestId})` : ''}: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
   return {
     statusCode: HttpStatus.INTERNAL_SERVER_ERROR,
     code: 'internal_error',
     message: 'Something went wrong on our side. Try again in a moment; if it keeps happening, tell the organisers.',
+    ...(requestId ? { requestId } : {}),
   };
 }
 
@@ -48,7 +67,10 @@ export class ErrorFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const request = http.getRequest<Request>();
     const response = http.getResponse<Response>();
-    const body = toErrorBody(error, this.logger, `${request.method} ${request.originalUrl}`);
-    if (!response.headersSent) response.status(body.statusCode).json(body);
+    const { retryAfterMs, ...body } = toErrorBody(error, this.logger, `${request.method} ${request.originalUrl}`);
+    if (body.code === 'rate_limited') rateLimited.inc({ transport: 'http' });
+    if (response.headersSent) return;
+    if (retryAfterMs !== undefined) response.setHeader('Retry-After', String(Math.ceil(retryAfterMs / 1000)));
+    response.status(body.statusCode).json(body);
   }
 }

@@ -9,7 +9,7 @@ export class IntIdPipe implements PipeTransform<string, number> {
   constructor(private readonly field: string) {}
 
   transform(value: string): number {
-    if (/^\d{1,10}$/.test(value) && Number(value) >= 1 && Number(value) <= MAX_INT) return Number(value);
+    if (/^[1-9][0-9]{0,9}$/.test(value) && Number(value) >= 1 && Number(value) <= MAX_INT) return Number(value);
     const message = `${this.field} must be a positive integer`;
     throw badRequest('validation_failed', `Invalid input: ${message}.`, [{ field: this.field, message }]);
   }

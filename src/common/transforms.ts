@@ -22,9 +22,16 @@ export const queryBoolean = ({ value }: TransformFnParams): unknown => {
   return value;
 };
 
-/** Query-string integers: digits become a number (empty: not given); anything else is left for @IsInt to refuse. */
-export const queryInt = ({ value }: TransformFnParams): unknown => {
-  if (value === '') return undefined;
-  if (typeof value === 'string' && /^-?\d{1,15}$/.test(value.trim())) return Number(value.trim());
-  return value;
-};
+/** An integer written the one plain way: no sign but "-", no leading zeros, no spaces, no hex or exponent. */
+const CANONICAL_INT = /^-?(0|[1-9][0-9]{0,14})$/;
+
+/**
+ * Path and query integers: a canonical decimal string becomes a number;
+ * anything else ("0x10", "+2", "016", " 2") is left as it is for @IsInt to
+ * refuse, where Number() would have read it as some other id.
+ */
+export const strictInt = ({ value }: TransformFnParams): unknown =>
+  typeof value === 'string' && CANONICAL_INT.test(value) ? Number(value) : value;
+
+/** Query-string integers: as strictInt, and empty means not given. */
+export const queryInt = (params: TransformFnParams): unknown => (params.value === '' ? undefined : strictInt(params));

@@ -1,4 +1,5 @@
 import { ValidationPipe, type ValidationError } from '@nestjs/common';
+import { ValidateIf } from 'class-validator';
 import { badRequest, type FieldProblem } from './app-exception.js';
 
 /** Flattens nested class-validator errors into `field.path: message` pairs. */
@@ -24,3 +25,10 @@ export function createValidationPipe(): ValidationPipe {
     },
   });
 }
+
+/**
+ * A field that may be left out but, when sent, must pass its checks: unlike
+ * @IsOptional(), `null` is checked (and refused by a type check), not let
+ * through to a NOT NULL column.
+ */
+export const Omittable = () => ValidateIf((_object, value: unknown) => value !== undefined);

@@ -119,6 +119,19 @@ export class AppConfig {
   @IsOptional() @IsString()
   ADMIN_PASSWORD?: string;
 
+  /** Bearer token that GET /metrics (Prometheus) requires; unset: /metrics is off (404). */
+  @IsOptional() @IsString() @Matches(/^\S{16,}$/, { message: 'METRICS_TOKEN must be at least 16 characters, no spaces' })
+  METRICS_TOKEN?: string;
+
+  /** On SIGTERM/SIGINT, how long requests and socket messages in flight may take to finish and everything to close, in ms. */
+  @Transform(({ value }) => (value === undefined || value === '' ? 10_000 : Number(value)))
+  @IsInt() @Min(500) @Max(600_000)
+  SHUTDOWN_TIMEOUT_MS = 10_000;
+
+  /** Log lines as JSON (for a collector) or pretty (for a person); unset: pretty on the embedded database or with NODE_ENV=development, JSON otherwise. */
+  @IsOptional() @IsIn(['json', 'pretty'])
+  LOG_FORMAT?: 'json' | 'pretty' = undefined;
+
   /** Log level: error, warn, log, debug, verbose. */
   @IsIn(['error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL: 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';

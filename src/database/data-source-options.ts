@@ -15,7 +15,8 @@ export function dataSourceOptions(url: string, poolSize = 10, poolExtra: Record<
     migrationsTableName: 'migration',
     synchronize: false,
     migrationsRun: false,
-    extra: { max: poolSize, ...poolExtra },
+    // An unreachable server fails a request (503) within seconds instead of leaving it waiting for a connection.
+    extra: { max: poolSize, connectionTimeoutMillis: 5_000, ...poolExtra },
     // Failed queries are reported by the error filter with their request; TypeORM's own
     // logger would print their parameters (password hashes, tokens) to the console.
     logging: false,

@@ -44,6 +44,26 @@ class EmbeddedShutdown implements OnApplicationShutdown {
 })
 class DatabaseLocationModule {}
 
+/**
+ * Runs the pending migrations while holding a PostgreSQL advisory lock, so
+ * instances starting together on a fresh database take turns: the first
+ * applies them, the others then find nothing to do. A pool of one
+ * connection (the embedded database, which serves one process) can't hold
+ * the lock on one connection and migrate on another: it migrates unlocked.
+ */
+async function migrateUnderLock(dataSource: DataSource) {
+  if ((dataSource.options.extra as { max?: number } | undefined)?.max === 1) return dataSource.runMigrations({ transaction: 'each' });
+  const holder = dataSource.createQueryRunner();
+  await holder.connect();
+  try {
+    await holder.query(`SELECT pg_advisory_lock(hashtext('agora:migrations'))`);
+    return await dataSource.runMigrations({ transaction: 'each' });
+  } finally {
+    await holder.query(`SELECT pg_advisory_unlock(hashtext('agora:migrations'))`).catch(() => undefined);
+    await holder.release();
+  }
+}
+
 @Global()
 @Module({
   imports: [
@@ -63,7 +83,7 @@ class DatabaseLocationModule {}
       dataSourceFactory: async (options) => {
         const dataSource = await new DataSource(options!).initialize();
         const logger = new Logger('Database');
-        const applied = await dataSource.runMigrations({ transaction: 'each' });
+        const applied = await migrateUnderLock(dataSource);
         if (applied.length) logger.log(`Applied ${applied.length} migration(s)`);
         logger.debug(applied.map((m) => m.name).join(', '));
         return dataSource;

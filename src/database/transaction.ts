@@ -1,5 +1,6 @@
 import type { Logger } from '@nestjs/common';
 import type { DataSource, EntityManager } from 'typeorm';
+import { deadlockRetries } from '../metrics/metrics.js';
 
 /** Postgres' deadlock_detected: the transaction was rolled back as a whole. */
 const DEADLOCK_DETECTED = '40P01';
@@ -19,6 +20,7 @@ export async function transactionRetryingDeadlocks<R>(dataSource: DataSource, lo
       return await dataSource.transaction(work);
     } catch (error) {
       if (attempt >= DEADLOCK_ATTEMPTS || (error as { code?: string }).code !== DEADLOCK_DETECTED) throw error;
+      deadlockRetries.inc();
       logger.warn(`A write was rolled back to break a deadlock; running it again (attempt ${attempt + 1} of ${DEADLOCK_ATTEMPTS}).`);
     }
   }

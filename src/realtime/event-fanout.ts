@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { eventsFilled, fanoutLag } from '../metrics/metrics.js';
 import type { EventLog, ReplayResult, ReplayViewer } from './event-log.js';
 import { audienceIncludes, toEventView, type StreamEvent, type StreamEventView } from './forum-event.js';
 import type { AgoraServer, AgoraSocket } from './socket-types.js';
@@ -246,6 +247,7 @@ export abstract class EventFanout<S extends StreamSubscription, T extends string
 
   /** Delivers every event up to `upTo` that this instance hasn't, reading them from Postgres. */
   private async catchUp(id: number, stream: StreamState, upTo: number): Promise<void> {
+    const kind = this.kind;
     while (stream.lastEmitted < upTo) {
       const page = await this.log.range(id, stream.lastEmitted, upTo, CATCH_UP_PAGE);
       if (!page.length || page[0].seq !== stream.lastEmitted + 1) {
@@ -256,6 +258,7 @@ export abstract class EventFanout<S extends StreamSubscription, T extends string
         stream.lastEmitted = upTo;
         return;
       }
+      eventsFilled.inc({ kind }, page.length);
       for (const e of page) await this.emit(stream, e);
     }
   }
@@ -291,6 +294,12 @@ export abstract class EventFanout<S extends StreamSubscription, T extends string
       }
     }
     stream.lastEmitted = e.seq;
+    fanoutLag.observe({ kind: this.kind }, Math.max(0, Date.now() - Date.parse(e.at)) / 1000);
+  }
+
+  /** The stream kind in metrics: "forum" or "qa". */
+  private get kind(): string {
+    return this.spec.eventsMessage.split('.')[0];
   }
 
   private send(socket: AgoraSocket, id: number, events: StreamEventView<T>[]): void {

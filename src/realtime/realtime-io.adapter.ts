@@ -3,6 +3,7 @@ import { IoAdapter } from '@nestjs/platform-socket.io';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
 import { Server, type ServerOptions } from 'socket.io';
 import { AppConfig } from '../config/app-config.js';
+import { ShutdownService } from '../health/shutdown.service.js';
 import { REDIS, type RealtimeRedis } from './redis.js';
 import { originAllowed } from './socket-auth.js';
 
@@ -30,6 +31,7 @@ export class RealtimeIoAdapter extends IoAdapter {
   override createIOServer(port: number, gatewayOptions?: NestServerOptions): NestServer {
     const config = this.app.get(AppConfig);
     const redis = this.app.get<typeof REDIS, RealtimeRedis | null>(REDIS, { strict: false });
+    const shutdown = this.app.get(ShutdownService, { strict: false });
     const allowed = config.ALLOWED_ORIGINS;
     const options: Partial<ServerOptions> = {
       ...(gatewayOptions as Partial<ServerOptions> | undefined),
@@ -38,6 +40,10 @@ export class RealtimeIoAdapter extends IoAdapter {
       transports: config.SOCKET_TRANSPORTS,
       maxHttpBufferSize: config.SOCKET_MAX_MESSAGE_BYTES,
       allowRequest: (req, callback) => {
+        // A new connection while shutting down is refused; the client retries (through the load balancer, elsewhere).
+        if (shutdown.shuttingDown && !new URL(req.url ?? '/', 'http://x').searchParams.has('sid')) {
+          return callback('This server is restarting.', false);
+        }
         const ok = originAllowed(req, config);
         callback(ok ? null : 'This connection came from another website, so it was refused.', ok);
       },
@@ -50,7 +56,7 @@ export class RealtimeIoAdapter extends IoAdapter {
     if (redis) {
       const prefix = `${redis.keyPrefix}:socket.io`;
       server.adapter(
-        createAdapter(redis.client, {
+        createAdapter(redis.forAdapter, {
           streamName: prefix,
           channelPrefix: prefix,
           sessionKeyPrefix: `${prefix}:session:`,

@@ -10,6 +10,9 @@ import { FlagsService } from '../moderation/flags.service.js';
 import { ModerationService } from '../moderation/moderation.service.js';
 import { QaSocketHandlers } from '../live-qa/qa-socket.handlers.js';
 import { ForumAccessService } from '../forums/forum-access.service.js';
+import { ShutdownService } from '../health/shutdown.service.js';
+import { addSource } from '../metrics/metrics.js';
+import { withMessageId } from '../logging/request-id.js';
 import { CreateReplyMessage, ForumMessage, SubscribeMessage as SubscribeDto, TypingMessage, VoteMessage } from './dto/socket-messages.dto.js';
 import { ForumEventLog } from './forum-event-log.js';
 import { ForumFanout } from './forum-fanout.service.js';
@@ -75,7 +78,19 @@ export class RealtimeGateway implements OnGatewayInit<AgoraServer>, OnGatewayCon
     private readonly dataSource: DataSource,
     private readonly qa: QaSocketHandlers,
     @Inject(REDIS) private readonly redis: RealtimeRedis | null,
-  ) {}
+    private readonly shutdown: ShutdownService,
+  ) {
+    this.shutdown.onDrained(() => this.moveSockets());
+  }
+
+  /** Shutting down, with no message in flight: every socket is told, then its connection closed; clients reconnect (to another instance). */
+  private moveSockets(): void {
+    if (!this.server) return;
+    for (const socket of this.server.of('/').sockets.values()) {
+      socket.emit('server.shutdown', { reconnect: true });
+      socket.conn.close();
+    }
+  }
 
   afterInit(server: AgoraServer): void {
     // Guards don't run on connection: the handshake is authenticated here, before any message.
@@ -101,9 +116,20 @@ export class RealtimeGateway implements OnGatewayInit<AgoraServer>, OnGatewayCon
     this.server = server;
     this.sweepTimer = setInterval(() => void this.sweepEndedSessions(), SESSION_SWEEP_MS);
     this.sweepTimer.unref();
+    this.removeMetricsSource = addSource('sockets', () => {
+      const subscriptions = { forum: 0, qa: 0 };
+      for (const socket of server.of('/').sockets.values()) {
+        subscriptions.forum += Object.keys(socket.data.subs ?? {}).length;
+        subscriptions.qa += Object.keys((socket.data as { qaSubs?: object }).qaSubs ?? {}).length;
+      }
+      return { sockets: server.of('/').sockets.size, subscriptions };
+    });
   }
 
+  private removeMetricsSource: (() => void) | null = null;
+
   onModuleDestroy(): void {
+    this.removeMetricsSource?.();
     if (this.sweepTimer) clearInterval(this.sweepTimer);
     this.sweepTimer = null;
   }
@@ -208,9 +234,16 @@ export class RealtimeGateway implements OnGatewayInit<AgoraServer>, OnGatewayCon
       ack?.({ error: { status: 400, code: 'unknown_message', message, details: [{ field: '(event)', message }] } } satisfies SocketError);
       return;
     }
+    if (this.shutdown.shuttingDown) {
+      ack?.({ error: { status: 503, code: 'shutting_down', message: 'This server is restarting. Try again in a moment.', retryAfterMs: 1_000 } } satisfies SocketError);
+      return;
+    }
     // One payload is the message; none or several can't be, and the DTO check says so.
     const body = args.length === 1 ? args[0] : args.length === 0 ? undefined : args;
-    void handler(socket, body).then((response) => ack?.(response));
+    const done = this.shutdown.enter();
+    void withMessageId(() => handler(socket, body))
+      .then((response) => ack?.(response))
+      .finally(done);
   }
 
   /**

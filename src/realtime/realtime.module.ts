@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module.js';
 import { DiscussionsModule } from '../discussions/discussions.module.js';
+import { HealthModule } from '../health/health.module.js';
 import { ModerationModule } from '../moderation/moderation.module.js';
 import { LiveQaModule } from '../live-qa/live-qa.module.js';
 import { ForumEventLog } from './forum-event-log.js';
@@ -26,7 +27,7 @@ export class RealtimeModule {}
 
 /** The Socket.IO gateway (it uses auth's sessions, the discussions services and the live Q&A's socket handlers). */
 @Module({
-  imports: [AuthModule, DiscussionsModule, LiveQaModule, ModerationModule],
+  imports: [AuthModule, DiscussionsModule, LiveQaModule, ModerationModule, HealthModule],
   providers: [RealtimeGateway],
 })
 export class RealtimeGatewayModule {}

@@ -10,6 +10,14 @@ export type RedisClient = ReturnType<typeof newClient>;
 export interface RealtimeRedis {
   client: RedisClient;
   /**
+   * The client as the Socket.IO adapter gets it: its PUBLISHes (presence,
+   * inter-instance events) are fire-and-forget in the adapter, so a failure
+   * while Redis is away would be an unhandled rejection; here it is noted
+   * instead. Delivery to this instance's sockets never waits for Redis, and
+   * the fan-out's sweep fills from Postgres what other instances missed.
+   */
+  forAdapter: RedisClient;
+  /**
    * Prefix of every Redis key and channel the adapter uses: REDIS_KEY_PREFIX
    * plus a tag of the database, so instances share rooms only with instances
    * of the same database (two deployments, or test runs, on one Redis never
@@ -29,11 +37,44 @@ export const redisProvider: Provider = {
     const logger = new Logger('Redis');
     const client = newClient(config.REDIS_URL);
     // node-redis reconnects by itself; without a listener an error would crash the process.
-    client.on('error', (error: Error) => logger.warn(`Redis: ${error.message}`));
+    // One line when the connection is lost and one when it is back, not one per reconnect attempt.
+    let lost = false;
+    client.on('error', (error: Error) => {
+      if (lost) return;
+      lost = true;
+      logger.error(`Redis unreachable (${error.message}); delivering on this instance only, other instances' events filled from Postgres, reconnecting`);
+    });
+    client.on('ready', () => {
+      if (!lost) return;
+      lost = false;
+      logger.log('Redis reachable again');
+    });
     await client.connect();
-    return { client, keyPrefix: `${config.REDIS_KEY_PREFIX}:${await databaseTag(dataSource)}` };
+    return { client, forAdapter: catchingPublishes(client, logger), keyPrefix: `${config.REDIS_KEY_PREFIX}:${await databaseTag(dataSource)}` };
   },
 };
+
+// Commands the adapter sends without awaiting them: PUBLISH (presence, inter-instance
+// events) and, on the client it duplicates for listening, SUBSCRIBE, which closing
+// the adapter rejects if Redis hasn't answered it yet.
+const UNAWAITED = new Set<PropertyKey>(['publish', 'PUBLISH', 'sPublish', 'SPUBLISH', 'subscribe', 'SUBSCRIBE', 'sSubscribe', 'SSUBSCRIBE']);
+
+/** The same client, except that those commands' failures are logged (at debug: the connection loss itself is logged once) rather than left unhandled. */
+function catchingPublishes(client: RedisClient, logger: Logger): RedisClient {
+  return new Proxy(client, {
+    get(target, property) {
+      const value = Reflect.get(target, property, target) as unknown;
+      if (typeof value !== 'function') return value;
+      if (property === 'duplicate') return (...args: unknown[]) => catchingPublishes((value as (...a: unknown[]) => RedisClient).apply(target, args), logger);
+      if (!UNAWAITED.has(property)) return value.bind(target);
+      return (...args: unknown[]) => {
+        const sent = (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+        sent.catch((error: Error) => logger.debug(`${String(property).toUpperCase()} failed: ${error.message}`));
+        return sent;
+      };
+    },
+  });
+}
 
 /** A short, stable tag of the database (cluster identifier and database name). */
 async function databaseTag(dataSource: DataSource): Promise<string> {

@@ -5,7 +5,7 @@ import type { MaybeActor } from '../auth/actor.js';
 import { isAllowedOrigin } from '../auth/cross-site.js';
 import type { LoginSessionKind } from '../auth/login-session.entity.js';
 import type { LoginSessionsService } from '../auth/login-sessions.service.js';
-import { bearerSecret, cookieValue } from '../auth/tokens.js';
+import { bearerSecret, cookieValue, malformedAuthorization, malformedCredential } from '../auth/tokens.js';
 import { unauthenticated } from '../common/app-exception.js';
 import type { AppConfig } from '../config/app-config.js';
 
@@ -57,8 +57,11 @@ export async function authenticateHandshake(
   handshake: Pick<Socket['handshake'], 'auth' | 'headers'>,
 ): Promise<{ actor: MaybeActor; credential: SocketCredential | null }> {
   const auth = handshake.auth as Record<string, unknown> | undefined;
-  const header = handshake.headers.authorization;
-  const token = typeof auth?.token === 'string' ? auth.token : bearerSecret(typeof header === 'string' ? header : undefined);
+  const header = typeof handshake.headers.authorization === 'string' ? handshake.headers.authorization : undefined;
+  // A credential that is there but malformed is refused, not taken as none.
+  if (auth?.token !== undefined && (typeof auth.token !== 'string' || !/^\S+$/.test(auth.token))) throw malformedCredential('auth.token', 'an API token (a string, no spaces)');
+  if (auth?.token === undefined && malformedAuthorization(header)) throw malformedCredential('Authorization', '"Bearer <token>" (one token, no spaces)');
+  const token = typeof auth?.token === 'string' ? auth.token : bearerSecret(header);
   if (token !== null) {
     const found = await sessions.resolve(token, 'token');
     if (!found) throw unauthenticated('This API token is unknown, expired or revoked. Create a new one, or connect without it to follow public forums.');

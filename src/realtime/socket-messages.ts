@@ -4,6 +4,7 @@ import { validate } from 'class-validator';
 import { AppException, badRequest } from '../common/app-exception.js';
 import { toErrorBody } from '../common/error.filter.js';
 import { fieldProblems } from '../common/validation.js';
+import { rateLimited } from '../metrics/metrics.js';
 import type { SocketError } from './socket-types.js';
 
 /**
@@ -28,13 +29,15 @@ export async function parseMessage<T extends object>(type: new () => T, raw: unk
 /** A refusal as the ack carries it: the HTTP API's code, message and details; never an internal error's text. */
 export function socketError(error: unknown, logger: Logger, context: string): SocketError {
   const body = toErrorBody(error, logger, context);
-  const retryAfterMs = error instanceof RateLimited ? error.retryAfterMs : undefined;
+  if (body.code === 'rate_limited') rateLimited.inc({ transport: 'socket' });
+  const retryAfterMs = error instanceof RateLimited ? error.retryAfterMs : body.retryAfterMs;
   return {
     error: {
       status: body.statusCode,
       code: body.code,
       message: body.message,
       ...(body.details ? { details: body.details } : {}),
+      ...(body.requestId ? { requestId: body.requestId } : {}),
       ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
     },
   };

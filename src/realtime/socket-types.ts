@@ -5,7 +5,7 @@ import type { ForumEvent, ForumEventView, StreamEvent, StreamEventView } from '.
 
 /** The error an ack carries when a message is refused; same codes and messages as the HTTP API. */
 export interface SocketError {
-  error: { status: number; code: string; message: string; details?: { field: string; message: string }[]; retryAfterMs?: number };
+  error: { status: number; code: string; message: string; details?: { field: string; message: string }[]; retryAfterMs?: number; requestId?: string };
 }
 
 /** One forum a socket follows. */
@@ -64,6 +64,8 @@ export interface ServerToClientEvents {
   'qa.left': (message: { sessionId: number; reason: 'removed' | 'access_lost' | 'resync' }) => void;
   /** The sign-in this socket used has ended; the server disconnects it next. */
   'session.ended': (message: Record<string, never>) => void;
+  /** This instance is shutting down: the server closes the connection next; reconnect (the load balancer sends you to another instance) and subscribe again with your last seqs. */
+  'server.shutdown': (message: { reconnect: true }) => void;
 }
 
 export type Ack = (response: unknown) => void;

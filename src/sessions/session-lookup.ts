@@ -8,7 +8,7 @@ const MAX_INT = 2_147_483_647;
 /** A session by numeric id or slug (`/api/sessions/12` or `/api/sessions/sustainable-urban-mobility`); 404 otherwise. */
 export async function findSession(manager: EntityManager, idOrSlug: string, lock = false): Promise<Session> {
   let where: { id: number } | { slug: string } | null = null;
-  if (/^\d{1,10}$/.test(idOrSlug) && Number(idOrSlug) <= MAX_INT) where = { id: Number(idOrSlug) };
+  if (/^[1-9][0-9]{0,9}$/.test(idOrSlug) && Number(idOrSlug) <= MAX_INT) where = { id: Number(idOrSlug) };
   else if (/^[a-z0-9]+(-[a-z0-9]+)*$/.test(idOrSlug) && idOrSlug.length <= 120) where = { slug: idOrSlug };
   const session = where
     ? await manager.findOne(Session, { where, ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}) })

@@ -1,6 +1,8 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import { join, resolve } from 'node:path';
+import { DataSource } from 'typeorm';
+import { dataSourceOptions } from '../../src/database/data-source-options.js';
 
 /**
  * The built app (`node dist/src/main.js`) as a separate process, for tests
@@ -13,6 +15,10 @@ export interface AppProcess {
   stop(signal?: 'SIGTERM' | 'SIGKILL'): Promise<void>;
   /** The last lines it logged (for failure messages). */
   output(): string;
+  /** Its exit code once it has exited (null when killed by a signal), undefined while it runs. */
+  exitCode(): number | null | undefined;
+  /** Resolves with the exit code once it has exited. */
+  exited(): Promise<number | null>;
 }
 
 // The repository root: jest and the npm scripts (tests, benchmarks) run from it.
@@ -40,11 +46,13 @@ export interface StartOptions {
   main?: string;
   /** Also copy its output to this process's stderr, each line prefixed (benchmarks show it as they go). */
   echo?: boolean;
+  /** Listen on this port (default: a free one), e.g. to restart an instance behind a load balancer. */
+  port?: number;
 }
 
 /** Starts an instance on a free port and resolves once GET /api/health answers 200. */
 export async function startAppProcess(env: Record<string, string>, options: StartOptions = {}): Promise<AppProcess> {
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const child: ChildProcess = spawn(process.execPath, [options.main ?? main], {
     cwd: root,
     env: { ...process.env, NODE_OPTIONS: '', PORT: String(port), HOST: '127.0.0.1', DEMO_DATA: 'false', LOG_LEVEL: 'warn', ...env },
@@ -89,5 +97,16 @@ export async function startAppProcess(env: Record<string, string>, options: Star
       clearTimeout(timer);
     },
     output: () => lines.join('\n'),
+    exitCode: () => exitCode,
+    exited: () => exited.then(() => exitCode ?? null),
   };
+}
+
+/** Two instances of the built app on one PostgreSQL database (the first applies the migrations), and a connection of the test's own to it. */
+export async function startTwoInstances(env: Record<string, string> & { DATABASE_URL: string }): Promise<{ a: AppProcess; b: AppProcess; db: DataSource }> {
+  buildIfStale();
+  const a = await startAppProcess(env);
+  const b = await startAppProcess(env);
+  const db = await new DataSource(dataSourceOptions(env.DATABASE_URL, 2)).initialize();
+  return { a, b, db };
 }

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError } from '../api.js';
 import { t } from '../i18n/index.js';
-import { errorMessage } from './common.js';
+import { alignmentAsClasses, errorMessage } from './common.js';
 
 let nextId = 0;
 
@@ -116,7 +116,7 @@ export function Composer(props: {
       />
       {mode === 'preview' && (
         <div class="preview prose" aria-live="polite">
-          {body.trim() ? <div dangerouslySetInnerHTML={{ __html: preview }} /> : <p class="muted">{t('thread.previewEmpty')}</p>}
+          {body.trim() ? <div dangerouslySetInnerHTML={{ __html: alignmentAsClasses(preview) }} /> : <p class="muted">{t('thread.previewEmpty')}</p>}
         </div>
       )}
       <p id={`${id}-hint`} class="hint">

@@ -80,10 +80,19 @@ export function Badge({ tone = 'neutral', children }: { tone?: 'neutral' | 'live
 
 /** Server-sanitised HTML (reply and question bodies). Never used for anything built from raw input. */
 export function ServerHtml({ html, class: className }: { html: string; class?: string }) {
-  return <div class={className ? `prose ${className}` : 'prose'} dangerouslySetInnerHTML={{ __html: html }} />;
+  return <div class={className ? `prose ${className}` : 'prose'} dangerouslySetInnerHTML={{ __html: alignmentAsClasses(html) }} />;
 }
 
-const TRANSLATED_CODES = new Set(['invalid_credentials', 'email_taken', 'rate_limited', 'unauthenticated']);
+/**
+ * Markdown table cells carry their alignment as `style="text-align:…"`; the
+ * page's CSP allows no style attributes, so they become classes
+ * (`align-left|center|right`, in styles.css) before the HTML is inserted.
+ */
+export function alignmentAsClasses(html: string): string {
+  return html.replace(/<(th|td) style="text-align:\s*(left|right|center);?"/g, '<$1 class="align-$2"');
+}
+
+const TRANSLATED_CODES = new Set(['invalid_credentials', 'email_taken', 'rate_limited', 'unauthenticated', 'database_unavailable', 'shutting_down']);
 
 /** The message of an API error for the reader: in their language for the common codes, else the server's words. */
 export function errorMessage(error: unknown): string {

@@ -161,6 +161,8 @@ const en = {
   'apiError.invalid_credentials': 'The email or password is incorrect. Check both and try again.',
   'apiError.email_taken': 'An account with this email already exists. Sign in instead, or use another email.',
   'apiError.rate_limited': 'Too many attempts. Wait a moment and try again.',
+  'apiError.database_unavailable': 'The server cannot reach its database right now. Nothing was changed; try again in a few seconds.',
+  'apiError.shutting_down': 'The server is restarting. Try again in a moment.',
   'apiError.unauthenticated': 'Sign in to do this.',
   'loading': 'Loading…',
   'time.justNow': 'just now',

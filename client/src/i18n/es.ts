@@ -160,6 +160,8 @@ const es: Messages = {
   'apiError.invalid_credentials': 'El correo o la contraseña no son correctos. Compruebe ambos e inténtelo de nuevo.',
   'apiError.email_taken': 'Ya existe una cuenta con este correo. Inicie sesión o use otro correo.',
   'apiError.rate_limited': 'Demasiados intentos. Espere un momento e inténtelo de nuevo.',
+  'apiError.database_unavailable': 'El servidor no puede acceder a su base de datos en este momento. No se ha cambiado nada; inténtelo de nuevo en unos segundos.',
+  'apiError.shutting_down': 'El servidor se está reiniciando. Inténtelo de nuevo en un momento.',
   'apiError.unauthenticated': 'Inicie sesión para hacer esto.',
   'loading': 'Cargando…',
   'time.justNow': 'ahora mismo',

@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
+import { strictInt } from '../../common/transforms.js';
 import { Matches } from 'class-validator';
 import { IsIntInRange } from './input-rules.js';
 
@@ -10,13 +11,13 @@ export const BIGINT_ID = /^[1-9][0-9]{0,17}$/;
 
 export class ForumIdParams {
   @ApiProperty({ example: 1 })
-  @Type(() => Number) @IsIntInRange(1, MAX_INT)
+  @Transform(strictInt) @IsIntInRange(1, MAX_INT)
   forumId: number;
 }
 
 export class QuestionIdParams {
   @ApiProperty({ example: 1 })
-  @Type(() => Number) @IsIntInRange(1, MAX_INT)
+  @Transform(strictInt) @IsIntInRange(1, MAX_INT)
   id: number;
 }
 

@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
-import { blankToUndefined } from '../../common/transforms.js';
+import { blankToUndefined, strictInt } from '../../common/transforms.js';
 import { IsIntInRange } from './input-rules.js';
 
 export const THREAD_ORDERS = ['tree', 'top'] as const;
@@ -16,7 +16,7 @@ export class PageQuery {
   after?: string;
 
   @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE })
-  @IsOptional() @Type(() => Number) @IsIntInRange(1, MAX_PAGE_SIZE)
+  @IsOptional() @Transform(strictInt) @IsIntInRange(1, MAX_PAGE_SIZE)
   limit: number = DEFAULT_PAGE_SIZE;
 }
 

@@ -1,6 +1,7 @@
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength, ValidateBy, ValidateIf } from 'class-validator';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Omittable } from '../../common/validation.js';
 import { SESSION_STATES, type SessionState } from '../../sessions/session.entity.js';
 import { LIVE_QUESTION_STATES, MAX_DISMISS_REASON_LENGTH, PENDING_CHOICES, type PendingChoice, MAX_QUESTION_LENGTH, MODERATION_ACTIONS, type LiveQuestionState, type ModerationAction, type QaState } from '../qa-policy.js';
 
@@ -36,24 +37,24 @@ const NO_NUL = /^[^\u0000]*$/;
 
 export class UpdateQaDto {
   @ApiPropertyOptional({ enum: ['open', 'closed'] })
-  @IsOptional() @IsIn(['open', 'closed'], { message: 'state must be "open" or "closed"' })
+  @Omittable() @IsIn(['open', 'closed'], { message: 'state must be "open" or "closed"' })
   state?: QaState;
 
   @ApiPropertyOptional({ description: 'New questions wait for a moderator before attendees see them.' })
-  @IsOptional() @IsBoolean({ message: 'premoderation must be true or false' })
+  @Omittable() @IsBoolean({ message: 'premoderation must be true or false' })
   premoderation?: boolean;
 
   @ApiPropertyOptional({ description: 'People without an account may join this Q&A with a name.' })
-  @IsOptional() @IsBoolean({ message: 'allowGuests must be true or false' })
+  @Omittable() @IsBoolean({ message: 'allowGuests must be true or false' })
   allowGuests?: boolean;
 
   @ApiPropertyOptional({ minimum: 0, maximum: 3600, description: 'Least seconds between two questions of one person (0: off).' })
-  @IsOptional() @IsInt({ message: 'slowModeSeconds must be a whole number of seconds, 0 to 3600' })
+  @Omittable() @IsInt({ message: 'slowModeSeconds must be a whole number of seconds, 0 to 3600' })
   @Min(0, { message: 'slowModeSeconds must be a whole number of seconds, 0 to 3600' }) @Max(3600, { message: 'slowModeSeconds must be a whole number of seconds, 0 to 3600' })
   slowModeSeconds?: number;
 
   @ApiPropertyOptional({ enum: SESSION_STATES, description: '"live" also opens the Q&A; "ended" closes it and hands its open questions over to the forum.' })
-  @IsOptional() @IsIn(SESSION_STATES, { message: `sessionState must be one of ${SESSION_STATES.join(', ')}` })
+  @Omittable() @IsIn(SESSION_STATES, { message: `sessionState must be one of ${SESSION_STATES.join(', ')}` })
   sessionState?: SessionState;
 
   @ApiPropertyOptional({ enum: PENDING_CHOICES, description: 'Ending the session: approve (and carry), dismiss, or keep pending the questions awaiting approval (default keep).' })

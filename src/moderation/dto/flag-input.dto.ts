@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import { IsIn, IsOptional, Matches } from 'class-validator';
-import { trim } from '../../common/transforms.js';
+import { strictInt, trim } from '../../common/transforms.js';
 import { BIGINT_ID } from '../../discussions/dto/discussion-params.js';
 import { IsIntInRange, IsReason, Optional } from '../../discussions/dto/input-rules.js';
 import { PageQuery } from '../../discussions/dto/thread-query.dto.js';
@@ -22,7 +22,7 @@ export class FlagReplyMessage extends CreateFlagDto {
 }
 
 export class MyFlagsQuery extends PageQuery {
-  @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsIntInRange(1, 2147483647) forumId?: number;
+  @ApiPropertyOptional() @IsOptional() @Transform(strictInt) @IsIntInRange(1, 2147483647) forumId?: number;
 }
 
 export const QUEUE_KINDS = ['all', 'flags', 'pending'] as const;

@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import { IsIn, IsISO8601, IsOptional, IsUUID, Matches } from 'class-validator';
-import { blankToUndefined } from '../../common/transforms.js';
+import { blankToUndefined, strictInt } from '../../common/transforms.js';
 import { IsIntInRange } from '../../discussions/dto/input-rules.js';
 import { PageQuery } from '../../discussions/dto/thread-query.dto.js';
 import { MODERATION_ACTS } from '../moderation-acts.js';
@@ -28,7 +28,7 @@ export class ActionsQuery extends PageQuery {
   @ApiPropertyOptional() @Transform(blankToUndefined) @IsOptional() @Matches(/^[0-9a-f-]{1,64}$/i, { message: 'targetId must be an id' })
   targetId?: string;
 
-  @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsIntInRange(1, 2147483647) questionId?: number;
+  @ApiPropertyOptional() @IsOptional() @Transform(strictInt) @IsIntInRange(1, 2147483647) questionId?: number;
 
   @ApiPropertyOptional({ description: 'ISO time: acts at or after it.' }) @Transform(blankToUndefined) @IsOptional() @IsISO8601({}, { message: 'since must be an ISO 8601 time' })
   since?: string;
@@ -38,5 +38,5 @@ export class ActionsQuery extends PageQuery {
 }
 
 export class MyActionsQuery extends PageQuery {
-  @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsIntInRange(1, 2147483647) forumId?: number;
+  @ApiPropertyOptional() @IsOptional() @Transform(strictInt) @IsIntInRange(1, 2147483647) forumId?: number;
 }
