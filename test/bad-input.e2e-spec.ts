@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { io, type ManagerOptions, type SocketOptions } from 'socket.io-client';
-import { findClientDist } from '../src/web-client.js';
 import { startTestApp, type TestApp } from './support/app.js';
+import { ensureClientBuilt } from './support/browser.js';
 import { addMember, newForum, newQuestion } from './support/forum-factory.js';
 import { newOpenQa } from './support/live-qa.js';
 import { createAccount, signIn } from './support/people.js';
@@ -14,7 +14,11 @@ import { postReply } from './support/threads.js';
  */
 describe('bad input', () => {
   let t: TestApp;
-  beforeAll(async () => { t = await startTestApp(); });
+  beforeAll(async () => {
+    // The CSP case reads the page the app serves from client/dist; build it when this spec runs first.
+    ensureClientBuilt();
+    t = await startTestApp();
+  }, 180_000);
   afterAll(async () => { await t.close(); });
 
   /** Opens a socket and resolves with 'connected' or the refusal's data. */
@@ -118,7 +122,6 @@ describe('bad input', () => {
   });
 
   it("the page's CSP allows no inline style attributes", async () => {
-    if (!findClientDist()) throw new Error('client/dist is missing: run `npm run build:client` first');
     const res = await t.agent().get('/').expect(200);
     const csp = String(res.headers['content-security-policy']);
     expect(csp).toContain("style-src 'self'");
