@@ -59,6 +59,12 @@ export interface ServerToClientEvents {
   /** Absolute vote counts of a followed live Q&A's questions; keep, per question, the one with the newest `asOf`. */
   'qa.votes': (message: { sessionId: number; asOf: string; counts: { questionId: number; voteCount: number }[] }) => void;
   'qa.left': (message: { sessionId: number; reason: 'removed' | 'access_lost' | 'resync' }) => void;
+  /**
+   * To every socket of one account (src/notifications): a new notification
+   * (absent when only the unread count changed, e.g. read on another device)
+   * and the account's unread count after it.
+   */
+  'notifications.changed': (message: { notification?: Record<string, unknown>; unread: number }) => void;
   /** The sign-in this socket used has ended; the server disconnects it next. */
   'session.ended': (message: Record<string, never>) => void;
 }
