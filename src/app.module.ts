@@ -7,12 +7,13 @@ import { DiscussionsModule } from './discussions/discussions.module.js';
 import { ForumsModule } from './forums/forums.module.js';
 import { HealthModule } from './health/health.module.js';
 import { LiveQaModule } from './live-qa/live-qa.module.js';
+import { MailModule } from './mail/mail.module.js';
 import { ModerationModule } from './moderation/moderation.module.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
 import { RealtimeGatewayModule, RealtimeModule } from './realtime/realtime.module.js';
 import { SessionsModule } from './sessions/sessions.module.js';
 
 @Module({
-  imports: [ConfigModule, DatabaseModule, HealthModule, AuthModule, SessionsModule, ForumsModule, DiscussionsModule, ModerationModule, LiveQaModule, NotificationsModule, RealtimeModule, RealtimeGatewayModule, DemoModule],
+  imports: [ConfigModule, DatabaseModule, HealthModule, AuthModule, SessionsModule, ForumsModule, DiscussionsModule, ModerationModule, LiveQaModule, NotificationsModule, MailModule, RealtimeModule, RealtimeGatewayModule, DemoModule],
 })
 export class AppModule {}

@@ -24,6 +24,7 @@ async function main() {
   const logger = new Logger('Agora');
   logger.log(`Agora is running at ${url}  (API docs: ${url}/api/docs)`);
   logger.log(config.embedded ? `Database: embedded PGlite in ${config.PGLITE_DIR}` : 'Database: PostgreSQL from DATABASE_URL');
+  logger.log(config.SMTP_URL ? 'Mail: sent over SMTP_URL' : `Mail: no SMTP_URL, so mails go to the local outbox; admins read them at ${url}/admin/outbox`);
   const hints = await app.get(DemoDataService).signInHints();
   if (hints.length) logger.log(`Demo accounts (email / password) to sign in with:\n${hints.join('\n')}`);
 }

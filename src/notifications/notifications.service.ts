@@ -5,6 +5,7 @@ import { signedInId } from './signed-in.js';
 import { badRequest } from '../common/app-exception.js';
 import { namedQuery } from '../common/named-query.js';
 import { ForumAccessService } from '../forums/forum-access.service.js';
+import { DomainEvents } from '../realtime/domain-events.js';
 import { RealtimeService } from '../realtime/realtime.service.js';
 import type { MarkReadDto, NotificationQuery } from './dto/notification-input.dto.js';
 import type { NotificationGroupView, NotificationKind, NotificationPage, NotificationView, UnreadCount } from './dto/notification.views.js';
@@ -69,6 +70,7 @@ export class NotificationsService {
     private readonly dataSource: DataSource,
     private readonly forumAccess: ForumAccessService,
     private readonly realtime: RealtimeService,
+    private readonly domainEvents: DomainEvents,
   ) {}
 
   /**
@@ -105,7 +107,34 @@ export class NotificationsService {
     const unread = await this.unreadCounts(rows.map((r) => r.account_id));
     const views = rows.map(toView);
     rows.forEach((r, i) => this.realtime.toAccount(r.account_id, { notification: { ...views[i] }, unread: unread.get(r.account_id) ?? 0 }));
+    this.domainEvents.emit('notifications.stored', { accountIds: [...new Set(rows.map((r) => r.account_id))] });
     return views;
+  }
+
+  /** A member's notifications not mailed yet and still unread (read in the app: no mail needed), oldest first. */
+  async pendingMail(accountId: string, limit = 200): Promise<NotificationView[]> {
+    const rows: NotificationRow[] = await this.dataSource.query(
+      `SELECT ${COLUMNS} FROM notification n LEFT JOIN account a ON a.id = n.actor_id
+        WHERE n.account_id = $1 AND n.mailed_at IS NULL AND n.read_at IS NULL ORDER BY n.id LIMIT $2`,
+      [accountId, limit],
+    );
+    return rows.map(toView);
+  }
+
+  /** Members with notifications waiting for mail, after `afterId` in id order (for digests, a page at a time). */
+  async accountsWithPendingMail(accountIds: string[] | null, after: string | null, limit: number): Promise<string[]> {
+    const rows: { account_id: string }[] = await this.dataSource.query(
+      `SELECT DISTINCT account_id FROM notification
+        WHERE mailed_at IS NULL AND read_at IS NULL AND ($1::uuid[] IS NULL OR account_id = ANY($1::uuid[])) AND ($2::uuid IS NULL OR account_id > $2::uuid)
+        ORDER BY account_id LIMIT $3`,
+      [accountIds, after, limit],
+    );
+    return rows.map((r) => r.account_id);
+  }
+
+  /** Mailed, digested, or dropped at send time: not to be mailed again. */
+  async markMailed(ids: string[]): Promise<void> {
+    if (ids.length) await this.dataSource.query(`UPDATE notification SET mailed_at = now() WHERE id = ANY($1::bigint[]) AND mailed_at IS NULL`, [ids]);
   }
 
   private async unreadCounts(accountIds: string[]): Promise<Map<string, number>> {
@@ -191,5 +220,12 @@ export class NotificationsService {
       [accountId, questionId],
     );
     if (changed) this.realtime.toAccount(accountId, { unread: (await this.unreadCount(actor)).unread });
+  }
+}
+
+declare module '../realtime/domain-events.js' {
+  interface DomainEventMap {
+    /** New notifications were stored for these members (src/mail mails them). */
+    'notifications.stored': { accountIds: string[] };
   }
 }
