@@ -201,6 +201,67 @@ describe('Mail (e2e, a real SMTP server)', () => {
     await eventually(async () => {
       const rows = await t.dataSource.query(`SELECT attempts, error FROM mail_failure WHERE account_id = $1`, [refused.account.id]);
       expect(rows).toEqual([{ attempts: 2, error: expect.stringContaining('Mailbox unavailable') }]);
-    }, 20_000);
+    }, 50_000);
+  }, 60_000);
+});
+
+describe('Password reset by mail (e2e, a real SMTP server)', () => {
+  let t: TestApp;
+  let smtp: Awaited<ReturnType<typeof startSmtp>>;
+  const saved: Record<string, string | undefined> = {};
+
+  beforeAll(async () => {
+    smtp = await startSmtp(() => false);
+    for (const [k, v] of Object.entries({ ...SETTINGS, SMTP_URL: `smtp://127.0.0.1:${smtp.port}` })) {
+      saved[k] = process.env[k];
+      process.env[k] = v;
+    }
+    t = await startTestApp();
+  });
+
+  afterAll(async () => {
+    await t?.close();
+    await smtp?.close();
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  });
+
+  const tokenOf = (mail: ParsedMail) => /reset-password\?token=([\w-]+)/.exec(mail.text ?? '')![1];
+
+  it('answers the same whether or not the address exists, mails a single-use link in the person\'s language, and ends every sign-in', async () => {
+    const { account, agent: oldSession } = await signedIn(t, { language: 'fr' });
+    const unknown = `nobody-${Date.now()}@example.org`;
+    const forUnknown = await t.agent().post('/api/auth/password-reset').send({ email: unknown }).expect(202);
+    const forKnown = await t.agent().post('/api/auth/password-reset').send({ email: account.email.toUpperCase() }).expect(202);
+    expect(forKnown.body).toEqual(forUnknown.body);
+    const mail = await smtp.nextTo(account.email, 0);
+    expect(mail.subject).toBe('Réinitialisez votre mot de passe Agora');
+    expect(mail.html).toContain('https://agora.example.org/reset-password?token=');
+    const token = tokenOf(mail);
+
+    const weak = await t.agent().post('/api/auth/password-reset/confirm').send({ token, password: 'short' }).expect(400);
+    expect(weak.body.details[0].field).toBe('password');
+    await t.agent().post('/api/auth/password-reset/confirm').send({ token, password: 'a brand new passphrase' }).expect(200);
+    const again = await t.agent().post('/api/auth/password-reset/confirm').send({ token, password: 'yet another passphrase' }).expect(400);
+    expect(again.body).toMatchObject({ code: 'invalid_reset_token', details: [{ field: 'token' }] });
+    await t.agent().post('/api/auth/sign-in').send({ email: account.email, password: account.password }).expect(401);
+    await t.agent().post('/api/auth/sign-in').send({ email: account.email, password: 'a brand new passphrase' }).expect(200);
+    expect((await oldSession.get('/api/me/notifications/unread-count')).status).toBe(401);
+    // Nothing went to the unknown address (the known one's mail was sent after it).
+    expect(smtp.mailsTo(unknown)).toHaveLength(0);
+  });
+
+  it('sends at most three links an hour per account, answering the same', async () => {
+    const { account } = await signedIn(t);
+    const answers = await Promise.all(Array.from({ length: 5 }, () => t.agent().post('/api/auth/password-reset').send({ email: account.email })));
+    expect(answers.map((a) => a.status)).toEqual([202, 202, 202, 202, 202]);
+    await smtp.nextTo(account.email, 2);
+    await eventually(async () => {
+      const [{ count }] = await t.dataSource.query(`SELECT count(*)::int AS count FROM password_reset WHERE account_id = $1`, [account.id]);
+      expect(count).toBe(3);
+    });
+    expect((await t.agent().post('/api/auth/password-reset').send({ email: 'not an email' }).expect(400)).body.details[0].field).toBe('email');
   });
 });

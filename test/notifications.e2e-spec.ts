@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type TestAgent from 'supertest/lib/agent.js';
+import type { NotificationView } from '../src/notifications/dto/notification.views.js';
 import { NotificationTriggers } from '../src/notifications/notification-triggers.js';
 import { ForumEventLog } from '../src/realtime/forum-event-log.js';
 import { startTestApp, type TestApp } from './support/app.js';
@@ -13,17 +14,8 @@ interface Member {
   agent: TestAgent;
 }
 
-interface Notification {
-  id: string;
-  kind: string;
-  forumId: number;
-  questionId: number | null;
-  replyId: string | null;
-  actor: { id: string; displayName: string } | null;
-  data: Record<string, unknown>;
-  link: string;
-  readAt: string | null;
-}
+/** A notification as JSON (dates as strings). */
+type Notification = Omit<NotificationView, 'createdAt' | 'readAt'> & { createdAt: string; readAt: string | null };
 
 type Changed = { notification?: Notification; unread: number };
 

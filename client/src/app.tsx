@@ -4,6 +4,7 @@ import { account, chooseLanguage, interfaceLanguage, signOut } from './account.j
 import { announcement } from './announcer.js';
 import { NotFound } from './components/common.js';
 import { LazyPage } from './components/LazyPage.js';
+import { NotificationBell } from './components/NotificationBell.js';
 import { reauthenticateLive } from './components/use-follow.js';
 import { caughtUp, connection, everConnected } from './connection-state.js';
 import { t } from './i18n/index.js';
@@ -87,6 +88,12 @@ function Page({ route }: { route: Route }) {
       return <SignUpPage />;
     case 'invite':
       return <InvitePage token={route.token} />;
+    case 'accountNotifications':
+      return <LazyPage load={() => import('./pages/NotificationsPages.js').then((m) => m.AccountNotificationsPage)} props={{}} />;
+    case 'unsubscribe':
+      return <LazyPage load={() => import('./pages/NotificationsPages.js').then((m) => m.UnsubscribePage)} props={{}} />;
+    case 'outbox':
+      return <LazyPage load={() => import('./pages/NotificationsPages.js').then((m) => m.OutboxPage)} props={{}} />;
     default:
       return <NotFound />;
   }
@@ -136,6 +143,7 @@ function Header() {
           </label>
           {me ? (
             <span class="who">
+              <NotificationBell me={me} />
               <span class="name" title={t('auth.signedInAs', { name: me.displayName })}>
                 {me.displayName}
               </span>

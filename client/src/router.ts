@@ -15,6 +15,9 @@ export type Route =
   | { name: 'signin' }
   | { name: 'signup' }
   | { name: 'invite'; token: string }
+  | { name: 'accountNotifications' }
+  | { name: 'unsubscribe' }
+  | { name: 'outbox' }
   | { name: 'notFound' };
 
 export interface Location {
@@ -61,6 +64,9 @@ export function matchRoute(path: string): Route {
   if (a === 'signin' && parts.length === 1) return { name: 'signin' };
   if (a === 'signup' && parts.length === 1) return { name: 'signup' };
   if (a === 'invite' && parts.length === 2) return { name: 'invite', token: b };
+  if (a === 'account' && b === 'notifications' && parts.length === 2) return { name: 'accountNotifications' };
+  if (a === 'unsubscribe' && parts.length === 1) return { name: 'unsubscribe' };
+  if (a === 'admin' && b === 'outbox' && parts.length === 2) return { name: 'outbox' };
   return { name: 'notFound' };
 }
 

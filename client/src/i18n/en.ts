@@ -1,9 +1,11 @@
 /** English interface text; the other languages must have every key (checked by the compiler). */
+import notificationsEn from './notifications.en.js';
 import qaEn from './qa.en.js';
 
 const en = {
   // Live Q&A texts live in qa.en.ts.
   ...qaEn,
+  ...notificationsEn,
   'app.name': 'Agora',
   'app.tagline': 'The learning forum of the city network',
   'app.skip': 'Skip to main content',

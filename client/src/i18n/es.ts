@@ -1,8 +1,10 @@
 import type { Messages } from './en.js';
+import notificationsEs from './notifications.es.js';
 import qaEs from './qa.es.js';
 
 const es: Messages = {
   ...qaEs,
+  ...notificationsEs,
   'app.name': 'Agora',
   'app.tagline': 'El foro de aprendizaje de la red de ciudades',
   'app.skip': 'Saltar al contenido principal',

@@ -1,8 +1,10 @@
 import type { Messages } from './en.js';
+import notificationsFr from './notifications.fr.js';
 import qaFr from './qa.fr.js';
 
 const fr: Messages = {
   ...qaFr,
+  ...notificationsFr,
   'app.name': 'Agora',
   'app.tagline': 'Le forum d’apprentissage du réseau de villes',
   'app.skip': 'Aller au contenu principal',

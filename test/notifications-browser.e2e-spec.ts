@@ -1,0 +1,86 @@
+import { afterAll, beforeAll, expect, it } from '@jest/globals';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { startTestApp, type TestApp } from './support/app.js';
+import { describeInBrowser, ensureClientBuilt, launchBrowser, personContext, screenshot, watchErrors } from './support/browser.js';
+import { addMember, newForum, newQuestion, newSession } from './support/forum-factory.js';
+import { createAccount, signIn, type TestPerson } from './support/people.js';
+import { eventually } from './support/sockets.js';
+import { postReply } from './support/threads.js';
+
+/**
+ * The bell and the unread jump in the web client (headless Chromium against
+ * the real app): a reply to Ana raises the bell's count live on whatever page
+ * she is on; the list names it and leads to it; opening a thread she read
+ * before lands on the first reply she hasn't read.
+ */
+describeInBrowser('notifications in the web client', () => {
+  let t: TestApp;
+  let browser: Browser;
+  let ana: TestPerson;
+  let ben: TestPerson;
+  let forum: { id: number };
+  let question: { id: number };
+  const contexts: BrowserContext[] = [];
+
+  const pageFor = async (who: TestPerson): Promise<Page> => {
+    const context = await personContext(browser, t, { email: who.email, password: who.password, locale: 'en-GB' });
+    contexts.push(context);
+    return context.newPage();
+  };
+
+  beforeAll(async () => {
+    ensureClientBuilt();
+    t = await startTestApp();
+    browser = await launchBrowser();
+    [ana, ben] = await Promise.all([createAccount(t, { displayName: 'Ana Ferrer' }), createAccount(t, { displayName: 'Ben Okafor' })]);
+    const session = await newSession(t, { title: 'Digital public services' });
+    forum = await newForum(t, { sessionId: session.id, title: 'Learning forum on digitalisation' });
+    for (const p of [ana, ben]) await addMember(t, forum.id, p.id, 'member');
+    question = await newQuestion(t, forum.id, { title: 'How is your administration adapting?' });
+  }, 180_000);
+
+  afterAll(async () => {
+    for (const c of contexts) await c.close().catch(() => undefined);
+    await browser?.close();
+    await t?.close();
+  }, 30_000);
+
+  it('the bell counts live, lists by thread and leads to the reply; a thread opens at the first unread reply', async () => {
+    const anaApi = await signIn(t, ana.email, ana.password);
+    const benApi = await signIn(t, ben.email, ben.password);
+    const mine = await postReply(anaApi, question.id, 'We began with online permits.');
+    const page = await pageFor(ana);
+    const errors = watchErrors(page);
+    await page.goto('/');
+    await page.getByTestId('bell').waitFor();
+    expect(await page.getByTestId('bell-count').count()).toBe(0);
+
+    // Ben answers her: the count appears without a reload.
+    const answer = await postReply(benApi, question.id, 'Which permits first?', mine.id);
+    await expect(page.getByTestId('bell-count').textContent({ timeout: 10_000 })).resolves.toBe('1');
+    await page.getByTestId('bell').click();
+    const item = page.getByTestId('bell-panel').getByTestId('notification');
+    await expect(item.textContent()).resolves.toBe('Ben Okafor replied to you');
+    await screenshot(page, 'notifications-bell-open');
+    await item.click();
+    await page.waitForURL(`**/forums/${forum.id}/questions/${question.id}#reply-${answer.id}`);
+    await page.locator(`#reply-${answer.id}`).waitFor();
+    // Read there: the count goes.
+    await page.getByTestId('bell-count').waitFor({ state: 'detached', timeout: 10_000 });
+
+    // She has now read up to Ben's answer (the page marks what it showed). Two more replies come while she is away.
+    await eventually(async () => {
+      expect((await anaApi.get(`/api/questions/${question.id}/read-position`)).body.lastReadReplyId).toBe(answer.id);
+    }, 10_000);
+    await page.goto('/');
+    const top = await postReply(benApi, question.id, 'A new top-level thought.');
+    const under = await postReply(benApi, question.id, 'And one under my answer.', answer.id);
+    await page.goto(`/forums/${forum.id}/questions/${question.id}`);
+    // Tree order: mine, answer, under (new), top (new): she lands on `under`.
+    await page.waitForURL(`**#reply-${under.id}`, { timeout: 10_000 });
+    await page.locator(`#reply-${under.id}`).waitFor();
+    expect(await page.locator(`#reply-${top.id}`).count()).toBe(1);
+    await screenshot(page, 'notifications-first-unread');
+    expect(errors).toEqual([]);
+  }, 120_000);
+});
