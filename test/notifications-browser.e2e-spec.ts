@@ -83,4 +83,33 @@ describeInBrowser('notifications in the web client', () => {
     await screenshot(page, 'notifications-first-unread');
     expect(errors).toEqual([]);
   }, 120_000);
+
+  it('password reset through the pages: ask on the sign-in page, the link from the outbox, a new password', async () => {
+    const cleo = await createAccount(t, { displayName: 'Cleo Martin' });
+    const context = await browser.newContext({ baseURL: t.url, locale: 'en-GB' });
+    contexts.push(context);
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    await page.goto('/signin');
+    await page.getByRole('link', { name: 'Forgot your password?' }).click();
+    await page.getByLabel('Email').fill(cleo.email);
+    await page.getByRole('button', { name: 'Send the link' }).click();
+    await page.getByText('If an account has this address, we have sent it a link.').waitFor();
+    // No SMTP_URL in tests: the mail is in the local outbox.
+    let token = '';
+    await eventually(async () => {
+      const [mail] = await t.dataSource.query(`SELECT text_body FROM outbox_mail WHERE to_address = $1 AND kind = 'password_reset'`, [cleo.email]);
+      token = /reset-password\?token=([\w-]+)/.exec(mail?.text_body ?? '')![1];
+    }, 10_000);
+    await page.goto(`/reset-password?token=${token}`);
+    await page.getByLabel('New password').fill('a fresh passphrase');
+    await page.getByRole('button', { name: 'Save the new password' }).click();
+    await page.getByText('Your password is changed').waitFor();
+    await signIn(t, cleo.email, 'a fresh passphrase');
+    await page.goto(`/reset-password?token=${token}`);
+    await page.getByLabel('New password').fill('another passphrase');
+    await page.getByRole('button', { name: 'Save the new password' }).click();
+    await page.getByText('This link is not valid any more').waitFor();
+    expect(errors.filter((e) => !e.includes('400'))).toEqual([]);
+  }, 60_000);
 });

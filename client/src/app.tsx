@@ -92,6 +92,10 @@ function Page({ route }: { route: Route }) {
       return <LazyPage load={() => import('./pages/NotificationsPages.js').then((m) => m.AccountNotificationsPage)} props={{}} />;
     case 'unsubscribe':
       return <LazyPage load={() => import('./pages/NotificationsPages.js').then((m) => m.UnsubscribePage)} props={{}} />;
+    case 'forgotPassword':
+      return <LazyPage load={() => import('./pages/NotificationsPages.js').then((m) => m.ForgotPasswordPage)} props={{}} />;
+    case 'resetPassword':
+      return <LazyPage load={() => import('./pages/NotificationsPages.js').then((m) => m.ResetPasswordPage)} props={{}} />;
     case 'outbox':
       return <LazyPage load={() => import('./pages/NotificationsPages.js').then((m) => m.OutboxPage)} props={{}} />;
     default:

@@ -18,6 +18,8 @@ export type Route =
   | { name: 'accountNotifications' }
   | { name: 'unsubscribe' }
   | { name: 'outbox' }
+  | { name: 'forgotPassword' }
+  | { name: 'resetPassword' }
   | { name: 'notFound' };
 
 export interface Location {
@@ -66,6 +68,8 @@ export function matchRoute(path: string): Route {
   if (a === 'invite' && parts.length === 2) return { name: 'invite', token: b };
   if (a === 'account' && b === 'notifications' && parts.length === 2) return { name: 'accountNotifications' };
   if (a === 'unsubscribe' && parts.length === 1) return { name: 'unsubscribe' };
+  if (a === 'forgot-password' && parts.length === 1) return { name: 'forgotPassword' };
+  if (a === 'reset-password' && parts.length === 1) return { name: 'resetPassword' };
   if (a === 'admin' && b === 'outbox' && parts.length === 2) return { name: 'outbox' };
   return { name: 'notFound' };
 }

@@ -42,6 +42,15 @@ const notificationsEn = {
   'outbox.title': 'Outbox',
   'outbox.intro': 'Without SMTP_URL, mails are kept here instead of being sent.',
   'outbox.empty': 'No mail yet.',
+  'reset.forgot': 'Forgot your password?',
+  'reset.requestTitle': 'Choose a new password',
+  'reset.requestIntro': 'Enter the email of your account: we will mail you a link to choose a new password.',
+  'reset.send': 'Send the link',
+  'reset.sent': 'If an account has this address, we have sent it a link. It works once, for an hour.',
+  'reset.newPassword': 'New password',
+  'reset.save': 'Save the new password',
+  'reset.done': 'Your password is changed, and every other sign-in has ended. Sign in with the new one.',
+  'reset.badLink': 'This link is not valid any more (used, expired or mistyped). Ask for a new one.',
   'outbox.to': 'To',
 };
 export default notificationsEn;

@@ -43,6 +43,15 @@ const notificationsEs: typeof notificationsEn = {
   'outbox.title': 'Bandeja de salida',
   'outbox.intro': 'Sin SMTP_URL, los correos se guardan aquí en lugar de enviarse.',
   'outbox.empty': 'Aún no hay correos.',
+  'reset.forgot': '¿Olvidaste tu contraseña?',
+  'reset.requestTitle': 'Elige una contraseña nueva',
+  'reset.requestIntro': 'Escribe el correo de tu cuenta: te enviaremos un enlace para elegir una contraseña nueva.',
+  'reset.send': 'Enviar el enlace',
+  'reset.sent': 'Si hay una cuenta con esta dirección, le hemos enviado un enlace. Sirve una vez, durante una hora.',
+  'reset.newPassword': 'Contraseña nueva',
+  'reset.save': 'Guardar la contraseña nueva',
+  'reset.done': 'Tu contraseña ha cambiado y se han cerrado las demás sesiones. Inicia sesión con la nueva.',
+  'reset.badLink': 'Este enlace ya no es válido (usado, caducado o mal copiado). Pide uno nuevo.',
   'outbox.to': 'Para',
 };
 export default notificationsEs;

@@ -43,6 +43,15 @@ const notificationsFr: typeof notificationsEn = {
   'outbox.title': 'Boîte d’envoi',
   'outbox.intro': 'Sans SMTP_URL, les courriels sont conservés ici au lieu d’être envoyés.',
   'outbox.empty': 'Aucun courriel pour l’instant.',
+  'reset.forgot': 'Mot de passe oublié ?',
+  'reset.requestTitle': 'Choisir un nouveau mot de passe',
+  'reset.requestIntro': 'Saisissez l’adresse de votre compte : nous vous enverrons un lien pour choisir un nouveau mot de passe.',
+  'reset.send': 'Envoyer le lien',
+  'reset.sent': 'Si un compte a cette adresse, nous lui avons envoyé un lien. Il fonctionne une fois, pendant une heure.',
+  'reset.newPassword': 'Nouveau mot de passe',
+  'reset.save': 'Enregistrer le nouveau mot de passe',
+  'reset.done': 'Votre mot de passe a changé et les autres connexions ont été fermées. Connectez-vous avec le nouveau.',
+  'reset.badLink': 'Ce lien n’est plus valide (utilisé, expiré ou mal copié). Demandez-en un nouveau.',
   'outbox.to': 'À',
 };
 export default notificationsFr;

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { account } from '../account.js';
-import { ErrorView, Loading } from '../components/common.js';
+import { ApiError, call } from '../api.js';
+import { ErrorView, Loading, errorMessage } from '../components/common.js';
 import { t, type MessageKey } from '../i18n/index.js';
 import { MAIL_KINDS, notificationsApi, type MailFrequency, type MailKind, type MailPreferences } from '../notifications-api.js';
 import { useLocation } from '../router.js';
@@ -111,6 +112,72 @@ export function OutboxPage() {
           ))}
         </ul>
       )}
+    </div>
+  );
+}
+
+/** Asks for a password reset link (the answer is the same for any address). */
+export function ForgotPasswordPage() {
+  const [sent, setSent] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    const email = String(new FormData(e.currentTarget as HTMLFormElement).get('email') ?? '');
+    try {
+      await call('POST', '/auth/password-reset', { email });
+      setSent(true);
+    } catch (err) {
+      setError(errorMessage(err));
+    }
+  };
+  return (
+    <div class="page narrow">
+      <h1 tabIndex={-1}>{t('reset.requestTitle')}</h1>
+      {sent ? <p role="status">{t('reset.sent')}</p> : (
+        <form class="panel form" onSubmit={submit}>
+          <p>{t('reset.requestIntro')}</p>
+          {error ? <p role="alert">{error}</p> : null}
+          <label>
+            {t('auth.email')} <input name="email" type="email" autocomplete="username" required />
+          </label>
+          <button type="submit" class="button">{t('reset.send')}</button>
+        </form>
+      )}
+    </div>
+  );
+}
+
+/** Where the mailed link leads: choose the new password. */
+export function ResetPasswordPage() {
+  const { search } = useLocation();
+  const token = search.get('token') ?? '';
+  const [state, setState] = useState<'form' | 'done' | 'bad'>('form');
+  const [error, setError] = useState<string | null>(null);
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    const password = String(new FormData(e.currentTarget as HTMLFormElement).get('password') ?? '');
+    try {
+      await call('POST', '/auth/password-reset/confirm', { token, password });
+      setState('done');
+    } catch (err) {
+      if (err instanceof ApiError && err.code === 'invalid_reset_token') setState('bad');
+      else setError(errorMessage(err));
+    }
+  };
+  return (
+    <div class="page narrow">
+      <h1 tabIndex={-1}>{t('reset.requestTitle')}</h1>
+      {state === 'done' ? <p role="status">{t('reset.done')} <a href="/signin">{t('auth.signIn')}</a></p>
+        : state === 'bad' ? <p role="alert">{t('reset.badLink')} <a href="/forgot-password">{t('reset.send')}</a></p> : (
+          <form class="panel form" onSubmit={submit}>
+            {error ? <p role="alert">{error}</p> : null}
+            <label>
+              {t('reset.newPassword')} <input name="password" type="password" autocomplete="new-password" required minLength={8} />
+            </label>
+            <p class="hint">{t('auth.passwordHint')}</p>
+            <button type="submit" class="button">{t('reset.save')}</button>
+          </form>
+        )}
     </div>
   );
 }
