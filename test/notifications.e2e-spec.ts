@@ -210,6 +210,34 @@ describe('Notifications (e2e)', () => {
     expect((await notificationsOf(ana)).filter((n) => n.replyId === answer.id)).toHaveLength(1);
   });
 
+  it('events committed while no notifier ran notify once it runs again (at start), and nothing twice', async () => {
+    const { questionId } = await forumWithQuestion();
+    const mine = await postReply(ana.agent, questionId, 'Mine, before the crash');
+    const triggers = t.app.get(NotificationTriggers);
+    await triggers.settled();
+    // The notifier dies right after these writes commit: nobody hears of them in process.
+    triggers.stop();
+    const lost = await postReply(ben.agent, questionId, 'Answered while the notifier was down', mine.id);
+    const mention = await postReply(cleo.agent, questionId, `Ask @[Ben Okafor](${ben.account.id})`);
+    await triggers.settled();
+    expect((await notificationsOf(ana)).some((n) => n.replyId === lost.id)).toBe(false);
+
+    // Another process starts on the same database: it catches up from the event log.
+    const restarted = await startTestApp();
+    try {
+      await restarted.app.get(NotificationTriggers).settled();
+      // And the first process's own catch-up handles the same events again: harmless.
+      await triggers.catchUpAll();
+      const anaGot = (await notificationsOf(ana)).filter((n) => n.replyId === lost.id);
+      expect(anaGot.map((n) => n.kind)).toEqual(['reply_to_reply']);
+      expect((await notificationsOf(ben)).filter((n) => n.replyId === mention.id).map((n) => n.kind)).toEqual(['mention']);
+      expect((await notificationsOf(moderator)).filter((n) => n.replyId === lost.id || n.replyId === mention.id)).toHaveLength(2);
+    } finally {
+      await restarted.close();
+      triggers.start();
+    }
+  });
+
   it('keeps the same unread state across a reconnect, with what arrived meanwhile; a forum I lose drops out', async () => {
     const { forum, questionId } = await forumWithQuestion('members');
     const dan = await signedIn(t, { displayName: 'Dan Dupont' });

@@ -1,8 +1,11 @@
-import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { AppConfig } from '../config/app-config.js';
 import { mentionedAccountIds } from '../discussions/mentions.js';
 import { findQuestionTitle, findReplyContext } from '../discussions/reply-queries.js';
 import { DomainEvents, type DomainEventMap } from '../realtime/domain-events.js';
+import { EventLog } from '../realtime/event-log.js';
+import { ForumEventLog } from '../realtime/forum-event-log.js';
 import type { ForumEvent, StreamEvent } from '../realtime/forum-event.js';
 import type { NotificationKind } from './dto/notification.views.js';
 import { forumLevels, setLevelIfNone, threadLevels, type FollowLevel } from './following.js';
@@ -21,33 +24,76 @@ interface ReplyPayload {
 /** When one person would be told twice of one reply, the most specific reason wins. */
 const PRIORITY: NotificationKind[] = ['mention', 'reply_to_reply', 'reply_to_question', 'watched_reply'];
 
+/** The event logs the notifier reads: forums' and live Q&A sessions'. */
+type Stream = 'forum' | 'qa';
+
+/** How often every instance looks for events no notifier handled (a crash after commit, another instance's). */
+const CATCH_UP_MS = 5_000;
+const BATCH = 200;
+
 /**
- * What notifies whom. Listens to committed domain events (forum and live
- * Q&A events, accepted invitations) and turns them into notifications,
- * outside the writes' transactions; each event's key makes a repeat store
- * nothing. Taking part also sets following: replying or asking watches the
- * thread, and the forum goes to normal, unless the member chose otherwise.
+ * What notifies whom. Reads the durable event logs (forum and live Q&A
+ * events) after their writes committed and turns events into
+ * notifications, outside the writes' transactions. Its place per stream is
+ * kept in notification_cursor: a committed event is handled even if the
+ * process died before hearing of it (caught up at start and every few
+ * seconds), and each event's key makes handling it twice store nothing.
+ * Taking part also sets following: replying or asking watches the thread,
+ * and the forum goes to normal, unless the member chose otherwise.
  */
 @Injectable()
-export class NotificationTriggers implements OnModuleInit {
+export class NotificationTriggers implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger('Notifications');
+  private readonly logs: Record<Stream, Pick<EventLog, 'position' | 'range'>>;
+  private readonly unsubscribe: (() => void)[] = [];
+  private timer: NodeJS.Timeout | null = null;
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly domainEvents: DomainEvents,
     private readonly notifications: NotificationsService,
-  ) {}
+    forumLog: ForumEventLog,
+    config: AppConfig,
+  ) {
+    // The live Q&A's log is read through the shared EventLog over its tables (read only; live-qa owns them).
+    this.logs = { forum: forumLog, qa: new EventLog(dataSource, config, { events: 'qa_event', seq: 'qa_event_seq', key: 'session_id' }) };
+  }
 
   private queue: Promise<void> = Promise.resolve();
 
-  onModuleInit(): void {
-    this.domainEvents.on('forum.events', (events) => this.inTurn(() => this.onForumEvents(events)));
-    this.domainEvents.on('qa.events', (events) => this.inTurn(() => this.onQaEvents(events)));
-    this.domainEvents.on('invitation.accepted', (event) => this.inTurn(() => this.onInvitationAccepted(event)));
+  onApplicationBootstrap(): void {
+    this.start();
+  }
+
+  onModuleDestroy(): void {
+    this.stop();
+  }
+
+  /** Hears of committed events, and catches up with what was committed while no notifier ran, then every few seconds. */
+  start(): void {
+    if (this.timer) return;
+    this.unsubscribe.push(
+      this.domainEvents.on('forum.events', (events) => this.catchUp('forum', events.map((e) => e.streamId))),
+      this.domainEvents.on('qa.events', (events) => this.catchUp('qa', events.map((e) => e.streamId))),
+      this.domainEvents.on('invitation.accepted', (event) => this.inTurn(() => this.onInvitationAccepted(event))),
+    );
+    const tick = () => void this.catchUpAll().catch((error: unknown) => this.logger.warn(`Catching up with events failed: ${error instanceof Error ? error.message : String(error)}`));
+    tick();
+    this.timer = setInterval(tick, CATCH_UP_MS);
+    this.timer.unref();
+  }
+
+  /** Stops hearing of events (shutdown; tests simulate a notifier that died after the write committed). */
+  stop(): void {
+    for (const off of this.unsubscribe.splice(0)) off();
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
   }
 
   /**
-   * One event after another, in the order they committed here: a member's
-   * notifications then arrive in the order things happened (and a later
-   * one is a sentinel for an earlier one that notified nobody).
+   * One piece of work after another, in the order they were heard here: a
+   * member's notifications then arrive in the order things happened (and a
+   * later one is a sentinel for an earlier one that notified nobody).
    */
   private inTurn(work: () => Promise<void>): Promise<void> {
     const run = this.queue.then(work);
@@ -58,6 +104,56 @@ export class NotificationTriggers implements OnModuleInit {
   /** Resolves once every event heard so far has been handled (tests, benchmark). */
   settled(): Promise<void> {
     return this.queue;
+  }
+
+  /** Handles what the streams' logs hold past the notifier's cursor. */
+  catchUp(stream: Stream, streamIds: number[]): Promise<void> {
+    return this.inTurn(async () => {
+      for (const id of new Set(streamIds)) await this.drain(stream, id);
+    });
+  }
+
+  /** Every stream whose log is ahead of the notifier's cursor. */
+  catchUpAll(): Promise<void> {
+    return this.inTurn(async () => {
+      for (const stream of ['forum', 'qa'] as const) {
+        const { seq, key } = stream === 'forum' ? { seq: 'forum_event_seq', key: 'forum_id' } : { seq: 'qa_event_seq', key: 'session_id' };
+        const rows: { id: number }[] = await this.dataSource.query(
+          `SELECT s.${key} AS id FROM ${seq} s
+             LEFT JOIN notification_cursor c ON c.stream = $1 AND c.stream_id = s.${key}
+            WHERE s.last_seq > COALESCE(c.last_seq, 0) ORDER BY s.${key}`,
+          [stream],
+        );
+        for (const { id } of rows) await this.drain(stream, id);
+      }
+    });
+  }
+
+  private async drain(stream: Stream, streamId: number): Promise<void> {
+    const log = this.logs[stream];
+    for (;;) {
+      const [row]: { last_seq: string }[] = await this.dataSource.query(
+        `SELECT last_seq FROM notification_cursor WHERE stream = $1 AND stream_id = $2`, [stream, streamId]);
+      const after = row ? Number(row.last_seq) : 0;
+      const position = await log.position(streamId);
+      if (after >= position) return;
+      const events = await log.range(streamId, after, position, BATCH);
+      for (const e of events) {
+        if (stream === 'forum') await this.onForumEvents([e as ForumEvent]);
+        else await this.onQaEvents([e]);
+        await this.advance(stream, streamId, e.seq);
+      }
+      // Pruned past the cursor (nothing left to read up to the position): move on.
+      if (!events.length) await this.advance(stream, streamId, position);
+    }
+  }
+
+  private async advance(stream: Stream, streamId: number, seq: number): Promise<void> {
+    await this.dataSource.query(
+      `INSERT INTO notification_cursor AS c (stream, stream_id, last_seq) VALUES ($1, $2, $3)
+       ON CONFLICT (stream, stream_id) DO UPDATE SET last_seq = GREATEST(c.last_seq, EXCLUDED.last_seq), updated_at = now()`,
+      [stream, streamId, seq],
+    );
   }
 
   /** Handles forum events in order (a reply's notifications before those of its approval). Exposed for the benchmark. */
