@@ -84,6 +84,56 @@ describeInBrowser('notifications in the web client', () => {
     expect(errors).toEqual([]);
   }, 120_000);
 
+  it('the catalogue marks sessions with new activity in forums I follow; the forum page shows "N new" and questions new since my last visit', async () => {
+    const anaApi = await signIn(t, ana.email, ana.password);
+    const benApi = await signIn(t, ben.email, ben.password);
+    const followed = { title: 'Followed: open data in cities', ...(await newSession(t, { title: 'Followed: open data in cities' })) };
+    const other = { title: 'Not followed: rural broadband', ...(await newSession(t, { title: 'Not followed: rural broadband' })) };
+    const mineForum = await newForum(t, { sessionId: followed.id, title: 'Open data forum' });
+    const otherForum = await newForum(t, { sessionId: other.id, title: 'Broadband forum' });
+    for (const f of [mineForum, otherForum]) for (const p of [ana, ben]) await addMember(t, f.id, p.id, 'member');
+    const read = await newQuestion(t, mineForum.id, { title: 'Which datasets came first?' });
+    const other1 = await newQuestion(t, otherForum.id, { title: 'Who lays the fibre?' });
+
+    // Ana takes part (so she follows the forum), reads the thread and visits the forum page.
+    const mine = await postReply(anaApi, read.id, 'Bus timetables.');
+    await eventually(async () => {
+      expect((await anaApi.get(`/api/me/following/forums/${mineForum.id}`).expect(200)).body.level).toBe('normal');
+    }, 10_000);
+    await anaApi.put(`/api/questions/${read.id}/read-position`).send({ replyId: mine.id }).expect(200);
+    await anaApi.post(`/api/forums/${mineForum.id}/visit`).expect(200);
+
+    // While she is away: two replies in the thread she read, a new question; and activity in a forum she doesn't follow.
+    await postReply(benApi, read.id, 'Ours were budgets.');
+    await postReply(benApi, read.id, 'And air quality.', mine.id);
+    await newQuestion(t, mineForum.id, { title: 'Who keeps the data current?' });
+    await postReply(benApi, other1.id, 'The region.');
+
+    const page = await pageFor(ana);
+    const errors = watchErrors(page);
+    await page.goto('/');
+    const card = (title: string) => page.locator('.session-card', { hasText: title });
+    await card(followed.title).locator('.new-activity').waitFor({ timeout: 10_000 });
+    await expect(card(followed.title).locator('.new-activity').textContent()).resolves.toBe('New activity in forums you follow');
+    // The same answer marked the followed session: the other one has no mark.
+    expect(await card(other.title).locator('.new-activity').count()).toBe(0);
+    await screenshot(page, 'unread-catalogue');
+
+    await page.goto(`/forums/${mineForum.id}`);
+    const row = (title: string) => page.locator('ol.agenda > li', { hasText: title });
+    await row('Who keeps the data current?').locator('.badge', { hasText: 'New' }).waitFor({ timeout: 10_000 });
+    await expect(row('Which datasets came first?').locator('.unread-count').textContent()).resolves.toBe('2 new');
+    expect(await row('Which datasets came first?').locator('.badge', { hasText: /^New$/ }).count()).toBe(0);
+    await expect(row('Who keeps the data current?').getAttribute('class')).resolves.toContain('is-new');
+    await screenshot(page, 'unread-forum');
+
+    // That was a visit: after a reload the question is no longer new; the thread still has its 2 new until she reads it.
+    await page.reload();
+    await expect(row('Which datasets came first?').locator('.unread-count').textContent({ timeout: 10_000 })).resolves.toBe('2 new');
+    expect(await row('Who keeps the data current?').locator('.badge', { hasText: /^New$/ }).count()).toBe(0);
+    expect(errors).toEqual([]);
+  }, 120_000);
+
   it('password reset through the pages: ask on the sign-in page, the link from the outbox, a new password', async () => {
     const cleo = await createAccount(t, { displayName: 'Cleo Martin' });
     const context = await browser.newContext({ baseURL: t.url, locale: 'en-GB' });

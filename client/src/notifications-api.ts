@@ -23,6 +23,19 @@ export interface NotificationGroup {
   items: AppNotification[];
 }
 
+/** "N new" per question and questions new since the last visit (server: unread.views.ts). */
+export interface QuestionUnread {
+  questionId: number;
+  read: boolean;
+  newReplies: number;
+  isNew: boolean;
+}
+export interface ForumUnread {
+  forumId: number;
+  lastVisitAt: string | null;
+  questions: QuestionUnread[];
+}
+
 export type MailFrequency = 'immediate' | 'daily' | 'weekly' | 'none';
 export const MAIL_KINDS = ['replies', 'mentions', 'watching', 'moderation', 'forum', 'digest'] as const;
 export type MailKind = (typeof MAIL_KINDS)[number];
@@ -38,6 +51,10 @@ export const notificationsApi = {
   readPosition: (questionId: number) =>
     call<{ lastReadReplyId: string | null; unread: number; firstUnreadReplyId: string | null }>('GET', `/questions/${questionId}/read-position`),
   markThreadRead: (questionId: number, replyId: string) => call('PUT', `/questions/${questionId}/read-position`, { replyId }),
+  /** Records a visit to the forum page and answers the unread state as it was before it. */
+  visitForum: (forumId: number) => call<ForumUnread>('POST', `/forums/${forumId}/visit`),
+  /** Sessions with new activity in the forums I follow (the catalogue's marks). */
+  activity: () => call<{ sessions: { sessionId: number; forumIds: number[] }[] }>('GET', '/me/activity'),
   mailPreferences: () => call<MailPreferences>('GET', '/me/mail-preferences'),
   setMailPreferences: (body: Partial<{ frequency: MailFrequency; kinds: Partial<Record<MailKind, boolean>> }>) => call<MailPreferences>('PUT', '/me/mail-preferences', body),
   describeUnsubscribe: (token: string, kind: string) => call<{ kind: string; subscribed: boolean }>('GET', `/mail/unsubscribe?token=${encodeURIComponent(token)}&kind=${encodeURIComponent(kind)}`),

@@ -52,5 +52,9 @@ const notificationsEn = {
   'reset.done': 'Your password is changed, and every other sign-in has ended. Sign in with the new one.',
   'reset.badLink': 'This link is not valid any more (used, expired or mistyped). Ask for a new one.',
   'outbox.to': 'To',
+  'unread.newQuestion': 'New',
+  'unread.newReplies_one': '{n} new',
+  'unread.newReplies_other': '{n} new',
+  'unread.activity': 'New activity in forums you follow',
 };
 export default notificationsEn;

@@ -53,5 +53,9 @@ const notificationsEs: typeof notificationsEn = {
   'reset.done': 'Tu contraseña ha cambiado y se han cerrado las demás sesiones. Inicia sesión con la nueva.',
   'reset.badLink': 'Este enlace ya no es válido (usado, caducado o mal copiado). Pide uno nuevo.',
   'outbox.to': 'Para',
+  'unread.newQuestion': 'Nueva',
+  'unread.newReplies_one': '{n} nueva',
+  'unread.newReplies_other': '{n} nuevas',
+  'unread.activity': 'Novedades en foros que sigues',
 };
 export default notificationsEs;

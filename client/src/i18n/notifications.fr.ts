@@ -53,5 +53,9 @@ const notificationsFr: typeof notificationsEn = {
   'reset.done': 'Votre mot de passe a changé et les autres connexions ont été fermées. Connectez-vous avec le nouveau.',
   'reset.badLink': 'Ce lien n’est plus valide (utilisé, expiré ou mal copié). Demandez-en un nouveau.',
   'outbox.to': 'À',
+  'unread.newQuestion': 'Nouvelle',
+  'unread.newReplies_one': '{n} nouvelle',
+  'unread.newReplies_other': '{n} nouvelles',
+  'unread.activity': 'Du nouveau dans les forums que vous suivez',
 };
 export default notificationsFr;
