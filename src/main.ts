@@ -58,6 +58,7 @@ async function main() {
   const lines = [
     `Agora is running at ${url}  (API docs: ${url}/api/docs)`,
     config.embedded ? `Database: embedded PGlite in ${config.PGLITE_DIR}` : 'Database: PostgreSQL from DATABASE_URL',
+    config.SMTP_URL ? 'Mail: sent over SMTP_URL' : `Mail: no SMTP_URL, so mails go to the local outbox; admins read them at ${url}/admin/outbox`,
   ];
   const hints = await demo.signInHints();
   if (hints.length) lines.push(`Demo accounts to sign in with (email / password):`, ...hints, ...demo.bannerNotes(url));

@@ -6,6 +6,7 @@ import { NotFound } from './components/common.js';
 import { LanguageOffer } from './components/LanguageOffer.js';
 import { HeaderSearch } from './components/HeaderSearch.js';
 import { LazyPage } from './components/LazyPage.js';
+import { NotificationBell } from './components/NotificationBell.js';
 import { reauthenticateLive } from './components/use-follow.js';
 import { caughtUp, connection, everConnected } from './connection-state.js';
 import { nativeLanguageName, t } from './i18n/index.js';
@@ -98,6 +99,16 @@ function Page({ route }: { route: Route }) {
       return <LazyPage load={() => import('./pages/PersonPage.js').then((m) => m.PersonPage)} props={{ id: route.id }} />;
     case 'account':
       return <LazyPage load={() => import('./pages/AccountPage.js').then((m) => m.AccountPage)} props={{}} />;
+    case 'accountNotifications':
+      return <LazyPage load={() => import('./pages/NotificationsPages.js').then((m) => m.AccountNotificationsPage)} props={{}} />;
+    case 'unsubscribe':
+      return <LazyPage load={() => import('./pages/NotificationsPages.js').then((m) => m.UnsubscribePage)} props={{}} />;
+    case 'forgotPassword':
+      return <LazyPage load={() => import('./pages/NotificationsPages.js').then((m) => m.ForgotPasswordPage)} props={{}} />;
+    case 'resetPassword':
+      return <LazyPage load={() => import('./pages/NotificationsPages.js').then((m) => m.ResetPasswordPage)} props={{}} />;
+    case 'outbox':
+      return <LazyPage load={() => import('./pages/NotificationsPages.js').then((m) => m.OutboxPage)} props={{}} />;
     default:
       return <NotFound />;
   }
@@ -148,6 +159,7 @@ function Header() {
           </label>
           {me ? (
             <span class="who">
+              <NotificationBell me={me} />
               <a class="name" href={paths.account()} title={t('auth.signedInAs', { name: me.displayName })}>
                 {me.displayName}
               </a>

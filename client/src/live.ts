@@ -345,6 +345,24 @@ export function typing(questionId: number): void {
   socket.emit(EVENTS.typing, { questionId, typing: true }, () => undefined);
 }
 
+/**
+ * Listens to the account's notifications (`notifications.changed` on the same
+ * socket: a new one with the unread count, or just the count) until the
+ * returned function is called. `onConnect` runs on every (re)connection, so
+ * the caller can read the count again after a drop.
+ */
+export function watchNotifications(onChange: (message: { notification?: Json; unread: number }) => void, onConnect: () => void): () => void {
+  const s = getSocket();
+  const listener = (m: Json) => onChange({ notification: (m?.notification ?? undefined) as Json | undefined, unread: int(m?.unread) ?? 0 });
+  s.on('notifications.changed' as never, listener as never);
+  s.on('connect', onConnect);
+  if (connection.get() === 'idle') connection.set('connecting');
+  return () => {
+    s.off('notifications.changed' as never, listener as never);
+    s.off('connect', onConnect);
+  };
+}
+
 /** After sign-in or sign-out: a new handshake carries the new cookie. */
 export function reauthenticate(): void {
   if (!socket) return;

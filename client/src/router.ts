@@ -19,6 +19,11 @@ export type Route =
   | { name: 'search' }
   | { name: 'person'; id: string }
   | { name: 'account' }
+  | { name: 'accountNotifications' }
+  | { name: 'unsubscribe' }
+  | { name: 'outbox' }
+  | { name: 'forgotPassword' }
+  | { name: 'resetPassword' }
   | { name: 'notFound' };
 
 export interface Location {
@@ -69,6 +74,11 @@ export function matchRoute(path: string): Route {
   if (a === 'search' && parts.length === 1) return { name: 'search' };
   if (a === 'people' && parts.length === 2) return { name: 'person', id: b };
   if (a === 'account' && parts.length === 1) return { name: 'account' };
+  if (a === 'account' && b === 'notifications' && parts.length === 2) return { name: 'accountNotifications' };
+  if (a === 'unsubscribe' && parts.length === 1) return { name: 'unsubscribe' };
+  if (a === 'forgot-password' && parts.length === 1) return { name: 'forgotPassword' };
+  if (a === 'reset-password' && parts.length === 1) return { name: 'resetPassword' };
+  if (a === 'admin' && b === 'outbox' && parts.length === 2) return { name: 'outbox' };
   return { name: 'notFound' };
 }
 

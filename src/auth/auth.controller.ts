@@ -20,6 +20,8 @@ import { SignUpDto } from './dto/sign-up.dto.js';
 import { UpdateProfileDto } from './dto/update-profile.dto.js';
 import { LoginSessionsService } from './login-sessions.service.js';
 import { RetryAfterInterceptor } from './retry-after.interceptor.js';
+import { ConfirmPasswordResetDto, RequestPasswordResetDto } from './dto/password-reset.dto.js';
+import { PasswordResetService, RESET_REQUESTED } from './password-reset.service.js';
 import { clearSessionCookie, clientInfo, setSessionCookie } from './session-cookie.js';
 
 @ApiTags('auth')
@@ -32,7 +34,23 @@ export class AuthController {
     private readonly auth: AuthService,
     private readonly sessions: LoginSessionsService,
     private readonly config: AppConfig,
+    private readonly passwordReset: PasswordResetService,
   ) {}
+
+  @Post('password-reset')
+  @HttpCode(HttpStatus.ACCEPTED)
+  @ApiOperation({ summary: 'Mail a single-use link (valid one hour) to choose a new password; the same answer whether or not the address has an account' })
+  requestPasswordReset(@Body() dto: RequestPasswordResetDto): Promise<typeof RESET_REQUESTED> {
+    return this.passwordReset.request(dto.email);
+  }
+
+  @Post('password-reset/confirm')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: 'Choose a new password with the mailed link\'s token; ends every sign-in of the account' })
+  @ApiBadRequestResponse({ description: '`invalid_reset_token` (used, expired or unknown), `validation_failed`.' })
+  confirmPasswordReset(@Body() dto: ConfirmPasswordResetDto): Promise<{ reset: true }> {
+    return this.passwordReset.confirm(dto.token, dto.password);
+  }
 
   @Post('sign-up')
   @ApiOperation({ summary: 'Create an account and sign in (sets the agora_session cookie)' })

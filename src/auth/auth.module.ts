@@ -8,6 +8,8 @@ import { AuthService } from './auth.service.js';
 import { LoginSessionsService } from './login-sessions.service.js';
 import { warmDummyHash } from './passwords.js';
 import { SignInThrottleService } from './sign-in-throttle.service.js';
+import { MailTransportModule } from '../mail/mail-transport.module.js';
+import { PasswordResetService } from './password-reset.service.js';
 
 /** At start: creates the first admin from ADMIN_EMAIL / ADMIN_PASSWORD when no account has that email, drops long-expired sessions, prepares the dummy hash. */
 @Injectable()
@@ -41,8 +43,9 @@ export class AuthBootstrap implements OnApplicationBootstrap {
 }
 
 @Module({
+  imports: [MailTransportModule],
   controllers: [AuthController],
-  providers: [AuthService, LoginSessionsService, SignInThrottleService, AuthMiddleware, AuthBootstrap],
+  providers: [AuthService, LoginSessionsService, SignInThrottleService, AuthMiddleware, AuthBootstrap, PasswordResetService],
   exports: [AuthService, LoginSessionsService],
 })
 export class AuthModule implements NestModule {

@@ -111,6 +111,33 @@ export class AppConfig {
   @IsInt() @Min(1) @Max(100)
   FLAG_THRESHOLD = 3;
 
+  /** SMTP server for mail (`smtp://user:pass@host:587`, `smtps://…`). Unset: mails go to the local outbox, read by admins in the web client. */
+  @IsOptional() @IsString()
+  SMTP_URL?: string;
+
+  /** The From of every mail. */
+  @IsString()
+  MAIL_FROM = 'Agora <agora@localhost>';
+
+  /** The address members reach the web client at, for links in mails. Unset: http://localhost:PORT. */
+  @IsOptional() @Matches(/^https?:\/\/[^/]+$/, { message: 'PUBLIC_URL must be an origin like https://agora.example.org (no path)' })
+  PUBLIC_URL?: string;
+
+  /** Notifications mailed as they happen wait this long, so a burst in a busy thread becomes one mail. */
+  @Transform(({ value }) => (value === undefined || value === '' ? 120 : Number(value)))
+  @IsInt() @Min(0) @Max(86_400)
+  MAIL_COALESCE_SECONDS = 120;
+
+  /** A failed send is retried this many times (with growing waits), then recorded as failed. */
+  @Transform(({ value }) => (value === undefined || value === '' ? 5 : Number(value)))
+  @IsInt() @Min(0) @Max(20)
+  MAIL_RETRY_LIMIT = 5;
+
+  /** Seconds before the first retry (doubling after each). */
+  @Transform(({ value }) => (value === undefined || value === '' ? 30 : Number(value)))
+  @IsInt() @Min(1) @Max(3600)
+  MAIL_RETRY_DELAY_SECONDS = 30;
+
   /** First admin, created at start if no account has this email (with ADMIN_PASSWORD). */
   @IsOptional() @IsString()
   ADMIN_EMAIL?: string;

@@ -3,14 +3,12 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config.js';
 import { dataSourceOptions } from './data-source-options.js';
-import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres.js';
+import { startEmbeddedPostgres } from './embedded-postgres.js';
+import { JobQueue } from './job-queue.js';
 
-/** Where the database is: a real server from DATABASE_URL, or the embedded one started here. */
-export interface DatabaseLocation {
-  url: string;
-  embedded: EmbeddedPostgres | null;
-}
-export const DATABASE_LOCATION = Symbol('DATABASE_LOCATION');
+import { DATABASE_LOCATION, type DatabaseLocation } from './database-location.js';
+
+export { DATABASE_LOCATION, type DatabaseLocation } from './database-location.js';
 
 @Injectable()
 class EmbeddedShutdown implements OnApplicationShutdown {
@@ -90,7 +88,7 @@ async function migrateUnderLock(dataSource: DataSource) {
       },
     }),
   ],
-  providers: [EmbeddedShutdown],
-  exports: [DatabaseLocationModule],
+  providers: [EmbeddedShutdown, JobQueue],
+  exports: [DatabaseLocationModule, JobQueue],
 })
 export class DatabaseModule {}

@@ -9,6 +9,7 @@ import { ModerationActs, type ActRecord } from '../moderation/moderation-acts.js
 import { assertNotSilenced, checkPostingRules } from '../moderation/posting-rules.js';
 import { MODERATORS } from '../realtime/forum-event.js';
 import { DiscussionEvents, type RecordDiscussionEvent } from './discussion-events.js';
+import { mentionedAccountIds } from './mentions.js';
 import type { ReplyView, VoteResult } from './dto/discussion.views.js';
 import type { CreateReplyDto, UpdateReplyDto } from './dto/reply-input.dto.js';
 import { MarkdownService } from './markdown.service.js';
@@ -92,7 +93,7 @@ export class RepliesService {
     const bodyHtml = this.markdown.render(dto.body);
     const { clientId } = options;
     try {
-      return await this.events.write(async (m, record) => {
+      const created = await this.events.write(async (m, record) => {
         const question = await findQuestionState(m, questionId, { lock: 'key share' });
         if (!question) throw questionNotFound();
         const access = await hiddenAs(questionNotFound, this.forumAccess.participating(actor, question.forum_id, m));
@@ -149,6 +150,7 @@ export class RepliesService {
         }
         return { ...view, viewerVoted: false };
       });
+      return await this.withMentionCheck(created, dto.body);
     } catch (error) {
       // Should two deliveries still race past the lock, the loser gets the winner's reply.
       if (clientId && actor && isUniqueViolation(error, 'reply_author_client_key')) {
@@ -157,6 +159,18 @@ export class RepliesService {
       }
       throw error;
     }
+  }
+
+  /**
+   * Tells the author whom their @mentions won't reach: people who can't read
+   * the forum (src/notifications tells the others, after commit).
+   */
+  private async withMentionCheck(view: ReplyView, body: string): Promise<ReplyView> {
+    const ids = mentionedAccountIds(body).filter((id) => id !== view.author.id);
+    if (!ids.length) return view;
+    const readers = await this.forumAccess.readersAmong(view.forumId, ids);
+    const unreachable = ids.filter((id) => !readers.has(id));
+    return unreachable.length ? { ...view, unreachableMentions: unreachable } : view;
   }
 
   /** Replaces a reply's text, keeping the previous one in its history. The same text again changes nothing. */

@@ -167,3 +167,29 @@ export async function returningRows<T>(m: EntityManager, sql: string, params: un
     if (!m.queryRunner) await runner.release();
   }
 }
+
+/** What telling people about a reply needs: the reply, who wrote its parent and its question, the question's title. */
+export interface ReplyContext {
+  reply: ReplyRow;
+  parentAuthorId: string | null;
+  questionAuthorId: string | null;
+  questionTitle: string;
+}
+
+export async function findReplyContext(manager: EntityManager, replyId: string): Promise<ReplyContext | null> {
+  const reply = await findReply(manager, replyId);
+  if (!reply) return null;
+  const [row]: { parent_author_id: string | null; question_author_id: string | null; title: string }[] = await manager.query(
+    `SELECT (SELECT author_id FROM reply WHERE id = $2) AS parent_author_id, q.author_id AS question_author_id, q.title
+       FROM question q WHERE q.id = $1`,
+    [reply.question_id, reply.parent_id],
+  );
+  if (!row) return null;
+  return { reply, parentAuthorId: row.parent_author_id, questionAuthorId: row.question_author_id, questionTitle: row.title };
+}
+
+/** A question's title (for telling people where something happened), or null if it is gone. */
+export async function findQuestionTitle(manager: EntityManager, id: number): Promise<string | null> {
+  const [row]: { title: string }[] = await manager.query(`SELECT title FROM question WHERE id = $1`, [id]);
+  return row?.title ?? null;
+}

@@ -59,6 +59,28 @@ export class ForumAccessService {
     return manager.findOne(ForumMembership, { where: { forumId, accountId }, ...(lock ? { lock: { mode: 'pessimistic_read' as const } } : {}) });
   }
 
+  /**
+   * Which of these accounts may read the forum now (the same rule as
+   * canRead, applied to each): for telling people about something in it,
+   * e.g. a notification or a mail, checked again at the moment it goes out.
+   */
+  async readersAmong(forumId: number, accountIds: string[], manager: EntityManager = this.dataSource.manager): Promise<Set<string>> {
+    const ids = [...new Set(accountIds)];
+    if (!ids.length) return new Set();
+    const forum = await manager.findOneBy(Forum, { id: forumId });
+    if (!forum) return new Set();
+    const rows: { id: string; role: 'member' | 'admin'; guest_session_id: number | null; m_role: ForumMembership['role'] | null; m_state: ForumMembership['state'] | null }[] = await manager.query(
+      `SELECT a.id, a.role, a.guest_session_id, m.role AS m_role, m.state AS m_state
+         FROM account a LEFT JOIN forum_membership m ON m.forum_id = $1 AND m.account_id = a.id
+        WHERE a.id = ANY($2::uuid[])`,
+      [forumId, ids],
+    );
+    const readers = rows.filter((r) =>
+      canRead(forum, { accountId: r.id, displayName: '', role: r.role, sessionId: '', guestSessionId: r.guest_session_id ?? undefined }, r.m_state ? { role: r.m_role!, state: r.m_state } : null),
+    );
+    return new Set(readers.map((r) => r.id));
+  }
+
   /** The forum if the caller may read it; otherwise 404. */
   async readable(actor: MaybeActor, forumId: number, manager?: EntityManager): Promise<ForumAccess> {
     const access = await this.describe(actor, forumId, manager);

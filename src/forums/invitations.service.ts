@@ -8,6 +8,7 @@ import { namedQuery } from '../common/named-query.js';
 import type {
   AcceptedInvitation, CreateInvitationDto, CreatedInvitation, InvitationPage, InvitationStatus, InvitationView, ListInvitationsQuery, ReceivedInvitation,
 } from './dto/invitation.dto.js';
+import { DomainEvents, type DomainEventMap } from '../realtime/domain-events.js';
 import { ForumAccessService } from './forum-access.service.js';
 import type { ForumState, ForumVisibility } from './forum.entity.js';
 import { ForumsService } from './forums.service.js';
@@ -84,6 +85,7 @@ export class InvitationsService {
     private readonly dataSource: DataSource,
     private readonly forumAccess: ForumAccessService,
     private readonly forums: ForumsService,
+    private readonly domainEvents: DomainEvents,
   ) {}
 
   async create(actor: MaybeActor, forumId: number, dto: CreateInvitationDto): Promise<CreatedInvitation> {
@@ -166,7 +168,7 @@ export class InvitationsService {
   private async accept(actor: MaybeActor, find: (m: EntityManager) => Promise<AcceptRow[]>): Promise<AcceptedInvitation> {
     // Guests of a live Q&A have no standing in forums (forum-policy.ts): they sign up first, like anonymous visitors.
     if (!actor || isGuest(actor)) throw unauthenticated('Sign in (or create an account) to accept this invitation.');
-    const { forumId, alreadyMember } = await this.dataSource.transaction(async (m) => {
+    const { forumId, alreadyMember, accepted } = await this.dataSource.transaction(async (m): Promise<{ forumId: number; alreadyMember: boolean; accepted?: DomainEventMap['invitation.accepted'] }> => {
       const [inv] = await find(m);
       if (!inv) throw notFound('The invitation', 'invitation_not_found');
       if (inv.email !== null) {
@@ -211,8 +213,13 @@ export class InvitationsService {
          ON CONFLICT (forum_id, account_id) DO UPDATE SET state = 'active', updated_at = now()`,
         [inv.forum_id, actor.accountId],
       );
-      return { forumId: inv.forum_id, alreadyMember: false };
+      return {
+        forumId: inv.forum_id,
+        alreadyMember: false,
+        accepted: { invitationId: inv.id, forumId: inv.forum_id, accountId: actor.accountId, invitedBy: inv.created_by },
+      };
     });
+    if (accepted) this.domainEvents.emit('invitation.accepted', accepted);
     return { alreadyMember, forum: await this.forums.get(actor, forumId) };
   }
 
@@ -229,10 +236,11 @@ interface AcceptRow {
   id: number;
   forum_id: number;
   email: string | null;
+  created_by: string | null;
   revoked_at: Date | null;
   expired: boolean;
 }
-const ACCEPT_COLUMNS = `id, forum_id, email, revoked_at, expires_at <= now() AS expired`;
+const ACCEPT_COLUMNS = `id, forum_id, email, created_by, revoked_at, expires_at <= now() AS expired`;
 
 function toView(r: InvitationRow): InvitationView {
   return {
@@ -267,4 +275,11 @@ function toReceived(r: ReceivedRow): ReceivedInvitation {
     sessionTitle: r.session_title,
     invitedBy: r.creator_name,
   };
+}
+
+declare module '../realtime/domain-events.js' {
+  interface DomainEventMap {
+    /** Someone joined a forum through an invitation (after commit). */
+    'invitation.accepted': { invitationId: number; forumId: number; accountId: string; invitedBy: string | null };
+  }
 }

@@ -2,6 +2,7 @@ import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy }
 import { DataSource, type EntityManager } from 'typeorm';
 import { AppConfig } from '../config/app-config.js';
 import { transactionRetryingDeadlocks } from '../database/transaction.js';
+import { DomainEvents } from '../realtime/domain-events.js';
 import { EventFanout } from '../realtime/event-fanout.js';
 import { EventLog, schedulePruning, type RecordStreamEvent } from '../realtime/event-log.js';
 import type { StreamEvent, StreamEventDraft } from '../realtime/forum-event.js';
@@ -160,6 +161,7 @@ export class QaEvents implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly dataSource: DataSource,
     private readonly log: QaEventLog,
     private readonly fanout: QaFanout,
+    private readonly domainEvents: DomainEvents,
   ) {}
 
   async write<T>(work: QaWork<T>): Promise<T> {
@@ -179,6 +181,7 @@ export class QaEvents implements OnApplicationBootstrap, OnModuleDestroy {
       result,
       publish: () => {
         this.fanout.publish(events);
+        if (events.length) this.domainEvents.emit('qa.events', events);
         for (const task of tasks) task();
       },
     };

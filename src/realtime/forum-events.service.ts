@@ -5,6 +5,7 @@ import { schedulePruning } from './event-log.js';
 import { ForumEventLog } from './forum-event-log.js';
 import type { EventAudience, ForumEvent, ForumEventType } from './forum-event.js';
 import { ForumFanout } from './forum-fanout.service.js';
+import { DomainEvents } from './domain-events.js';
 
 export interface RecordOptions {
   /** The thread the event belongs to (null or absent: forum-wide). */
@@ -39,6 +40,7 @@ export class ForumEventsService implements OnApplicationBootstrap, OnModuleDestr
     private readonly dataSource: DataSource,
     private readonly log: ForumEventLog,
     private readonly fanout: ForumFanout,
+    private readonly domainEvents: DomainEvents,
   ) {}
 
   /**
@@ -65,7 +67,9 @@ export class ForumEventsService implements OnApplicationBootstrap, OnModuleDestr
 
   /** Sends committed events to the sockets following their forums, on every instance. Call after commit only. */
   publish(events: ForumEvent[]): void {
-    if (events.length) this.fanout.publish(events);
+    if (!events.length) return;
+    this.fanout.publish(events);
+    this.domainEvents.emit('forum.events', events);
   }
 
   /** Removes a deleted or hidden reply's text from earlier events (inside the write's transaction). */

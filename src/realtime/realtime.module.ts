@@ -4,6 +4,7 @@ import { DiscussionsModule } from '../discussions/discussions.module.js';
 import { HealthModule } from '../health/health.module.js';
 import { ModerationModule } from '../moderation/moderation.module.js';
 import { LiveQaModule } from '../live-qa/live-qa.module.js';
+import { DomainEvents } from './domain-events.js';
 import { ForumEventLog } from './forum-event-log.js';
 import { ForumEventsService } from './forum-events.service.js';
 import { ForumFanout } from './forum-fanout.service.js';
@@ -20,8 +21,8 @@ import { redisProvider, RedisShutdown, REDIS } from './redis.js';
  */
 @Global()
 @Module({
-  providers: [redisProvider, RedisShutdown, ForumEventLog, ForumEventsService, ForumFanout, PresenceService, RealtimeService],
-  exports: [REDIS, ForumEventLog, ForumEventsService, ForumFanout, PresenceService, RealtimeService],
+  providers: [redisProvider, RedisShutdown, DomainEvents, ForumEventLog, ForumEventsService, ForumFanout, PresenceService, RealtimeService],
+  exports: [REDIS, DomainEvents, ForumEventLog, ForumEventsService, ForumFanout, PresenceService, RealtimeService],
 })
 export class RealtimeModule {}
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ForumFanout } from './forum-fanout.service.js';
 import { rooms } from './rooms.js';
-import type { AgoraServer } from './socket-types.js';
+import type { AgoraServer, ServerToClientEvents } from './socket-types.js';
 
 /**
  * What other features tell the socket layer after their writes commit:
@@ -25,6 +25,11 @@ export class RealtimeService {
     if (!this.server) return [];
     const sockets = await this.server.in(room).fetchSockets();
     return sockets.map((s) => s.id);
+  }
+
+  /** Sends a message to every socket of one account, on every instance (its per-account room). */
+  toAccount(accountId: string, message: Parameters<ServerToClientEvents['notifications.changed']>[0]): void {
+    this.server?.to(rooms.account(accountId)).emit('notifications.changed', message);
   }
 
   /** One sign-in (cookie session or API token) ended: its sockets are told, then disconnected. */

@@ -62,6 +62,12 @@ export interface ServerToClientEvents {
   /** Results of a followed live Q&A's polls; keep, per poll, the one with the newest `asOf` (src/live-qa/polls). */
   'qa.poll_results': (message: { sessionId: number; results: PollResultsView[] }) => void;
   'qa.left': (message: { sessionId: number; reason: 'removed' | 'access_lost' | 'resync' }) => void;
+  /**
+   * To every socket of one account (src/notifications): a new notification
+   * (absent when only the unread count changed, e.g. read on another device)
+   * and the account's unread count after it.
+   */
+  'notifications.changed': (message: { notification?: Record<string, unknown>; unread: number }) => void;
   /** The sign-in this socket used has ended; the server disconnects it next. */
   'session.ended': (message: Record<string, never>) => void;
   /** This instance is shutting down: the server closes the connection next; reconnect (the load balancer sends you to another instance) and subscribe again with your last seqs. */

@@ -1,4 +1,5 @@
 /** English interface text; the other languages must have every key (checked by the compiler). */
+import notificationsEn from './notifications.en.js';
 import qaEn from './qa.en.js';
 import peopleEn from './people.en.js';
 
@@ -6,6 +7,7 @@ const en = {
   // Live Q&A texts live in qa.en.ts.
   ...qaEn,
   ...peopleEn,
+  ...notificationsEn,
   'app.name': 'Agora',
   'app.tagline': 'The learning forum of the city network',
   'app.skip': 'Skip to main content',

@@ -1,10 +1,12 @@
 import type { Messages } from './en.js';
+import notificationsEs from './notifications.es.js';
 import qaEs from './qa.es.js';
 import peopleEs from './people.es.js';
 
 const es: Messages = {
   ...qaEs,
   ...peopleEs,
+  ...notificationsEs,
   'app.name': 'Agora',
   'app.tagline': 'El foro de aprendizaje de la red de ciudades',
   'app.skip': 'Saltar al contenido principal',

@@ -1,10 +1,12 @@
 import type { Messages } from './en.js';
+import notificationsFr from './notifications.fr.js';
 import qaFr from './qa.fr.js';
 import peopleFr from './people.fr.js';
 
 const fr: Messages = {
   ...qaFr,
   ...peopleFr,
+  ...notificationsFr,
   'app.name': 'Agora',
   'app.tagline': 'Le forum d’apprentissage du réseau de villes',
   'app.skip': 'Aller au contenu principal',

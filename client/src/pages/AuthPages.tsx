@@ -98,6 +98,9 @@ export function SignInPage() {
       <p>
         {t('auth.noAccount')} <a href={paths.signUp(next !== '/' ? next : undefined)}>{t('auth.signUp')}</a>
       </p>
+      <p>
+        <a href="/forgot-password">{t('reset.forgot')}</a>
+      </p>
       <p class="hint">{t('auth.demoHint')}</p>
     </section>
   );

@@ -3,6 +3,7 @@ import { forums, toQuestion, type Question } from '../api.js';
 import { account } from '../account.js';
 import { Badge, ErrorView, Loading, useAsync, useTitle } from '../components/common.js';
 import { useFollow } from '../components/use-follow.js';
+import { notificationsApi, type QuestionUnread } from '../notifications-api.js';
 import { formatList, t, tn, type MessageKey } from '../i18n/index.js';
 import type { ForumEvent, Presence } from '../live.js';
 import { ForumModerationLinks } from '../moderation/ForumLinks.js';
@@ -16,6 +17,8 @@ export function ForumPage({ forumId }: { forumId: number }) {
   const me = useStore(account);
   const forum = useAsync(() => forums.get(forumId), [forumId, me?.id]);
   const questions = useAsync(() => forums.questions(forumId), [forumId, me?.id]);
+  // Opening the page is the visit: its answer is what was new before it ("N new", new questions).
+  const unread = useAsync(() => (me ? notificationsApi.visitForum(forumId) : Promise.resolve(null)), [forumId, me?.id]);
   const [presence, setPresence] = useState<Presence | null>(null);
   const counted = useRef(new Set<string>());
   useTitle(forum.data?.title);
@@ -31,6 +34,9 @@ export function ForumPage({ forumId }: { forumId: number }) {
           if (!id || counted.current.has(id)) return;
           counted.current.add(id);
           const author = (reply.author as { id?: string } | undefined)?.id;
+          // Someone else's reply while I look at the list is new to me until I open the thread.
+          if (me && author !== me.id)
+            unread.setData((u) => u && { ...u, questions: bump(u.questions, e.questionId) });
           questions.setData((qs) =>
             qs?.map((q) =>
               q.id === e.questionId ? { ...q, replyCount: q.replyCount + 1, answeredByMe: q.answeredByMe || (!!me && author === me.id) } : q,
@@ -78,6 +84,7 @@ export function ForumPage({ forumId }: { forumId: number }) {
   const qs = sortQuestions(questions.data ?? []);
   const answered = qs.filter((q) => q.answeredByMe).length;
   const knowsAnswered = !!me && qs.some((q) => q.answeredByMe !== null);
+  const unreadOf = new Map((unread.data?.questions ?? []).map((u) => [u.questionId, u]));
 
   return (
     <article class="page forum-page">
@@ -120,13 +127,19 @@ export function ForumPage({ forumId }: { forumId: number }) {
           <p class="empty">{t('forum.noQuestions')}</p>
         ) : (
           <ol class="agenda">
-            {qs.map((q) => (
-              <li key={q.id} class={q.answeredByMe ? 'answered' : undefined}>
+            {qs.map((q) => {
+              const u = unreadOf.get(q.id);
+              return (
+              <li key={q.id} class={[q.answeredByMe ? 'answered' : '', u?.isNew ? 'is-new' : ''].filter(Boolean).join(' ') || undefined}>
                 <a class="agenda-title" href={paths.thread(forumId, q.id)}>
                   {q.title}
                 </a>
                 <span class="agenda-meta">
                   <span class="count">{tn('forum.replies', q.replyCount)}</span>
+                  {u?.isNew && <Badge tone="live">{t('unread.newQuestion')}</Badge>}
+                  {!!u?.newReplies && (
+                    <span class="badge badge-info unread-count">{tn('unread.newReplies', u.newReplies)}</span>
+                  )}
                   {q.answeredByMe && (
                     <Badge tone="ok">
                       <span aria-hidden="true">✓ </span>
@@ -139,12 +152,18 @@ export function ForumPage({ forumId }: { forumId: number }) {
                   {q.mergedIntoId !== null && <Badge tone="info">{tm('question.mergedBadge')}</Badge>}
                 </span>
               </li>
-            ))}
+              );
+            })}
           </ol>
         )}
       </section>
     </article>
   );
+}
+
+/** One more unread reply in a thread I have read (a thread never opened is counted whole by the server already). */
+function bump(list: QuestionUnread[], questionId: number | null): QuestionUnread[] {
+  return list.map((u) => (u.questionId === questionId && u.read ? { ...u, newReplies: u.newReplies + 1 } : u));
 }
 
 function sortQuestions(qs: Question[]): Question[] {

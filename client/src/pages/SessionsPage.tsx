@@ -1,6 +1,9 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { sessions, type SessionFacets, type SessionFilters, type SessionSummary } from '../api.js';
+import { account } from '../account.js';
 import { Badge, ErrorView, Loading, useAsync, useTitle } from '../components/common.js';
+import { notificationsApi } from '../notifications-api.js';
+import { useStore } from '../store.js';
 import { formatDate, t, tn, type MessageKey } from '../i18n/index.js';
 import { navigate, paths, useLocation } from '../router.js';
 
@@ -24,6 +27,12 @@ export function SessionsPage() {
   const key = JSON.stringify(filters);
 
   const list = useAsync(() => sessions.list(filters), [key]);
+  const me = useStore(account);
+  // New replies or questions in forums I follow, since my last visit to them (a mark per session).
+  const activity = useAsync(
+    () => (me ? notificationsApi.activity().then((a) => new Set(a.sessions.map((s) => s.sessionId)), () => new Set<number>()) : Promise.resolve(new Set<number>())),
+    [me?.id],
+  );
   const facets = useAsync(() => sessions.facets(filters), [key]);
   const [more, setMore] = useState<{ key: string; items: SessionSummary[]; cursor: string | null; loading: boolean }>({
     key: '',
@@ -66,7 +75,7 @@ export function SessionsPage() {
           <ul class="card-list" aria-busy={list.loading}>
             {items.map((s) => (
               <li key={s.id}>
-                <SessionCard session={s} />
+                <SessionCard session={s} active={!!activity.data?.has(s.id)} />
               </li>
             ))}
           </ul>
@@ -182,7 +191,7 @@ export function stateBadge(state: string) {
   return <Badge tone={state === 'live' ? 'live' : state === 'scheduled' ? 'info' : 'neutral'}>{t(`state.${state}` as MessageKey)}</Badge>;
 }
 
-function SessionCard({ session: s }: { session: SessionSummary }) {
+function SessionCard({ session: s, active }: { session: SessionSummary; active: boolean }) {
   const first = s.dates[0];
   return (
     <article class="card session-card">
@@ -191,6 +200,12 @@ function SessionCard({ session: s }: { session: SessionSummary }) {
       </h2>
       <p class="meta">
         <Badge>{t(`kind.${s.kind}` as MessageKey)}</Badge> {stateBadge(s.state)}
+        {active && (
+          <>
+            {' '}
+            <span class="badge badge-live new-activity">{t('unread.activity')}</span>
+          </>
+        )}
         {first && (
           <>
             {' '}

@@ -8,7 +8,8 @@ import { Badge, ErrorView, Loading, ServerHtml, errorMessage, useAsync, useTitle
 import { sendTyping, useFollow } from '../components/use-follow.js';
 import { formatDate, formatList, formatNumber, formatRelative, t, tn, type MessageKey } from '../i18n/index.js';
 import type { ForumEvent, Presence } from '../live.js';
-import { paths, useLocation } from '../router.js';
+import { notificationsApi } from '../notifications-api.js';
+import { navigate, paths, useLocation } from '../router.js';
 import { useStore } from '../store.js';
 import { ThreadModel } from '../thread-model.js';
 import { postingLimitMessage } from '../moderation/limits.js';
@@ -161,6 +162,29 @@ export function ThreadPage({ forumId, questionId }: { forumId: number; questionI
       cancelled = true;
     };
   }, [target, model, model.loaded]);
+
+  // Unread: opening the thread lands on the first reply not read yet (unless a permalink says
+  // where); then what the page holds counts as read (the newest reply id, the server keeps the max).
+  const positioned = useRef<number | null>(null);
+  const newestId = () => [...model.replies.keys()].reduce<string | null>((a, b) => (a === null || BigInt(b) > BigInt(a) ? b : a), null);
+  useEffect(() => {
+    if (!me || !model.loaded || positioned.current === questionId) return;
+    positioned.current = questionId;
+    notificationsApi.readPosition(questionId).then(
+      (p) => {
+        if (p.firstUnreadReplyId && !loc.hash) navigate(`#reply-${p.firstUnreadReplyId}`, { replace: true });
+      },
+      () => undefined,
+    );
+  }, [me?.id, model, model.loaded, questionId]);
+  useEffect(() => {
+    if (!me || positioned.current !== questionId) return;
+    const timer = setTimeout(() => {
+      const id = newestId();
+      if (id) void notificationsApi.markThreadRead(questionId, id).catch(() => undefined);
+    }, 1500);
+    return () => clearTimeout(timer);
+  }, [me?.id, model, model.loaded, model.replies.size, questionId]);
 
   const isMine = (r: { author: Reply['author'] }) => !!me && r.author?.id === me.id;
   const notify = (text: string) => {

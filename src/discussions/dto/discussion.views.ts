@@ -74,6 +74,11 @@ export class ReplyView {
   @ApiProperty() createdAt: Date;
   @ApiPropertyOptional({ type: Date, nullable: true }) editedAt: Date | null;
   @ApiPropertyOptional({ description: 'Signed-in callers only: whether the caller voted for this reply.' }) viewerVoted?: boolean;
+  @ApiPropertyOptional({
+    type: [String],
+    description: "Creating a reply only: accounts @mentioned in it that can't read this forum, so nobody was told (see Notifications).",
+  })
+  unreachableMentions?: string[];
 }
 
 export class ReplyPage {

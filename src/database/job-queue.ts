@@ -1,0 +1,84 @@
+import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import PgBoss from 'pg-boss';
+import type { Pool } from 'pg';
+import { DataSource } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
+import { DATABASE_LOCATION, type DatabaseLocation } from './database-location.js';
+
+export type { Job, SendOptions, WorkOptions } from 'pg-boss';
+
+/**
+ * The Postgres job queue (pg-boss), for work that must survive a crash and
+ * may run on any instance: mail sends, digests, cleanups. Its schema comes
+ * from a migration (1796300000001-Mail), so pg-boss starts with
+ * `migrate: false`. On the embedded database (one connection) its SQL runs
+ * through the app's own pool (`db` option); on a real server it keeps a
+ * small pool of its own. Started on first use, so CLI commands never start it.
+ */
+@Injectable()
+export class JobQueue implements OnModuleDestroy {
+  private readonly logger = new Logger('Jobs');
+  private boss: PgBoss | null = null;
+  private starting: Promise<PgBoss> | null = null;
+  private readonly queues = new Set<string>();
+
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(DATABASE_LOCATION) private readonly location: DatabaseLocation,
+  ) {}
+
+  private start(): Promise<PgBoss> {
+    this.starting ??= (async () => {
+      const common = { schema: 'pgboss', migrate: false };
+      const pool = (this.dataSource.driver as PostgresDriver).master as Pool;
+      const boss = this.location.embedded
+        ? new PgBoss({ ...common, db: { executeSql: (text: string, values?: unknown[]) => pool.query(text, values) } })
+        : new PgBoss({ ...common, connectionString: this.location.url, max: 2 });
+      boss.on('error', (error: Error) => this.logger.warn(`Job queue: ${error.message}`));
+      await boss.start();
+      this.boss = boss;
+      return boss;
+    })();
+    return this.starting;
+  }
+
+  private async queue(name: string, options: Omit<PgBoss.Queue, 'name'>): Promise<PgBoss> {
+    const boss = await this.start();
+    if (!this.queues.has(name)) {
+      if (!(await boss.getQueue(name))) await boss.createQueue(name, { name, ...options });
+      this.queues.add(name);
+    }
+    return boss;
+  }
+
+  /** Declares a queue (policy, retries) once; safe on every instance. */
+  async define(name: string, options: Omit<PgBoss.Queue, 'name'> = {}): Promise<void> {
+    await this.queue(name, options);
+  }
+
+  /** Queues a job; returns its id, or null when the queue's policy dropped it (e.g. one already waiting for the same key). */
+  async send(name: string, data: object, options: PgBoss.SendOptions = {}): Promise<string | null> {
+    const boss = await this.start();
+    return boss.send(name, data, options);
+  }
+
+  /** Runs jobs of a queue on this instance. */
+  async work<T extends object>(name: string, options: PgBoss.WorkOptions, handler: (job: PgBoss.JobWithMetadata<T>) => Promise<void>): Promise<void> {
+    const boss = await this.start();
+    await boss.work<T>(name, { ...options, includeMetadata: true }, async (jobs) => {
+      for (const job of jobs) await handler(job);
+    });
+  }
+
+  /** A cron schedule for a queue (pg-boss runs it once across instances). */
+  async schedule(name: string, cron: string, data: object = {}): Promise<void> {
+    const boss = await this.start();
+    await boss.schedule(name, cron, data, { tz: 'UTC' });
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    if (!this.starting) return;
+    const boss = await this.starting.catch(() => null);
+    if (boss) await boss.stop({ graceful: true, wait: true, timeout: 5_000 }).catch((e: Error) => this.logger.warn(`Stopping the job queue: ${e.message}`));
+  }
+}

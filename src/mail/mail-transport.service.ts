@@ -1,0 +1,64 @@
+import { Injectable, Logger } from '@nestjs/common';
+import nodemailer, { type Transporter } from 'nodemailer';
+import { DataSource } from 'typeorm';
+import { AppConfig } from '../config/app-config.js';
+
+export interface OutgoingMail {
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+  /** What sort of mail (a notification kind, `digest`, `password_reset`…), kept with outbox mails. */
+  kind: string;
+  headers?: Record<string, string>;
+  /** RFC 8058 one-click unsubscribe: the URL a mail client POSTs to. */
+  unsubscribeUrl?: string;
+}
+
+/**
+ * Sends mail with nodemailer: over SMTP_URL, or, without it, built by
+ * nodemailer all the same and stored in the outbox table (admins read it in
+ * the web client), so the embedded default works without a mail server.
+ */
+@Injectable()
+export class MailTransport {
+  private readonly logger = new Logger('Mail');
+  private readonly transporter: Transporter;
+  readonly usesOutbox: boolean;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly dataSource: DataSource,
+  ) {
+    this.usesOutbox = !config.SMTP_URL;
+    this.transporter = config.SMTP_URL
+      ? nodemailer.createTransport(config.SMTP_URL)
+      : nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  }
+
+  async send(mail: OutgoingMail): Promise<void> {
+    const headers: Record<string, string> = { ...mail.headers };
+    const message = {
+      from: this.config.MAIL_FROM,
+      to: mail.to,
+      subject: mail.subject,
+      text: mail.text,
+      html: mail.html,
+      headers,
+      ...(mail.unsubscribeUrl ? { list: { unsubscribe: { url: mail.unsubscribeUrl, comment: 'Unsubscribe' } } } : {}),
+    };
+    if (mail.unsubscribeUrl) headers['List-Unsubscribe-Post'] = 'List-Unsubscribe=One-Click';
+    const info = await this.transporter.sendMail(message);
+    if (this.usesOutbox) {
+      const raw = (info as unknown as { message: Buffer }).message.toString('utf8');
+      await this.dataSource.query(`INSERT INTO outbox_mail (to_address, subject, kind, text_body, raw) VALUES ($1, $2, $3, $4, $5)`, [
+        mail.to, mail.subject, mail.kind, mail.text, raw,
+      ]);
+    }
+  }
+
+  close(): void {
+    this.transporter.close();
+    this.logger.debug('Mail transport closed.');
+  }
+}

@@ -1,0 +1,169 @@
+import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { Account } from '../auth/account.entity.js';
+import { AppConfig } from '../config/app-config.js';
+import { JobQueue, type Job } from '../database/job-queue.js';
+import { ForumAccessService } from '../forums/forum-access.service.js';
+import type { NotificationView } from '../notifications/dto/notification.views.js';
+import { NotificationsService } from '../notifications/notifications.service.js';
+import { DomainEvents } from '../realtime/domain-events.js';
+import { MAIL_KIND_OF, renderNotificationMail, type MailKind } from './mail-render.js';
+import { MailPreferencesService, type MailPreference } from './mail-preferences.service.js';
+import { MailTransport } from './mail-transport.service.js';
+
+const NOTIFY = 'mail-notify';
+const DIGEST = { daily: 'mail-digest-daily', weekly: 'mail-digest-weekly' } as const;
+type Mode = 'immediate' | 'daily' | 'weekly';
+
+export interface SendOutcome {
+  mailed: number;
+  dropped: number;
+}
+
+/**
+ * Mails notifications. A new notification queues one job per member
+ * (pg-boss, policy `short` keyed by the member: while one waits, more
+ * notifications join it), which runs MAIL_COALESCE_SECONDS later, so a busy
+ * thread makes one mail, not fifty. Digests run on pg-boss schedules. At
+ * send time each notification's forum is checked again: nothing is mailed
+ * that the member can no longer read. A failed send is retried with
+ * backoff (MAIL_RETRY_LIMIT), then recorded in mail_failure.
+ */
+@Injectable()
+export class NotificationMail implements OnApplicationBootstrap {
+  private readonly logger = new Logger('NotificationMail');
+  private ready: Promise<void> | null = null;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly dataSource: DataSource,
+    private readonly jobs: JobQueue,
+    private readonly domainEvents: DomainEvents,
+    private readonly notifications: NotificationsService,
+    private readonly preferences: MailPreferencesService,
+    private readonly forumAccess: ForumAccessService,
+    private readonly transport: MailTransport,
+  ) {}
+
+  get baseUrl(): string {
+    return this.config.PUBLIC_URL ?? `http://localhost:${this.config.PORT}`;
+  }
+
+  onApplicationBootstrap(): void {
+    this.domainEvents.on('notifications.stored', ({ accountIds }) => this.queueFor(accountIds));
+    this.ready = this.startJobs().catch((error: Error) => this.logger.error(`Mail jobs did not start: ${error.message}`));
+  }
+
+  private async startJobs(): Promise<void> {
+    const retry = { retryLimit: this.config.MAIL_RETRY_LIMIT, retryDelay: this.config.MAIL_RETRY_DELAY_SECONDS, retryBackoff: true };
+    await this.jobs.define(NOTIFY, { policy: 'short', ...retry });
+    await this.jobs.work<{ accountId: string }>(NOTIFY, { batchSize: 4, pollingIntervalSeconds: 0.5 }, (job) => this.runNotifyJob(job));
+    for (const period of ['daily', 'weekly'] as const) {
+      await this.jobs.define(DIGEST[period], { policy: 'singleton' });
+      await this.jobs.work(DIGEST[period], { pollingIntervalSeconds: 30 }, () => this.runDigest(period).then(() => undefined));
+      await this.jobs.schedule(DIGEST[period], period === 'daily' ? '0 7 * * *' : '0 7 * * 1');
+    }
+  }
+
+  /** Resolves once the queues are declared and the workers run (tests). */
+  async started(): Promise<void> {
+    await this.ready;
+  }
+
+  private async queueFor(accountIds: string[]): Promise<void> {
+    await this.ready;
+    const prefs = await this.preferences.of(accountIds);
+    for (const accountId of accountIds) {
+      if (prefs.get(accountId)?.frequency !== 'immediate') continue;
+      await this.jobs.send(NOTIFY, { accountId }, { singletonKey: accountId, startAfter: this.config.MAIL_COALESCE_SECONDS });
+    }
+  }
+
+  private async runNotifyJob(job: Job<{ accountId: string }> & { retryCount: number; retryLimit: number }): Promise<void> {
+    try {
+      await this.sendPending(job.data.accountId, 'immediate');
+    } catch (error) {
+      if (job.retryCount < job.retryLimit) throw error;
+      await this.recordFailure(job.data.accountId, 'notifications', error, job.retryCount + 1);
+    }
+  }
+
+  private async recordFailure(accountId: string, kind: string, error: unknown, attempts: number): Promise<void> {
+    const message = error instanceof Error ? error.message : String(error);
+    this.logger.warn(`Mail to ${accountId} failed after ${attempts} attempt(s): ${message}`);
+    const [account] = await this.dataSource.manager.findBy(Account, { id: accountId });
+    await this.dataSource.query(`INSERT INTO mail_failure (account_id, to_address, kind, error, attempts) VALUES ($1, $2, $3, $4, $5)`, [
+      accountId, account?.email ?? '', kind, message, attempts,
+    ]);
+    // Recorded: the notifications stay in the app, but are not mailed again and again.
+    await this.notifications.markMailed((await this.notifications.pendingMail(accountId)).map((n) => n.id));
+  }
+
+  /**
+   * Mails a member what is waiting for them, as one mail, if their
+   * preference is `mode`. Returns how many notifications went out and how
+   * many were dropped (kind unsubscribed, forum no longer readable).
+   */
+  async sendPending(accountId: string, mode: Mode, pref?: MailPreference): Promise<SendOutcome> {
+    const preference = pref ?? (await this.preferences.of([accountId])).get(accountId)!;
+    if (preference.frequency !== mode) return { mailed: 0, dropped: 0 };
+    const pending = await this.notifications.pendingMail(accountId);
+    if (!pending.length) return { mailed: 0, dropped: 0 };
+    const wanted = pending.filter((n) => !preference.mutedKinds.includes(MAIL_KIND_OF[n.kind]) && !(mode !== 'immediate' && preference.mutedKinds.includes('digest')));
+    const keep = await this.stillReadable(accountId, wanted);
+    const [account] = await this.dataSource.manager.findBy(Account, { id: accountId });
+    if (!keep.length || !account?.email) {
+      await this.notifications.markMailed(pending.map((n) => n.id));
+      return { mailed: 0, dropped: pending.length };
+    }
+    const mail = renderNotificationMail(keep, account.language, {
+      base: this.baseUrl,
+      unsubscribePage: (kind) => this.unsubscribeLink('page', preference.unsubscribeToken, kind),
+    }, mode === 'immediate' ? undefined : mode);
+    await this.transport.send({
+      to: account.email, subject: mail.subject, text: mail.text, html: mail.html, kind: mail.kind,
+      unsubscribeUrl: this.unsubscribeLink('one-click', preference.unsubscribeToken, mail.kind),
+    });
+    await this.notifications.markMailed(pending.map((n) => n.id));
+    return { mailed: keep.length, dropped: pending.length - keep.length };
+  }
+
+  unsubscribeLink(which: 'page' | 'one-click', token: string, kind: MailKind | 'all'): string {
+    const query = `token=${encodeURIComponent(token)}&kind=${kind}`;
+    return which === 'page' ? `${this.baseUrl}/unsubscribe?${query}` : `${this.baseUrl}/api/mail/unsubscribe?${query}`;
+  }
+
+  private async stillReadable(accountId: string, items: NotificationView[]): Promise<NotificationView[]> {
+    const readable = new Set<number>();
+    for (const forumId of new Set(items.map((n) => n.forumId))) {
+      if ((await this.forumAccess.readersAmong(forumId, [accountId])).has(accountId)) readable.add(forumId);
+    }
+    return items.filter((n) => readable.has(n.forumId));
+  }
+
+  /**
+   * A digest run: every member on this frequency with notifications waiting
+   * gets one mail. Members are taken a page at a time, a few mails at once.
+   */
+  async runDigest(period: 'daily' | 'weekly', concurrency = 8): Promise<{ members: number; mails: number }> {
+    let after: string | null = null;
+    let members = 0;
+    let mails = 0;
+    for (;;) {
+      const page: string[] = await this.notifications.accountsWithPendingMail(null, after, 500);
+      if (!page.length) break;
+      after = page[page.length - 1];
+      const prefs = await this.preferences.of(page);
+      const due = page.filter((id) => prefs.get(id)?.frequency === period);
+      members += due.length;
+      for (let i = 0; i < due.length; i += concurrency) {
+        const outcomes = await Promise.allSettled(due.slice(i, i + concurrency).map((id) => this.sendPending(id, period, prefs.get(id))));
+        for (const [j, o] of outcomes.entries()) {
+          if (o.status === 'fulfilled') mails += o.value.mailed ? 1 : 0;
+          else await this.recordFailure(due[i + j], 'digest', o.reason, 1);
+        }
+      }
+    }
+    return { members, mails };
+  }
+}

@@ -1,0 +1,67 @@
+import type { EntityManager } from 'typeorm';
+
+export type FollowLevel = 'watching' | 'normal' | 'muted';
+export const FOLLOW_LEVELS: FollowLevel[] = ['watching', 'normal', 'muted'];
+
+/**
+ * The following table's SQL (this feature alone writes it). A thread's own
+ * level wins over its forum's; with neither, a member is at `normal`: told
+ * only of what concerns them.
+ */
+
+/** Sets a level, replacing any earlier one (what a member chose). */
+export async function setLevel(m: EntityManager, accountId: string, forumId: number, questionId: number | null, level: FollowLevel): Promise<void> {
+  await m.query(
+    questionId === null
+      ? `INSERT INTO following (account_id, forum_id, level) VALUES ($1, $2, $3)
+         ON CONFLICT (account_id, forum_id) WHERE question_id IS NULL DO UPDATE SET level = EXCLUDED.level, updated_at = now()`
+      : `INSERT INTO following (account_id, forum_id, question_id, level) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (account_id, question_id) WHERE question_id IS NOT NULL DO UPDATE SET level = EXCLUDED.level, updated_at = now()`,
+    questionId === null ? [accountId, forumId, level] : [accountId, forumId, questionId, level],
+  );
+}
+
+/** Sets a level only where the member has none yet (taking part never overrides a choice, e.g. muted). */
+export async function setLevelIfNone(m: EntityManager, accountId: string, forumId: number, questionId: number | null, level: FollowLevel): Promise<void> {
+  await m.query(
+    questionId === null
+      ? `INSERT INTO following (account_id, forum_id, level) VALUES ($1, $2, $3)
+         ON CONFLICT (account_id, forum_id) WHERE question_id IS NULL DO NOTHING`
+      : `INSERT INTO following (account_id, forum_id, question_id, level) VALUES ($1, $2, $4, $3)
+         ON CONFLICT (account_id, question_id) WHERE question_id IS NOT NULL DO NOTHING`,
+    questionId === null ? [accountId, forumId, level] : [accountId, forumId, level, questionId],
+  );
+}
+
+/** A member's levels for a forum and (optionally) one of its threads. */
+export async function levelsOf(m: EntityManager, accountId: string, forumId: number, questionId: number | null): Promise<{ forum: FollowLevel | null; question: FollowLevel | null }> {
+  const rows: { question_id: number | null; level: FollowLevel }[] = await m.query(
+    `SELECT question_id, level FROM following
+      WHERE account_id = $1 AND forum_id = $2 AND (question_id IS NULL OR question_id = $3)`,
+    [accountId, forumId, questionId],
+  );
+  return {
+    forum: rows.find((r) => r.question_id === null)?.level ?? null,
+    question: questionId === null ? null : (rows.find((r) => r.question_id === questionId)?.level ?? null),
+  };
+}
+
+/** Everyone's effective level in one thread, for those who set one there or on its forum. */
+export async function threadLevels(m: EntityManager, forumId: number, questionId: number): Promise<Map<string, FollowLevel>> {
+  const rows: { account_id: string; level: FollowLevel }[] = await m.query(
+    `SELECT DISTINCT ON (account_id) account_id, level FROM following
+      WHERE (question_id = $2) OR (question_id IS NULL AND forum_id = $1)
+      ORDER BY account_id, question_id NULLS LAST`,
+    [forumId, questionId],
+  );
+  return new Map(rows.map((r) => [r.account_id, r.level]));
+}
+
+/** Everyone's level on a forum (its own row only: a new question has no thread rows yet). */
+export async function forumLevels(m: EntityManager, forumId: number): Promise<Map<string, FollowLevel>> {
+  const rows: { account_id: string; level: FollowLevel }[] = await m.query(
+    `SELECT account_id, level FROM following WHERE forum_id = $1 AND question_id IS NULL`,
+    [forumId],
+  );
+  return new Map(rows.map((r) => [r.account_id, r.level]));
+}

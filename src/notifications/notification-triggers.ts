@@ -1,0 +1,273 @@
+import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { AppConfig } from '../config/app-config.js';
+import { mentionedAccountIds } from '../discussions/mentions.js';
+import { findQuestionTitle, findReplyContext } from '../discussions/reply-queries.js';
+import { DomainEvents, type DomainEventMap } from '../realtime/domain-events.js';
+import { EventLog } from '../realtime/event-log.js';
+import { ForumEventLog } from '../realtime/forum-event-log.js';
+import type { ForumEvent, StreamEvent } from '../realtime/forum-event.js';
+import type { NotificationKind } from './dto/notification.views.js';
+import { forumLevels, setLevelIfNone, threadLevels, type FollowLevel } from './following.js';
+import { NotificationsService, type NotificationDraft } from './notifications.service.js';
+
+/** The parts of a reply view the triggers read from an event's payload. */
+interface ReplyPayload {
+  id: string;
+  questionId: number;
+  forumId: number;
+  state: string;
+  stateReason: string | null;
+  author: { id: string; displayName: string };
+}
+
+/** When one person would be told twice of one reply, the most specific reason wins. */
+const PRIORITY: NotificationKind[] = ['mention', 'reply_to_reply', 'reply_to_question', 'watched_reply'];
+
+/** The event logs the notifier reads: forums' and live Q&A sessions'. */
+type Stream = 'forum' | 'qa';
+
+/** How often every instance looks for events no notifier handled (a crash after commit, another instance's). */
+const CATCH_UP_MS = 5_000;
+const BATCH = 200;
+
+/**
+ * What notifies whom. Reads the durable event logs (forum and live Q&A
+ * events) after their writes committed and turns events into
+ * notifications, outside the writes' transactions. Its place per stream is
+ * kept in notification_cursor: a committed event is handled even if the
+ * process died before hearing of it (caught up at start and every few
+ * seconds), and each event's key makes handling it twice store nothing.
+ * Taking part also sets following: replying or asking watches the thread,
+ * and the forum goes to normal, unless the member chose otherwise.
+ */
+@Injectable()
+export class NotificationTriggers implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger('Notifications');
+  private readonly logs: Record<Stream, Pick<EventLog, 'position' | 'range'>>;
+  private readonly unsubscribe: (() => void)[] = [];
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly domainEvents: DomainEvents,
+    private readonly notifications: NotificationsService,
+    forumLog: ForumEventLog,
+    config: AppConfig,
+  ) {
+    // The live Q&A's log is read through the shared EventLog over its tables (read only; live-qa owns them).
+    this.logs = { forum: forumLog, qa: new EventLog(dataSource, config, { events: 'qa_event', seq: 'qa_event_seq', key: 'session_id' }) };
+  }
+
+  private queue: Promise<void> = Promise.resolve();
+
+  onApplicationBootstrap(): void {
+    this.start();
+  }
+
+  onModuleDestroy(): void {
+    this.stop();
+  }
+
+  /** Hears of committed events, and catches up with what was committed while no notifier ran, then every few seconds. */
+  start(): void {
+    if (this.timer) return;
+    this.unsubscribe.push(
+      this.domainEvents.on('forum.events', (events) => this.catchUp('forum', events.map((e) => e.streamId))),
+      this.domainEvents.on('qa.events', (events) => this.catchUp('qa', events.map((e) => e.streamId))),
+      this.domainEvents.on('invitation.accepted', (event) => this.inTurn(() => this.onInvitationAccepted(event))),
+    );
+    const tick = () => void this.catchUpAll().catch((error: unknown) => this.logger.warn(`Catching up with events failed: ${error instanceof Error ? error.message : String(error)}`));
+    tick();
+    this.timer = setInterval(tick, CATCH_UP_MS);
+    this.timer.unref();
+  }
+
+  /** Stops hearing of events (shutdown; tests simulate a notifier that died after the write committed). */
+  stop(): void {
+    for (const off of this.unsubscribe.splice(0)) off();
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  /**
+   * One piece of work after another, in the order they were heard here: a
+   * member's notifications then arrive in the order things happened (and a
+   * later one is a sentinel for an earlier one that notified nobody).
+   */
+  private inTurn(work: () => Promise<void>): Promise<void> {
+    const run = this.queue.then(work);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Resolves once every event heard so far has been handled (tests, benchmark). */
+  settled(): Promise<void> {
+    return this.queue;
+  }
+
+  /** Handles what the streams' logs hold past the notifier's cursor. */
+  catchUp(stream: Stream, streamIds: number[]): Promise<void> {
+    return this.inTurn(async () => {
+      for (const id of new Set(streamIds)) await this.drain(stream, id);
+    });
+  }
+
+  /** Every stream whose log is ahead of the notifier's cursor. */
+  catchUpAll(): Promise<void> {
+    return this.inTurn(async () => {
+      for (const stream of ['forum', 'qa'] as const) {
+        const { seq, key } = stream === 'forum' ? { seq: 'forum_event_seq', key: 'forum_id' } : { seq: 'qa_event_seq', key: 'session_id' };
+        const rows: { id: number }[] = await this.dataSource.query(
+          `SELECT s.${key} AS id FROM ${seq} s
+             LEFT JOIN notification_cursor c ON c.stream = $1 AND c.stream_id = s.${key}
+            WHERE s.last_seq > COALESCE(c.last_seq, 0) ORDER BY s.${key}`,
+          [stream],
+        );
+        for (const { id } of rows) await this.drain(stream, id);
+      }
+    });
+  }
+
+  private async drain(stream: Stream, streamId: number): Promise<void> {
+    const log = this.logs[stream];
+    for (;;) {
+      const [row]: { last_seq: string }[] = await this.dataSource.query(
+        `SELECT last_seq FROM notification_cursor WHERE stream = $1 AND stream_id = $2`, [stream, streamId]);
+      const after = row ? Number(row.last_seq) : 0;
+      const position = await log.position(streamId);
+      if (after >= position) return;
+      const events = await log.range(streamId, after, position, BATCH);
+      for (const e of events) {
+        if (stream === 'forum') await this.onForumEvents([e as ForumEvent]);
+        else await this.onQaEvents([e]);
+        await this.advance(stream, streamId, e.seq);
+      }
+      // Pruned past the cursor (nothing left to read up to the position): move on.
+      if (!events.length) await this.advance(stream, streamId, position);
+    }
+  }
+
+  private async advance(stream: Stream, streamId: number, seq: number): Promise<void> {
+    await this.dataSource.query(
+      `INSERT INTO notification_cursor AS c (stream, stream_id, last_seq) VALUES ($1, $2, $3)
+       ON CONFLICT (stream, stream_id) DO UPDATE SET last_seq = GREATEST(c.last_seq, EXCLUDED.last_seq), updated_at = now()`,
+      [stream, streamId, seq],
+    );
+  }
+
+  /** Handles forum events in order (a reply's notifications before those of its approval). Exposed for the benchmark. */
+  async onForumEvents(events: ForumEvent[]): Promise<void> {
+    for (const event of events) {
+      const drafts = await this.draftsFor(event);
+      await this.notifications.deliver(drafts);
+    }
+  }
+
+  private async draftsFor(e: ForumEvent): Promise<NotificationDraft[]> {
+    const key = `forum:${e.streamId}:${e.seq}`;
+    const reply = (e.payload as { reply?: ReplyPayload }).reply;
+    switch (e.type) {
+      case 'reply.created':
+        if (!reply) return [];
+        await this.tookPart(reply.author.id, reply.forumId, reply.questionId);
+        return reply.state === 'visible' ? this.newReply(key, reply) : [];
+      case 'reply.approved':
+        if (!reply) return [];
+        return [...(await this.aboutMyReply(key, reply, 'reply_approved', {})), ...(await this.newReply(key, reply))];
+      case 'reply.featured':
+        return reply ? this.aboutMyReply(key, reply, 'reply_featured', {}) : [];
+      case 'reply.hidden':
+        return reply ? this.aboutMyReply(key, reply, 'reply_hidden', { reason: reply.stateReason }) : [];
+      case 'flag.resolved':
+        return this.flagResolved(key, e);
+      case 'question.created':
+        return this.newQuestion(key, e);
+      default:
+        return [];
+    }
+  }
+
+  /** Replying watches the thread and puts the forum at normal, unless the member set a level there already. */
+  private async tookPart(accountId: string, forumId: number, questionId: number | null): Promise<void> {
+    const m = this.dataSource.manager;
+    if (questionId !== null) await setLevelIfNone(m, accountId, forumId, questionId, 'watching');
+    await setLevelIfNone(m, accountId, forumId, null, 'normal');
+  }
+
+  private async newReply(key: string, reply: ReplyPayload): Promise<NotificationDraft[]> {
+    const ctx = await findReplyContext(this.dataSource.manager, reply.id);
+    if (!ctx || ctx.reply.state !== 'visible') return [];
+    const levels = await threadLevels(this.dataSource.manager, reply.forumId, reply.questionId);
+    const reasons = new Map<string, NotificationKind>();
+    const give = (accountId: string | null, kind: NotificationKind) => {
+      if (!accountId || accountId === reply.author.id || levels.get(accountId) === 'muted') return;
+      const had = reasons.get(accountId);
+      if (!had || PRIORITY.indexOf(kind) < PRIORITY.indexOf(had)) reasons.set(accountId, kind);
+    };
+    for (const [accountId, level] of levels) if (level === 'watching') give(accountId, 'watched_reply');
+    give(ctx.questionAuthorId, 'reply_to_question');
+    give(ctx.parentAuthorId, 'reply_to_reply');
+    for (const accountId of mentionedAccountIds(ctx.reply.body_source)) give(accountId, 'mention');
+    return [...reasons].map(([accountId, kind]) => ({
+      accountId, kind, eventKey: key, forumId: reply.forumId, questionId: reply.questionId, replyId: reply.id,
+      actorId: reply.author.id, data: { questionTitle: ctx.questionTitle },
+    }));
+  }
+
+  /** A moderator's act on someone's reply, told to its author (whatever their following: it is about them). */
+  private async aboutMyReply(key: string, reply: ReplyPayload, kind: NotificationKind, data: Record<string, unknown>): Promise<NotificationDraft[]> {
+    const title = await findQuestionTitle(this.dataSource.manager, reply.questionId);
+    return [{
+      accountId: reply.author.id, kind, eventKey: `${key}:author`, forumId: reply.forumId, questionId: reply.questionId, replyId: reply.id,
+      actorId: null, data: { ...data, questionTitle: title },
+    }];
+  }
+
+  private async flagResolved(key: string, e: ForumEvent): Promise<NotificationDraft[]> {
+    const flag = (e.payload as { flag?: { id: string; replyId: string; questionId: number; forumId: number; state: string; reason: string } }).flag;
+    if (!flag || e.audience.kind !== 'moderators_and_account') return [];
+    const title = await findQuestionTitle(this.dataSource.manager, flag.questionId);
+    return [{
+      accountId: e.audience.accountId, kind: 'flag_resolved', eventKey: key, forumId: flag.forumId, questionId: flag.questionId, replyId: flag.replyId,
+      actorId: null, data: { outcome: flag.state, flagReason: flag.reason, questionTitle: title },
+    }];
+  }
+
+  private async newQuestion(key: string, e: ForumEvent): Promise<NotificationDraft[]> {
+    const question = (e.payload as { question?: { id: number; forumId: number; title: string; author: { id: string } | null } }).question;
+    if (!question) return [];
+    const authorId = question.author?.id ?? null;
+    if (authorId) await this.tookPart(authorId, question.forumId, question.id);
+    const levels: Map<string, FollowLevel> = await forumLevels(this.dataSource.manager, question.forumId);
+    return [...levels]
+      .filter(([accountId, level]) => level === 'watching' && accountId !== authorId)
+      .map(([accountId]) => ({
+        accountId, kind: 'watched_question' as const, eventKey: key, forumId: question.forumId, questionId: question.id, replyId: null,
+        actorId: authorId, data: { questionTitle: question.title },
+      }));
+  }
+
+  /** A live question carried over into the forum: its asker hears where it went, and watches the new thread (its first replies notify them). */
+  async onQaEvents(events: StreamEvent[]): Promise<void> {
+    for (const e of events) {
+      if (e.type !== 'question.carried_over' || e.audience.kind !== 'moderators_and_account') continue;
+      const p = e.payload as { questionId: number; forumId: number; forumQuestionId: number };
+      const askerId = e.audience.accountId;
+      await setLevelIfNone(this.dataSource.manager, askerId, p.forumId, p.forumQuestionId, 'watching');
+      const title = await findQuestionTitle(this.dataSource.manager, p.forumQuestionId);
+      await this.notifications.deliver([{
+        accountId: askerId, kind: 'live_question_handed_over', eventKey: `qa:${e.streamId}:${e.seq}`, forumId: p.forumId,
+        questionId: p.forumQuestionId, replyId: null, actorId: null, data: { liveQuestionId: p.questionId, sessionId: e.streamId, questionTitle: title },
+      }]);
+    }
+  }
+
+  private async onInvitationAccepted(event: DomainEventMap['invitation.accepted']): Promise<void> {
+    if (!event.invitedBy || event.invitedBy === event.accountId) return;
+    await this.notifications.deliver([{
+      accountId: event.invitedBy, kind: 'invitation_accepted', eventKey: `invitation:${event.invitationId}:${event.accountId}`,
+      forumId: event.forumId, questionId: null, replyId: null, actorId: event.accountId, data: { invitationId: event.invitationId },
+    }]);
+  }
+}
