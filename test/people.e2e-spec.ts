@@ -40,6 +40,12 @@ describe('people', () => {
     [{ languages: ['es', 'es'] }, 'languages'],
     [{ languages: 'es' }, 'languages'],
     [{ bio: 'x'.repeat(501) }, 'bio'],
+    // null is not "leave it": it would reach NOT NULL columns (the fuzzer found bio: null as a 500).
+    [{ bio: null }, 'bio'],
+    [{ languages: null }, 'languages'],
+    [{ displayName: null }, 'displayName'],
+    [{ organisation: null }, 'organisation'],
+    [{ language: null }, 'language'],
   ])('refuses the profile change %j naming %s', async (body, field) => {
     const res = await ana.agent.patch('/api/auth/me').send(body);
     expect(res.status).toBe(400);

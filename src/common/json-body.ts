@@ -20,16 +20,29 @@ const parseJson = express.json({
   },
 });
 
+/**
+ * The routes whose body is another type by design: the avatar upload
+ * (multipart, read by its own interceptor) and RFC 8058's one-click
+ * unsubscribe, which mail clients send as a form post (its token is in the
+ * link, so the body is not read).
+ */
+const OTHER_BODIES: ReadonlyArray<{ method: string; path: RegExp; types: string[] }> = [
+  { method: 'PUT', path: /^\/api\/auth\/me\/avatar$/, types: ['multipart/form-data'] },
+  { method: 'POST', path: /^\/api\/mail\/unsubscribe$/, types: ['application/x-www-form-urlencoded'] },
+];
+
 const bodyProblem = (message: string) => [{ field: '(body)', message }];
 
 /**
- * The API takes JSON bodies only: a body of another type (a form post) is
+ * The API takes JSON bodies (but for OTHER_BODIES): a body of another type (a form post) is
  * 415, malformed JSON or invalid UTF-8 is 400, too big is 413, each before
  * any handler runs, so nothing is written.
  */
 export function jsonBodiesOnly() {
   return (req: Request, res: Response, next: NextFunction) => {
     if (!req.path.startsWith('/api/') || !hasBody(req)) return next();
+    const other = OTHER_BODIES.find((route) => route.method === req.method && route.path.test(req.path));
+    if (other && req.is(other.types)) return next();
     if (!req.is(['application/json', 'application/*+json'])) {
       return sendError(res, new AppException(HttpStatus.UNSUPPORTED_MEDIA_TYPE, 'unsupported_media_type', 'Send the body as JSON, with Content-Type: application/json.', [
         { field: 'Content-Type', message: 'must be application/json' },

@@ -15,8 +15,10 @@ export function dataSourceOptions(url: string, poolSize = 10, poolExtra: Record<
     migrationsTableName: 'migration',
     synchronize: false,
     migrationsRun: false,
-    // An unreachable server fails a request (503) within seconds instead of leaving it waiting for a connection.
-    extra: { max: poolSize, connectionTimeoutMillis: 5_000, ...poolExtra },
+    // A stopped server refuses at once (503); this bounds the wait for an unreachable one. pg-pool applies the
+    // same timeout to waiting for a free connection, so it must outlast a burst queueing on a busy pool
+    // (300 voters at once queued past 5 s here and were told the database was down).
+    extra: { max: poolSize, connectionTimeoutMillis: 30_000, ...poolExtra },
     // Failed queries are reported by the error filter with their request; TypeORM's own
     // logger would print their parameters (password hashes, tokens) to the console.
     logging: false,

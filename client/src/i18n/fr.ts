@@ -162,7 +162,7 @@ const fr: Messages = {
   'apiError.invalid_credentials': 'L’adresse e-mail ou le mot de passe est incorrect. Vérifiez les deux et réessayez.',
   'apiError.email_taken': 'Un compte existe déjà avec cette adresse. Connectez-vous, ou utilisez une autre adresse.',
   'apiError.rate_limited': 'Trop de tentatives. Patientez un instant et réessayez.',
-  'apiError.database_unavailable': 'Le serveur ne peut pas joindre sa base de données pour le moment. Rien n’a été modifié ; réessayez dans quelques secondes.',
+  'apiError.database_unavailable': 'Le serveur ne peut pas joindre sa base de données pour le moment. Rien n’a été modifié ; réessayez dans quelques secondes.',
   'apiError.shutting_down': 'Le serveur redémarre. Réessayez dans un instant.',
   'apiError.unauthenticated': 'Connectez-vous pour faire ceci.',
   'loading': 'Chargement…',

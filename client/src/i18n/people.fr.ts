@@ -5,8 +5,8 @@ const peopleFr: PeopleMessages = {
   'search.label': 'Rechercher dans les débats',
   'search.placeholder': 'Rechercher (touche /)',
   'search.title': 'Recherche',
-  'search.titleFor': 'Résultats pour « {q} »',
-  'search.intro': 'Sessions, forums, questions, réponses et questions en direct, en anglais, espagnol et français : accents et pluriels n’y changent rien.',
+  'search.titleFor': 'Résultats pour « {q} »',
+  'search.intro': 'Sessions, forums, questions, réponses et questions en direct, en anglais, espagnol et français : accents et pluriels n’y changent rien.',
   'search.filters': 'Affiner les résultats',
   'search.kind': 'Afficher',
   'search.allKinds': 'Tout',
@@ -23,7 +23,7 @@ const peopleFr: PeopleMessages = {
   'search.empty': 'Saisissez des mots dans la recherche en haut de la page.',
   'search.none': 'Rien ne correspond à ces mots. Essayez avec moins de mots, ou dans une autre langue.',
   'search.more': 'Afficher plus',
-  'search.moreOf': 'Tout : {kind}',
+  'search.moreOf': 'Tout : {kind}',
   'search.state.pending': 'En attente de validation',
   'search.state.hidden': 'Masquée',
   'search.state.rejected': 'Refusée',
@@ -37,7 +37,7 @@ const peopleFr: PeopleMessages = {
   'people.profileOf': 'Profil de {name}',
   'account.title': 'Votre compte',
   'account.profile': 'Profil',
-  'account.avatar': 'Photo (JPEG, PNG, WebP ; recadrée en carré)',
+  'account.avatar': 'Photo (JPEG, PNG, WebP ; recadrée en carré)',
   'account.removeAvatar': 'Retirer la photo',
   'account.avatarSaved': 'Photo enregistrée.',
   'account.languages': 'Langues que vous lisez et écrivez',
@@ -60,7 +60,7 @@ const peopleFr: PeopleMessages = {
   'account.end': 'Fermer',
   'account.tokenLabel': 'À quoi sert le nouveau jeton',
   'account.createToken': 'Créer un jeton d’API',
-  'account.tokenOnce': 'Copiez-le maintenant, il n’est montré qu’une fois :',
+  'account.tokenOnce': 'Copiez-le maintenant, il n’est montré qu’une fois :',
 };
 
 export default peopleFr;
