@@ -10,5 +10,6 @@ import { InvitationTokenAlways1795591950408 } from './1795591950408-InvitationTo
 import { Moderation1795600731904 } from './1795600731904-Moderation.js';
 import { LiveQa1795603316000 } from './1795603316000-LiveQa.js';
 import { ReplyWithheld1795610470000 } from './1795610470000-ReplyWithheld.js';
+import { MemberQuestions1796600000000 } from './1796600000000-MemberQuestions.js';
 
-export const MIGRATIONS = [ForumCore1795586000000, LoginSession1795586650420, ForumInvitations1795586708030, ForumEvents1795586883885, DiscussionBodyLimits1795587027131, SignInAttemptOutcome1795589184002, InvitationTokenAlways1795591950408, Moderation1795600731904, LiveQa1795603316000, ReplyWithheld1795610470000];
+export const MIGRATIONS = [ForumCore1795586000000, LoginSession1795586650420, ForumInvitations1795586708030, ForumEvents1795586883885, DiscussionBodyLimits1795587027131, SignInAttemptOutcome1795589184002, InvitationTokenAlways1795591950408, Moderation1795600731904, LiveQa1795603316000, ReplyWithheld1795610470000, MemberQuestions1796600000000];

@@ -6,8 +6,9 @@ import { questionMerged, questionNotFound } from '../discussions/discussion-erro
 import { MarkdownService } from '../discussions/markdown.service.js';
 import { QuestionsService } from '../discussions/questions.service.js';
 import { addToThreadCounter, returningRows } from '../discussions/reply-queries.js';
+import { MODERATORS } from '../realtime/forum-event.js';
 import type { RecordEvent } from '../realtime/forum-events.service.js';
-import type { MergeQuestionCommand, SlowModeCommand, SynthesisCommand } from './dto/act-commands.js';
+import type { ApproveQuestionCommand, MergeQuestionCommand, RejectQuestionCommand, SlowModeCommand, SynthesisCommand } from './dto/act-commands.js';
 import type { ActResult } from './dto/moderation.views.js';
 import { ModerationActs, type ActContext, type ActRecord } from './moderation-acts.js';
 
@@ -78,6 +79,25 @@ export class QuestionActsService {
           ...entry('question.merge', source, cmd.reason),
           before: { mergedIntoId: null, closed: source.closed }, after: { mergedIntoId: target.id, closed: true, movedReplies: moved.length },
         }],
+      };
+    });
+  }
+
+  /**
+   * Approves or rejects a member's proposed question (QuestionsService does
+   * the change); recorded with the state before and after. Approval
+   * publishes it to the forum's readers; the reason of a rejection is shown
+   * to its author.
+   */
+  decideProposal(actor: MaybeActor, cmd: ApproveQuestionCommand | RejectQuestionCommand): Promise<ActResult> {
+    const approve = cmd.act === 'question.approve';
+    return this.onQuestion(actor, cmd, { lock: true }, async ({ m, record }, located) => {
+      const decision = approve ? ({ approve: true } as const) : ({ approve: false, reason: cmd.reason! } as const);
+      const { before, question } = await this.questions.decideProposal(m, record, located.id, decision);
+      record(located.forum_id, 'moderation.queue', { kind: 'question', change: 'removed', questionId: located.id }, { questionId: located.id, audience: MODERATORS });
+      return {
+        result: { question },
+        records: [{ ...entry(cmd.act, located, cmd.reason), before: { state: before.state }, after: { state: question.state } }],
       };
     });
   }

@@ -83,7 +83,7 @@ export function ServerHtml({ html, class: className }: { html: string; class?: s
   return <div class={className ? `prose ${className}` : 'prose'} dangerouslySetInnerHTML={{ __html: html }} />;
 }
 
-const TRANSLATED_CODES = new Set(['invalid_credentials', 'email_taken', 'rate_limited', 'unauthenticated']);
+const TRANSLATED_CODES = new Set(['invalid_credentials', 'email_taken', 'rate_limited', 'unauthenticated', 'member_questions_off', 'question_not_published', 'not_proposed']);
 
 /** The message of an API error for the reader: in their language for the common codes, else the server's words. */
 export function errorMessage(error: unknown): string {

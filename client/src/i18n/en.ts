@@ -160,6 +160,9 @@ const en = {
   'apiError.email_taken': 'An account with this email already exists. Sign in instead, or use another email.',
   'apiError.rate_limited': 'Too many attempts. Wait a moment and try again.',
   'apiError.unauthenticated': 'Sign in to do this.',
+  'apiError.member_questions_off': 'The moderators of this forum have turned off members’ questions; only they can add questions here.',
+  'apiError.question_not_published': 'This question awaits a moderator’s approval: it takes replies once it is published.',
+  'apiError.not_proposed': 'This question is no longer awaiting approval (another moderator has decided).',
   'loading': 'Loading…',
   'time.justNow': 'just now',
 };

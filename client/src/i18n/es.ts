@@ -159,6 +159,9 @@ const es: Messages = {
   'apiError.email_taken': 'Ya existe una cuenta con este correo. Inicie sesión o use otro correo.',
   'apiError.rate_limited': 'Demasiados intentos. Espere un momento e inténtelo de nuevo.',
   'apiError.unauthenticated': 'Inicie sesión para hacer esto.',
+  'apiError.member_questions_off': 'Los moderadores de este foro han desactivado las preguntas de los miembros; solo ellos pueden añadir preguntas aquí.',
+  'apiError.question_not_published': 'Esta pregunta espera la aprobación de un moderador: admitirá respuestas cuando se publique.',
+  'apiError.not_proposed': 'Esta pregunta ya no espera aprobación (otro moderador ya ha decidido).',
   'loading': 'Cargando…',
   'time.justNow': 'ahora mismo',
 };

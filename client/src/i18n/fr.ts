@@ -159,6 +159,9 @@ const fr: Messages = {
   'apiError.email_taken': 'Un compte existe déjà avec cette adresse. Connectez-vous, ou utilisez une autre adresse.',
   'apiError.rate_limited': 'Trop de tentatives. Patientez un instant et réessayez.',
   'apiError.unauthenticated': 'Connectez-vous pour faire ceci.',
+  'apiError.member_questions_off': 'Les modérateurs de ce forum ont désactivé les questions des membres ; eux seuls peuvent ajouter des questions ici.',
+  'apiError.question_not_published': 'Cette question attend l’approbation d’un modérateur : elle recevra des réponses une fois publiée.',
+  'apiError.not_proposed': 'Cette question n’attend plus d’approbation (un autre modérateur a déjà décidé).',
   'loading': 'Chargement…',
   'time.justNow': 'à l’instant',
 };
