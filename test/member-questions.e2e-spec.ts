@@ -145,7 +145,7 @@ describe('member questions', () => {
     expect((await cast.author.agent.post(`/api/forums/${s.forumId}/questions`).send({ title: 'Direct' }).expect(403)).body.code).toBe('not_moderator');
   });
 
-  it('refuses anonymous callers, outsiders of an invite-only forum, and bad input', async () => {
+  it('refuses anonymous callers, outsiders of an invite-only forum, silenced members and bad input', async () => {
     const s = await stage(t, cast, { visibility: 'invite_only' });
     // Anonymous: 404 where they can't read, 401 where they can.
     await t.agent().post(`/api/forums/${s.forumId}/question-proposals`).send({ title: 'Hi' }).expect(404);
@@ -159,6 +159,11 @@ describe('member questions', () => {
     const extra = await cast.author.agent.post(`/api/forums/${s.forumId}/question-proposals`).send({ title: 'Pin me', pinned: true }).expect(400);
     expect(extra.body.code).toBe('validation_failed');
     expect((await t.dataSource.query(`SELECT count(*)::int AS n FROM question WHERE forum_id = $1`, [s.forumId]))[0].n).toBe(1);
+    // A silenced member can't propose either.
+    const until = new Date(Date.now() + 3600_000).toISOString();
+    await actOk(cast.moderator, 'http', { act: 'member.silence', forumId: s.forumId, accountId: cast.author.account.id, until });
+    expect((await propose(s, 'While silenced').expect(403)).body.code).toBe('silenced');
+    await actOk(cast.moderator, 'http', { act: 'member.unsilence', forumId: s.forumId, accountId: cast.author.account.id });
     // A members-only forum's signed-in non-member may propose (they may reply there too).
     const members = await newForum(t, { visibility: 'members' });
     expect((await outsider.agent.post(`/api/forums/${members.id}/question-proposals`).send({ title: 'From a network member' }).expect(201)).body.state).toBe('proposed');

@@ -5,6 +5,7 @@ import { badRequest, conflict, forbidden } from '../common/app-exception.js';
 import { ForumAccessService, type ForumAccess } from '../forums/forum-access.service.js';
 import type { ModerationActionView } from '../moderation/dto/moderation.views.js';
 import { ModerationActs, type ActRecord } from '../moderation/moderation-acts.js';
+import { assertNotSilenced } from '../moderation/posting-rules.js';
 import { MODERATORS } from '../realtime/forum-event.js';
 import type { RecordEvent } from '../realtime/forum-events.service.js';
 import { DiscussionEvents, type RecordDiscussionEvent } from './discussion-events.js';
@@ -178,6 +179,8 @@ export class QuestionsService {
       if (!access.forum.memberQuestions) {
         throw forbidden('member_questions_off', 'The moderators of this forum have turned off members\' questions; only they can add questions here.');
       }
+      // A silenced member proposes no more than they reply.
+      await assertNotSilenced(m, forumId, actor!.accountId);
       return this.insert(m, record, forumId, actor!.accountId, dto, 'proposed');
     });
   }
