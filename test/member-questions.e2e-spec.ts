@@ -80,6 +80,10 @@ describe('member questions', () => {
     const anonymous = await anonymousFollower(s.forumId);
     try {
       const { body: proposal } = await propose(s, 'What about rural broadband?').expect(201);
+      // Until it is published, no reply is moved or merged into it (readers couldn't follow them there).
+      const { body: reply } = await cast.reader.agent.post(`/api/questions/${s.questionId}/replies`).send({ body: 'Broadband first' }).expect(201);
+      expect((await act(cast.moderator, 'http', { act: 'reply.move', replyId: reply.id, toQuestionId: proposal.id })).body.code).toBe('question_not_published');
+      expect((await act(cast.moderator, 'http', { act: 'question.merge', questionId: s.questionId, intoQuestionId: proposal.id })).body.code).toBe('question_not_published');
       const result = await actOk(cast.moderator, 'socket', { act: 'question.approve', questionId: proposal.id });
       expect(result.question).toMatchObject({ id: proposal.id, state: 'published' });
       expect(result.actions).toEqual([expect.objectContaining({ act: 'question.approve', targetKind: 'question', targetId: String(proposal.id) })]);

@@ -2,7 +2,9 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { MaybeActor } from '../auth/actor.js';
 import { badRequest } from '../common/app-exception.js';
-import { questionMerged, questionNotFound } from '../discussions/discussion-errors.js';
+import { questionMerged, questionNotFound, questionNotPublished } from '../discussions/discussion-errors.js';
+import type { QuestionState } from '../discussions/question.entity.js';
+import { isProposal } from '../discussions/question-visibility.js';
 import { MarkdownService } from '../discussions/markdown.service.js';
 import { QuestionsService } from '../discussions/questions.service.js';
 import { addToThreadCounter, returningRows } from '../discussions/reply-queries.js';
@@ -16,6 +18,7 @@ interface QuestionRow {
   id: number;
   forum_id: number;
   author_id: string | null;
+  state: QuestionState;
   closed: boolean;
   merged_into_id: number | null;
   slow_mode_seconds: number | null;
@@ -57,6 +60,7 @@ export class QuestionActsService {
       if (!target || target.forum_id !== forumId) throw questionNotFound();
       if (source.merged_into_id !== null) throw questionMerged(source.merged_into_id);
       if (target.merged_into_id !== null) throw questionMerged(target.merged_into_id);
+      if (isProposal(source) || isProposal(target)) throw questionNotPublished();
       const moved = await returningRows<{ id: string; path: string }>(
         m,
         `UPDATE reply SET question_id = $2 WHERE question_id = $1 RETURNING id, path`,
@@ -161,7 +165,7 @@ export class QuestionActsService {
   }
 }
 
-const COLUMNS = 'id, forum_id, author_id, closed, merged_into_id, slow_mode_seconds, synthesis_source';
+const COLUMNS = 'id, forum_id, author_id, state, closed, merged_into_id, slow_mode_seconds, synthesis_source';
 
 /** The questions that exist among `ids`, locked for the transaction in id order. */
 function lockQuestions(m: EntityManager, ids: number[]): Promise<QuestionRow[]> {
