@@ -1,4 +1,4 @@
-import { READERS, type EventAudience } from '../realtime/forum-event.js';
+import { MODERATORS, READERS, type EventAudience } from '../realtime/forum-event.js';
 import type { QuestionState } from './question.entity.js';
 import type { ReplyViewer } from './reply-visibility.js';
 
@@ -26,5 +26,6 @@ export function shownQuestionsCondition(viewer: Pick<ReplyViewer, 'canModerate'>
 
 /** Who may hear of a change to a question: a proposal reaches only its author and the moderators. */
 export function questionAudience(question: ShownQuestion): EventAudience {
-  return isProposal(question) && question.author_id ? { kind: 'moderators_and_account', accountId: question.author_id } : READERS;
+  if (!isProposal(question)) return READERS;
+  return question.author_id ? { kind: 'moderators_and_account', accountId: question.author_id } : MODERATORS;
 }
