@@ -63,6 +63,10 @@ describe('member questions', () => {
       // Live: the author and the moderator hear of it; then the sentinel reaches everyone, and nothing of the proposal came before it.
       await eventOf(cast.author.socket, s.forumId, 'question.created', (e) => (e.payload as any).question.id === id);
       await eventOf(cast.moderator.socket, s.forumId, 'moderation.queue', (e) => (e.payload as any).kind === 'question');
+      // A moderator's change to a proposal (pin, edit) reaches the same people only.
+      await actOk(cast.moderator, 'http', { act: 'question.pin', questionId: id });
+      await cast.moderator.agent.patch(`/api/questions/${id}`).send({ title: 'Can we talk about open data, please?' }).expect(200);
+      await eventOf(cast.author.socket, s.forumId, 'question.updated', (e) => (e.payload as any).question.title === 'Can we talk about open data, please?');
       const mark = await sentinel(s, 'Sentinel question');
       for (const socket of [cast.reader.socket, anonymous]) {
         await eventOf(socket, s.forumId, 'question.created', (e) => (e.payload as any).question.id === mark);

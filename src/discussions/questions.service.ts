@@ -266,7 +266,7 @@ export class QuestionsService {
       await m.query(`UPDATE question SET ${[...sets, 'updated_at = now()'].join(', ')} WHERE id = $1`, params);
       const row = (await this.load(m, questionId, actor!.accountId))!;
       const { viewer_replied: _viewer, ...neutral } = row;
-      record({ type: 'question.updated', forumId, questionId, payload: { question: toQuestionView(neutral) } });
+      record({ type: 'question.updated', forumId, questionId, payload: { question: toQuestionView(neutral) }, audience: questionAudience(row) });
       let order: { id: number; position: number }[] | undefined;
       if (moved) {
         order = await m.query(`SELECT id, position FROM question WHERE forum_id = $1 ORDER BY position`, [forumId]);

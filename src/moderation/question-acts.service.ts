@@ -4,7 +4,7 @@ import type { MaybeActor } from '../auth/actor.js';
 import { badRequest } from '../common/app-exception.js';
 import { questionMerged, questionNotFound, questionNotPublished } from '../discussions/discussion-errors.js';
 import type { QuestionState } from '../discussions/question.entity.js';
-import { isProposal } from '../discussions/question-visibility.js';
+import { isProposal, questionAudience } from '../discussions/question-visibility.js';
 import { MarkdownService } from '../discussions/markdown.service.js';
 import { QuestionsService } from '../discussions/questions.service.js';
 import { addToThreadCounter, returningRows } from '../discussions/reply-queries.js';
@@ -160,7 +160,8 @@ export class QuestionActsService {
 
   /** Tells readers the question changed; returns the moderator's view of it. */
   private async updated(m: EntityManager, record: RecordEvent, forumId: number, questionId: number) {
-    record(forumId, 'question.updated', { question: await this.questions.eventViewIn(m, questionId) }, { questionId });
+    const question = await this.questions.eventViewIn(m, questionId);
+    record(forumId, 'question.updated', { question }, { questionId, audience: questionAudience({ state: question.state, author_id: question.author?.id ?? null }) });
     return this.questions.viewIn(m, questionId);
   }
 }
