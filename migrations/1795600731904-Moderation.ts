@@ -1,7 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /** Every act name the record accepts (src/moderation/moderation-acts.ts MODERATION_ACTS lists the same). */
-const ACTS = [
+export const ACTS = [
   'reply.hide', 'reply.unhide', 'reply.delete', 'reply.edit', 'reply.move', 'reply.feature', 'reply.unfeature',
   'reply.approve', 'reply.reject', 'flag.uphold', 'flag.dismiss',
   'question.pin', 'question.unpin', 'question.lock', 'question.unlock', 'question.close', 'question.reopen',

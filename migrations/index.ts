@@ -17,5 +17,6 @@ import { NotificationCursor1796300000003 } from './1796300000003-NotificationCur
 import { Search1796400000000 } from './1796400000000-Search.js';
 import { AccountProfile1796400000001 } from './1796400000001-AccountProfile.js';
 import { LivePolls1796500000000 } from './1796500000000-LivePolls.js';
+import { MemberQuestions1796600000000 } from './1796600000000-MemberQuestions.js';
 
-export const MIGRATIONS = [ForumCore1795586000000, LoginSession1795586650420, ForumInvitations1795586708030, ForumEvents1795586883885, DiscussionBodyLimits1795587027131, SignInAttemptOutcome1795589184002, InvitationTokenAlways1795591950408, Moderation1795600731904, LiveQa1795603316000, ReplyWithheld1795610470000, Notifications1796300000000, Mail1796300000001, PasswordReset1796300000002, NotificationCursor1796300000003, Search1796400000000, AccountProfile1796400000001, LivePolls1796500000000];
+export const MIGRATIONS = [ForumCore1795586000000, LoginSession1795586650420, ForumInvitations1795586708030, ForumEvents1795586883885, DiscussionBodyLimits1795587027131, SignInAttemptOutcome1795589184002, InvitationTokenAlways1795591950408, Moderation1795600731904, LiveQa1795603316000, ReplyWithheld1795610470000, Notifications1796300000000, Mail1796300000001, PasswordReset1796300000002, NotificationCursor1796300000003, Search1796400000000, AccountProfile1796400000001, LivePolls1796500000000, MemberQuestions1796600000000];

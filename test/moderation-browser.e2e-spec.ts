@@ -378,4 +378,41 @@ describeInBrowser('moderation in the web client', () => {
     expect(await seriousA11yViolations(page)).toEqual([]);
     await screenshot(page, 'moderation-record-fr');
   }, 60_000);
+
+  // Issue 18: members propose questions; the moderator approves them from the queue.
+  it('propose → awaiting approval for its author only → approved from the queue → the other member sees it', async () => {
+    const [anaPage, luisPage, martaPage] = [await pageFor(ana), await pageFor(luis), await pageFor(marta)];
+    const errors = [...watchErrors(anaPage), ...watchErrors(luisPage), ...watchErrors(martaPage)];
+
+    await anaPage.goto(`/forums/${forum.id}`);
+    const form = anaPage.getByRole('region', { name: 'Propose a question' });
+    await form.getByRole('textbox', { name: 'Your question' }).fill('Who maintains the open data portal?');
+    await form.getByRole('textbox', { name: 'Details (optional)' }).fill('We are about to start one.');
+    await form.getByRole('button', { name: 'Propose' }).click();
+    await form.getByText('Your question was sent to the moderators').waitFor();
+    const mine = anaPage.locator('.agenda li', { hasText: 'Who maintains the open data portal?' });
+    await mine.getByText('Awaiting approval').waitFor();
+    await screenshot(anaPage, 'member-question-awaiting');
+
+    // Luis doesn't see it; the moderator's queue lists it.
+    await luisPage.goto(`/forums/${forum.id}`);
+    await luisPage.getByText('How is your administration adapting to the digital reality?').waitFor();
+    expect(await luisPage.getByText('Who maintains the open data portal?').count()).toBe(0);
+
+    await martaPage.goto(`/forums/${forum.id}/moderation`);
+    const proposal = martaPage.locator('.proposal', { hasText: 'Who maintains the open data portal?' });
+    await proposal.waitFor({ timeout: 10_000 });
+    await proposal.getByText('Proposed by Ana Ferrer').waitFor();
+    await screenshot(martaPage, 'member-question-queue');
+    await proposal.getByRole('button', { name: 'Approve and publish' }).click();
+    await martaPage.getByText('Published: “Who maintains the open data portal?”.').waitFor();
+    await proposal.waitFor({ state: 'detached' });
+
+    // Luis's open forum page shows it without a reload; Ana's badge goes.
+    await luisPage.getByText('Who maintains the open data portal?').waitFor({ timeout: 10_000 });
+    await anaPage.reload();
+    await anaPage.locator('.agenda li', { hasText: 'Who maintains the open data portal?' }).waitFor();
+    expect(await anaPage.getByText('Awaiting approval').count()).toBe(0);
+    expect(errors).toEqual([]);
+  }, 120_000);
 });

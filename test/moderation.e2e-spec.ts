@@ -296,7 +296,7 @@ describe('moderation acts', () => {
         const settings = (await cast.reader.agent.get(`/api/forums/${s.forumId}/moderation/settings`).expect(200)).body;
         expect(settings).toEqual({
           forumId: s.forumId, premoderation: false, premoderateFirstReplies: 2, flagThreshold: 5, flagThresholdIsDefault: false,
-          slowModeSeconds: null, maxRepliesPerHour: null,
+          slowModeSeconds: null, maxRepliesPerHour: null, memberQuestions: true,
         });
       },
     }),

@@ -81,6 +81,8 @@ export interface ForumDetail extends ForumSummary {
   participationRefusal: string | null;
   /** The server's explanation of the refusal, in English. */
   refusalMessage: string | null;
+  /** Whether the caller may propose a question (members, while the forum allows it). */
+  canProposeQuestions: boolean;
 }
 
 export interface InvitationPreview {
@@ -96,6 +98,10 @@ export interface Question {
   position: number;
   title: string;
   bodyHtml: string;
+  /** A member's proposal awaits a moderator (or was rejected, with the reason): only its author and the moderators see it. */
+  state: 'published' | 'proposed' | 'rejected';
+  stateReason: string | null;
+  author: Author | null;
   pinned: boolean;
   locked: boolean;
   closed: boolean;
@@ -304,6 +310,7 @@ export function toForumDetail(f: Json): ForumDetail {
     canModerate: viewer.canModerate === true,
     participationRefusal: viewer.canPost === true ? null : refusal ? str(refusal.code) : 'cannot_post',
     refusalMessage: refusal ? str(refusal.message) : null,
+    canProposeQuestions: viewer.canPost === true && (viewer.canModerate === true || f.memberQuestions !== false),
   };
 }
 
@@ -315,6 +322,9 @@ export function toQuestion(q: Json): Question {
     position: num(q.position) ?? 0,
     title: str(q.title),
     bodyHtml: str(q.bodyHtml),
+    state: q.state === 'proposed' || q.state === 'rejected' ? q.state : 'published',
+    stateReason: typeof q.stateReason === 'string' ? q.stateReason : null,
+    author: q.author && typeof q.author === 'object' ? { id: str((q.author as Json).id), displayName: str((q.author as Json).displayName) } : null,
     pinned: q.pinned === true,
     locked: q.locked === true,
     closed: q.closed === true,
@@ -426,6 +436,10 @@ export const forums = {
   async questions(forumId: number): Promise<Question[]> {
     const data = await call<unknown>('GET', `/forums/${forumId}/questions${query({ limit: 100 })}`);
     return page(data, toQuestion).items;
+  },
+  /** Proposes a question; it awaits the moderators' approval (a moderator's is published at once). */
+  async proposeQuestion(forumId: number, title: string, body: string): Promise<Question> {
+    return toQuestion(await call<Json>('POST', `/forums/${forumId}/question-proposals`, { title, body }));
   },
   /** What an invitation link leads to (no sign-in needed). */
   async previewInvitation(token: string): Promise<InvitationPreview> {

@@ -24,6 +24,8 @@ export type ActCommand =
       reason?: string;
     }
   | { act: 'question.reorder'; questionId: number; position: number }
+  | { act: 'question.approve'; questionId: number; reason?: string }
+  | { act: 'question.reject'; questionId: number; reason: string }
   | { act: 'question.merge'; questionId: number; intoQuestionId: number; reason?: string }
   | { act: 'question.synthesis'; questionId: number; body: string }
   | { act: 'question.slow_mode'; questionId: number; seconds: number | null }
@@ -35,6 +37,7 @@ export type ActCommand =
       flagThreshold?: number | null;
       slowModeSeconds?: number | null;
       maxRepliesPerHour?: number | null;
+      memberQuestions?: boolean;
     }
   | { act: 'member.silence'; forumId: number; accountId: string; until: string; reason?: string }
   | { act: 'member.unsilence'; forumId: number; accountId: string; reason?: string };
@@ -118,6 +121,8 @@ export interface ModerationSettings {
   flagThreshold: number;
   slowModeSeconds: number | null;
   maxRepliesPerHour: number | null;
+  /** Members may propose questions for the moderators to approve. */
+  memberQuestions: boolean;
 }
 
 export interface ActionFilters {
@@ -191,8 +196,15 @@ export const moderation = {
   async flag(replyId: string, why: FlagReason, note?: string): Promise<void> {
     await call('POST', `/replies/${encodeURIComponent(replyId)}/flags`, note ? { reason: why, note } : { reason: why });
   },
+  /** Flagged and pending replies (proposed questions come from proposals()). */
   async queue(forumId: number, kind: 'all' | 'flags' | 'pending' = 'all', after?: string | null): Promise<Page<QueueItem>> {
-    return page(await call('GET', `/forums/${forumId}/moderation/queue${query({ kind, after, limit: 50 })}`), toQueueItem);
+    const data = (await call<Json>('GET', `/forums/${forumId}/moderation/queue${query({ kind, after, limit: 50 })}`)) ?? {};
+    return page({ ...data, items: list(data.items).filter((i) => i.kind !== 'question') }, toQueueItem);
+  },
+  /** Members' proposed questions awaiting approval, oldest first. */
+  async proposals(forumId: number): Promise<Question[]> {
+    const data = await call<Json>('GET', `/forums/${forumId}/moderation/queue${query({ kind: 'question', limit: 100 })}`);
+    return list(data.items).map((i) => toQuestion(obj(i.question) ?? {}));
   },
   async actions(forumId: number, filters: ActionFilters, after?: string | null): Promise<Page<ModerationAction>> {
     return page(await call('GET', `/forums/${forumId}/moderation/actions${query({ ...filters, after, limit: 50 })}`), toAction);
@@ -258,5 +270,6 @@ export function toSettings(s: Json): ModerationSettings {
     flagThresholdIsDefault: s.flagThresholdIsDefault === true,
     slowModeSeconds: int(s.slowModeSeconds),
     maxRepliesPerHour: int(s.maxRepliesPerHour),
+    memberQuestions: s.memberQuestions !== false,
   };
 }

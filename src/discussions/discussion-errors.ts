@@ -19,6 +19,8 @@ export async function hiddenAs<T>(notFoundError: () => AppException, access: Pro
   }
 }
 
+export const questionNotPublished = () =>
+  conflict('question_not_published', 'This question awaits a moderator\'s approval (or was rejected): it takes replies once it is published.');
 export const questionClosed = () =>
   conflict('question_closed', 'This question is closed: it no longer takes replies or edits. You can still read the thread.');
 export const questionLocked = () =>

@@ -1,5 +1,7 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
+export type QuestionState = 'published' | 'proposed' | 'rejected';
+
 /** A discussion question of a forum: the root of a thread. */
 @Entity('question')
 export class Question {
@@ -26,6 +28,13 @@ export class Question {
 
   @Column('boolean')
   pinned: boolean;
+
+  /** A member's proposal waits for a moderator; a rejected one keeps the moderator's reason. */
+  @Column('text', { default: 'published' })
+  state: QuestionState;
+
+  @Column('text', { name: 'state_reason', nullable: true })
+  stateReason: string | null;
 
   @Column('boolean')
   locked: boolean;

@@ -6,7 +6,7 @@ import {
 import { CurrentActor, type MaybeActor } from '../auth/actor.js';
 import { ForumIdParams, QuestionIdParams } from './dto/discussion-params.js';
 import { QuestionList, QuestionView } from './dto/discussion.views.js';
-import { CreateQuestionDto, UpdateQuestionDto } from './dto/question-input.dto.js';
+import { CreateQuestionDto, ProposeQuestionDto, UpdateQuestionDto } from './dto/question-input.dto.js';
 import { QuestionsService } from './questions.service.js';
 
 @ApiTags('questions')
@@ -33,6 +33,19 @@ export class QuestionsController {
   @ApiConflictResponse({ description: '`forum_archived`' })
   create(@CurrentActor() actor: MaybeActor, @Param() params: ForumIdParams, @Body() dto: CreateQuestionDto): Promise<QuestionView> {
     return this.questions.createQuestion(actor, params.forumId, dto);
+  }
+
+  @Post('forums/:forumId/question-proposals')
+  @ApiOperation({
+    summary: 'Propose a question (members, while the forum allows it): it awaits a moderator\'s approval, seen only by its author and the moderators; a moderator\'s is published at once',
+  })
+  @ApiCreatedResponse({ type: QuestionView })
+  @ApiBadRequestResponse({ description: '`validation_failed`, naming each field.' })
+  @ApiUnauthorizedResponse({ description: '`unauthenticated`' })
+  @ApiForbiddenResponse({ description: '`member_questions_off` (the forum\'s setting), `not_invited`, `removed`, `forum_closed`' })
+  @ApiConflictResponse({ description: '`forum_archived`' })
+  propose(@CurrentActor() actor: MaybeActor, @Param() params: ForumIdParams, @Body() dto: ProposeQuestionDto): Promise<QuestionView> {
+    return this.questions.proposeQuestion(actor, params.forumId, dto);
   }
 
   @Get('questions/:id')

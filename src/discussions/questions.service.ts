@@ -1,16 +1,20 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { MaybeActor } from '../auth/actor.js';
-import { badRequest, conflict } from '../common/app-exception.js';
+import { badRequest, conflict, forbidden } from '../common/app-exception.js';
 import { ForumAccessService, type ForumAccess } from '../forums/forum-access.service.js';
 import type { ModerationActionView } from '../moderation/dto/moderation.views.js';
 import { ModerationActs, type ActRecord } from '../moderation/moderation-acts.js';
+import { assertNotSilenced } from '../moderation/posting-rules.js';
 import { MODERATORS } from '../realtime/forum-event.js';
-import { DiscussionEvents } from './discussion-events.js';
+import type { RecordEvent } from '../realtime/forum-events.service.js';
+import { DiscussionEvents, type RecordDiscussionEvent } from './discussion-events.js';
 import type { QuestionList, QuestionView } from './dto/discussion.views.js';
-import type { CreateQuestionDto, UpdateQuestionDto } from './dto/question-input.dto.js';
+import type { CreateQuestionDto, ProposeQuestionDto, UpdateQuestionDto } from './dto/question-input.dto.js';
 import { MarkdownService } from './markdown.service.js';
 import { hiddenAs, questionNotFound } from './discussion-errors.js';
+import type { QuestionState } from './question.entity.js';
+import { canSeeQuestion, questionAudience, shownQuestionsCondition } from './question-visibility.js';
 
 interface QuestionRow {
   id: number;
@@ -21,6 +25,8 @@ interface QuestionRow {
   body_html: string;
   author_id: string | null;
   author_name: string | null;
+  state: QuestionState;
+  state_reason: string | null;
   pinned: boolean;
   locked: boolean;
   closed: boolean;
@@ -52,7 +58,7 @@ function questionColumns(viewerParam?: string): string {
     ? `, EXISTS (SELECT 1 FROM reply r WHERE r.author_id = ${viewerParam} AND r.question_id = q.id AND r.state <> 'deleted') AS viewer_replied`
     : '';
   return `q.id, q.forum_id, q.position, q.title, q.body_source, q.body_html, q.author_id, a.display_name AS author_name,
-    q.pinned, q.locked, q.closed, q.created_at, q.updated_at, q.live_score, q.live_question_id,
+    q.state, q.state_reason, q.pinned, q.locked, q.closed, q.created_at, q.updated_at, q.live_score, q.live_question_id,
     (SELECT lq.session_id FROM live_question lq WHERE lq.id = q.live_question_id) AS live_session_id,
     COALESCE((SELECT sum(c.reply_count) FROM thread_counter c WHERE c.question_id = q.id), 0) AS reply_count,
     q.merged_into_id, q.slow_mode_seconds, q.synthesis_source, q.synthesis_html, q.synthesis_by, q.synthesis_at,
@@ -70,6 +76,8 @@ function toQuestionView(row: QuestionRow, options: { withSource?: boolean } = {}
     ...(options.withSource ? { bodySource: row.body_source } : {}),
     bodyHtml: row.body_html,
     author: row.author_id ? { id: row.author_id, displayName: row.author_name ?? '' } : null,
+    state: row.state,
+    stateReason: row.state_reason,
     pinned: row.pinned,
     locked: row.locked,
     closed: row.closed,
@@ -129,13 +137,13 @@ export class QuestionsService {
 
   /** The forum's questions: pinned first, then by position. */
   async listQuestions(actor: MaybeActor, forumId: number): Promise<QuestionList> {
-    await this.forumAccess.readable(actor, forumId);
+    const access = await this.forumAccess.readable(actor, forumId);
     const params: unknown[] = [forumId];
     const viewer = actor ? `$${params.push(actor.accountId)}` : undefined;
     const rows: QuestionRow[] = await this.dataSource.query(
       `SELECT ${questionColumns(viewer)}
          FROM question q LEFT JOIN account a ON a.id = q.author_id
-        WHERE q.forum_id = $1
+        WHERE q.forum_id = $1 AND ${shownQuestionsCondition(access, 'q', viewer)}
         ORDER BY q.pinned DESC, q.position, q.id`,
       params,
     );
@@ -144,28 +152,81 @@ export class QuestionsService {
 
   async getQuestion(actor: MaybeActor, questionId: number): Promise<QuestionView> {
     const forumId = await this.forumOf(this.dataSource.manager, questionId);
-    await hiddenAs(questionNotFound, this.forumAccess.readable(actor, forumId));
-    return toQuestionView((await this.load(this.dataSource.manager, questionId, actor?.accountId))!, { withSource: true });
+    const access = await hiddenAs(questionNotFound, this.forumAccess.readable(actor, forumId));
+    const row = (await this.load(this.dataSource.manager, questionId, actor?.accountId))!;
+    if (!canSeeQuestion({ canModerate: access.canModerate, accountId: actor?.accountId ?? null }, row)) throw questionNotFound();
+    return toQuestionView(row, { withSource: true });
   }
 
   async createQuestion(actor: MaybeActor, forumId: number, dto: CreateQuestionDto): Promise<QuestionView> {
-    const body = dto.body ?? '';
-    const bodyHtml = this.markdown.render(body);
     return this.events.write(async (m, record) => {
       const access = await this.forumAccess.moderating(actor, forumId, m);
       assertWritable(access);
-      const last = await this.lockPositions(m, forumId);
-      const position = Math.min(dto.position ?? last + 1, last + 1);
-      await m.query(`UPDATE question SET position = position + 1 WHERE forum_id = $1 AND position >= $2`, [forumId, position]);
-      const [{ id }]: { id: number }[] = await m.query(
-        `INSERT INTO question (forum_id, position, title, body_source, body_html, author_id, pinned, locked, closed)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
-        [forumId, position, dto.title, body, bodyHtml, actor!.accountId, dto.pinned ?? false, dto.locked ?? false, dto.closed ?? false],
-      );
-      const row = (await this.load(m, id))!;
-      record({ type: 'question.created', forumId, questionId: id, payload: { question: toQuestionView(row) } });
-      return { ...toQuestionView(row, { withSource: true }), viewerReplied: false };
+      return this.insert(m, record, forumId, actor!.accountId, dto, 'published');
     });
+  }
+
+  /**
+   * A member proposes a question (anyone who may reply in the forum, while
+   * the forum allows it): it waits, seen by its author and the moderators
+   * only, until a moderator approves or rejects it. A moderator's proposal
+   * is published at once, as POST /forums/:id/questions would.
+   */
+  async proposeQuestion(actor: MaybeActor, forumId: number, dto: ProposeQuestionDto): Promise<QuestionView> {
+    return this.events.write(async (m, record) => {
+      const access = await this.forumAccess.participating(actor, forumId, m);
+      if (access.canModerate) return this.insert(m, record, forumId, actor!.accountId, dto, 'published');
+      if (!access.forum.memberQuestions) {
+        throw forbidden('member_questions_off', 'The moderators of this forum have turned off members\' questions; only they can add questions here.');
+      }
+      // A silenced member proposes no more than they reply.
+      await assertNotSilenced(m, forumId, actor!.accountId);
+      return this.insert(m, record, forumId, actor!.accountId, dto, 'proposed');
+    });
+  }
+
+  /**
+   * A moderator's decision on a proposal, in the act's transaction: approving
+   * publishes it at the end of the agenda (and tells the forum's readers);
+   * rejecting keeps it, with the reason, for its author and the moderators.
+   */
+  async decideProposal(m: EntityManager, record: RecordEvent, questionId: number, decision: { approve: true } | { approve: false; reason: string }) {
+    const [before]: QuestionRow[] = await m.query(`SELECT id, forum_id, state, author_id FROM question WHERE id = $1 FOR UPDATE`, [questionId]);
+    if (!before) throw questionNotFound();
+    if (before.state !== 'proposed') throw conflict('not_proposed', 'This question is not awaiting approval (it was already published or rejected).');
+    const forumId = before.forum_id;
+    if (decision.approve) {
+      const last = await this.lockPositions(m, forumId);
+      await m.query(`UPDATE question SET state = 'published', state_reason = NULL, position = $2, created_at = now(), updated_at = now() WHERE id = $1`, [
+        questionId, last + 1,
+      ]);
+    } else {
+      await m.query(`UPDATE question SET state = 'rejected', state_reason = $2, updated_at = now() WHERE id = $1`, [questionId, decision.reason]);
+    }
+    const row = (await this.load(m, questionId))!;
+    const question = toQuestionView(row);
+    // Published: readers get it as a new question; rejected: only its author and the moderators hear of it.
+    record(forumId, decision.approve ? 'question.created' : 'question.updated', { question }, { questionId, audience: questionAudience(row) });
+    return { before, question: toQuestionView(row, { withSource: true }) };
+  }
+
+  private async insert(m: EntityManager, record: RecordDiscussionEvent, forumId: number, authorId: string, dto: CreateQuestionDto, state: QuestionState): Promise<QuestionView> {
+    const body = dto.body ?? '';
+    const bodyHtml = this.markdown.render(body);
+    const last = await this.lockPositions(m, forumId);
+    const position = Math.min(dto.position ?? last + 1, last + 1);
+    await m.query(`UPDATE question SET position = position + 1 WHERE forum_id = $1 AND position >= $2`, [forumId, position]);
+    const [{ id }]: { id: number }[] = await m.query(
+      `INSERT INTO question (forum_id, position, title, body_source, body_html, author_id, pinned, locked, closed, state)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+      [forumId, position, dto.title, body, bodyHtml, authorId, dto.pinned ?? false, dto.locked ?? false, dto.closed ?? false, state],
+    );
+    const row = (await this.load(m, id))!;
+    record({ type: 'question.created', forumId, questionId: id, payload: { question: toQuestionView(row) }, audience: questionAudience(row) });
+    if (state === 'proposed') {
+      record({ type: 'moderation.queue', forumId, questionId: id, payload: { kind: 'question', change: 'added', questionId: id }, audience: MODERATORS });
+    }
+    return { ...toQuestionView(row, { withSource: true }), viewerReplied: false };
   }
 
   /** Moderators' changes: title, body, flags, and the question's place among the others. */
@@ -205,7 +266,7 @@ export class QuestionsService {
       await m.query(`UPDATE question SET ${[...sets, 'updated_at = now()'].join(', ')} WHERE id = $1`, params);
       const row = (await this.load(m, questionId, actor!.accountId))!;
       const { viewer_replied: _viewer, ...neutral } = row;
-      record({ type: 'question.updated', forumId, questionId, payload: { question: toQuestionView(neutral) } });
+      record({ type: 'question.updated', forumId, questionId, payload: { question: toQuestionView(neutral) }, audience: questionAudience(row) });
       let order: { id: number; position: number }[] | undefined;
       if (moved) {
         order = await m.query(`SELECT id, position FROM question WHERE forum_id = $1 ORDER BY position`, [forumId]);

@@ -19,9 +19,10 @@ import {
 import { detectLanguage, replyLanguageSql } from './reply-language.js';
 import { childPath, MAX_DEPTH } from './reply-path.js';
 import { changeReplyState } from './reply-state.js';
+import { canSeeQuestion, isProposal } from './question-visibility.js';
 import { canSeeReply, countsAsChild, countsAsReply, replyAudience } from './reply-visibility.js';
 import {
-  hiddenAs, parentDeleted, parentMoved, questionClosed, questionLocked, questionMerged, questionNotFound, replyDeleted, replyNotFound,
+  hiddenAs, parentDeleted, parentMoved, questionClosed, questionLocked, questionMerged, questionNotFound, questionNotPublished, replyDeleted, replyNotFound,
 } from './discussion-errors.js';
 
 export interface CreateReplyOptions {
@@ -103,6 +104,10 @@ export class RepliesService {
           await m.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`reply-client:${author.accountId}:${clientId}`]);
           const earlier = await findReplyByClientId(m, author.accountId, clientId);
           if (earlier) return sameReplyAgain(earlier, questionId);
+        }
+        if (isProposal(question)) {
+          if (!canSeeQuestion({ canModerate: access.canModerate, accountId: author.accountId }, question)) throw questionNotFound();
+          throw questionNotPublished();
         }
         if (question.merged_into_id !== null) throw questionMerged(question.merged_into_id);
         if (question.closed) throw questionClosed();

@@ -1,3 +1,4 @@
+import type { QuestionState as QuestionPublication } from './question.entity.js';
 import { randomInt } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { avatarPath } from '../auth/account-view.js';
@@ -124,6 +125,8 @@ export interface QuestionState {
   closed: boolean;
   merged_into_id: number | null;
   slow_mode_seconds: number | null;
+  state: QuestionPublication;
+  author_id: string | null;
 }
 
 /**
@@ -135,7 +138,7 @@ export interface QuestionState {
 export async function findQuestionState(manager: EntityManager, id: number, options: { lock?: 'update' | 'key share' } = {}): Promise<QuestionState | null> {
   const lock = options.lock === 'update' ? ' FOR UPDATE' : options.lock === 'key share' ? ' FOR KEY SHARE' : '';
   const rows: QuestionState[] = await manager.query(
-    `SELECT id, forum_id, locked, closed, merged_into_id, slow_mode_seconds FROM question WHERE id = $1${lock}`,
+    `SELECT id, forum_id, locked, closed, merged_into_id, slow_mode_seconds, state, author_id FROM question WHERE id = $1${lock}`,
     [id],
   );
   return rows[0] ?? null;

@@ -9,6 +9,7 @@ import type { PageQuery, ThreadQuery } from './dto/thread-query.dto.js';
 import { MarkdownService } from './markdown.service.js';
 import { findQuestionState, findReply, replyColumns, toReplyView, type ReplyRow } from './reply-queries.js';
 import { ancestorIds, isInSubtree, subtreeUpperBound } from './reply-path.js';
+import { canSeeQuestion } from './question-visibility.js';
 import { canSeeReply, shownRepliesCondition } from './reply-visibility.js';
 import {
   decodeRevisionCursor, decodeTopCursor, decodeTreeCursor, encodeRevisionCursor, encodeTopCursor, encodeTreeCursor, invalidCursor,
@@ -51,6 +52,7 @@ export class ThreadsService {
     const question = await findQuestionState(this.dataSource.manager, questionId);
     if (!question) throw questionNotFound();
     const access = await hiddenAs(questionNotFound, this.forumAccess.readable(actor, question.forum_id));
+    if (!canSeeQuestion({ canModerate: access.canModerate, accountId: actor?.accountId ?? null }, question)) throw questionNotFound();
     return query.order === 'top'
       ? this.topPage(actor, access, questionId, query)
       : this.treePage(actor, access, questionId, { after: query.after ? decodeTreeCursor(query.after) : '', limit: query.limit });

@@ -7,7 +7,7 @@ import type { ForumState, ForumVisibility } from './forum.entity.js';
  */
 export const FORUM_SUMMARY_COLUMNS = `
   f.id, f.session_id, f.slug, f.title, f.description, f.visibility, f.state,
-  (SELECT count(*) FROM question fq WHERE fq.forum_id = f.id)::bigint AS question_count,
+  (SELECT count(*) FROM question fq WHERE fq.forum_id = f.id AND fq.state = 'published')::bigint AS question_count,
   COALESCE((SELECT sum(tc.reply_count) FROM thread_counter tc WHERE tc.forum_id = f.id), 0)::bigint AS reply_count`;
 
 export interface ForumSummaryRow {

@@ -29,6 +29,10 @@ export class Forum {
   @Column('text')
   state: ForumState;
 
+  /** Members may propose questions for the moderators to publish (on by default). */
+  @Column('boolean', { name: 'member_questions', default: true })
+  memberQuestions: boolean;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 

@@ -93,6 +93,7 @@ export class ForumsService {
       session: sessionRef(row),
       createdAt: row.created_at,
       updatedAt: row.updated_at,
+      memberQuestions: access.forum.memberQuestions,
       viewer: {
         role: access.membership?.role ?? null,
         membershipState: access.membership?.state ?? null,

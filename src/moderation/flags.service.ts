@@ -5,6 +5,8 @@ import { conflict, forbidden, unauthenticated } from '../common/app-exception.js
 import { decodeCursor, encodeCursor, isTimestamp, sqlTimestampKey } from '../common/cursor.js';
 import { AppConfig } from '../config/app-config.js';
 import { hiddenAs, replyDeleted, replyNotFound } from '../discussions/discussion-errors.js';
+import type { QuestionView } from '../discussions/dto/discussion.views.js';
+import { QuestionsService } from '../discussions/questions.service.js';
 import { findReply, replyColumns, returningRows, toReplyView, type ReplyRow } from '../discussions/reply-queries.js';
 import { canSeeReply } from '../discussions/reply-visibility.js';
 import { ForumAccessService } from '../forums/forum-access.service.js';
@@ -20,7 +22,8 @@ import { queueChanged, ReplyActsService } from './reply-acts.service.js';
 export const HIDDEN_BY_FLAGS_REASON = 'Hidden after several members flagged it; a moderator will review it.';
 
 const isReplyId = (v: unknown): v is string => typeof v === 'string' && /^[1-9][0-9]{0,17}$/.test(v);
-const isQueueKind = (v: unknown): v is 'flags' | 'pending' => v === 'flags' || v === 'pending';
+type QueueKind = 'flags' | 'pending' | 'question';
+const isQueueKind = (v: unknown): v is QueueKind => v === 'flags' || v === 'pending' || v === 'question';
 
 /**
  * Members flag replies; moderators work through the queue. A member flags a
@@ -37,6 +40,7 @@ export class FlagsService {
     private readonly acts: ModerationActs,
     private readonly replyActs: ReplyActsService,
     private readonly config: AppConfig,
+    private readonly questions: QuestionsService,
   ) {}
 
   async flag(actor: MaybeActor, replyId: string, dto: CreateFlagDto): Promise<MyFlagView> {
@@ -102,21 +106,25 @@ export class FlagsService {
     const params: unknown[] = [forumId, query.limit + 1, query.kind];
     let after = '';
     if (query.after) {
-      const [since, id, kind] = decodeCursor<[string, string, 'flags' | 'pending']>(query.after, [isTimestamp, isReplyId, isQueueKind]);
+      const [since, id, kind] = decodeCursor<[string, string, QueueKind]>(query.after, [isTimestamp, isReplyId, isQueueKind]);
       after = `WHERE (q.since, q.reply_id, q.kind) > ($${params.push(since)}::timestamptz, $${params.push(id)}::bigint, $${params.push(kind)}::text)`;
     }
-    const entries: { kind: 'flags' | 'pending'; since: Date; since_key: string; reply_id: string }[] = await this.dataSource.query(
+    const entries: { kind: QueueKind; since: Date; since_key: string; reply_id: string }[] = await this.dataSource.query(
       `SELECT q.kind, q.since, ${sqlTimestampKey('q.since')} AS since_key, q.reply_id::text AS reply_id FROM (
          SELECT 'flags'::text AS kind, min(f.created_at) AS since, f.reply_id FROM reply_flag f
           WHERE f.forum_id = $1 AND f.state = 'open' AND $3 IN ('all', 'flags') GROUP BY f.reply_id
          UNION ALL
          SELECT 'pending'::text, r.created_at, r.id FROM reply r WHERE r.forum_id = $1 AND r.state = 'pending' AND $3 IN ('all', 'pending')
+         UNION ALL
+         SELECT 'question'::text, pq.created_at, pq.id FROM question pq WHERE pq.forum_id = $1 AND pq.state = 'proposed' AND $3 IN ('all', 'question')
        ) q ${after}
        ORDER BY q.since, q.reply_id, q.kind LIMIT $2`,
       params,
     );
     const page = entries.slice(0, query.limit);
-    const ids = page.map((e) => e.reply_id);
+    const ids = page.filter((e) => e.kind !== 'question').map((e) => e.reply_id);
+    const proposals = new Map<string, QuestionView>();
+    for (const e of page) if (e.kind === 'question') proposals.set(e.reply_id, await this.questions.viewIn(this.dataSource.manager, Number(e.reply_id)));
     const replies: ReplyRow[] = ids.length
       ? await this.dataSource.query(`SELECT ${replyColumns()} FROM reply r JOIN account a ON a.id = r.author_id WHERE r.id = ANY($1::bigint[])`, [ids])
       : [];
@@ -131,6 +139,7 @@ export class FlagsService {
         : [];
     const byId = new Map(replies.map((r) => [String(r.id), r]));
     const items: QueueItem[] = page.map((e) => {
+      if (e.kind === 'question') return { kind: 'question', since: e.since, question: proposals.get(e.reply_id)! };
       const reply = toReplyView(byId.get(e.reply_id)!, { withSource: true, canModerate: true });
       if (e.kind === 'pending') return { kind: 'pending', since: e.since, reply };
       const own = flags.filter((f) => String(f.reply_id) === e.reply_id);

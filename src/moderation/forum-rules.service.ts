@@ -16,6 +16,7 @@ interface SettingsRow {
   flag_threshold: number | null;
   slow_mode_seconds: number | null;
   max_replies_per_hour: number | null;
+  member_questions: boolean;
 }
 
 interface SilenceRow {
@@ -29,7 +30,7 @@ interface SilenceRow {
   created_at: Date;
 }
 
-const SETTINGS = `id, premoderation, premoderate_first_replies, flag_threshold, slow_mode_seconds, max_replies_per_hour`;
+const SETTINGS = `id, premoderation, premoderate_first_replies, flag_threshold, slow_mode_seconds, max_replies_per_hour, member_questions`;
 const SILENCE = `s.forum_id, s.account_id, a.display_name AS account_name, s.until, s.reason, s.silenced_by, b.display_name AS by_name, s.created_at`;
 const SILENCE_JOINS = `JOIN account a ON a.id = s.account_id LEFT JOIN account b ON b.id = s.silenced_by`;
 
@@ -40,6 +41,7 @@ const FIELDS = {
   flagThreshold: 'flag_threshold',
   slowModeSeconds: 'slow_mode_seconds',
   maxRepliesPerHour: 'max_replies_per_hour',
+  memberQuestions: 'member_questions',
 } as const;
 type SettingsField = keyof typeof FIELDS;
 
@@ -171,6 +173,7 @@ export class ForumRulesService {
       flagThresholdIsDefault: row.flag_threshold === null,
       slowModeSeconds: row.slow_mode_seconds,
       maxRepliesPerHour: row.max_replies_per_hour,
+      memberQuestions: row.member_questions,
     };
   }
 }

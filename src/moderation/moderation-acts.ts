@@ -8,13 +8,13 @@ import { MODERATORS } from '../realtime/forum-event.js';
 import { ForumEventsService, type RecordEvent } from '../realtime/forum-events.service.js';
 import type { ActTargetKind, ModerationActionView } from './dto/moderation.views.js';
 
-/** Every act the record holds (the Moderation migration's CHECK lists the same). */
+/** Every act the record holds (the MemberQuestions migration's CHECK lists the same). */
 export const MODERATION_ACTS = [
   'reply.hide', 'reply.unhide', 'reply.delete', 'reply.edit', 'reply.move', 'reply.feature', 'reply.unfeature',
   'reply.approve', 'reply.reject', 'flag.uphold', 'flag.dismiss',
   'question.pin', 'question.unpin', 'question.lock', 'question.unlock', 'question.close', 'question.reopen',
   'question.reorder', 'question.merge', 'question.synthesis', 'question.slow_mode', 'question.edit',
-  'forum.settings', 'member.silence', 'member.unsilence',
+  'forum.settings', 'member.silence', 'member.unsilence', 'question.approve', 'question.reject',
 ] as const;
 export type ModerationActName = (typeof MODERATION_ACTS)[number];
 

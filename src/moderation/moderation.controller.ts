@@ -36,7 +36,7 @@ export class ModerationController {
   @ApiUnauthorizedResponse({ description: '`unauthenticated`' })
   @ApiForbiddenResponse({ description: '`not_moderator`' })
   @ApiNotFoundResponse({ description: '`reply_not_found` / `question_not_found` / `forum_not_found` / `account_not_found`' })
-  @ApiConflictResponse({ description: '`forum_archived`, `reply_deleted`, `not_pending`, `not_hidden`, `reply_not_visible`, `question_merged`, `thread_too_deep`, `no_open_flags`, `cannot_silence_moderator`' })
+  @ApiConflictResponse({ description: '`forum_archived`, `reply_deleted`, `not_pending`, `not_hidden`, `reply_not_visible`, `question_merged`, `thread_too_deep`, `no_open_flags`, `cannot_silence_moderator`, `not_proposed`, `question_not_published`' })
   act(@CurrentActor() actor: MaybeActor, @Body() body: unknown): Promise<ActResult> {
     return this.moderation.act(actor, body);
   }

@@ -63,6 +63,7 @@ export class ModerationService {
         const { question, order, actions } = await this.questions.changeQuestion(actor, cmd.questionId, { position: cmd.position }, cmd.reason);
         return { act: cmd.act, question, ...(order ? { questions: order } : {}), actions };
       }
+      case 'question.approve': case 'question.reject': return this.questionActs.decideProposal(actor, cmd);
       case 'question.merge': return this.questionActs.merge(actor, cmd);
       case 'question.synthesis': return this.questionActs.synthesis(actor, cmd);
       case 'question.slow_mode': return this.questionActs.slowMode(actor, cmd);

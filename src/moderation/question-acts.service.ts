@@ -2,12 +2,15 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { MaybeActor } from '../auth/actor.js';
 import { badRequest } from '../common/app-exception.js';
-import { questionMerged, questionNotFound } from '../discussions/discussion-errors.js';
+import { questionMerged, questionNotFound, questionNotPublished } from '../discussions/discussion-errors.js';
+import type { QuestionState } from '../discussions/question.entity.js';
+import { isProposal, questionAudience } from '../discussions/question-visibility.js';
 import { MarkdownService } from '../discussions/markdown.service.js';
 import { QuestionsService } from '../discussions/questions.service.js';
 import { addToThreadCounter, returningRows } from '../discussions/reply-queries.js';
+import { MODERATORS } from '../realtime/forum-event.js';
 import type { RecordEvent } from '../realtime/forum-events.service.js';
-import type { MergeQuestionCommand, SlowModeCommand, SynthesisCommand } from './dto/act-commands.js';
+import type { ApproveQuestionCommand, MergeQuestionCommand, RejectQuestionCommand, SlowModeCommand, SynthesisCommand } from './dto/act-commands.js';
 import type { ActResult } from './dto/moderation.views.js';
 import { ModerationActs, type ActContext, type ActRecord } from './moderation-acts.js';
 
@@ -15,6 +18,7 @@ interface QuestionRow {
   id: number;
   forum_id: number;
   author_id: string | null;
+  state: QuestionState;
   closed: boolean;
   merged_into_id: number | null;
   slow_mode_seconds: number | null;
@@ -56,6 +60,7 @@ export class QuestionActsService {
       if (!target || target.forum_id !== forumId) throw questionNotFound();
       if (source.merged_into_id !== null) throw questionMerged(source.merged_into_id);
       if (target.merged_into_id !== null) throw questionMerged(target.merged_into_id);
+      if (isProposal(source) || isProposal(target)) throw questionNotPublished();
       const moved = await returningRows<{ id: string; path: string }>(
         m,
         `UPDATE reply SET question_id = $2 WHERE question_id = $1 RETURNING id, path`,
@@ -78,6 +83,25 @@ export class QuestionActsService {
           ...entry('question.merge', source, cmd.reason),
           before: { mergedIntoId: null, closed: source.closed }, after: { mergedIntoId: target.id, closed: true, movedReplies: moved.length },
         }],
+      };
+    });
+  }
+
+  /**
+   * Approves or rejects a member's proposed question (QuestionsService does
+   * the change); recorded with the state before and after. Approval
+   * publishes it to the forum's readers; the reason of a rejection is shown
+   * to its author.
+   */
+  decideProposal(actor: MaybeActor, cmd: ApproveQuestionCommand | RejectQuestionCommand): Promise<ActResult> {
+    const approve = cmd.act === 'question.approve';
+    return this.onQuestion(actor, cmd, { lock: true }, async ({ m, record }, located) => {
+      const decision = approve ? ({ approve: true } as const) : ({ approve: false, reason: cmd.reason! } as const);
+      const { before, question } = await this.questions.decideProposal(m, record, located.id, decision);
+      record(located.forum_id, 'moderation.queue', { kind: 'question', change: 'removed', questionId: located.id }, { questionId: located.id, audience: MODERATORS });
+      return {
+        result: { question },
+        records: [{ ...entry(cmd.act, located, cmd.reason), before: { state: before.state }, after: { state: question.state } }],
       };
     });
   }
@@ -136,12 +160,13 @@ export class QuestionActsService {
 
   /** Tells readers the question changed; returns the moderator's view of it. */
   private async updated(m: EntityManager, record: RecordEvent, forumId: number, questionId: number) {
-    record(forumId, 'question.updated', { question: await this.questions.eventViewIn(m, questionId) }, { questionId });
+    const question = await this.questions.eventViewIn(m, questionId);
+    record(forumId, 'question.updated', { question }, { questionId, audience: questionAudience({ state: question.state, author_id: question.author?.id ?? null }) });
     return this.questions.viewIn(m, questionId);
   }
 }
 
-const COLUMNS = 'id, forum_id, author_id, closed, merged_into_id, slow_mode_seconds, synthesis_source';
+const COLUMNS = 'id, forum_id, author_id, state, closed, merged_into_id, slow_mode_seconds, synthesis_source';
 
 /** The questions that exist among `ids`, locked for the transaction in id order. */
 function lockQuestions(m: EntityManager, ids: number[]): Promise<QuestionRow[]> {

@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { MaybeActor } from '../auth/actor.js';
 import { badRequest, conflict } from '../common/app-exception.js';
-import { questionMerged, questionNotFound, replyDeleted, replyNotFound } from '../discussions/discussion-errors.js';
+import { questionMerged, questionNotFound, questionNotPublished, replyDeleted, replyNotFound } from '../discussions/discussion-errors.js';
+import { isProposal } from '../discussions/question-visibility.js';
 import { QuestionsService } from '../discussions/questions.service.js';
 import { addToThreadCounter, findQuestionState, findReply, returningRows, toReplyView, withAuthorOf, type ReplyRow } from '../discussions/reply-queries.js';
 import { MAX_DEPTH, subtreeUpperBound } from '../discussions/reply-path.js';
@@ -123,6 +124,8 @@ export class ReplyActsService {
         ]);
       }
       if (target.merged_into_id !== null) throw questionMerged(target.merged_into_id);
+      // Replies go only where readers can follow them: not into a proposal.
+      if (isProposal(target)) throw questionNotPublished();
       const parent = cmd.toParentId ? await findReply(m, cmd.toParentId, { lock: true }) : null;
       if (cmd.toParentId && (!parent || parent.question_id !== target.id || !['visible', 'hidden'].includes(parent.state))) {
         throw badRequest('invalid_parent', 'Invalid input: toParentId is not a reply others can answer in that question.', [

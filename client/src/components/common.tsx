@@ -92,7 +92,7 @@ export function alignmentAsClasses(html: string): string {
   return html.replace(/<(th|td) style="text-align:\s*(left|right|center);?"/g, '<$1 class="align-$2"');
 }
 
-const TRANSLATED_CODES = new Set(['invalid_credentials', 'email_taken', 'rate_limited', 'unauthenticated', 'database_unavailable', 'shutting_down']);
+const TRANSLATED_CODES = new Set(['invalid_credentials', 'email_taken', 'rate_limited', 'unauthenticated', 'database_unavailable', 'shutting_down', 'member_questions_off', 'question_not_published', 'not_proposed']);
 
 /** The message of an API error for the reader: in their language for the common codes, else the server's words. */
 export function errorMessage(error: unknown): string {

@@ -166,6 +166,9 @@ const en = {
   'apiError.database_unavailable': 'The server cannot reach its database right now. Nothing was changed; try again in a few seconds.',
   'apiError.shutting_down': 'The server is restarting. Try again in a moment.',
   'apiError.unauthenticated': 'Sign in to do this.',
+  'apiError.member_questions_off': 'The moderators of this forum have turned off members’ questions; only they can add questions here.',
+  'apiError.question_not_published': 'This question awaits a moderator’s approval: it takes replies once it is published.',
+  'apiError.not_proposed': 'This question is no longer awaiting approval (another moderator has decided).',
   'loading': 'Loading…',
   'time.justNow': 'just now',
 };

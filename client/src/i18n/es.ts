@@ -165,6 +165,9 @@ const es: Messages = {
   'apiError.database_unavailable': 'El servidor no puede acceder a su base de datos en este momento. No se ha cambiado nada; inténtelo de nuevo en unos segundos.',
   'apiError.shutting_down': 'El servidor se está reiniciando. Inténtelo de nuevo en un momento.',
   'apiError.unauthenticated': 'Inicie sesión para hacer esto.',
+  'apiError.member_questions_off': 'Los moderadores de este foro han desactivado las preguntas de los miembros; solo ellos pueden añadir preguntas aquí.',
+  'apiError.question_not_published': 'Esta pregunta espera la aprobación de un moderador: admitirá respuestas cuando se publique.',
+  'apiError.not_proposed': 'Esta pregunta ya no espera aprobación (otro moderador ya ha decidido).',
   'loading': 'Cargando…',
   'time.justNow': 'ahora mismo',
 };

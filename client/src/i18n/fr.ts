@@ -165,6 +165,9 @@ const fr: Messages = {
   'apiError.database_unavailable': 'Le serveur ne peut pas joindre sa base de données pour le moment. Rien n’a été modifié ; réessayez dans quelques secondes.',
   'apiError.shutting_down': 'Le serveur redémarre. Réessayez dans un instant.',
   'apiError.unauthenticated': 'Connectez-vous pour faire ceci.',
+  'apiError.member_questions_off': 'Les modérateurs de ce forum ont désactivé les questions des membres ; eux seuls peuvent ajouter des questions ici.',
+  'apiError.question_not_published': 'Cette question attend l’approbation d’un modérateur : elle recevra des réponses une fois publiée.',
+  'apiError.not_proposed': 'Cette question n’attend plus d’approbation (un autre modérateur a déjà décidé).',
   'loading': 'Chargement…',
   'time.justNow': 'à l’instant',
 };

@@ -13,7 +13,7 @@ const optionalInt = (v: string): number | null => (v.trim() === '' ? null : Math
  */
 export function ForumSettingsPanel({ forumId }: { forumId: number }) {
   const [settings, setSettings] = useState<ModerationSettings | null>(null);
-  const [form, setForm] = useState({ premoderation: false, firstReplies: '0', threshold: '', slow: '', perHour: '' });
+  const [form, setForm] = useState({ premoderation: false, memberQuestions: true, firstReplies: '0', threshold: '', slow: '', perHour: '' });
   const [status, setStatus] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -21,6 +21,7 @@ export function ForumSettingsPanel({ forumId }: { forumId: number }) {
     setSettings(s);
     setForm({
       premoderation: s.premoderation,
+      memberQuestions: s.memberQuestions,
       firstReplies: String(s.premoderateFirstReplies),
       threshold: s.flagThresholdIsDefault ? '' : String(s.flagThreshold),
       slow: s.slowModeSeconds === null ? '' : String(s.slowModeSeconds),
@@ -40,6 +41,7 @@ export function ForumSettingsPanel({ forumId }: { forumId: number }) {
         act: 'forum.settings',
         forumId,
         premoderation: form.premoderation,
+        memberQuestions: form.memberQuestions,
         premoderateFirstReplies: optionalInt(form.firstReplies) ?? 0,
         flagThreshold: optionalInt(form.threshold),
         slowModeSeconds: optionalInt(form.slow),
@@ -83,6 +85,10 @@ export function ForumSettingsPanel({ forumId }: { forumId: number }) {
           <label class="choice">
             <input type="checkbox" checked={form.premoderation} onChange={(e) => setForm({ ...form, premoderation: (e.currentTarget as HTMLInputElement).checked })} />{' '}
             {tp('settings.premoderation')}
+          </label>
+          <label class="choice">
+            <input type="checkbox" checked={form.memberQuestions} onChange={(e) => setForm({ ...form, memberQuestions: (e.currentTarget as HTMLInputElement).checked })} />{' '}
+            {tp('settings.memberQuestions')}
           </label>
           {field('firstReplies', tp('settings.firstReplies'), tp('settings.firstRepliesHint'), 100)}
           {field('threshold', tp('settings.threshold'), tp('settings.thresholdHint', { n: settings.flagThreshold }), 100)}

@@ -17,7 +17,7 @@ function shown(v: unknown): string {
 }
 
 /** Fields whose sentence depends only on whether the new value is set ("….on" / "….off"). */
-const ON_OFF = new Set(['featured', 'pinned', 'locked', 'closed', 'slowModeSeconds', 'until', 'premoderation', 'premoderateFirstReplies', 'flagThreshold', 'maxRepliesPerHour']);
+const ON_OFF = new Set(['featured', 'pinned', 'locked', 'closed', 'slowModeSeconds', 'until', 'premoderation', 'premoderateFirstReplies', 'flagThreshold', 'maxRepliesPerHour', 'memberQuestions']);
 
 /** One changed field of a recorded act as a sentence in the reader's language ("It went from visible to hidden."). */
 export function changeSentence(field: string, before: unknown, after: unknown): string {

@@ -8,6 +8,8 @@ import { formatList, t, tn, type MessageKey } from '../i18n/index.js';
 import type { ForumEvent, Presence } from '../live.js';
 import { ForumModerationLinks } from '../moderation/ForumLinks.js';
 import { tm } from '../moderation/i18n.js';
+import { tp } from '../moderation/page-i18n.js';
+import { ProposeQuestionForm } from '../moderation/ProposeQuestionForm.js';
 import { paths } from '../router.js';
 import { useStore } from '../store.js';
 
@@ -150,6 +152,8 @@ export function ForumPage({ forumId }: { forumId: number }) {
                   {q.locked && <Badge tone="warn">{t('forum.locked')}</Badge>}
                   {q.closed && <Badge tone="warn">{t('forum.closedQ')}</Badge>}
                   {q.mergedIntoId !== null && <Badge tone="info">{tm('question.mergedBadge')}</Badge>}
+                  {q.state === 'proposed' && <Badge tone="warn">{tp('propose.awaiting')}</Badge>}
+                  {q.state === 'rejected' && <Badge tone="warn">{q.stateReason ? tp('propose.rejectedFor', { reason: q.stateReason }) : tp('propose.rejected')}</Badge>}
                 </span>
               </li>
               );
@@ -157,6 +161,7 @@ export function ForumPage({ forumId }: { forumId: number }) {
           </ol>
         )}
       </section>
+      {f.canProposeQuestions && !f.canModerate && <ProposeQuestionForm forumId={forumId} proposed={() => questions.reload()} />}
     </article>
   );
 }

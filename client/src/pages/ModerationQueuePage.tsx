@@ -10,6 +10,7 @@ import { tm, type ModKey } from '../moderation/i18n.js';
 import { tp, tpn, type PageKey } from '../moderation/page-i18n.js';
 import { ForumBreadcrumbs } from '../moderation/ForumLinks.js';
 import { ForumSettingsPanel } from '../moderation/ForumSettingsPanel.js';
+import { ProposalsPanel } from '../moderation/ProposalsPanel.js';
 import { SilencesPanel } from '../moderation/SilencesPanel.js';
 import { moderation, type ActCommand, type QueueItem } from '../moderation-api.js';
 import { navigate, paths } from '../router.js';
@@ -50,6 +51,8 @@ export function ModerationQueuePage({ forumId }: { forumId: number }) {
   const [subscribed, setSubscribed] = useState(false);
   /** Bumped when a silence changes live, so the list of silenced members reloads. */
   const [silenceVersion, setSilenceVersion] = useState(0);
+  /** Bumped when members' proposed questions change live. */
+  const [proposalVersion, setProposalVersion] = useState(0);
   const loads = useRef(0);
   const canModerate = !!forum.data?.canModerate;
   useTitle(forum.data ? `${tp('queue.title')} · ${forum.data.title}` : tp('queue.title'));
@@ -99,12 +102,14 @@ export function ModerationQueuePage({ forumId }: { forumId: number }) {
       onEvent(e: ForumEvent) {
         if (e.type === 'moderation.queue') {
           if (e.data.change === 'added') announce(tp('queue.arrived'));
-          refreshSoon();
+          if (e.data.kind === 'question') setProposalVersion((v) => v + 1);
+          else refreshSoon();
         } else if (e.type.startsWith('reply.')) refreshSoon();
         else if (e.type === 'member.silenced') setSilenceVersion((v) => v + 1);
       },
       onSubscribed: () => {
         setSubscribed(true);
+        setProposalVersion((v) => v + 1);
         refreshSoon();
       },
       onResync: () => refreshSoon(),
@@ -242,6 +247,7 @@ export function ModerationQueuePage({ forumId }: { forumId: number }) {
 
       <div class="queue-layout">
         <div class="queue-main">
+          <ProposalsPanel forumId={forumId} version={proposalVersion} />
           <div class="segmented" role="group" aria-label={tp('queue.filter')}>
             {(['all', 'flags', 'pending'] as Kind[]).map((k) => (
               <button key={k} type="button" aria-pressed={kind === k} onClick={() => setKind(k)}>

@@ -39,6 +39,8 @@ const ACTS = [
   'question.synthesis',
   'question.slow_mode',
   'question.edit',
+  'question.approve',
+  'question.reject',
   'forum.settings',
   'member.silence',
   'member.unsilence',

@@ -1,7 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import type { QuestionState } from '../question.entity.js';
 import type { ReplyState } from '../reply.entity.js';
 
 export const REPLY_STATES: ReplyState[] = ['visible', 'pending', 'hidden', 'deleted', 'rejected'];
+export const QUESTION_STATES: QuestionState[] = ['published', 'proposed', 'rejected'];
 
 /** Who wrote something, as readers see them. */
 export class AuthorView {
@@ -28,6 +30,9 @@ export class QuestionView {
   @ApiPropertyOptional({ description: 'Markdown source (single-question reads and writes only), for editing.' }) bodySource?: string;
   @ApiProperty({ description: 'Sanitised HTML rendered from the markdown source.' }) bodyHtml: string;
   @ApiPropertyOptional({ type: AuthorView, nullable: true }) author: AuthorView | null;
+  @ApiProperty({ enum: QUESTION_STATES, description: 'proposed (a member\'s, awaiting a moderator) and rejected questions reach only their author and the moderators.' })
+  state: QuestionState;
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'Why a moderator rejected the proposal.' }) stateReason: string | null;
   @ApiProperty() pinned: boolean;
   @ApiProperty({ description: 'Locked: only moderators may reply.' }) locked: boolean;
   @ApiProperty({ description: 'Closed: nobody may reply.' }) closed: boolean;

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PickType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean } from 'class-validator';
 import { trim } from '../../common/transforms.js';
@@ -42,3 +42,6 @@ export class UpdateQuestionDto {
   @ApiPropertyOptional() @Optional() @IsBoolean() locked?: boolean;
   @ApiPropertyOptional() @Optional() @IsBoolean() closed?: boolean;
 }
+
+/** A member's proposed question: a title and a body, as questions have (a moderator places it when approving). */
+export class ProposeQuestionDto extends PickType(CreateQuestionDto, ['title', 'body'] as const) {}

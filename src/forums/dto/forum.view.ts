@@ -45,6 +45,7 @@ export class ForumView extends ForumSummaryView {
   @ApiProperty({ type: ForumSessionRef }) session: ForumSessionRef;
   @ApiProperty() createdAt: Date;
   @ApiProperty() updatedAt: Date;
+  @ApiProperty({ description: 'Members may propose questions for the moderators to approve (a moderation setting, on by default).' }) memberQuestions: boolean;
   @ApiProperty({ type: ForumViewer }) viewer: ForumViewer;
 }
 

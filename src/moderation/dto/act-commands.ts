@@ -76,6 +76,20 @@ export class ReorderQuestionCommand {
   @ApiPropertyOptional() @Optional() @Transform(trim) @IsReason() reason?: string;
 }
 
+/** question.approve: publish a member's proposed question. */
+export class ApproveQuestionCommand {
+  @ApiProperty() @IsIn(['question.approve']) act: 'question.approve';
+  @ApiProperty() @IsIntInRange(1, MAX_INT) questionId: number;
+  @ApiPropertyOptional() @Optional() @Transform(trim) @IsReason() reason?: string;
+}
+
+/** question.reject: turn a proposal down; the reason is shown to its author. */
+export class RejectQuestionCommand {
+  @ApiProperty() @IsIn(['question.reject']) act: 'question.reject';
+  @ApiProperty() @IsIntInRange(1, MAX_INT) questionId: number;
+  @ApiProperty({ maxLength: 500, description: 'Shown to the member who proposed it.' }) @Transform(trim) @IsReason() reason: string;
+}
+
 export class MergeQuestionCommand {
   @ApiProperty() @IsIn(['question.merge']) act: 'question.merge';
   @ApiProperty() @IsIntInRange(1, MAX_INT) questionId: number;
@@ -106,6 +120,7 @@ export class ForumSettingsCommand {
   @OptionalOrNull() @IsIntInRange(1, 100) flagThreshold?: number | null;
   @ApiPropertyOptional({ type: Number, nullable: true }) @OptionalOrNull() @IsIntInRange(1, 86_400) slowModeSeconds?: number | null;
   @ApiPropertyOptional({ type: Number, nullable: true }) @OptionalOrNull() @IsIntInRange(1, 1000) maxRepliesPerHour?: number | null;
+  @ApiPropertyOptional({ description: 'Members may propose questions for the moderators to approve.' }) @Optional() @IsBoolean() memberQuestions?: boolean;
   @ApiPropertyOptional() @Optional() @Transform(trim) @IsReason() reason?: string;
 }
 
@@ -130,7 +145,7 @@ export class UnsilenceCommand {
 
 export type ActCommand =
   | ReplyActCommand | HideReplyCommand | EditReplyCommand | MoveReplyCommand | ResolveFlagsCommand
-  | QuestionFlagCommand | ReorderQuestionCommand | MergeQuestionCommand | SynthesisCommand | SlowModeCommand
+  | QuestionFlagCommand | ReorderQuestionCommand | ApproveQuestionCommand | RejectQuestionCommand | MergeQuestionCommand | SynthesisCommand | SlowModeCommand
   | ForumSettingsCommand | SilenceCommand | UnsilenceCommand;
 
 const COMMANDS: Record<string, new () => ActCommand> = {
@@ -141,6 +156,8 @@ const COMMANDS: Record<string, new () => ActCommand> = {
   'flags.resolve': ResolveFlagsCommand,
   ...Object.fromEntries(QUESTION_FLAG_ACTS.map((a) => [a, QuestionFlagCommand])),
   'question.reorder': ReorderQuestionCommand,
+  'question.approve': ApproveQuestionCommand,
+  'question.reject': RejectQuestionCommand,
   'question.merge': MergeQuestionCommand,
   'question.synthesis': SynthesisCommand,
   'question.slow_mode': SlowModeCommand,

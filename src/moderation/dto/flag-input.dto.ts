@@ -25,10 +25,10 @@ export class MyFlagsQuery extends PageQuery {
   @ApiPropertyOptional() @IsOptional() @Transform(strictInt) @IsIntInRange(1, 2147483647) forumId?: number;
 }
 
-export const QUEUE_KINDS = ['all', 'flags', 'pending'] as const;
+export const QUEUE_KINDS = ['all', 'flags', 'pending', 'question'] as const;
 
 export class QueueQuery extends PageQuery {
   @ApiPropertyOptional({ enum: QUEUE_KINDS, default: 'all' })
-  @IsOptional() @IsIn(QUEUE_KINDS, { message: 'kind must be all, flags or pending' })
+  @IsOptional() @IsIn(QUEUE_KINDS, { message: 'kind must be all, flags, pending or question' })
   kind: (typeof QUEUE_KINDS)[number] = 'all';
 }

@@ -71,9 +71,10 @@ export class QueueFlagView {
 
 /** One entry of the moderators' queue: a flagged reply with its open flags, or a reply awaiting approval. */
 export class QueueItem {
-  @ApiProperty({ enum: ['flags', 'pending'] }) kind: 'flags' | 'pending';
-  @ApiProperty({ description: 'First open flag, or when the pending reply was posted.' }) since: Date;
-  @ApiProperty({ type: ReplyView, description: 'As moderators see it.' }) reply: ReplyView;
+  @ApiProperty({ enum: ['flags', 'pending', 'question'] }) kind: 'flags' | 'pending' | 'question';
+  @ApiProperty({ description: 'First open flag, or when the pending reply or the proposed question was posted.' }) since: Date;
+  @ApiPropertyOptional({ type: ReplyView, description: 'flags and pending: the reply, as moderators see it.' }) reply?: ReplyView;
+  @ApiPropertyOptional({ type: QuestionView, description: 'question: a member\'s proposed question awaiting approval.' }) question?: QuestionView;
   @ApiPropertyOptional({ type: [QueueFlagView] }) flags?: QueueFlagView[];
   @ApiPropertyOptional({ description: 'Open flags per reason.' }) counts?: Record<FlagReason, number>;
 }
@@ -91,6 +92,7 @@ export class ForumModerationSettings {
   @ApiProperty({ description: 'True when the forum uses the server default (FLAG_THRESHOLD).' }) flagThresholdIsDefault: boolean;
   @ApiPropertyOptional({ type: Number, nullable: true, description: 'One reply per person per this many seconds anywhere in the forum.' }) slowModeSeconds: number | null;
   @ApiPropertyOptional({ type: Number, nullable: true }) maxRepliesPerHour: number | null;
+  @ApiProperty({ description: 'Members may propose questions, which wait for a moderator\'s approval (default on).' }) memberQuestions: boolean;
 }
 
 export class SilenceView {
