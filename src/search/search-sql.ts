@@ -17,10 +17,11 @@ export const scoreSql = (vector: string, at: string) => `(ln(1e-6 + ts_rank(${ve
 
 /**
  * How many matches are ranked: the newest ones the caller may see. Recency is half of the score, so
- * for a word in tens of thousands of texts the newest thousand hold the best results in practice;
+ * for a word in tens of thousands of texts the newest few hundred hold most of the best results
+ * (bench/search.ts measures how many);
  * rarer queries have fewer matches than this and are ranked in full. Paging stops after this many.
  */
-export const RANKED_CANDIDATES = 1000;
+export const RANKED_CANDIDATES = 500;
 
 /** Start and stop marks of highlighted words: private-use characters, turned into <mark> after escaping. */
 export const MARK_START = '\uE000';

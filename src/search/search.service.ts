@@ -95,7 +95,9 @@ export class SearchService {
     // Three steps: the newest RANKED_CANDIDATES matches the caller may see (ids rise with creation,
     // so a common word walks the primary key backwards instead of ranking tens of thousands of rows),
     // ranked on the few columns the conditions need; then the page's rows in full (texts, authors)
-    // and their headlines, which re-parse the text.
+    // and their headlines, which re-parse the text. The match spells the tsquery out rather than
+    // reading the CTE so the planner sees its words: it estimates how common they are and picks
+    // the primary key walk or the GIN index accordingly.
     const rows = await namedQuery<HitRow>(
       this.dataSource.manager,
       `WITH query AS (SELECT ${TSQUERY_SQL} AS tsq),
@@ -104,8 +106,8 @@ export class SearchService {
            SELECT c.sort_id, c.at, ${scoreSql('c.vector', 'c.at')} AS score
              FROM query, (
                SELECT ${spec.sortId}::bigint AS sort_id, ${spec.at} AS at, ${spec.vector} AS vector
-                 FROM query, ${spec.matchFrom ?? spec.from}
-                WHERE ${[`${spec.vector} @@ query.tsq`, ...conditions].join(' AND ')}
+                 FROM ${spec.matchFrom ?? spec.from}
+                WHERE ${[`${spec.vector} @@ ${TSQUERY_SQL}`, ...conditions].join(' AND ')}
                 ORDER BY ${spec.sortId} DESC
                 LIMIT ${RANKED_CANDIDATES}) c
          ) h
