@@ -6,6 +6,7 @@ import { addMember, newForum, newQuestion, newSession } from './support/forum-fa
 import { newOpenQa } from './support/live-qa.js';
 import { signedIn, type TestPerson } from './support/people.js';
 import { postReply } from './support/threads.js';
+import { RANKED_CANDIDATES } from '../src/search/search-sql.js';
 
 /**
  * Issue 15: full-text search in English, Spanish and French (stems, accents),
@@ -172,6 +173,25 @@ describe('search', () => {
       await act(moderator.agent, { act: 'reply.move', replyId: r.id, toQuestionId: target.id });
       const [hit] = await replyHits(reader.agent, 'bicicleta compartida', s.forumId);
       expect(hit).toMatchObject({ id: r.id, questionId: target.id, path: `/forums/${s.forumId}/questions/${target.id}#reply-${r.id}` });
+    });
+
+    it('only the newest matches are ranked, but the bound counts what the caller may see: newer hidden matches never crowd out a visible one', async () => {
+      const s = await forumWithQuestion();
+      const word = `espinaca${randomUUID().slice(0, 6)}`;
+      const visible = await postReply(ana.agent, s.questionId, `La ${word} del mercado municipal.`);
+      // More hidden matches than are ranked, all newer than the visible one (made in SQL: a thousand posts through HTTP would be slow).
+      await t.dataSource.query(
+        `INSERT INTO reply (id, question_id, forum_id, path, depth, author_id, body_source, body_html, language, state, state_reason, created_at)
+         SELECT n.id, $1, $2, lpad(n.id::text, 8, '0'), 1, $3, $4, '<p>' || $4 || '</p>', 'es', 'hidden', 'Off topic', now() + interval '1 minute'
+           FROM (SELECT nextval(pg_get_serial_sequence('reply', 'id')) AS id FROM generate_series(1, $5::int)) n`,
+        [s.questionId, s.forumId, ana.account.id, `Otra ${word} escondida.`, RANKED_CANDIDATES + 5],
+      );
+      expect(await replyIds(reader.agent, word, s.forumId)).toEqual([visible.id]);
+      expect(await replyIds(t.agent(), word, s.forumId)).toEqual([visible.id]);
+      // A moderator reads hidden text: for them the newest matches are the hidden ones, twenty to a page.
+      const modHits = await replyHits(moderator.agent, word, s.forumId);
+      expect(modHits).toHaveLength(20);
+      expect(modHits.every((h) => h.state === 'hidden')).toBe(true);
     });
 
     it('live questions: approved ones are found, pending ones and anonymous askers are not shown', async () => {

@@ -15,6 +15,14 @@ import type { SearchKind, SearchQuery } from './dto/search.query.js';
  */
 export const scoreSql = (vector: string, at: string) => `(ln(1e-6 + ts_rank(${vector}, query.tsq)) + date_part('epoch', ${at}) / 15552000)`;
 
+/**
+ * How many matches are ranked: the newest ones the caller may see. Recency is half of the score, so
+ * for a word in tens of thousands of texts the newest few hundred hold most of the best results
+ * (bench/search.ts measures how many);
+ * rarer queries have fewer matches than this and are ranked in full. Paging stops after this many.
+ */
+export const RANKED_CANDIDATES = 500;
+
 /** Start and stop marks of highlighted words: private-use characters, turned into <mark> after escaping. */
 export const MARK_START = '\uE000';
 export const MARK_STOP = '\uE001';

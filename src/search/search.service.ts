@@ -10,7 +10,7 @@ import { SEARCH_KINDS, type SearchKind, type SearchQuery } from './dto/search.qu
 import type { SearchGroupView, SearchHitView, SearchResultView } from './dto/search.views.js';
 import { highlightedHtml, speakerView } from './search-views.js';
 import { TSQUERY_SQL } from '../common/full-text.js';
-import { KINDS, scoreSql, SNIPPET_OPTIONS, TITLE_OPTIONS, type Visibility } from './search-sql.js';
+import { KINDS, RANKED_CANDIDATES, scoreSql, SNIPPET_OPTIONS, TITLE_OPTIONS, type Visibility } from './search-sql.js';
 
 interface HitRow {
   sort_id: string;
@@ -92,16 +92,24 @@ export class SearchService {
       page.push('(h.score, h.sort_id) < (:afterScore::float8, :afterId::bigint)');
       Object.assign(params, { afterScore: score, afterId: id });
     }
-    // Two steps: rank every match on the few columns the conditions need, then read the page's
-    // rows in full (texts, authors) and their headlines, which re-parse the text.
+    // Three steps: the newest RANKED_CANDIDATES matches the caller may see (ids rise with creation,
+    // so a common word walks the primary key backwards instead of ranking tens of thousands of rows),
+    // ranked on the few columns the conditions need; then the page's rows in full (texts, authors)
+    // and their headlines, which re-parse the text. The match spells the tsquery out rather than
+    // reading the CTE so the planner sees its words: it estimates how common they are and picks
+    // the primary key walk or the GIN index accordingly.
     const rows = await namedQuery<HitRow>(
       this.dataSource.manager,
       `WITH query AS (SELECT ${TSQUERY_SQL} AS tsq),
        page AS (
          SELECT h.* FROM (
-           SELECT ${spec.sortId}::bigint AS sort_id, ${spec.at} AS at, ${scoreSql(spec.vector, spec.at)} AS score
-             FROM query, ${spec.matchFrom ?? spec.from}
-            WHERE ${[`${spec.vector} @@ query.tsq`, ...conditions].join(' AND ')}
+           SELECT c.sort_id, c.at, ${scoreSql('c.vector', 'c.at')} AS score
+             FROM query, (
+               SELECT ${spec.sortId}::bigint AS sort_id, ${spec.at} AS at, ${spec.vector} AS vector
+                 FROM ${spec.matchFrom ?? spec.from}
+                WHERE ${[`${spec.vector} @@ ${TSQUERY_SQL}`, ...conditions].join(' AND ')}
+                ORDER BY ${spec.sortId} DESC
+                LIMIT ${RANKED_CANDIDATES}) c
          ) h
          WHERE ${page.length ? page.join(' AND ') : 'TRUE'}
          ORDER BY h.score DESC, h.sort_id DESC
