@@ -44,7 +44,6 @@ describe('people', () => {
     [{ bio: null }, 'bio'],
     [{ languages: null }, 'languages'],
     [{ displayName: null }, 'displayName'],
-    [{ organisation: null }, 'organisation'],
     [{ language: null }, 'language'],
   ])('refuses the profile change %j naming %s', async (body, field) => {
     const res = await ana.agent.patch('/api/auth/me').send(body);
