@@ -59,6 +59,8 @@ describe('metrics', () => {
     expect(value(text, 'agora_fanout_lag_seconds_count{kind="forum"}')).toBeGreaterThanOrEqual(1);
     expect(value(text, 'agora_db_pool_connections{state="in_use"}')).toBeGreaterThanOrEqual(0);
     expect(value(text, 'agora_db_pool_connections{state="waiting"}')).toBe(0);
+    // The mail queue is declared at start; its depth is a number (0 or more), not absent.
+    expect(value(text, 'agora_job_queue_depth{queue="mail-notify"}')).toBeGreaterThanOrEqual(0);
     for (const name of ['agora_events_filled_from_postgres_total', 'agora_deadlock_retries_total', 'agora_rate_limited_total', 'agora_process_cpu_seconds_total']) {
       expect(text).toContain(`# TYPE ${name}`);
     }

@@ -3,6 +3,7 @@ import PgBoss from 'pg-boss';
 import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
+import { addSource } from '../metrics/metrics.js';
 import { DATABASE_LOCATION, type DatabaseLocation } from './database-location.js';
 
 export type { Job, SendOptions, WorkOptions } from 'pg-boss';
@@ -21,6 +22,7 @@ export class JobQueue implements OnModuleDestroy {
   private boss: PgBoss | null = null;
   private starting: Promise<PgBoss> | null = null;
   private readonly queues = new Set<string>();
+  private removeMetrics: (() => void) | null = null;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -37,6 +39,9 @@ export class JobQueue implements OnModuleDestroy {
       boss.on('error', (error: Error) => this.logger.warn(`Job queue: ${error.message}`));
       await boss.start();
       this.boss = boss;
+      this.removeMetrics = addSource('jobs', async () =>
+        Object.fromEntries(await Promise.all([...this.queues].map(async (name) => [name, await boss.getQueueSize(name)] as const))),
+      );
       return boss;
     })();
     return this.starting;
@@ -77,6 +82,7 @@ export class JobQueue implements OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
+    this.removeMetrics?.();
     if (!this.starting) return;
     const boss = await this.starting.catch(() => null);
     if (boss) await boss.stop({ graceful: true, wait: true, timeout: 5_000 }).catch((e: Error) => this.logger.warn(`Stopping the job queue: ${e.message}`));

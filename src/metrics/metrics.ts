@@ -15,6 +15,7 @@ const sources = {
   sockets: new Set<Source<{ sockets: number; subscriptions: Record<string, number> }>>(),
   pool: new Set<Source<{ total: number; idle: number; waiting: number }>>(),
   redis: new Set<Source<boolean | null>>(),
+  jobs: new Set<Source<Promise<Record<string, number>>>>(),
 };
 
 /** Registers a source of read values; returns its removal. */
@@ -109,5 +110,20 @@ new Gauge({
     this.reset();
     const states = [...sources.redis].map((s) => s()).filter((s): s is boolean => s !== null);
     if (states.length) this.set(states.every(Boolean) ? 1 : 0);
+  },
+});
+
+new Gauge({
+  name: 'agora_job_queue_depth',
+  help: 'Jobs waiting to run in the Postgres job queue (pg-boss: created or due for retry), by queue',
+  labelNames: ['queue'] as const,
+  registers: [registry],
+  async collect() {
+    this.reset();
+    for (const source of sources.jobs) {
+      // A scrape during a database outage still answers, without this gauge.
+      const sizes = await source().catch(() => ({}));
+      for (const [queue, n] of Object.entries(sizes)) this.inc({ queue }, n);
+    }
   },
 });
