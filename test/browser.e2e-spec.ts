@@ -16,6 +16,7 @@ import {
   seriousA11yViolations,
   watchErrors,
   type Viewport,
+  closeBrowserScene,
 } from './support/browser.js';
 import { addMember, newForum, newQuestion, newSession } from './support/forum-factory.js';
 import { createAccount, signIn, type TestPerson } from './support/people.js';
@@ -70,11 +71,7 @@ describeInBrowser('web client in Chromium', () => {
     await addMember(t, privateForum.id, ana.id, 'member');
   }, 180_000);
 
-  afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
-    await browser?.close();
-    await t?.close();
-  }, 30_000);
+  afterAll(() => closeBrowserScene(contexts, browser, t), 30_000);
 
   it('keeps the first page under its JS budget', () => {
     const report = measure(join(process.cwd(), 'client', 'dist'));

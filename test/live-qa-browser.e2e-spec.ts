@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startTestApp, type TestApp } from './support/app.js';
-import { DESKTOP, PHONE, cuttableConnection, describeInBrowser, ensureClientBuilt, launchBrowser, personContext, screenshot, seriousA11yViolations, watchErrors, type Viewport } from './support/browser.js';
+import { DESKTOP, PHONE, cuttableConnection, describeInBrowser, ensureClientBuilt, launchBrowser, personContext, screenshot, seriousA11yViolations, watchErrors, type Viewport, closeBrowserScene } from './support/browser.js';
 import { newSession } from './support/forum-factory.js';
 import { createAccount, signIn, type TestPerson } from './support/people.js';
 
@@ -58,11 +58,7 @@ describeInBrowser('live Q&A in the web client', () => {
     session = await newModeratedSession('Data-driven services in metropolitan spaces');
   }, 180_000);
 
-  afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
-    await browser?.close();
-    await t?.close();
-  }, 30_000);
+  afterAll(() => closeBrowserScene(contexts, browser, t), 30_000);
 
   it('runs a question from an anonymous ask through approval, votes, highlight and answer, live on every screen', async () => {
     const question = 'How do small towns share the cost of digital public services?';

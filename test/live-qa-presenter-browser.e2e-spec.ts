@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import jsQRModule from 'jsqr';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startTestApp, type TestApp } from './support/app.js';
-import { PHONE, describeInBrowser, ensureClientBuilt, launchBrowser, personContext, screenshot, watchErrors, type Viewport } from './support/browser.js';
+import { PHONE, describeInBrowser, ensureClientBuilt, launchBrowser, personContext, screenshot, watchErrors, type Viewport, closeBrowserScene } from './support/browser.js';
 import { newSession } from './support/forum-factory.js';
 import { createAccount, signIn, type TestPerson } from './support/people.js';
 
@@ -54,11 +54,7 @@ describeInBrowser('the presenter screen and live polls in the web client', () =>
     [ana, marta] = await Promise.all([createAccount(t, { displayName: 'Ana Ferrer' }), createAccount(t, { displayName: 'Marta Moderadora' })]);
   }, 180_000);
 
-  afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
-    await browser?.close();
-    await t?.close();
-  }, 30_000);
+  afterAll(() => closeBrowserScene(contexts, browser, t), 30_000);
 
   it('shows a QR code and a join code that open the attendee view, the top questions live, and follows the keyboard', async () => {
     const s = await newSession(t, { title: 'Creating a net zero community' });

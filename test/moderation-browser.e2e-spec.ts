@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startTestApp, type TestApp } from './support/app.js';
-import { PHONE, describeInBrowser, ensureClientBuilt, launchBrowser, personContext, screenshot, seriousA11yViolations, watchErrors } from './support/browser.js';
+import { PHONE, describeInBrowser, ensureClientBuilt, launchBrowser, personContext, screenshot, seriousA11yViolations, watchErrors, closeBrowserScene } from './support/browser.js';
 import { addMember, newForum, newQuestion, newSession } from './support/forum-factory.js';
 import { createAccount, signIn, type TestPerson } from './support/people.js';
 import { postReply } from './support/threads.js';
@@ -58,11 +58,7 @@ describeInBrowser('moderation in the web client', () => {
     question = await newQuestion(t, forum.id, { title: 'How is your administration adapting to the digital reality?' });
   }, 180_000);
 
-  afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
-    await browser?.close();
-    await t?.close();
-  }, 30_000);
+  afterAll(() => closeBrowserScene(contexts, browser, t), 30_000);
 
   it('flag → live queue → hide from the menu → placeholder with the reason, live → the record lists the act', async () => {
     const reply = await postReply(await signIn(t, luis.email, luis.password), question.id, 'Buy cheap watches at example.com!');

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startTestApp, type TestApp } from './support/app.js';
-import { describeInBrowser, ensureClientBuilt, launchBrowser, personContext, screenshot, watchErrors } from './support/browser.js';
+import { describeInBrowser, ensureClientBuilt, launchBrowser, personContext, screenshot, watchErrors, closeBrowserScene } from './support/browser.js';
 import { addMember, newForum, newQuestion, newSession } from './support/forum-factory.js';
 import { createAccount, signIn, type TestPerson } from './support/people.js';
 import { eventually } from './support/sockets.js';
@@ -39,11 +39,7 @@ describeInBrowser('notifications in the web client', () => {
     question = await newQuestion(t, forum.id, { title: 'How is your administration adapting?' });
   }, 180_000);
 
-  afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
-    await browser?.close();
-    await t?.close();
-  }, 30_000);
+  afterAll(() => closeBrowserScene(contexts, browser, t), 30_000);
 
   it('the bell counts live, lists by thread and leads to the reply; a thread opens at the first unread reply', async () => {
     const anaApi = await signIn(t, ana.email, ana.password);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startTestApp, type TestApp } from './support/app.js';
-import { describeInBrowser, ensureClientBuilt, launchBrowser, personContext, screenshot, seriousA11yViolations, watchErrors } from './support/browser.js';
+import { describeInBrowser, ensureClientBuilt, launchBrowser, personContext, screenshot, seriousA11yViolations, watchErrors, closeBrowserScene } from './support/browser.js';
 import { addMember, newForum, newQuestion, newSession } from './support/forum-factory.js';
 import { createAccount, signIn, type TestPerson } from './support/people.js';
 import { postReply } from './support/threads.js';
@@ -45,11 +45,7 @@ describeInBrowser('search and profiles in the web client', () => {
     reply = await postReply(agent, question.id, 'Las ciclovías de Bogotá crecieron mucho durante la pandemia.');
   }, 180_000);
 
-  afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
-    await browser?.close();
-    await t?.close();
-  }, 30_000);
+  afterAll(() => closeBrowserScene(contexts, browser, t), 30_000);
 
   it('finds a reply from the header with "/", marks the words, and opens the speaker\'s profile', async () => {
     const page = await pageFor(reader);
