@@ -28,6 +28,10 @@ export class Account {
   @Column('text', { name: 'password_hash', select: false })
   passwordHash: string;
 
+  /** When the account proved it holds its address (a mailed link); null until then. */
+  @Column('timestamptz', { name: 'email_verified_at', nullable: true })
+  emailVerifiedAt: Date | null;
+
   @Column('boolean', { name: 'is_demo' })
   isDemo: boolean;
 

@@ -56,5 +56,12 @@ const notificationsEn = {
   'unread.newReplies_one': '{n} new',
   'unread.newReplies_other': '{n} new',
   'unread.activity': 'New activity in forums you follow',
+  'verify.title': 'Confirm your email address',
+  'verify.unverified': 'Your email address is not confirmed yet. Confirm it so moderators’ invitations addressed to it can reach you here.',
+  'verify.send': 'Mail me a confirmation link',
+  'verify.sent': 'We have sent a link to your address. It works once, for a day.',
+  'verify.verified': 'Your email address is confirmed.',
+  'verify.done': 'Thank you: your email address is confirmed.',
+  'verify.bad': 'This confirmation link is not valid any more (used, expired or mistyped). Ask for a new one from your notification settings.',
 };
 export default notificationsEn;

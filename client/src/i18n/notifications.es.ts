@@ -57,5 +57,12 @@ const notificationsEs: typeof notificationsEn = {
   'unread.newReplies_one': '{n} nueva',
   'unread.newReplies_other': '{n} nuevas',
   'unread.activity': 'Novedades en foros que sigues',
+  'verify.title': 'Confirma tu dirección de correo',
+  'verify.unverified': 'Tu dirección de correo aún no está confirmada. Confírmala para que las invitaciones de los moderadores dirigidas a ella te lleguen aquí.',
+  'verify.send': 'Envíame un enlace de confirmación',
+  'verify.sent': 'Hemos enviado un enlace a tu dirección. Sirve una vez, durante un día.',
+  'verify.verified': 'Tu dirección de correo está confirmada.',
+  'verify.done': 'Gracias: tu dirección de correo está confirmada.',
+  'verify.bad': 'Este enlace de confirmación ya no es válido (usado, caducado o mal copiado). Pide otro desde tus ajustes de notificaciones.',
 };
 export default notificationsEs;

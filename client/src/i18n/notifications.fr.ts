@@ -57,5 +57,12 @@ const notificationsFr: typeof notificationsEn = {
   'unread.newReplies_one': '{n} nouvelle',
   'unread.newReplies_other': '{n} nouvelles',
   'unread.activity': 'Du nouveau dans les forums que vous suivez',
+  'verify.title': 'Confirmez votre adresse e-mail',
+  'verify.unverified': 'Votre adresse e-mail n’est pas encore confirmée. Confirmez-la pour que les invitations des modérateurs qui lui sont adressées vous parviennent ici.',
+  'verify.send': 'M’envoyer un lien de confirmation',
+  'verify.sent': 'Nous avons envoyé un lien à votre adresse. Il sert une fois, pendant une journée.',
+  'verify.verified': 'Votre adresse e-mail est confirmée.',
+  'verify.done': 'Merci : votre adresse e-mail est confirmée.',
+  'verify.bad': 'Ce lien de confirmation n’est plus valable (utilisé, expiré ou mal copié). Demandez-en un autre depuis vos réglages de notification.',
 };
 export default notificationsFr;
