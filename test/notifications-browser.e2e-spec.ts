@@ -134,6 +134,31 @@ describeInBrowser('notifications in the web client', () => {
     expect(errors).toEqual([]);
   }, 120_000);
 
+  it('the reply editor offers the forum\'s people after "@", and the chosen mention notifies them', async () => {
+    const benApi = await signIn(t, ben.email, ben.password);
+    const page = await pageFor(ana);
+    const errors = watchErrors(page);
+    await page.goto(`/forums/${forum.id}/questions/${question.id}`);
+    const editor = page.getByRole('textbox', { name: 'Your reply' });
+    await editor.click();
+    await editor.pressSequentially('Thanks @Oka');
+    const list = page.getByTestId('mention-list');
+    await list.getByRole('option', { name: 'Ben Okafor' }).waitFor({ timeout: 10_000 });
+    await expect(list.getByRole('option').allTextContents()).resolves.toEqual(['Ben Okafor']);
+    await screenshot(page, 'mention-autocomplete');
+    await editor.press('Enter');
+    await list.waitFor({ state: 'detached' });
+    await expect(editor.inputValue()).resolves.toBe(`Thanks @[Ben Okafor](${ben.id}) `);
+    await editor.pressSequentially('what do you think?');
+    await page.getByRole('button', { name: 'Post reply' }).click();
+    await eventually(async () => {
+      const body = (await benApi.get('/api/me/notifications?limit=20').expect(200)).body;
+      const kinds = body.groups.flatMap((g: { items: { kind: string; actor: { id: string } | null }[] }) => g.items).filter((n: { actor: { id: string } | null }) => n.actor?.id === ana.id).map((n: { kind: string }) => n.kind);
+      expect(kinds).toContain('mention');
+    }, 10_000);
+    expect(errors).toEqual([]);
+  }, 60_000);
+
   it('password reset through the pages: ask on the sign-in page, the link from the outbox, a new password', async () => {
     const cleo = await createAccount(t, { displayName: 'Cleo Martin' });
     const context = await browser.newContext({ baseURL: t.url, locale: 'en-GB' });

@@ -238,6 +238,28 @@ describe('Notifications (e2e)', () => {
     }
   });
 
+  it('lists the forum\'s people matching a prefix for the @mention autocomplete, only those who can read it, only to its readers', async () => {
+    const { forum, questionId } = await forumWithQuestion('invite_only');
+    for (const p of [ana, ben]) await addMember(t, forum.id, p.account.id, 'member');
+    await postReply(ben.agent, questionId, 'Mine');
+    const names = async (prefix: string) =>
+      (await ana.agent.get(`/api/forums/${forum.id}/participants`).query({ prefix }).expect(200)).body.items.map((p: { displayName: string }) => p.displayName);
+    expect(await names('ma')).toEqual(['Marta Moderator']);
+    // The start of any word of the name.
+    expect(await names('Oka')).toEqual(['Ben Okafor']);
+    // Not myself, and no wildcards.
+    expect(await names('Ana')).toEqual([]);
+    expect(await names('%')).toEqual([]);
+    // Someone who can no longer read the forum is not offered (a mention would notify nobody).
+    await t.dataSource.query(`UPDATE forum_membership SET state = 'removed', updated_at = now() WHERE forum_id = $1 AND account_id = $2`, [forum.id, ben.account.id]);
+    expect(await names('Oka')).toEqual([]);
+
+    await cleo.agent.get(`/api/forums/${forum.id}/participants`).query({ prefix: 'ma' }).expect(404);
+    await t.agent().get(`/api/forums/${forum.id}/participants`).query({ prefix: 'ma' }).expect(401);
+    const bad = await ana.agent.get(`/api/forums/${forum.id}/participants`).expect(400);
+    expect(JSON.stringify(bad.body)).toContain('prefix');
+  });
+
   it('keeps the same unread state across a reconnect, with what arrived meanwhile; a forum I lose drops out', async () => {
     const { forum, questionId } = await forumWithQuestion('members');
     const dan = await signedIn(t, { displayName: 'Dan Dupont' });

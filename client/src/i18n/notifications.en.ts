@@ -63,5 +63,6 @@ const notificationsEn = {
   'verify.verified': 'Your email address is confirmed.',
   'verify.done': 'Thank you: your email address is confirmed.',
   'verify.bad': 'This confirmation link is not valid any more (used, expired or mistyped). Ask for a new one from your notification settings.',
+  'mention.people': 'People to mention',
 };
 export default notificationsEn;

@@ -64,5 +64,6 @@ const notificationsEs: typeof notificationsEn = {
   'verify.verified': 'Tu dirección de correo está confirmada.',
   'verify.done': 'Gracias: tu dirección de correo está confirmada.',
   'verify.bad': 'Este enlace de confirmación ya no es válido (usado, caducado o mal copiado). Pide otro desde tus ajustes de notificaciones.',
+  'mention.people': 'Personas a mencionar',
 };
 export default notificationsEs;

@@ -64,5 +64,6 @@ const notificationsFr: typeof notificationsEn = {
   'verify.verified': 'Votre adresse e-mail est confirmée.',
   'verify.done': 'Merci : votre adresse e-mail est confirmée.',
   'verify.bad': 'Ce lien de confirmation n’est plus valable (utilisé, expiré ou mal copié). Demandez-en un autre depuis vos réglages de notification.',
+  'mention.people': 'Personnes à mentionner',
 };
 export default notificationsFr;
