@@ -183,6 +183,8 @@ export class NotificationTriggers implements OnApplicationBootstrap, OnModuleDes
         return this.flagResolved(key, e);
       case 'question.created':
         return this.newQuestion(key, e);
+      case 'moderation.queue':
+        return this.queueGrew(key, e);
       default:
         return [];
     }
@@ -232,6 +234,27 @@ export class NotificationTriggers implements OnApplicationBootstrap, OnModuleDes
       accountId: e.audience.accountId, kind: 'flag_resolved', eventKey: key, forumId: flag.forumId, questionId: flag.questionId, replyId: flag.replyId,
       actorId: null, data: { outcome: flag.state, flagReason: flag.reason, questionTitle: title },
     }];
+  }
+
+  /**
+   * A new item in a forum's moderation queue tells its moderators, batched:
+   * one who still has an unread queue notification of that forum is not told
+   * again (one per forum per burst, until they read it).
+   */
+  private async queueGrew(key: string, e: ForumEvent): Promise<NotificationDraft[]> {
+    const p = e.payload as { replyId?: string; questionId?: number; kind?: string; change?: string };
+    if (p.change !== 'added') return [];
+    const rows: { account_id: string }[] = await this.dataSource.query(
+      `SELECT fm.account_id FROM forum_membership fm
+        WHERE fm.forum_id = $1 AND fm.role = 'moderator' AND fm.state = 'active'
+          AND NOT EXISTS (SELECT 1 FROM notification n WHERE n.account_id = fm.account_id AND n.forum_id = $1
+                           AND n.kind = 'moderation_queue' AND n.read_at IS NULL)`,
+      [e.streamId],
+    );
+    return rows.map((r) => ({
+      accountId: r.account_id, kind: 'moderation_queue' as const, eventKey: key, forumId: e.streamId, questionId: null, replyId: null,
+      actorId: null, data: { queue: p.kind ?? null },
+    }));
   }
 
   private async newQuestion(key: string, e: ForumEvent): Promise<NotificationDraft[]> {

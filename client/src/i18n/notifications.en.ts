@@ -19,6 +19,7 @@ const notificationsEn = {
   'notif.flag_resolved': 'Your flag was reviewed',
   'notif.invitation_accepted': '{who} accepted your invitation',
   'notif.live_question_handed_over': 'Your live question is now a thread: “{title}”',
+  'notif.moderation_queue': 'New items wait in your moderation queue',
   'notif.someone': 'Someone',
   'prefs.title': 'Notifications and email',
   'prefs.frequency': 'Email me',

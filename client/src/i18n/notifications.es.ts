@@ -20,6 +20,7 @@ const notificationsEs: typeof notificationsEn = {
   'notif.flag_resolved': 'Tu denuncia fue revisada',
   'notif.invitation_accepted': '{who} aceptó tu invitación',
   'notif.live_question_handed_over': 'Tu pregunta en directo es ahora un hilo: «{title}»',
+  'notif.moderation_queue': 'Hay elementos nuevos en tu cola de moderación',
   'notif.someone': 'Alguien',
   'prefs.title': 'Notificaciones y correo',
   'prefs.frequency': 'Enviarme correo',

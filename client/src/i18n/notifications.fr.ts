@@ -20,6 +20,7 @@ const notificationsFr: typeof notificationsEn = {
   'notif.flag_resolved': 'Votre signalement a été examiné',
   'notif.invitation_accepted': '{who} a accepté votre invitation',
   'notif.live_question_handed_over': 'Votre question en direct est maintenant un fil : « {title} »',
+  'notif.moderation_queue': 'Du nouveau attend dans votre file de modération',
   'notif.someone': 'Quelqu’un',
   'prefs.title': 'Notifications et courriel',
   'prefs.frequency': 'M’envoyer un courriel',
