@@ -171,7 +171,6 @@ export function Composer(props: {
         aria-invalid={error ? true : undefined}
         aria-autocomplete={forumId === null ? undefined : 'list'}
         aria-controls={mention ? `${id}-people` : undefined}
-        aria-expanded={forumId === null ? undefined : !!mention}
         aria-activedescendant={mention ? `${id}-person-${mention.active}` : undefined}
         maxLength={20000}
         onInput={(e) => {
