@@ -109,9 +109,12 @@ describeInBrowser('notifications in the web client', () => {
     await newQuestion(t, mineForum.id, { title: 'Who keeps the data current?' });
     await postReply(benApi, other1.id, 'The region.');
 
+    // An organiser of their own, so the catalogue filtered by it shows both cards whatever else the run's database holds.
+    const organiser = `Unread test hub ${followed.id}`;
+    await t.dataSource.query(`UPDATE session SET organiser = $1 WHERE id = ANY($2::int[])`, [organiser, [followed.id, other.id]]);
     const page = await pageFor(ana);
     const errors = watchErrors(page);
-    await page.goto('/');
+    await page.goto(`/?organiser=${encodeURIComponent(organiser)}`);
     const card = (title: string) => page.locator('.session-card', { hasText: title });
     await card(followed.title).locator('.new-activity').waitFor({ timeout: 10_000 });
     await expect(card(followed.title).locator('.new-activity').textContent()).resolves.toBe('New activity in forums you follow');
