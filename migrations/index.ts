@@ -14,9 +14,11 @@ import { Notifications1796300000000 } from './1796300000000-Notifications.js';
 import { Mail1796300000001 } from './1796300000001-Mail.js';
 import { PasswordReset1796300000002 } from './1796300000002-PasswordReset.js';
 import { NotificationCursor1796300000003 } from './1796300000003-NotificationCursor.js';
+import { EmailVerification1796300000004 } from './1796300000004-EmailVerification.js';
+import { ModerationQueueNotification1796300000005 } from './1796300000005-ModerationQueueNotification.js';
 import { Search1796400000000 } from './1796400000000-Search.js';
 import { AccountProfile1796400000001 } from './1796400000001-AccountProfile.js';
 import { LivePolls1796500000000 } from './1796500000000-LivePolls.js';
 import { MemberQuestions1796600000000 } from './1796600000000-MemberQuestions.js';
 
-export const MIGRATIONS = [ForumCore1795586000000, LoginSession1795586650420, ForumInvitations1795586708030, ForumEvents1795586883885, DiscussionBodyLimits1795587027131, SignInAttemptOutcome1795589184002, InvitationTokenAlways1795591950408, Moderation1795600731904, LiveQa1795603316000, ReplyWithheld1795610470000, Notifications1796300000000, Mail1796300000001, PasswordReset1796300000002, NotificationCursor1796300000003, Search1796400000000, AccountProfile1796400000001, LivePolls1796500000000, MemberQuestions1796600000000];
+export const MIGRATIONS = [ForumCore1795586000000, LoginSession1795586650420, ForumInvitations1795586708030, ForumEvents1795586883885, DiscussionBodyLimits1795587027131, SignInAttemptOutcome1795589184002, InvitationTokenAlways1795591950408, Moderation1795600731904, LiveQa1795603316000, ReplyWithheld1795610470000, Notifications1796300000000, Mail1796300000001, PasswordReset1796300000002, NotificationCursor1796300000003, EmailVerification1796300000004, ModerationQueueNotification1796300000005, Search1796400000000, AccountProfile1796400000001, LivePolls1796500000000, MemberQuestions1796600000000];

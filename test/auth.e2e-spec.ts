@@ -60,7 +60,7 @@ describe('accounts and sign-in', () => {
         .expect(201);
       expect(res.body).toEqual({
         id: expect.any(String), email, displayName: 'Ana García', organisation: 'Barcelona', language: 'es',
-        role: 'member', isDemo: false, createdAt: expect.any(String),
+        role: 'member', emailVerified: false, isDemo: false, createdAt: expect.any(String),
       });
 
       const cookie = sessionCookie(res)!;

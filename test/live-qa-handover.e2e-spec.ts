@@ -3,7 +3,7 @@ import { startTestApp, type TestApp } from './support/app.js';
 import { newForum } from './support/forum-factory.js';
 import { newOpenQa, qaEvents, waitForQaEvent } from './support/live-qa.js';
 import { signedIn } from './support/people.js';
-import { connectSocket, pause, sessionCookie, type TestSocket } from './support/sockets.js';
+import { connectSocket, eventually, pause, sessionCookie, type TestSocket } from './support/sockets.js';
 
 describe('live Q&A hand-over to the forum', () => {
   let t: TestApp;
@@ -87,6 +87,12 @@ describe('live Q&A hand-over to the forum', () => {
     const told = await waitForQaEvent(sAna, session.id, (e) => e.type === 'question.carried_over');
     expect(told.payload).toEqual({ questionId: anonymousOne.id, forumId, forumQuestionId: expect.any(Number) });
     await waitForQaEvent(sCat, session.id, (e) => e.type === 'qa.handed_over');
+    // Who asked or voted now follows the forum the hand-over fed (normal); the others don't.
+    const followingOf = async (p: typeof ana) => (await p.agent.get(`/api/me/following/forums/${forumId}`).expect(200)).body.source;
+    await eventually(async () => {
+      expect(await Promise.all([ana, ben, cat, dan].map(followingOf))).toEqual(['forum', 'forum', 'forum', 'forum']);
+    }, 10_000);
+    expect(await followingOf(await signedIn(t, { displayName: 'Eve' }))).toBe('default');
     await pause(300);
     expect(qaEvents(sCat, session.id).filter((e) => e.type === 'question.carried_over')).toEqual([]);
 

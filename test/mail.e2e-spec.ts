@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { AddressInfo } from 'node:net';
-import { simpleParser, type ParsedMail } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
 import type TestAgent from 'supertest/lib/agent.js';
 import { NotificationMail } from '../src/mail/notification-mail.service.js';
+import { NotificationTriggers } from '../src/notifications/notification-triggers.js';
 import { startTestApp, type TestApp } from './support/app.js';
+import { startSmtp } from './support/smtp.js';
+import type { ParsedMail } from 'mailparser';
 import { addMember, newForum } from './support/forum-factory.js';
 import { signedIn, type AccountOptions, type TestPerson } from './support/people.js';
 import { connectSocket, eventually, sessionCookie, type TestSocket } from './support/sockets.js';
@@ -13,56 +13,6 @@ import { postReply } from './support/threads.js';
 interface Member {
   account: TestPerson;
   agent: TestAgent;
-}
-
-/** A real SMTP server on loopback; every mail it accepts is parsed with mailparser. */
-async function startSmtp(refuse: (to: string) => boolean) {
-  const mails: ParsedMail[] = [];
-  const waiters = new Set<() => void>();
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    logger: false,
-    onRcptTo(address, _session, callback) {
-      if (refuse(address.address)) return callback(Object.assign(new Error('Mailbox unavailable'), { responseCode: 450 }));
-      callback();
-    },
-    onData(stream, _session, callback) {
-      simpleParser(stream).then((mail) => {
-        mails.push(mail);
-        for (const w of [...waiters]) w();
-        callback();
-      }, callback);
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.server.address() as AddressInfo).port;
-  const to = (m: ParsedMail) => (Array.isArray(m.to) ? m.to : m.to ? [m.to] : []).flatMap((a) => a.value.map((v) => v.address));
-  return {
-    port,
-    mails,
-    mailsTo: (email: string) => mails.filter((m) => to(m).includes(email)),
-    /** The next mail to `email` after the `seen` first ones. */
-    nextTo(email: string, seen: number, timeoutMs = 15_000): Promise<ParsedMail> {
-      return new Promise((resolve, reject) => {
-        const check = () => {
-          const list = mails.filter((m) => to(m).includes(email));
-          if (list.length > seen) {
-            waiters.delete(check);
-            clearTimeout(timer);
-            resolve(list[seen]);
-          }
-        };
-        const timer = setTimeout(() => {
-          waiters.delete(check);
-          reject(new Error(`no mail #${seen + 1} to ${email} within ${timeoutMs} ms`));
-        }, timeoutMs);
-        waiters.add(check);
-        check();
-      });
-    },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
 }
 
 const SETTINGS = { MAIL_COALESCE_SECONDS: '2', MAIL_RETRY_LIMIT: '1', MAIL_RETRY_DELAY_SECONDS: '1', PUBLIC_URL: 'https://agora.example.org' };
@@ -91,6 +41,8 @@ describe('Mail (e2e, a real SMTP server)', () => {
     }
     t = await startTestApp();
     await t.app.get(NotificationMail).started();
+    // Starting, the notifier catches up with events earlier specs' apps left unhandled (and queues their mails): wait for it.
+    await t.app.get(NotificationTriggers).settled();
     // The run's other specs share this database and queued mails (due two minutes later) for their own
     // people; left there, they would be sent here first and delay this spec's jobs.
     await t.dataSource.query(`DELETE FROM pgboss.job WHERE name = 'mail-notify'`);

@@ -1,3 +1,4 @@
+import { NotificationTriggers } from '../src/notifications/notification-triggers.js';
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import type { TestApp } from './support/app.js';
 import { newQuestion } from './support/forum-factory.js';
@@ -177,6 +178,8 @@ describe('moving replies and merging questions', () => {
       const q2 = (await newQuestion(t, s.forumId)).id;
       const top = await postReply(cast.author.agent, s.questionId, 'top');
       const parent = await postReply(cast.reader.agent, s.questionId, 'parent', top.id);
+      // The notifier stores the parent's notification after commit (its FK check would queue on the row held below): let it finish.
+      await t.app.get(NotificationTriggers).settled();
       const runner = t.dataSource.createQueryRunner();
       await runner.connect();
       await runner.startTransaction();

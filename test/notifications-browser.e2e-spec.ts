@@ -105,9 +105,12 @@ describeInBrowser('notifications in the web client', () => {
     await newQuestion(t, mineForum.id, { title: 'Who keeps the data current?' });
     await postReply(benApi, other1.id, 'The region.');
 
+    // An organiser of their own, so the catalogue filtered by it shows both cards whatever else the run's database holds.
+    const organiser = `Unread test hub ${followed.id}`;
+    await t.dataSource.query(`UPDATE session SET organiser = $1 WHERE id = ANY($2::int[])`, [organiser, [followed.id, other.id]]);
     const page = await pageFor(ana);
     const errors = watchErrors(page);
-    await page.goto('/');
+    await page.goto(`/?organiser=${encodeURIComponent(organiser)}`);
     const card = (title: string) => page.locator('.session-card', { hasText: title });
     await card(followed.title).locator('.new-activity').waitFor({ timeout: 10_000 });
     await expect(card(followed.title).locator('.new-activity').textContent()).resolves.toBe('New activity in forums you follow');
@@ -129,6 +132,31 @@ describeInBrowser('notifications in the web client', () => {
     expect(await row('Who keeps the data current?').locator('.badge', { hasText: /^New$/ }).count()).toBe(0);
     expect(errors).toEqual([]);
   }, 120_000);
+
+  it('the reply editor offers the forum\'s people after "@", and the chosen mention notifies them', async () => {
+    const benApi = await signIn(t, ben.email, ben.password);
+    const page = await pageFor(ana);
+    const errors = watchErrors(page);
+    await page.goto(`/forums/${forum.id}/questions/${question.id}`);
+    const editor = page.getByRole('textbox', { name: 'Your reply' });
+    await editor.click();
+    await editor.pressSequentially('Thanks @Oka');
+    const list = page.getByTestId('mention-list');
+    await list.getByRole('option', { name: 'Ben Okafor' }).waitFor({ timeout: 10_000 });
+    await expect(list.getByRole('option').allTextContents()).resolves.toEqual(['Ben Okafor']);
+    await screenshot(page, 'mention-autocomplete');
+    await editor.press('Enter');
+    await list.waitFor({ state: 'detached' });
+    await expect(editor.inputValue()).resolves.toBe(`Thanks @[Ben Okafor](${ben.id}) `);
+    await editor.pressSequentially('what do you think?');
+    await page.getByRole('button', { name: 'Post reply' }).click();
+    await eventually(async () => {
+      const body = (await benApi.get('/api/me/notifications?limit=20').expect(200)).body;
+      const kinds = body.groups.flatMap((g: { items: { kind: string; actor: { id: string } | null }[] }) => g.items).filter((n: { actor: { id: string } | null }) => n.actor?.id === ana.id).map((n: { kind: string }) => n.kind);
+      expect(kinds).toContain('mention');
+    }, 10_000);
+    expect(errors).toEqual([]);
+  }, 60_000);
 
   it('password reset through the pages: ask on the sign-in page, the link from the outbox, a new password', async () => {
     const cleo = await createAccount(t, { displayName: 'Cleo Martin' });

@@ -6,7 +6,7 @@ import { ForumEventLog } from '../src/realtime/forum-event-log.js';
 import { startTestApp, type TestApp } from './support/app.js';
 import { addMember, newForum } from './support/forum-factory.js';
 import { signedIn, type TestPerson } from './support/people.js';
-import { connectSocket, sessionCookie, type TestSocket } from './support/sockets.js';
+import { connectSocket, eventually, sessionCookie, type TestSocket } from './support/sockets.js';
 import { postReply } from './support/threads.js';
 
 interface Member {
@@ -236,6 +236,56 @@ describe('Notifications (e2e)', () => {
       await restarted.close();
       triggers.start();
     }
+  });
+
+  it('lists the forum\'s people matching a prefix for the @mention autocomplete, only those who can read it, only to its readers', async () => {
+    const { forum, questionId } = await forumWithQuestion('invite_only');
+    for (const p of [ana, ben]) await addMember(t, forum.id, p.account.id, 'member');
+    await postReply(ben.agent, questionId, 'Mine');
+    const names = async (prefix: string) =>
+      (await ana.agent.get(`/api/forums/${forum.id}/participants`).query({ prefix }).expect(200)).body.items.map((p: { displayName: string }) => p.displayName);
+    expect(await names('ma')).toEqual(['Marta Moderator']);
+    // The start of any word of the name.
+    expect(await names('Oka')).toEqual(['Ben Okafor']);
+    // Not myself, and no wildcards.
+    expect(await names('Ana')).toEqual([]);
+    expect(await names('%')).toEqual([]);
+    // Someone who can no longer read the forum is not offered (a mention would notify nobody).
+    await t.dataSource.query(`UPDATE forum_membership SET state = 'removed', updated_at = now() WHERE forum_id = $1 AND account_id = $2`, [forum.id, ben.account.id]);
+    expect(await names('Oka')).toEqual([]);
+
+    await cleo.agent.get(`/api/forums/${forum.id}/participants`).query({ prefix: 'ma' }).expect(404);
+    await t.agent().get(`/api/forums/${forum.id}/participants`).query({ prefix: 'ma' }).expect(401);
+    const bad = await ana.agent.get(`/api/forums/${forum.id}/participants`).expect(400);
+    expect(JSON.stringify(bad.body)).toContain('prefix');
+  });
+
+  it('tells moderators of new items in their queue, batched: one unread per forum per burst', async () => {
+    const { forum, questionId } = await forumWithQuestion();
+    const queueOf = async () => (await notificationsOf(moderator)).filter((n) => n.kind === 'moderation_queue' && n.forumId === forum.id);
+    await t.dataSource.query(`UPDATE forum SET premoderation = true WHERE id = $1`, [forum.id]);
+    const first = await postReply(ben.agent, questionId, 'Pending one');
+    await postReply(cleo.agent, questionId, 'Pending two');
+    expect(first.state).toBe('pending');
+    await t.dataSource.query(`UPDATE forum SET premoderation = false WHERE id = $1`, [forum.id]);
+    // Sentinel: a visible reply to the moderator's question, handled after both pending ones.
+    const sentinel = await postReply(ben.agent, questionId, 'Visible');
+    await eventually(async () => {
+      expect((await notificationsOf(moderator)).some((n) => n.replyId === sentinel.id)).toBe(true);
+    }, 10_000);
+    const burst = await queueOf();
+    expect(burst).toHaveLength(1);
+    expect(burst[0]).toMatchObject({ link: `/forums/${forum.id}/moderation`, readAt: null });
+    // The author is no moderator: nothing for them.
+    expect((await notificationsOf(ben)).some((n) => n.kind === 'moderation_queue')).toBe(false);
+
+    // Read: the next item starts a new burst.
+    await moderator.agent.post('/api/me/notifications/read').send({ ids: [burst[0].id] }).expect(200);
+    await t.dataSource.query(`UPDATE forum SET premoderation = true WHERE id = $1`, [forum.id]);
+    await postReply(cleo.agent, questionId, 'Pending three');
+    await eventually(async () => {
+      expect(await queueOf()).toHaveLength(2);
+    }, 10_000);
   });
 
   it('keeps the same unread state across a reconnect, with what arrived meanwhile; a forum I lose drops out', async () => {

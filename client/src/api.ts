@@ -14,6 +14,7 @@ export interface Account {
   organisation: string | null;
   language: Language;
   role: 'member' | 'admin';
+  emailVerified: boolean;
   isDemo: boolean;
 }
 
@@ -261,6 +262,7 @@ export function toAccount(a: Json): Account {
     organisation: (a.organisation as string | null) ?? null,
     language: (LANGUAGES.includes(a.language as Language) ? a.language : 'en') as Language,
     role: a.role === 'admin' ? 'admin' : 'member',
+    emailVerified: a.emailVerified === true,
     isDemo: a.isDemo === true,
   };
 }

@@ -107,6 +107,8 @@ function Page({ route }: { route: Route }) {
       return <LazyPage load={() => import('./pages/NotificationsPages.js').then((m) => m.ForgotPasswordPage)} props={{}} />;
     case 'resetPassword':
       return <LazyPage load={() => import('./pages/NotificationsPages.js').then((m) => m.ResetPasswordPage)} props={{}} />;
+    case 'verifyEmail':
+      return <LazyPage load={() => import('./pages/NotificationsPages.js').then((m) => m.VerifyEmailPage)} props={{}} />;
     case 'outbox':
       return <LazyPage load={() => import('./pages/NotificationsPages.js').then((m) => m.OutboxPage)} props={{}} />;
     default:

@@ -24,6 +24,7 @@ export type Route =
   | { name: 'outbox' }
   | { name: 'forgotPassword' }
   | { name: 'resetPassword' }
+  | { name: 'verifyEmail' }
   | { name: 'notFound' };
 
 export interface Location {
@@ -78,6 +79,7 @@ export function matchRoute(path: string): Route {
   if (a === 'unsubscribe' && parts.length === 1) return { name: 'unsubscribe' };
   if (a === 'forgot-password' && parts.length === 1) return { name: 'forgotPassword' };
   if (a === 'reset-password' && parts.length === 1) return { name: 'resetPassword' };
+  if (a === 'verify-email' && parts.length === 1) return { name: 'verifyEmail' };
   if (a === 'admin' && b === 'outbox' && parts.length === 2) return { name: 'outbox' };
   return { name: 'notFound' };
 }

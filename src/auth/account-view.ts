@@ -9,6 +9,7 @@ export class AccountView {
   @ApiPropertyOptional({ type: String, nullable: true, example: 'Barcelona City Council' }) organisation: string | null;
   @ApiProperty({ enum: LANGUAGES }) language: Language;
   @ApiProperty({ enum: ['member', 'admin'] }) role: GlobalRole;
+  @ApiProperty({ description: 'The account proved it holds its address (a mailed link): addressed invitations can trust it.' }) emailVerified: boolean;
   @ApiProperty({ description: 'A demo account that exists only with the demo data.' }) isDemo: boolean;
   @ApiProperty() createdAt: Date;
 }
@@ -25,6 +26,7 @@ export function toAccountView(a: Account): AccountView {
     organisation: a.organisation,
     language: a.language,
     role: a.role,
+    emailVerified: a.emailVerifiedAt != null,
     isDemo: a.isDemo,
     createdAt: a.createdAt,
   };

@@ -43,6 +43,10 @@ export class Account {
   @Column('timestamptz', { name: 'avatar_updated_at', nullable: true })
   avatarUpdatedAt: Date | null;
 
+  /** When the account proved it holds its address (a mailed link); null until then. */
+  @Column('timestamptz', { name: 'email_verified_at', nullable: true })
+  emailVerifiedAt: Date | null;
+
   @Column('boolean', { name: 'is_demo' })
   isDemo: boolean;
 

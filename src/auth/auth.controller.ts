@@ -20,7 +20,8 @@ import { SignUpDto } from './dto/sign-up.dto.js';
 import { UpdateProfileDto } from './dto/update-profile.dto.js';
 import { LoginSessionsService } from './login-sessions.service.js';
 import { RetryAfterInterceptor } from './retry-after.interceptor.js';
-import { ConfirmPasswordResetDto, RequestPasswordResetDto } from './dto/password-reset.dto.js';
+import { ConfirmEmailDto, ConfirmPasswordResetDto, RequestPasswordResetDto } from './dto/password-reset.dto.js';
+import { EmailVerificationService, VERIFICATION_SENT } from './email-verification.service.js';
 import { PasswordResetService, RESET_REQUESTED } from './password-reset.service.js';
 import { clearSessionCookie, clientInfo, setSessionCookie } from './session-cookie.js';
 
@@ -35,7 +36,23 @@ export class AuthController {
     private readonly sessions: LoginSessionsService,
     private readonly config: AppConfig,
     private readonly passwordReset: PasswordResetService,
+    private readonly emailVerification: EmailVerificationService,
   ) {}
+
+  @Post('verify-email')
+  @HttpCode(HttpStatus.ACCEPTED)
+  @ApiOperation({ summary: 'Mail the signed-in account a single-use link (valid a day) confirming its address; at most three an hour' })
+  requestEmailVerification(@CurrentActor() actor: MaybeActor): Promise<typeof VERIFICATION_SENT> {
+    return this.emailVerification.request(actor);
+  }
+
+  @Post('verify-email/confirm')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: "Confirm the account's address with the mailed link's token (no sign-in needed)" })
+  @ApiBadRequestResponse({ description: '`invalid_verification_token` (used, expired, unknown, or the address changed), `validation_failed`.' })
+  confirmEmail(@Body() dto: ConfirmEmailDto): Promise<{ emailVerified: true }> {
+    return this.emailVerification.confirm(dto.token);
+  }
 
   @Post('password-reset')
   @HttpCode(HttpStatus.ACCEPTED)

@@ -9,6 +9,7 @@ import { LoginSessionsService } from './login-sessions.service.js';
 import { warmDummyHash } from './passwords.js';
 import { SignInThrottleService } from './sign-in-throttle.service.js';
 import { MailTransportModule } from '../mail/mail-transport.module.js';
+import { EmailVerificationService } from './email-verification.service.js';
 import { PasswordResetService } from './password-reset.service.js';
 
 /** At start: creates the first admin from ADMIN_EMAIL / ADMIN_PASSWORD when no account has that email, drops long-expired sessions, prepares the dummy hash. */
@@ -45,7 +46,7 @@ export class AuthBootstrap implements OnApplicationBootstrap {
 @Module({
   imports: [MailTransportModule],
   controllers: [AuthController],
-  providers: [AuthService, LoginSessionsService, SignInThrottleService, AuthMiddleware, AuthBootstrap, PasswordResetService],
+  providers: [AuthService, LoginSessionsService, SignInThrottleService, AuthMiddleware, AuthBootstrap, PasswordResetService, EmailVerificationService],
   exports: [AuthService, LoginSessionsService],
 })
 export class AuthModule implements NestModule {

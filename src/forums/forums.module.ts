@@ -1,4 +1,5 @@
 import { Global, Module } from '@nestjs/common';
+import { MailTransportModule } from '../mail/mail-transport.module.js';
 import { ForumAccessService } from './forum-access.service.js';
 import { ForumsController } from './forums.controller.js';
 import { ForumsService } from './forums.service.js';
@@ -12,6 +13,7 @@ import { SessionModeratorsService } from './session-moderators.service.js';
 // Global: every feature that touches a forum asks ForumAccessService first.
 @Global()
 @Module({
+  imports: [MailTransportModule],
   controllers: [ForumsController, MembershipsController, InvitationsController, SessionModeratorsController],
   providers: [ForumAccessService, ForumsService, MembershipsService, InvitationsService, SessionModeratorsService],
   exports: [ForumAccessService, ForumsService, MembershipsService],

@@ -45,6 +45,21 @@ export class InvitationsController {
     return this.invitations.preview(actor, dto.token);
   }
 
+  @Get('me/invitations')
+  @ApiOperation({ summary: "Pending invitations addressed to the caller's verified email (none while it is unverified)" })
+  @ApiOkResponse({ type: [ReceivedInvitation] })
+  async mine(@CurrentActor() actor: MaybeActor) {
+    return { items: await this.invitations.mine(actor) };
+  }
+
+  @Post('me/invitations/:invitationId/accept')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: 'Accept an invitation addressed to the caller without its link: only with a verified email that matches (403 email_not_verified, invitation_for_someone_else)' })
+  @ApiOkResponse({ type: AcceptedInvitation })
+  acceptAddressed(@CurrentActor() actor: MaybeActor, @Param('invitationId', new IntIdPipe('invitationId')) invitationId: number) {
+    return this.invitations.acceptAddressed(actor, invitationId);
+  }
+
   @Post('invitations/accept')
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'Accept an invitation by its token: the caller becomes a member (403 invitation_for_someone_else, 410 expired or revoked, 409 used up)' })

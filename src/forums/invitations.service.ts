@@ -1,4 +1,4 @@
-import { HttpStatus, Injectable } from '@nestjs/common';
+import { HttpStatus, Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { isGuest, type MaybeActor } from '../auth/actor.js';
 import { newSecret, secretId } from '../auth/tokens.js';
@@ -8,7 +8,11 @@ import { namedQuery } from '../common/named-query.js';
 import type {
   AcceptedInvitation, CreateInvitationDto, CreatedInvitation, InvitationPage, InvitationStatus, InvitationView, ListInvitationsQuery, ReceivedInvitation,
 } from './dto/invitation.dto.js';
+import type { Language } from '../auth/account.entity.js';
+import { AppConfig } from '../config/app-config.js';
+import { MailTransport } from '../mail/mail-transport.service.js';
 import { DomainEvents, type DomainEventMap } from '../realtime/domain-events.js';
+import { invitationMail } from './invitation-mail.js';
 import { ForumAccessService } from './forum-access.service.js';
 import type { ForumState, ForumVisibility } from './forum.entity.js';
 import { ForumsService } from './forums.service.js';
@@ -67,13 +71,14 @@ const USED_UP = () => conflict('invitation_used_up', 'This invitation link has b
 
 /**
  * Invitations to a forum. Every invitation is a secret token (shown once to
- * the moderator who creates it, as a link to pass on; we send no email),
- * usable until it expires. An addressed invitation (with an email) is used
- * once, and only by the signed-in account with that email; an open link is
- * usable a limited number of times by anyone who holds it. Accepting makes
- * the caller a member, spending one use atomically in the same transaction
- * as the membership. Emails are not verified, so an email alone never
- * admits anybody: the token is always needed.
+ * the moderator who creates it, as a link to pass on), usable until it
+ * expires. An addressed invitation (with an email) is also mailed to that
+ * address, is used once, and only by the signed-in account with that email;
+ * an open link is usable a limited number of times by anyone who holds it.
+ * Accepting makes the caller a member, spending one use atomically in the
+ * same transaction as the membership. An unverified email alone never admits
+ * anybody (the token is needed); an account that verified its address may
+ * also accept an invitation addressed to it without the link.
  *
  * A person a moderator removed is re-admitted only by an addressed
  * invitation created after the removal (a moderator's explicit intent); an
@@ -86,15 +91,19 @@ export class InvitationsService {
     private readonly forumAccess: ForumAccessService,
     private readonly forums: ForumsService,
     private readonly domainEvents: DomainEvents,
+    private readonly mail: MailTransport,
+    private readonly config: AppConfig,
   ) {}
+
+  private readonly logger = new Logger('Invitations');
 
   async create(actor: MaybeActor, forumId: number, dto: CreateInvitationDto): Promise<CreatedInvitation> {
     if (dto.email !== undefined && dto.maxUses !== undefined && dto.maxUses !== 1) {
       const message = 'maxUses applies to invitation links; an email invitation is used once';
       throw badRequest('validation_failed', `Invalid input: ${message}.`, [{ field: 'maxUses', message }]);
     }
-    // Every invitation is a secret token: an email invitation is a single-use link addressed to that email
-    // (we send no email; the moderator passes the link on). Matching on an unverified email alone is not enough.
+    // Every invitation is a secret token: an email invitation is a single-use link addressed to that email,
+    // mailed there after commit. Matching on an unverified email alone is not enough.
     const token = newSecret();
     const id = await this.dataSource.transaction(async (m) => {
       await this.forumAccess.moderating(actor, forumId, m);
@@ -114,7 +123,35 @@ export class InvitationsService {
       return row.id as number;
     });
     const invitation = await this.one(this.dataSource.manager, forumId, id);
+    if (dto.email !== undefined) {
+      const email = dto.email;
+      setImmediate(() => void this.mailInvitation(id, email, token).catch((e: Error) => this.logger.warn(`An invitation mail failed: ${e.message}`)));
+    }
     return { invitation, token, url: `/invite/${token}` };
+  }
+
+  private async mailInvitation(invitationId: number, email: string, token: string): Promise<void> {
+    const [row]: { forum_title: string; inviter: string | null; language: Language | null }[] = await this.dataSource.query(
+      `SELECT f.title AS forum_title, creator.display_name AS inviter,
+              (SELECT language FROM account WHERE lower(email) = lower($2) LIMIT 1) AS language
+         FROM invitation i JOIN forum f ON f.id = i.forum_id LEFT JOIN account creator ON creator.id = i.created_by
+        WHERE i.id = $1`,
+      [invitationId, email],
+    );
+    if (!row) return;
+    const link = `${this.config.PUBLIC_URL ?? `http://localhost:${this.config.PORT}`}/invite/${token}`;
+    await this.mail.send(invitationMail(email, row.language ?? 'en', row.inviter ?? 'A moderator', row.forum_title, link));
+  }
+
+  /** Pending invitations addressed to the caller's verified address (an unverified one lists nothing). */
+  async mine(actor: MaybeActor): Promise<ReceivedInvitation[]> {
+    if (!actor || isGuest(actor)) throw unauthenticated('Sign in to see the invitations addressed to you.');
+    const rows: ReceivedRow[] = await this.dataSource.query(
+      `SELECT ${RECEIVED_COLUMNS} FROM ${RECEIVED_FROM} JOIN account me ON me.id = $1 AND me.email_verified_at IS NOT NULL AND lower(me.email) = lower(i.email)
+        WHERE ${STATUS_SQL} = 'pending' ORDER BY i.id DESC LIMIT 50`,
+      [actor.accountId],
+    );
+    return rows.map(toReceived);
   }
 
   /** The forum's invitations, newest first (moderators). */
@@ -165,7 +202,16 @@ export class InvitationsService {
     return this.accept(actor, (m) => m.query(`SELECT ${ACCEPT_COLUMNS} FROM invitation WHERE token_hash = $1`, [secretId(token)]));
   }
 
-  private async accept(actor: MaybeActor, find: (m: EntityManager) => Promise<AcceptRow[]>): Promise<AcceptedInvitation> {
+  /**
+   * Accepts an invitation addressed to the caller's email without its link:
+   * only once the account has verified that address (a verified address is
+   * trusted; an unverified one is not).
+   */
+  async acceptAddressed(actor: MaybeActor, invitationId: number): Promise<AcceptedInvitation> {
+    return this.accept(actor, (m) => m.query(`SELECT ${ACCEPT_COLUMNS} FROM invitation WHERE id = $1 AND email IS NOT NULL`, [invitationId]), true);
+  }
+
+  private async accept(actor: MaybeActor, find: (m: EntityManager) => Promise<AcceptRow[]>, byVerifiedEmail = false): Promise<AcceptedInvitation> {
     // Guests of a live Q&A have no standing in forums (forum-policy.ts): they sign up first, like anonymous visitors.
     if (!actor || isGuest(actor)) throw unauthenticated('Sign in (or create an account) to accept this invitation.');
     const { forumId, alreadyMember, accepted } = await this.dataSource.transaction(async (m): Promise<{ forumId: number; alreadyMember: boolean; accepted?: DomainEventMap['invitation.accepted'] }> => {
@@ -173,9 +219,12 @@ export class InvitationsService {
       if (!inv) throw notFound('The invitation', 'invitation_not_found');
       if (inv.email !== null) {
         // Defence in depth: the token was passed to one person; only the account with that email may use it.
-        const [me] = await m.query(`SELECT lower(email) = lower($2) AS addressee FROM account WHERE id = $1`, [actor.accountId, inv.email]) as { addressee: boolean }[];
+        const [me] = await m.query(`SELECT lower(email) = lower($2) AS addressee, email_verified_at IS NOT NULL AS verified FROM account WHERE id = $1`, [actor.accountId, inv.email]) as { addressee: boolean; verified: boolean }[];
         if (!me?.addressee) {
           throw forbidden('invitation_for_someone_else', 'This invitation is addressed to another email address. Sign in with the account it was sent to, or ask a moderator for an invitation of your own.');
+        }
+        if (byVerifiedEmail && !me.verified) {
+          throw forbidden('email_not_verified', 'Confirm your email address first (we mail you a link), or open the invitation link you received.');
         }
       }
       if (inv.revoked_at) throw REVOKED();

@@ -19,6 +19,7 @@ export const MAIL_KIND_OF: Record<NotificationKind, Exclude<MailKind, 'digest'>>
   flag_resolved: 'moderation',
   invitation_accepted: 'forum',
   live_question_handed_over: 'forum',
+  moderation_queue: 'moderation',
 };
 
 export interface RenderedMail {

@@ -65,8 +65,10 @@ export class NotificationTriggers implements OnApplicationBootstrap, OnModuleDes
     this.start();
   }
 
-  onModuleDestroy(): void {
+  /** Shutting down: hear nothing more, and finish what is under way (what isn't done is caught up at the next start). */
+  async onModuleDestroy(): Promise<void> {
     this.stop();
+    await this.queue;
   }
 
   /** Hears of committed events, and catches up with what was committed while no notifier ran, then every few seconds. */
@@ -183,6 +185,8 @@ export class NotificationTriggers implements OnApplicationBootstrap, OnModuleDes
         return this.flagResolved(key, e);
       case 'question.created':
         return this.newQuestion(key, e);
+      case 'moderation.queue':
+        return this.queueGrew(key, e);
       default:
         return [];
     }
@@ -234,6 +238,27 @@ export class NotificationTriggers implements OnApplicationBootstrap, OnModuleDes
     }];
   }
 
+  /**
+   * A new item in a forum's moderation queue tells its moderators, batched:
+   * one who still has an unread queue notification of that forum is not told
+   * again (one per forum per burst, until they read it).
+   */
+  private async queueGrew(key: string, e: ForumEvent): Promise<NotificationDraft[]> {
+    const p = e.payload as { replyId?: string; questionId?: number; kind?: string; change?: string };
+    if (p.change !== 'added') return [];
+    const rows: { account_id: string }[] = await this.dataSource.query(
+      `SELECT fm.account_id FROM forum_membership fm
+        WHERE fm.forum_id = $1 AND fm.role = 'moderator' AND fm.state = 'active'
+          AND NOT EXISTS (SELECT 1 FROM notification n WHERE n.account_id = fm.account_id AND n.forum_id = $1
+                           AND n.kind = 'moderation_queue' AND n.read_at IS NULL)`,
+      [e.streamId],
+    );
+    return rows.map((r) => ({
+      accountId: r.account_id, kind: 'moderation_queue' as const, eventKey: key, forumId: e.streamId, questionId: null, replyId: null,
+      actorId: null, data: { queue: p.kind ?? null },
+    }));
+  }
+
   private async newQuestion(key: string, e: ForumEvent): Promise<NotificationDraft[]> {
     const question = (e.payload as { question?: { id: number; forumId: number; title: string; author: { id: string } | null } }).question;
     if (!question) return [];
@@ -251,6 +276,7 @@ export class NotificationTriggers implements OnApplicationBootstrap, OnModuleDes
   /** A live question carried over into the forum: its asker hears where it went, and watches the new thread (its first replies notify them). */
   async onQaEvents(events: StreamEvent[]): Promise<void> {
     for (const e of events) {
+      if (e.type === 'qa.handed_over') await this.attendeesFollow(e);
       if (e.type !== 'question.carried_over' || e.audience.kind !== 'moderators_and_account') continue;
       const p = e.payload as { questionId: number; forumId: number; forumQuestionId: number };
       const askerId = e.audience.accountId;
@@ -261,6 +287,21 @@ export class NotificationTriggers implements OnApplicationBootstrap, OnModuleDes
         questionId: p.forumQuestionId, replyId: null, actorId: null, data: { liveQuestionId: p.questionId, sessionId: e.streamId, questionTitle: title },
       }]);
     }
+  }
+
+  /** Who asked or voted in a live Q&A follows (normal) the forum its hand-over fed, unless they chose a level there. */
+  private async attendeesFollow(e: StreamEvent): Promise<void> {
+    const forumId = (e.payload as { forum?: { id?: number } }).forum?.id;
+    if (typeof forumId !== 'number') return;
+    await this.dataSource.query(
+      `INSERT INTO following (account_id, forum_id, level)
+       SELECT a.id, $2, 'normal' FROM (
+         SELECT asker_id AS id FROM live_question WHERE session_id = $1
+         UNION SELECT v.voter_id FROM live_question_vote v JOIN live_question q ON q.id = v.question_id WHERE q.session_id = $1
+       ) a
+       ON CONFLICT (account_id, forum_id) WHERE question_id IS NULL DO NOTHING`,
+      [e.streamId, forumId],
+    );
   }
 
   private async onInvitationAccepted(event: DomainEventMap['invitation.accepted']): Promise<void> {

@@ -2,11 +2,12 @@ import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Put, Query } 
 import { ApiBearerAuth, ApiCookieAuth, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { CurrentActor, type MaybeActor } from '../auth/actor.js';
 import { ForumIdParams, QuestionIdParams } from '../discussions/dto/discussion-params.js';
-import { FollowDto, MarkReadDto, NotificationQuery, ReadPositionDto } from './dto/notification-input.dto.js';
+import { FollowDto, MarkReadDto, NotificationQuery, ParticipantQuery, ReadPositionDto } from './dto/notification-input.dto.js';
 import { FollowingView, NotificationPage, UnreadCount } from './dto/notification.views.js';
 import { ForumUnreadView, SessionActivityView, ThreadUnreadView } from './dto/unread.views.js';
 import { FollowingService } from './following.service.js';
 import { NotificationsService } from './notifications.service.js';
+import { ParticipantsService, type Participant } from './participants.service.js';
 import { ReadPositionsService } from './read-positions.service.js';
 
 @ApiTags('notifications')
@@ -20,6 +21,7 @@ export class NotificationsController {
     private readonly notifications: NotificationsService,
     private readonly following: FollowingService,
     private readonly reads: ReadPositionsService,
+    private readonly people: ParticipantsService,
   ) {}
 
   @Get('me/notifications')
@@ -84,6 +86,12 @@ export class NotificationsController {
   @ApiOkResponse({ type: ThreadUnreadView })
   markThreadRead(@CurrentActor() actor: MaybeActor, @Param() params: QuestionIdParams, @Body() dto: ReadPositionDto): Promise<ThreadUnreadView> {
     return this.reads.markThreadRead(actor, params.id, dto.replyId);
+  }
+
+  @Get('forums/:forumId/participants')
+  @ApiOperation({ summary: "People of the forum whose name (or a word of it) starts with prefix, who can read it: the @mention autocomplete (signed-in readers)" })
+  participants(@CurrentActor() actor: MaybeActor, @Param() params: ForumIdParams, @Query() query: ParticipantQuery): Promise<{ items: Participant[] }> {
+    return this.people.matching(actor, params.forumId, query.prefix, query.limit);
   }
 
   @Get('forums/:forumId/unread')

@@ -3,12 +3,13 @@ import { FollowingService } from './following.service.js';
 import { NotificationTriggers } from './notification-triggers.js';
 import { NotificationsController } from './notifications.controller.js';
 import { NotificationsService } from './notifications.service.js';
+import { ParticipantsService } from './participants.service.js';
 import { ReadPositionsService } from './read-positions.service.js';
 
 /** Following, notifications and read positions; it hears of other features' writes through DomainEvents only. */
 @Module({
   controllers: [NotificationsController],
-  providers: [NotificationsService, NotificationTriggers, FollowingService, ReadPositionsService],
+  providers: [NotificationsService, NotificationTriggers, FollowingService, ReadPositionsService, ParticipantsService],
   exports: [NotificationsService, FollowingService],
 })
 export class NotificationsModule {}

@@ -52,7 +52,7 @@ function toView(r: NotificationRow): NotificationView {
     ...base,
     actor: r.actor_id ? { id: r.actor_id, displayName: r.actor_name ?? '' } : null,
     data: r.data,
-    link: linkOf(base),
+    link: r.kind === 'moderation_queue' ? `/forums/${r.forum_id}/moderation` : linkOf(base),
     createdAt: r.created_at,
     readAt: r.read_at,
   };

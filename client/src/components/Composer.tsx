@@ -1,9 +1,21 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
-import { ApiError } from '../api.js';
+import { createContext } from 'preact';
+import { useContext, useEffect, useRef, useState } from 'preact/hooks';
+import { ApiError, call } from '../api.js';
 import { t } from '../i18n/index.js';
 import { alignmentAsClasses, errorMessage } from './common.js';
 
 let nextId = 0;
+
+/** The forum whose people a composer offers after "@" (the thread page provides it). */
+export const MentionsIn = createContext<number | null>(null);
+
+interface Participant {
+  id: string;
+  displayName: string;
+}
+
+/** "@" and the start of a name, just before the caret. */
+const MENTION_AT_CARET = /(^|\s)@([\p{L}\p{N}_.'-]{1,50})$/u;
 
 /** A v4 UUID; crypto.randomUUID exists only in secure contexts (https, localhost). */
 export function newClientId(): string {
@@ -41,6 +53,38 @@ export function Composer(props: {
   const [error, setError] = useState<string | null>(null);
   const area = useRef<HTMLTextAreaElement>(null);
   const clientId = useRef<string | null>(null);
+  const forumId = useContext(MentionsIn);
+  const [mention, setMention] = useState<{ start: number; items: Participant[]; active: number } | null>(null);
+  const lookup = useRef(0);
+
+  /** Offers the forum's people whose name starts as typed after "@" (answers to older keystrokes are dropped). */
+  const findMention = (value: string, caret: number) => {
+    const m = forumId === null ? null : MENTION_AT_CARET.exec(value.slice(0, caret));
+    const mine = ++lookup.current;
+    if (!m) return setMention(null);
+    const prefix = m[2];
+    call<{ items: Participant[] }>('GET', `/forums/${forumId}/participants?prefix=${encodeURIComponent(prefix)}`).then(
+      (r) => mine === lookup.current && setMention(r.items.length ? { start: caret - prefix.length - 1, items: r.items, active: 0 } : null),
+      () => mine === lookup.current && setMention(null),
+    );
+  };
+
+  /** Replaces "@prefix" with the mention's markup, which the server turns into a link and a notification. */
+  const choose = (p: Participant) => {
+    const el = area.current;
+    if (!el || !mention) return;
+    const caret = el.selectionStart;
+    const markup = `@[${p.displayName.replace(/[[\]]/g, '')}](${p.id}) `;
+    const next = body.slice(0, mention.start) + markup + body.slice(caret);
+    setBody(next);
+    setMention(null);
+    lookup.current++;
+    const at = mention.start + markup.length;
+    requestAnimationFrame(() => {
+      el.focus();
+      el.setSelectionRange(at, at);
+    });
+  };
 
   useEffect(() => {
     if (props.autoFocus) area.current?.focus();
@@ -80,6 +124,24 @@ export function Composer(props: {
   };
 
   const keydown = (e: KeyboardEvent) => {
+    if (mention) {
+      const n = mention.items.length;
+      if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+        e.preventDefault();
+        setMention({ ...mention, active: (mention.active + (e.key === 'ArrowDown' ? 1 : n - 1)) % n });
+        return;
+      }
+      if ((e.key === 'Enter' && !e.ctrlKey && !e.metaKey) || e.key === 'Tab') {
+        e.preventDefault();
+        choose(mention.items[mention.active]);
+        return;
+      }
+      if (e.key === 'Escape') {
+        e.preventDefault();
+        setMention(null);
+        return;
+      }
+    }
     if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) submit();
     if (e.key === 'Escape' && props.onCancel) props.onCancel();
   };
@@ -107,13 +169,38 @@ export function Composer(props: {
         hidden={mode === 'preview'}
         aria-describedby={`${id}-hint${error ? ` ${id}-error` : ''}`}
         aria-invalid={error ? true : undefined}
+        aria-autocomplete={forumId === null ? undefined : 'list'}
+        aria-controls={mention ? `${id}-people` : undefined}
+        aria-activedescendant={mention ? `${id}-person-${mention.active}` : undefined}
         maxLength={20000}
         onInput={(e) => {
-          setBody((e.currentTarget as HTMLTextAreaElement).value);
+          const el = e.currentTarget as HTMLTextAreaElement;
+          setBody(el.value);
+          findMention(el.value, el.selectionStart);
           props.onTyping?.();
         }}
+        onBlur={() => setMention(null)}
         onKeyDown={keydown}
       />
+      {mention && (
+        <ul id={`${id}-people`} class="mention-list" role="listbox" aria-label={t('mention.people')} data-testid="mention-list">
+          {mention.items.map((p, i) => (
+            <li
+              key={p.id}
+              id={`${id}-person-${i}`}
+              role="option"
+              aria-selected={i === mention.active}
+              // mousedown, not click: the textarea keeps its focus and caret.
+              onMouseDown={(e) => {
+                e.preventDefault();
+                choose(p);
+              }}
+            >
+              {p.displayName}
+            </li>
+          ))}
+        </ul>
+      )}
       {mode === 'preview' && (
         <div class="preview prose" aria-live="polite">
           {body.trim() ? <div dangerouslySetInnerHTML={{ __html: alignmentAsClasses(preview) }} /> : <p class="muted">{t('thread.previewEmpty')}</p>}

@@ -19,6 +19,7 @@ const notificationsEn = {
   'notif.flag_resolved': 'Your flag was reviewed',
   'notif.invitation_accepted': '{who} accepted your invitation',
   'notif.live_question_handed_over': 'Your live question is now a thread: “{title}”',
+  'notif.moderation_queue': 'New items wait in your moderation queue',
   'notif.someone': 'Someone',
   'prefs.title': 'Notifications and email',
   'prefs.frequency': 'Email me',
@@ -56,5 +57,13 @@ const notificationsEn = {
   'unread.newReplies_one': '{n} new',
   'unread.newReplies_other': '{n} new',
   'unread.activity': 'New activity in forums you follow',
+  'verify.title': 'Confirm your email address',
+  'verify.unverified': 'Your email address is not confirmed yet. Confirm it so moderators’ invitations addressed to it can reach you here.',
+  'verify.send': 'Mail me a confirmation link',
+  'verify.sent': 'We have sent a link to your address. It works once, for a day.',
+  'verify.verified': 'Your email address is confirmed.',
+  'verify.done': 'Thank you: your email address is confirmed.',
+  'verify.bad': 'This confirmation link is not valid any more (used, expired or mistyped). Ask for a new one from your notification settings.',
+  'mention.people': 'People to mention',
 };
 export default notificationsEn;

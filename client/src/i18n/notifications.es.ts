@@ -20,6 +20,7 @@ const notificationsEs: typeof notificationsEn = {
   'notif.flag_resolved': 'Tu denuncia fue revisada',
   'notif.invitation_accepted': '{who} aceptó tu invitación',
   'notif.live_question_handed_over': 'Tu pregunta en directo es ahora un hilo: «{title}»',
+  'notif.moderation_queue': 'Hay elementos nuevos en tu cola de moderación',
   'notif.someone': 'Alguien',
   'prefs.title': 'Notificaciones y correo',
   'prefs.frequency': 'Enviarme correo',
@@ -57,5 +58,13 @@ const notificationsEs: typeof notificationsEn = {
   'unread.newReplies_one': '{n} nueva',
   'unread.newReplies_other': '{n} nuevas',
   'unread.activity': 'Novedades en foros que sigues',
+  'verify.title': 'Confirma tu dirección de correo',
+  'verify.unverified': 'Tu dirección de correo aún no está confirmada. Confírmala para que las invitaciones de los moderadores dirigidas a ella te lleguen aquí.',
+  'verify.send': 'Envíame un enlace de confirmación',
+  'verify.sent': 'Hemos enviado un enlace a tu dirección. Sirve una vez, durante un día.',
+  'verify.verified': 'Tu dirección de correo está confirmada.',
+  'verify.done': 'Gracias: tu dirección de correo está confirmada.',
+  'verify.bad': 'Este enlace de confirmación ya no es válido (usado, caducado o mal copiado). Pide otro desde tus ajustes de notificaciones.',
+  'mention.people': 'Personas a mencionar',
 };
 export default notificationsEs;

@@ -20,6 +20,7 @@ const notificationsFr: typeof notificationsEn = {
   'notif.flag_resolved': 'Votre signalement a été examiné',
   'notif.invitation_accepted': '{who} a accepté votre invitation',
   'notif.live_question_handed_over': 'Votre question en direct est maintenant un fil : « {title} »',
+  'notif.moderation_queue': 'Du nouveau attend dans votre file de modération',
   'notif.someone': 'Quelqu’un',
   'prefs.title': 'Notifications et courriel',
   'prefs.frequency': 'M’envoyer un courriel',
@@ -57,5 +58,13 @@ const notificationsFr: typeof notificationsEn = {
   'unread.newReplies_one': '{n} nouvelle',
   'unread.newReplies_other': '{n} nouvelles',
   'unread.activity': 'Du nouveau dans les forums que vous suivez',
+  'verify.title': 'Confirmez votre adresse e-mail',
+  'verify.unverified': 'Votre adresse e-mail n’est pas encore confirmée. Confirmez-la pour que les invitations des modérateurs qui lui sont adressées vous parviennent ici.',
+  'verify.send': 'M’envoyer un lien de confirmation',
+  'verify.sent': 'Nous avons envoyé un lien à votre adresse. Il sert une fois, pendant une journée.',
+  'verify.verified': 'Votre adresse e-mail est confirmée.',
+  'verify.done': 'Merci : votre adresse e-mail est confirmée.',
+  'verify.bad': 'Ce lien de confirmation n’est plus valable (utilisé, expiré ou mal copié). Demandez-en un autre depuis vos réglages de notification.',
+  'mention.people': 'Personnes à mentionner',
 };
 export default notificationsFr;

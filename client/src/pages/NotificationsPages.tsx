@@ -61,7 +61,41 @@ export function AccountNotificationsPage() {
   return (
     <div class="page narrow">
       <h1 tabIndex={-1}>{t('prefs.title')}</h1>
-      {me ? <NotificationPreferences /> : me === null ? <p>{t('prefs.signIn')}</p> : <Loading />}
+      {me ? <><EmailAddress verified={me.emailVerified} /><NotificationPreferences /></> : me === null ? <p>{t('prefs.signIn')}</p> : <Loading />}
+    </div>
+  );
+}
+
+/** Whether the account's address is confirmed, and a button that mails the confirmation link. */
+function EmailAddress({ verified }: { verified: boolean }) {
+  const [sent, setSent] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const send = () => call('POST', '/auth/verify-email').then(() => setSent(true), (err) => setError(errorMessage(err)));
+  return (
+    <section class="panel" data-testid="email-address">
+      {verified ? <p>{t('verify.verified')}</p> : sent ? <p role="status">{t('verify.sent')}</p> : (
+        <>
+          <p>{t('verify.unverified')}</p>
+          {error ? <p role="alert">{error}</p> : null}
+          <button type="button" class="button secondary" onClick={send}>{t('verify.send')}</button>
+        </>
+      )}
+    </section>
+  );
+}
+
+/** Where the confirmation mail's link leads: confirms the address on opening (signed out too). */
+export function VerifyEmailPage() {
+  const { search } = useLocation();
+  const token = search.get('token') ?? '';
+  const [state, setState] = useState<'working' | 'done' | 'bad'>('working');
+  useEffect(() => {
+    call('POST', '/auth/verify-email/confirm', { token }).then(() => setState('done'), () => setState('bad'));
+  }, [token]);
+  return (
+    <div class="page narrow">
+      <h1 tabIndex={-1}>{t('verify.title')}</h1>
+      {state === 'working' ? <Loading /> : <p role={state === 'done' ? 'status' : 'alert'}>{t(state === 'done' ? 'verify.done' : 'verify.bad')}</p>}
     </div>
   );
 }

@@ -3,7 +3,7 @@ import { ApiError, discussions, forums, toReply, type Account, type ForumDetail,
 import { account } from '../account.js';
 import { announce } from '../announcer.js';
 import { Avatar } from '../components/Avatar.js';
-import { Composer } from '../components/Composer.js';
+import { Composer, MentionsIn } from '../components/Composer.js';
 import { Badge, ErrorView, Loading, ServerHtml, errorMessage, useAsync, useTitle } from '../components/common.js';
 import { sendTyping, useFollow } from '../components/use-follow.js';
 import { formatDate, formatList, formatNumber, formatRelative, t, tn, type MessageKey } from '../i18n/index.js';
@@ -473,6 +473,7 @@ export function ThreadPage({ forumId, questionId }: { forumId: number; questionI
 
   const roots = model.childIds(null);
   return (
+    <MentionsIn.Provider value={forumId}>
     <article class="page thread-page" data-live={subscribed ? 'subscribed' : 'pending'}>
       <ForumBreadcrumbs forum={f} />
       <header class="page-header question">
@@ -549,6 +550,7 @@ export function ThreadPage({ forumId, questionId }: { forumId: number; questionI
         </button>
       )}
     </article>
+    </MentionsIn.Provider>
   );
 }
 

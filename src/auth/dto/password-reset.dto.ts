@@ -21,3 +21,9 @@ export class ConfirmPasswordResetDto {
   @MaxLength(PASSWORD_MAX)
   password: string;
 }
+
+export class ConfirmEmailDto {
+  @ApiProperty({ description: 'The token from the mailed confirmation link.' })
+  @IsString() @Matches(/^[A-Za-z0-9_-]{20,200}$/, { message: 'token must be the token of an address confirmation link' })
+  token: string;
+}

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
 import { BIGINT_ID } from '../../discussions/dto/discussion-params.js';
 import { FOLLOW_LEVELS, type FollowLevel } from '../following.js';
 
@@ -42,4 +42,14 @@ export class ReadPositionDto {
   @ApiProperty({ description: 'The newest reply the member has seen (bigint as a string).' })
   @Matches(BIGINT_ID, { message: 'replyId must be a reply id' })
   replyId: string;
+}
+
+export class ParticipantQuery {
+  @ApiProperty({ minLength: 1, maxLength: 50, description: 'The start of a name (or of one of its words), as typed after "@".' })
+  @IsString({ message: 'prefix must be text' }) @Length(1, 50, { message: 'prefix must be 1 to 50 characters' })
+  prefix: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 20, default: 8 })
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(20)
+  limit?: number;
 }

@@ -12,6 +12,7 @@ export const NOTIFICATION_KINDS = [
   'flag_resolved',
   'invitation_accepted',
   'live_question_handed_over',
+  'moderation_queue',
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 

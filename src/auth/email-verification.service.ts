@@ -1,0 +1,90 @@
+import { HttpStatus, Injectable, Logger } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import escapeHtml from 'escape-html';
+import { isGuest, type MaybeActor } from './actor.js';
+import { AppException, unauthenticated } from '../common/app-exception.js';
+import { AppConfig } from '../config/app-config.js';
+import { MailTransport } from '../mail/mail-transport.service.js';
+import type { Language } from './account.entity.js';
+import { newSecret, secretId } from './tokens.js';
+
+const LINK_TTL_HOURS = 24;
+/** Verification mails per account per hour. */
+const MAX_PER_HOUR = 3;
+
+const TEXTS: Record<Language, { subject: string; body: string; ignore: string }> = {
+  en: { subject: 'Confirm your email address for Agora', body: 'To confirm that this address is yours, open this link within a day:', ignore: 'If you did not ask for this, ignore this mail.' },
+  es: { subject: 'Confirma tu dirección de correo en Agora', body: 'Para confirmar que esta dirección es tuya, abre este enlace antes de un día:', ignore: 'Si no lo pediste, ignora este correo.' },
+  fr: { subject: 'Confirmez votre adresse e-mail pour Agora', body: 'Pour confirmer que cette adresse est la vôtre, ouvrez ce lien dans la journée :', ignore: 'Si vous n’avez rien demandé, ignorez ce courriel.' },
+};
+
+export const VERIFICATION_SENT = { message: 'We have sent a link to your address. It works once, for a day.' };
+
+const invalidToken = () =>
+  new AppException(HttpStatus.BAD_REQUEST, 'invalid_verification_token', 'This confirmation link is not valid any more (used, expired or mistyped). Ask for a new one.', [
+    { field: 'token', message: 'token is not a valid address confirmation link' },
+  ]);
+
+/**
+ * Address verification: a mailed link (single use, a day, three mails an
+ * hour per account) proves the account holds its address. Only a verified
+ * address is trusted for addressed invitations without their link.
+ */
+@Injectable()
+export class EmailVerificationService {
+  private readonly logger = new Logger('EmailVerification');
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly config: AppConfig,
+    private readonly mail: MailTransport,
+  ) {}
+
+  /** Mails the caller a confirmation link (after the answer; over the hourly limit, silently nothing). */
+  async request(actor: MaybeActor): Promise<typeof VERIFICATION_SENT> {
+    if (!actor || isGuest(actor)) throw unauthenticated('Sign in to confirm your email address.');
+    const accountId = actor.accountId;
+    setImmediate(() => void this.sendLink(accountId).catch((e: Error) => this.logger.warn(`An address confirmation mail failed: ${e.message}`)));
+    return VERIFICATION_SENT;
+  }
+
+  private async sendLink(accountId: string): Promise<void> {
+    const token = newSecret();
+    const [row]: { email: string; language: Language }[] = await this.dataSource.transaction(async (m) => {
+      await m.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`email-verification:${accountId}`]);
+      return m.query(
+        `INSERT INTO email_verification (account_id, email, token_hash, expires_at)
+         SELECT a.id, a.email, $2, now() + make_interval(hours => $3) FROM account a
+          WHERE a.id = $1 AND (SELECT count(*) FROM email_verification WHERE account_id = $1 AND created_at > now() - interval '1 hour') < $4
+         RETURNING email, (SELECT language FROM account WHERE id = $1) AS language`,
+        [accountId, secretId(token), LINK_TTL_HOURS, MAX_PER_HOUR],
+      );
+    });
+    if (!row) return;
+    const text = TEXTS[row.language] ?? TEXTS.en;
+    const link = `${this.config.PUBLIC_URL ?? `http://localhost:${this.config.PORT}`}/verify-email?token=${token}`;
+    await this.mail.send({
+      to: row.email, kind: 'email_verification', subject: text.subject,
+      text: `${text.body}\n${link}\n\n${text.ignore}`,
+      html: `<!doctype html><html lang="${row.language}"><body><p>${escapeHtml(text.body)}<br><a href="${escapeHtml(link)}">${escapeHtml(link)}</a></p><p>${escapeHtml(text.ignore)}</p></body></html>`,
+    });
+  }
+
+  /** Marks the address verified with a link's token (once; signed out too: the link is the proof). */
+  async confirm(token: string): Promise<{ emailVerified: true }> {
+    await this.dataSource.transaction(async (m) => {
+      const [[row]]: [{ account_id: string; email: string }[], number] = await m.query(
+        `UPDATE email_verification SET used_at = now() WHERE token_hash = $1 AND used_at IS NULL AND expires_at > now() RETURNING account_id, email`,
+        [secretId(token)],
+      );
+      if (!row) throw invalidToken();
+      // The link proves the address it was sent to, only while the account still has it.
+      const [, changed]: [unknown, number] = await m.query(
+        `UPDATE account SET email_verified_at = COALESCE(email_verified_at, now()) WHERE id = $1 AND lower(email) = lower($2)`,
+        [row.account_id, row.email],
+      );
+      if (!changed) throw invalidToken();
+    });
+    return { emailVerified: true };
+  }
+}
