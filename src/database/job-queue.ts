@@ -50,13 +50,15 @@ export class JobQueue implements OnModuleDestroy {
   private async queue(name: string, options: Omit<PgBoss.Queue, 'name'>): Promise<PgBoss> {
     const boss = await this.start();
     if (!this.queues.has(name)) {
-      if (!(await boss.getQueue(name))) await boss.createQueue(name, { name, ...options });
+      // The queue's options live in the database: apply this instance's (the settings may have changed since it was created).
+      if (await boss.getQueue(name)) await boss.updateQueue(name, { name, ...options });
+      else await boss.createQueue(name, { name, ...options });
       this.queues.add(name);
     }
     return boss;
   }
 
-  /** Declares a queue (policy, retries) once; safe on every instance. */
+  /** Declares a queue (policy, retries), or brings an existing one's options up to date; safe on every instance. */
   async define(name: string, options: Omit<PgBoss.Queue, 'name'> = {}): Promise<void> {
     await this.queue(name, options);
   }
