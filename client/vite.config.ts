@@ -1,4 +1,6 @@
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
 import { defineConfig, type Plugin } from 'vite';
 import { measure, toMarkdown } from './size-budget.js';
 
@@ -27,11 +29,38 @@ function sizeBudget(): Plugin {
   };
 }
 
+/**
+ * Writes a .br and a .gz next to every text asset after the build, at the
+ * highest levels (done once, so the server never compresses per request);
+ * src/web-client.ts sends them with Content-Encoding when the browser accepts it.
+ */
+function precompress(): Plugin {
+  let outDir = '';
+  return {
+    name: 'agora-precompress',
+    apply: 'build',
+    configResolved(config) {
+      outDir = config.build.outDir;
+    },
+    closeBundle() {
+      const assets = join(outDir, 'assets');
+      for (const name of readdirSync(assets)) {
+        if (!/\.(js|css|svg|json)$/.test(name)) continue;
+        const file = join(assets, name);
+        const body = readFileSync(file);
+        if (body.length < 1024) continue;
+        writeFileSync(`${file}.br`, brotliCompressSync(body, { params: { [zlib.BROTLI_PARAM_QUALITY]: 11, [zlib.BROTLI_PARAM_SIZE_HINT]: body.length } }));
+        writeFileSync(`${file}.gz`, gzipSync(body, { level: 9 }));
+      }
+    },
+  };
+}
+
 export default defineConfig({
   root: import.meta.dirname,
   // Preact's automatic JSX runtime, without a Babel-based plugin.
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
-  plugins: [sizeBudget()],
+  plugins: [sizeBudget(), precompress()],
   build: {
     outDir: join(import.meta.dirname, 'dist'),
     emptyOutDir: true,

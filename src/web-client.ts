@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { dirname, extname, join, resolve } from 'node:path';
+import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Logger, type INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -44,6 +44,30 @@ export function serveWebClient(app: INestApplication): void {
   const http = app as NestExpressApplication;
 
   const assetsDir = join(dist, 'assets');
+  // The build writes .br and .gz beside each text asset (client/vite.config.ts,
+  // precompress): send the smallest one the browser accepts, else the plain file.
+  const encodings = [
+    { name: 'br', ext: '.br' },
+    { name: 'gzip', ext: '.gz' },
+  ];
+  http.use('/assets', (req: Request, res: Response, next: NextFunction) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return next();
+    let file: string;
+    try {
+      file = join(assetsDir, normalize(decodeURIComponent(req.path)));
+    } catch {
+      return next();
+    }
+    if (!file.startsWith(assetsDir + sep)) return next();
+    const accepted = req.acceptsEncodings(encodings.map((e) => e.name));
+    res.vary('Accept-Encoding');
+    const chosen = encodings.find((e) => e.name === accepted);
+    if (!chosen || !existsSync(file + chosen.ext)) return next();
+    res.type(extname(file));
+    res.setHeader('Content-Encoding', chosen.name);
+    res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
+    res.sendFile(file + chosen.ext, (err) => err && next(err));
+  });
   http.useStaticAssets(dist, {
     index: false,
     setHeaders(res: Response, file: string) {
