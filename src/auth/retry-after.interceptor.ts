@@ -1,7 +1,7 @@
 import { Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
 import type { Response } from 'express';
 import { catchError, throwError, type Observable } from 'rxjs';
-import { RateLimited } from '../realtime/socket-messages.js';
+import { RateLimited } from '../common/messages.js';
 import { RateLimitedException } from './sign-in-throttle.service.js';
 
 /** Adds the Retry-After header to a rate-limited answer (sign-in throttling, asking limits of the live Q&A); the error filter writes the body. */

@@ -4,7 +4,7 @@ import type { Actor, MaybeActor } from '../auth/actor.js';
 import { conflict, forbidden, unauthenticated } from '../common/app-exception.js';
 import { AppConfig } from '../config/app-config.js';
 import { MODERATORS, READERS, type EventAudience } from '../realtime/forum-event.js';
-import { RateLimited } from '../realtime/socket-messages.js';
+import { RateLimited } from '../common/messages.js';
 import type { AskQuestionDto, EditQuestionDto, ListLiveQuestionsQuery, ModerateDto } from './dto/live-qa-input.dto.js';
 import { liveQuestionSelect, toLiveQuestionView, type LiveQuestionRow, type LiveQuestionView, type QuestionViewer, type VoteResult } from './live-qa.views.js';
 import { liveQuestionNotFound, loadQaContext, moderatesQa, requireAsker, requireQaModerator, type LiveQaRow } from './qa-access.js';

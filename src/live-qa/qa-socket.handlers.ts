@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { MaybeActor } from '../auth/actor.js';
 import { conflict, unauthenticated } from '../common/app-exception.js';
 import { DataSource } from 'typeorm';
-import { parseMessage } from '../realtime/socket-messages.js';
+import { parseMessage } from '../common/messages.js';
 import type { AgoraServer, AgoraSocket } from '../realtime/socket-types.js';
 import { QaAskMessage, QaEditMessage, QaModerateMessage, QaQuestionMessage, QaSessionMessage, QaSubscribeMessage, QaVoteMessage } from './dto/live-qa-input.dto.js';
 import { LiveQuestionsService } from './live-questions.service.js';

@@ -4,34 +4,8 @@
  * apply events in that order and tell the server the last one they saw.
  */
 
-export const FORUM_EVENT_TYPES = [
-  'reply.created',
-  'reply.edited',
-  'reply.deleted',
-  'reply.voted',
-  'question.created',
-  'question.updated',
-  'forum.updated',
-  'membership.changed',
-  'membership.removed',
-  // Moderation (issue 7): src/moderation, /work/notes/moderation-contract.md.
-  'reply.hidden',
-  'reply.unhidden',
-  'reply.approved',
-  'reply.rejected',
-  'reply.featured',
-  'reply.moved',
-  'question.merged',
-  'questions.reordered',
-  'forum.moderation',
-  'member.silenced',
-  'moderation.action',
-  'moderation.queue',
-  'flag.resolved',
-] as const;
-
-/** Known event types; later features (moderation, live Q&A) add theirs here. */
-export type ForumEventType = (typeof FORUM_EVENT_TYPES)[number];
+export { FORUM_EVENT_TYPES, type ForumEventType } from '../protocol/forum-event-types.js';
+import type { ForumEventType } from '../protocol/forum-event-types.js';
 
 /**
  * Who may see an event: everyone who can read the forum, its moderators

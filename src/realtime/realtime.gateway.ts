@@ -22,7 +22,8 @@ import { RealtimeService } from './realtime.service.js';
 import { REDIS, type RealtimeRedis } from './redis.js';
 import { rooms } from './rooms.js';
 import { authenticateHandshake, type SocketCredential } from './socket-auth.js';
-import { parseMessage, RateLimited, socketError } from './socket-messages.js';
+import { parseMessage, RateLimited } from '../common/messages.js';
+import { socketError } from './socket-messages.js';
 import type { AgoraServer, AgoraSocket, ForumSubscription, SocketError } from './socket-types.js';
 
 /** Per person (writes) or per socket (reads): bursts allowed, then a steady rate. */

@@ -2,7 +2,8 @@ import { describe, expect, it } from '@jest/globals';
 import { Logger } from '@nestjs/common';
 import { AppException } from '../common/app-exception.js';
 import { SubscribeMessage } from './dto/socket-messages.dto.js';
-import { parseMessage, RateLimited, socketError } from './socket-messages.js';
+import { parseMessage, RateLimited } from '../common/messages.js';
+import { socketError } from './socket-messages.js';
 
 const logger = new Logger('test');
 logger.error = () => undefined;

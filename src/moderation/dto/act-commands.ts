@@ -5,7 +5,7 @@ import { badRequest } from '../../common/app-exception.js';
 import { trim } from '../../common/transforms.js';
 import { BIGINT_ID } from '../../discussions/dto/discussion-params.js';
 import { IsIntInRange, IsMarkdownBody, IsReason, Optional } from '../../discussions/dto/input-rules.js';
-import { parseMessage } from '../../realtime/socket-messages.js';
+import { parseMessage } from '../../common/messages.js';
 
 /**
  * The acts moderators send, as `POST /api/moderation/acts` bodies and
