@@ -59,9 +59,10 @@ export function serveWebClient(app: INestApplication): void {
       return next();
     }
     if (!file.startsWith(assetsDir + sep)) return next();
-    const accepted = req.acceptsEncodings(encodings.map((e) => e.name));
+    // Browsers list gzip before br at equal weight, so ask for each in our order
+    // (smallest first) rather than taking the browser's first.
     res.vary('Accept-Encoding');
-    const chosen = encodings.find((e) => e.name === accepted);
+    const chosen = encodings.find((e) => req.acceptsEncodings(e.name) === e.name);
     if (!chosen || !existsSync(file + chosen.ext)) return next();
     res.type(extname(file));
     res.setHeader('Content-Encoding', chosen.name);
