@@ -80,6 +80,13 @@ describe('bad input', () => {
       cookie = await sessionCookie(t.url, person);
     });
 
+    it('an id past PostgreSQL int4 is 400 naming it (mark a thread read, search within a forum), not a 500', async () => {
+      const read = await agent.post('/api/me/notifications/read').send({ questionId: 620060243007178000000, all: true });
+      expect([read.status, read.body.code, fieldsOf(read.body)]).toEqual([400, 'validation_failed', ['questionId']]);
+      const search = await agent.get('/api/search').query({ q: 'budget', forum: '3000000000' });
+      expect([search.status, search.body.code, fieldsOf(search.body)]).toEqual([400, 'validation_failed', ['forum']]);
+    });
+
     it('a form-encoded body to a JSON endpoint is 415 naming Content-Type, and nothing is written', async () => {
       const res = await agent.post(`/api/questions/${questionId}/replies`).type('form').send('body=Hello%20there');
       expect([res.status, res.body.code, fieldsOf(res.body)]).toEqual([415, 'unsupported_media_type', ['Content-Type']]);

@@ -24,7 +24,8 @@ export class MarkReadDto {
   ids?: string[];
 
   @ApiPropertyOptional({ description: 'Every notification of this thread.' })
-  @IsOptional() @IsInt() @Min(1)
+  // question ids are int4: a bigger number is a 400, not a failed cast in PostgreSQL.
+  @IsOptional() @IsInt() @Min(1) @Max(2147483647)
   questionId?: number;
 
   @ApiPropertyOptional({ description: 'Every notification (mark all read).' })

@@ -22,7 +22,8 @@ export class SearchQuery {
   session?: string;
 
   @ApiPropertyOptional({ description: 'Within this forum: its questions and replies.' })
-  @Transform(queryInt) @IsOptional() @IsInt() @Min(1)
+  // forum ids are int4: a bigger number is a 400, not a failed cast in PostgreSQL.
+  @Transform(queryInt) @IsOptional() @IsInt() @Min(1) @Max(2147483647)
   forum?: number;
 
   @ApiPropertyOptional({ format: 'uuid', description: 'Written by this member: questions, replies, live questions not asked anonymously.' })
