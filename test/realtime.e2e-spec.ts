@@ -489,6 +489,27 @@ describe('realtime gateway', () => {
       expect(replayed.map((e) => e.type)).toEqual(['question.created', 'reply.created', 'reply.edited', 'reply.deleted']);
       for (const e of replayed.slice(1)) expect(JSON.stringify(e.payload)).not.toContain('Parking permits');
     });
+
+    it('a thread read says where in the forum\'s events it was read; subscribing from there replays only what came after', async () => {
+      const { forumId } = await createForum(t.dataSource);
+      const author = await createAccount(t);
+      const cookie = await sessionCookie(t.url, author);
+      const post = async (path: string, body: unknown) => {
+        const res = await fetch(`${t.url}${path}`, { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+        expect(res.status).toBe(201);
+        return (await res.json()) as { id: string };
+      };
+      const questionId = await createQuestion(t.dataSource, forumId);
+      const before = await post(`/api/questions/${questionId}/replies`, { body: 'Read with the page' });
+      const page = (await (await fetch(`${t.url}/api/questions/${questionId}/replies`)).json()) as { items: { id: string }[]; seq: number };
+      expect(page.items.map((r) => r.id)).toEqual([before.id]);
+      expect(page.seq).toBe(await t.app.get(ForumEventLog).position(forumId));
+      const after = await post(`/api/questions/${questionId}/replies`, { body: 'Written after the read' });
+      const reader = await connect();
+      const ack = await reader.request('forum.subscribe', { forumId, questionId, lastSeq: page.seq });
+      expect(ack).toMatchObject({ seq: page.seq + 1, replayed: 1 });
+      expect(reader.forumEvents(forumId).map((e) => [e.type, (e.payload as { reply?: { id: string } }).reply?.id])).toEqual([['reply.created', after.id]]);
+    });
   });
 
   describe('removal and access changes', () => {

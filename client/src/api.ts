@@ -156,6 +156,8 @@ export interface Reply {
 export interface Page<T> {
   items: T[];
   nextCursor: string | null;
+  /** A thread read: the forum's event position read before the page (subscribe from it to miss nothing). */
+  seq?: number;
 }
 
 export interface FacetCount {
@@ -251,7 +253,9 @@ const iso = (v: unknown): string => str(v);
 
 function page<T>(data: unknown, map: (x: Json) => T): Page<T> {
   const d = (Array.isArray(data) ? { items: data } : (data ?? {})) as Json;
-  return { items: list<Json>(d.items).map(map), nextCursor: typeof d.nextCursor === 'string' ? d.nextCursor : null };
+  const out: Page<T> = { items: list<Json>(d.items).map(map), nextCursor: typeof d.nextCursor === 'string' ? d.nextCursor : null };
+  if (typeof d.seq === 'number' && Number.isSafeInteger(d.seq) && d.seq >= 0) out.seq = d.seq;
+  return out;
 }
 
 export function toAccount(a: Json): Account {

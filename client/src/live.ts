@@ -296,8 +296,12 @@ function start(sub: Subscription): () => void {
   };
 }
 
-/** Follows a forum (optionally narrowed to one question's thread) until the returned function is called. */
-export function follow(forumId: number, questionId: number | null, follower: Follower): () => void {
+/**
+ * Follows a forum (optionally narrowed to one question's thread) until the
+ * returned function is called. `fromSeq`: the position a page was read at
+ * (what changed since is replayed); null follows from now.
+ */
+export function follow(forumId: number, questionId: number | null, follower: Follower, fromSeq: number | null = null): () => void {
   const params: Json = { forumId };
   if (questionId !== null) params.questionId = questionId;
   return start({
@@ -310,7 +314,7 @@ export function follow(forumId: number, questionId: number | null, follower: Fol
       onRefused: (code, message) => follower.onRefused?.(code, message),
     },
     forum: { forumId, follower },
-    lastSeq: null,
+    lastSeq: fromSeq,
     followed: false,
   });
 }

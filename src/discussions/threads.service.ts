@@ -4,6 +4,7 @@ import type { MaybeActor } from '../auth/actor.js';
 import { forbidden } from '../common/app-exception.js';
 import { hiddenAs, questionNotFound, replyNotFound } from './discussion-errors.js';
 import { ForumAccessService, type ForumAccess } from '../forums/forum-access.service.js';
+import { ForumEventLog } from '../realtime/forum-event-log.js';
 import type { ReplyPage, ReplyPermalink, ReplyRevisionPage } from './dto/discussion.views.js';
 import type { PageQuery, ThreadQuery } from './dto/thread-query.dto.js';
 import { MarkdownService } from './markdown.service.js';
@@ -45,17 +46,25 @@ export class ThreadsService {
     private readonly dataSource: DataSource,
     private readonly forumAccess: ForumAccessService,
     private readonly markdown: MarkdownService,
+    private readonly eventLog: ForumEventLog,
   ) {}
 
-  /** A question's thread, a page at a time, in tree order or (first level only) by votes. */
+  /**
+   * A question's thread, a page at a time, in tree order or (first level only) by votes.
+   * `seq` is the forum's event position read before the page: a client that
+   * subscribes with `lastSeq: seq` is replayed whatever changed since, so it
+   * can read the thread and open its socket at the same time.
+   */
   async listThread(actor: MaybeActor, questionId: number, query: ThreadQuery): Promise<ReplyPage> {
     const question = await findQuestionState(this.dataSource.manager, questionId);
     if (!question) throw questionNotFound();
     const access = await hiddenAs(questionNotFound, this.forumAccess.readable(actor, question.forum_id));
     if (!canSeeQuestion({ canModerate: access.canModerate, accountId: actor?.accountId ?? null }, question)) throw questionNotFound();
-    return query.order === 'top'
+    const seq = await this.eventLog.position(question.forum_id);
+    const page = await (query.order === 'top'
       ? this.topPage(actor, access, questionId, query)
-      : this.treePage(actor, access, questionId, { after: query.after ? decodeTreeCursor(query.after) : '', limit: query.limit });
+      : this.treePage(actor, access, questionId, { after: query.after ? decodeTreeCursor(query.after) : '', limit: query.limit }));
+    return { ...page, seq };
   }
 
   /** The replies under one reply (not the reply itself), in tree order. */

@@ -4,9 +4,15 @@ import type { Follower } from '../live.js';
 /** Follows a forum (or one thread) live while the component is shown; loads the socket client on first use. */
 let liveLoaded = false;
 
-export function useFollow(forumId: number, questionId: number | null, follower: Follower, enabled = true): void {
+/**
+ * `fromSeq`: where the page's data was read (replayed from there, so reading
+ * and subscribing can run side by side); read when the subscription starts.
+ */
+export function useFollow(forumId: number, questionId: number | null, follower: Follower, enabled = true, fromSeq: number | null = null): void {
   const ref = useRef(follower);
   ref.current = follower;
+  const from = useRef(fromSeq);
+  from.current = fromSeq;
   useEffect(() => {
     if (!enabled) return;
     let stop: (() => void) | null = null;
@@ -21,7 +27,7 @@ export function useFollow(forumId: number, questionId: number | null, follower: 
         onResync: () => ref.current.onResync?.(),
         onSubscribed: (first) => ref.current.onSubscribed?.(first),
         onRefused: (code, message) => ref.current.onRefused?.(code, message),
-      });
+      }, from.current);
     });
     return () => {
       cancelled = true;

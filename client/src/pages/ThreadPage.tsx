@@ -5,7 +5,7 @@ import { announce } from '../announcer.js';
 import { Avatar } from '../components/Avatar.js';
 import { Composer, MentionsIn } from '../components/Composer.js';
 import { Badge, ErrorView, Loading, ServerHtml, errorMessage, useAsync, useTitle } from '../components/common.js';
-import { sendTyping, useFollow } from '../components/use-follow.js';
+import { loadLive, sendTyping, useFollow } from '../components/use-follow.js';
 import { formatDate, formatList, formatNumber, formatRelative, t, tn, type MessageKey } from '../i18n/index.js';
 import type { ForumEvent, Presence } from '../live.js';
 import { notificationsApi } from '../notifications-api.js';
@@ -22,8 +22,6 @@ import { PresenceLine } from './ForumPage.js';
 
 const PAGE = 50;
 const TYPING_TTL = 6000;
-/** How long the first read of a thread waits for the live subscription before going ahead without it. */
-const LIVE_WAIT_MS = 3000;
 
 async function loadQuestion(forumId: number, questionId: number): Promise<Question> {
   try {
@@ -60,19 +58,17 @@ export function ThreadPage({ forumId, questionId }: { forumId: number; questionI
   const deferred = useRef(new Set<string>());
   const [subscribed, setSubscribed] = useState(false);
   const [liveAdded, setLiveAdded] = useState(0);
-  /** Models whose first page has been asked for (each asks once). */
-  const started = useRef(new WeakSet<ThreadModel>());
-  /** The question whose live subscription this page has confirmed (events flow from then on). */
-  const liveFor = useRef<number | null>(null);
+  /** Where this question's first page was read in the forum's event stream (null: the server didn't say). */
+  const [firstRead, setFirstRead] = useState<{ questionId: number; seq: number | null } | null>(null);
 
   // First page (again after sign-in/out, or when the live layer asks for a resync).
   const loadFirst = useCallback(
     async (fresh: ThreadModel) => {
-      started.current.add(fresh);
       setLoadError(null);
       try {
         const page = await discussions.replies(questionId, null, PAGE);
         fresh.addPage(page.items, page.nextCursor);
+        setFirstRead((read) => (read?.questionId === questionId ? read : { questionId, seq: page.seq ?? null }));
         rerender();
       } catch (e) {
         setLoadError(e);
@@ -87,20 +83,15 @@ export function ThreadPage({ forumId, questionId }: { forumId: number; questionI
     deferred.current.clear();
     setModel(fresh);
     setLiveAdded(0);
-    // Subscribe first, then read (onSubscribed): an event committed before the
-    // read is in what it returns, one committed after it arrives live, and the
-    // model applies a reply it already has idempotently, by id. Already
-    // subscribed (a new sign-in re-handshakes and replays from lastSeq): read now.
-    if (liveFor.current === questionId) {
-      loadFirst(fresh);
-      return;
-    }
-    // Live updates unavailable (blocked, slow): read anyway; a later subscription reads again.
-    const fallback = setTimeout(() => {
-      if (!started.current.has(fresh)) loadFirst(fresh);
-    }, LIVE_WAIT_MS);
-    return () => clearTimeout(fallback);
+    // Read at once, beside the socket: the page says where in the forum's
+    // events it was read, and the subscription starts there (useFollow below),
+    // so what changed meanwhile is replayed; the model applies a reply it
+    // already has idempotently, by id. Already subscribed (a new sign-in
+    // re-handshakes and replays from lastSeq): the same read.
+    loadFirst(fresh);
   }, [questionId, me?.id]);
+  // The socket client's code loads beside the first reads, not after them.
+  useEffect(() => void loadLive(), []);
 
   const loadMore = async (): Promise<boolean> => {
     if (!model.nextCursor) return false;
@@ -275,16 +266,11 @@ export function ThreadPage({ forumId, questionId }: { forumId: number; questionI
         if (!isTyping) setTypers((m) => without(m, who.id));
         else setTypers((m) => new Map(m).set(who.id, { name: who.displayName, until: Date.now() + Math.min(ttlMs || TYPING_TTL, 15000) }));
       },
-      // The thread is read once its live events are flowing, so nothing falls between the two.
       onSubscribed(first) {
         setSubscribed(true);
-        if (!first) return; // a reconnection: the server replayed what was missed
-        liveFor.current = questionId;
-        if (!started.current.has(model)) {
-          loadFirst(model);
-          return;
-        }
-        // Read before the subscription (it came late): what changed in between may be on any page, so read again.
+        // A reconnection, or a first subscription from the page's position: the server replayed what was missed.
+        if (!first || firstRead?.seq != null) return;
+        // The page came without a position: what changed before the subscription may be on any page, so read again.
         const fresh = new ThreadModel();
         unseen.current.clear();
         deferred.current.clear();
@@ -304,7 +290,8 @@ export function ThreadPage({ forumId, questionId }: { forumId: number; questionI
         announce(t('live.resync'));
       },
     },
-    !!question.data,
+    !!question.data && firstRead?.questionId === questionId,
+    firstRead?.seq ?? null,
   );
 
   // "5 minutes ago" stays true while the page is open.

@@ -90,6 +90,11 @@ export class ReplyPage {
   @ApiProperty({ type: [ReplyView] }) items: ReplyView[];
   @ApiPropertyOptional({ type: String, nullable: true, description: 'Pass as `after` for the next page; null on the last page.' })
   nextCursor: string | null;
+  @ApiPropertyOptional({
+    type: Number,
+    description: "A thread read only: the forum's event position read before this page. Subscribe with `lastSeq` set to it and the socket replays what changed since.",
+  })
+  seq?: number;
 }
 
 /** A reply on its own (permalink), with what a client needs to open the thread at it. */
