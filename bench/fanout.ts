@@ -21,6 +21,7 @@
  * (default 1000), BENCH_FAST_MAX (largest size posted at 10/s, default 3000;
  * larger sizes get 1/s).
  */
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
@@ -254,7 +255,8 @@ const kb = (bytes: number) => (Number.isFinite(bytes) ? (bytes / 1024).toFixed(1
 
 async function main() {
   const opts = parseOptions();
-  const sizes = opts.smoke ? [100] : envIntList('BENCH_FANOUT_SIZES', [1000, 3000, 10000]);
+  // BENCH_REPLAY_ONLY=1 skips the fan-out cases (the replay alone, for a quick look at catch-up).
+  const sizes = process.env.BENCH_REPLAY_ONLY === '1' ? [] : opts.smoke ? [100] : envIntList('BENCH_FANOUT_SIZES', [1000, 3000, 10000]);
   const durationMs = envInt('BENCH_DURATION_S', opts.smoke ? 5 : 30) * 1000;
   const procs = envInt('BENCH_RECEIVER_PROCS', 2);
   const replayClients = opts.smoke ? 100 : envInt('BENCH_REPLAY_CLIENTS', 1000);
@@ -278,7 +280,7 @@ async function main() {
     // One public, open forum with one question; the publisher and every receiver have an account and an API token.
     const { forumId } = await createForum(setup, 'fanout');
     const [questionId] = await createQuestions(setup, forumId, ['Live Q&A: what did your city learn from its first open data pilot?']);
-    const accountCount = Math.max(...sizes, replayClients) + 1;
+    const accountCount = Math.max(...sizes, replayClients, 1) + 1;
     const stamp = Date.now().toString(36);
     const accountIds = await createAccounts(setup, accountCount, `fanout-${stamp}`);
     const tokens = await createApiTokens(setup, accountIds, 'fanout benchmark');
@@ -288,7 +290,14 @@ async function main() {
     console.log(`fixture: forum ${forumId}, question ${questionId}, ${accountCount} accounts with API tokens (SQL)`);
 
     const appMemory = run.probeFile('app');
-    const app = await run.startApp({ NODE_OPTIONS: `--import=${new URL(`file://${PROBE_JS}`).href}`, BENCH_MEMORY_FILE: appMemory });
+    const metricsToken = randomBytes(16).toString('hex');
+    const app = await run.startApp({ NODE_OPTIONS: `--import=${new URL(`file://${PROBE_JS}`).href}`, BENCH_MEMORY_FILE: appMemory, METRICS_TOKEN: metricsToken });
+    // The app's event loop delay since the previous read (prom-client resets its histogram at each scrape).
+    const loopDelay = async (): Promise<{ p99: number; max: number }> => {
+      const text = await (await fetch(`${app.url}/metrics`, { headers: { authorization: `Bearer ${metricsToken}` } })).text();
+      const value = (name: string) => Number(new RegExp(`^${name} ([0-9.e+-]+)`, 'm').exec(text)?.[1] ?? NaN) * 1000;
+      return { p99: value('agora_nodejs_eventloop_lag_p99_seconds'), max: value('agora_nodejs_eventloop_lag_max_seconds') };
+    };
     const agora: Target = {
       kind: 'agora',
       pid: app.pid,
@@ -344,9 +353,10 @@ async function main() {
     }
 
     // Replay: every client reconnects at the same instant with REPLAY_MISSED events to catch up on.
-    let replay: { clients: number; complete: number; incomplete: number; failed: number; firstError?: string; times: number[] } | null = null;
+    let replay: ReplaySummary | null = null;
     try {
       for (let i = 0; i < REPLAY_MISSED; i += 4) await Promise.all([0, 1, 2, 3].map(() => post(agora)));
+      await loopDelay();
       const position = Number((await pool.query<{ last_seq: string }>('SELECT last_seq FROM forum_event_seq WHERE forum_id = $1', [forumId])).rows[0].last_seq);
       const lastSeq = position - REPLAY_MISSED;
       const lists = split(receiverTokens.slice(0, replayClients), receivers.length);
@@ -355,7 +365,10 @@ async function main() {
         r.request<ReplayResults>({ cmd: 'replay', url: app.url, tokens: lists[p], forumId, lastSeq, expected: REPLAY_MISSED, startAt, timeoutMs: 120_000 }, 180_000),
       ));
       const times = parts.flatMap((p) => Array.from(p.times)).sort((a, b) => a - b);
+      const loop = await loopDelay();
       replay = {
+        loopP99: loop.p99,
+        loopMax: loop.max,
         clients: replayClients,
         complete: parts.reduce((n, p) => n + p.complete, 0),
         incomplete: parts.reduce((n, p) => n + p.incomplete, 0),
@@ -365,7 +378,8 @@ async function main() {
       };
       console.log(
         `replay: ${replay.complete}/${replayClients} clients got all ${REPLAY_MISSED} missed events, in order; ` +
-          `p50 ${ms(percentile(times, 50))} ms  p99 ${ms(percentile(times, 99))} ms  all done ${ms(times[times.length - 1])} ms` +
+          `p50 ${ms(percentile(times, 50))} ms  p99 ${ms(percentile(times, 99))} ms  all done ${ms(times[times.length - 1])} ms; ` +
+          `server event loop delay p99 ${ms(loop.p99)} ms, max ${ms(loop.max)} ms` +
           (replay.firstError ? `; first problem: ${replay.firstError}` : ''),
       );
     } catch (error) {
@@ -375,16 +389,28 @@ async function main() {
     const markdown = report(results, replay, {
       durationMs, procs, messageBytes, fastMax, loadAtStart, machine: machineLines(machine),
     });
-    publishSection('fanout', markdown, opts.report);
+    // A replay-only run keeps the full run's section and writes its own.
+    publishSection(sizes.length ? 'fanout' : 'fanout-replay', sizes.length ? markdown : markdown.replace('## Live fan-out', '## Replay catch-up'), opts.report);
     for (const r of receivers) await r.request({ cmd: 'exit' }, 10_000).catch(() => undefined);
   } finally {
     await run.release();
   }
 }
 
+interface ReplaySummary {
+  clients: number;
+  complete: number;
+  incomplete: number;
+  failed: number;
+  firstError?: string;
+  times: number[];
+  loopP99: number;
+  loopMax: number;
+}
+
 function report(
   results: CaseResult[],
-  replay: { clients: number; complete: number; incomplete: number; failed: number; firstError?: string; times: number[] } | null,
+  replay: ReplaySummary | null,
   o: { durationMs: number; procs: number; messageBytes: number; fastMax: number; loadAtStart: string; machine: string[] },
 ): string {
   const bareOf = (r: CaseResult) => results.find((x) => x.kind === 'bare' && x.size === r.size && !x.notRun);
@@ -422,18 +448,22 @@ function report(
   const replayLines = replay
     ? [
         table(
-          ['Clients', 'missed events each', 'complete', 'p50 ms', 'p99 ms', 'all done ms'],
+          ['Clients', 'missed events each', 'complete', 'p50 ms', 'p99 ms', 'all done ms', 'server loop delay p99 ms', 'loop delay max ms'],
           [[replay.clients.toLocaleString('en'), String(REPLAY_MISSED), `${replay.complete} / ${replay.clients}`,
-            ms(percentile(replay.times, 50)), ms(percentile(replay.times, 99)), ms(replay.times[replay.times.length - 1])]],
-          ['r', 'r', 'r', 'r', 'r', 'r'],
+            ms(percentile(replay.times, 50)), ms(percentile(replay.times, 99)), ms(replay.times[replay.times.length - 1]), ms(replay.loopP99), ms(replay.loopMax)]],
+          ['r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
         ),
+        '',
+        `Goal: all caught up in under 2 s (${ms(replay.times[replay.times.length - 1])} ms → ${verdict(replay.complete === replay.clients && replay.times[replay.times.length - 1]! < 2000)}), ` +
+          `the server's event loop delay p99 under 100 ms meanwhile (${ms(replay.loopP99)} ms → ${verdict(replay.loopP99 < 100)}). ` +
+          'The delay is the app\'s own histogram (prom-client, `agora_nodejs_eventloop_lag_p99_seconds`, 10 ms resolution), read just before the clients connect and again when the last is done.',
         replay.incomplete || replay.failed ? `\n${replay.incomplete} incomplete, ${replay.failed} failed; first: ${replay.firstError}` : '',
       ]
     : ['Replay not measured (see the run\'s output).'];
   return [
     '## Live fan-out (`bench/fanout.ts`)',
     '',
-    `Command: \`${commandLine('bench:fanout', ['BENCH_FANOUT_SIZES', 'BENCH_DURATION_S', 'BENCH_RECEIVER_PROCS', 'BENCH_REPLAY_CLIENTS', 'BENCH_FAST_MAX'])}\``,
+    `Command: \`${commandLine('bench:fanout', ['BENCH_FANOUT_SIZES', 'BENCH_DURATION_S', 'BENCH_RECEIVER_PROCS', 'BENCH_REPLAY_CLIENTS', 'BENCH_FAST_MAX', 'BENCH_REPLAY_ONLY'])}\``,
     '',
     ...o.machine,
     `- Load average when the run started: ${o.loadAtStart} (the receivers, the publisher, the server and PostgreSQL share these cores).`,

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import fc from 'fast-check';
 import { randomUUID } from 'node:crypto';
 import { AppConfig } from '../src/config/app-config.js';
 import { ForumEventLog } from '../src/realtime/forum-event-log.js';
@@ -690,6 +691,42 @@ describe('realtime gateway', () => {
       await again.waitForEvents(forumId, 4);
       await pause(300);
       expect(again.forumEvents(forumId).map((e) => e.seq)).toEqual([3, 4, 5, 6]);
+    });
+
+    it('a crowd replayed in one read gets, each, exactly what a replay of its own would give', async () => {
+      const { forumId } = await createForum(t.dataSource);
+      const [q1, q2] = [await createQuestion(t.dataSource, forumId), await createQuestion(t.dataSource, forumId)];
+      const author = await createAccount(t);
+      const audiences = [undefined, MODERATORS, { kind: 'moderators_and_account' as const, accountId: author.id }];
+      await events.runAndPublish(async (_m, record) => {
+        for (let i = 0; i < 40; i++) record(forumId, 'reply.created', { i }, { questionId: [null, q1, q2][i % 3], audience: audiences[(i >> 1) % 3] });
+      });
+      // Retention took a prefix, and a short replay limit: both rules apply to some asks.
+      await t.dataSource.query('DELETE FROM forum_event WHERE forum_id = $1 AND seq <= 4', [forumId]);
+      const log = t.app.get(ForumEventLog);
+      const config = t.app.get(AppConfig);
+      const max = config.REPLAY_MAX_EVENTS;
+      config.REPLAY_MAX_EVENTS = 25;
+      try {
+        const ask = fc.record({
+          lastSeq: fc.integer({ min: 0, max: 42 }),
+          viewer: fc.record({
+            moderator: fc.boolean(),
+            accountId: fc.constantFrom(null, author.id, randomUUID()),
+            questionId: fc.constantFrom(null, q1, q2),
+          }),
+        });
+        await fc.assert(
+          fc.asyncProperty(fc.array(ask, { minLength: 1, maxLength: 8 }), async (asks) => {
+            const together = await log.replayMany(forumId, asks);
+            const alone = await Promise.all(asks.map((a) => log.replay(forumId, a.lastSeq, a.viewer)));
+            expect(together).toEqual(alone);
+          }),
+          { numRuns: 60 },
+        );
+      } finally {
+        config.REPLAY_MAX_EVENTS = max;
+      }
     });
 
     it('replays only what the person may see now', async () => {

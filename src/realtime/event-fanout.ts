@@ -57,6 +57,12 @@ export interface StreamSpec {
 
 export type LeaveReason = 'removed' | 'access_lost' | 'resync';
 
+/** Replays waiting for one stream's next read. */
+interface ReplayBatch<T extends string> {
+  waiting: { lastSeq: number; viewer: ReplayViewer; resolve: (r: ReplayResult<T>) => void; reject: (e: unknown) => void }[];
+  reading: boolean;
+}
+
 const REPLAY_BATCH = 100;
 const CATCH_UP_PAGE = 500;
 /** How often each instance checks Postgres for events it hasn't heard of (a lost inter-instance message, a publisher that died after commit). */
@@ -87,6 +93,7 @@ export abstract class EventFanout<S extends StreamSubscription, T extends string
   protected clustered = false;
   private readonly streams = new Map<number, StreamState>();
   private readonly queues = new Map<number, Promise<unknown>>();
+  private readonly replayBatches = new Map<number, ReplayBatch<T>>();
   private sweepTimer: NodeJS.Timeout | null = null;
   protected closing = false;
 
@@ -151,8 +158,8 @@ export abstract class EventFanout<S extends StreamSubscription, T extends string
    * checked access and decided `sub`.
    */
   async subscribe(socket: AgoraSocket, id: number, checked: S, lastSeq: number | null, access: AccessCheck<S>): Promise<SubscribeResult> {
-    // The bulk of a replay is read outside the stream's queue, so many sockets reconnecting at once read in parallel.
-    const early = lastSeq === null ? null : await this.log.replay(id, lastSeq, this.viewerOf(socket, checked));
+    // The bulk of a replay is read outside the stream's queue, one read for all the sockets reconnecting at once.
+    const early = lastSeq === null ? null : await this.batchedReplay(id, lastSeq, this.viewerOf(socket, checked));
     return this.enqueue(id, async () => {
       try {
         return await this.join(socket, id, checked, lastSeq, access, early);
@@ -161,6 +168,36 @@ export abstract class EventFanout<S extends StreamSubscription, T extends string
         if (!this.subsOf(socket)[id]) this.dropStreamIfIdle(id);
       }
     });
+  }
+
+  /**
+   * Replays asked for one stream while its previous read is running (or in
+   * the same turn of the event loop) are read together: a thousand sockets
+   * back from the same drop cost a few reads, not a thousand.
+   */
+  private batchedReplay(id: number, lastSeq: number, viewer: ReplayViewer): Promise<ReplayResult<T>> {
+    return new Promise((resolve, reject) => {
+      let batch = this.replayBatches.get(id);
+      if (!batch) this.replayBatches.set(id, (batch = { waiting: [], reading: false }));
+      batch.waiting.push({ lastSeq, viewer, resolve, reject });
+      if (batch.reading) return;
+      batch.reading = true;
+      const current = batch;
+      setImmediate(() => void this.readReplays(id, current));
+    });
+  }
+
+  private async readReplays(id: number, batch: ReplayBatch<T>): Promise<void> {
+    while (batch.waiting.length) {
+      const asks = batch.waiting.splice(0);
+      try {
+        const results = await this.log.replayMany(id, asks);
+        asks.forEach((ask, i) => ask.resolve(results[i]!));
+      } catch (error) {
+        for (const ask of asks) ask.reject(error);
+      }
+    }
+    this.replayBatches.delete(id);
   }
 
   private viewerOf(socket: AgoraSocket, sub: S): ReplayViewer {

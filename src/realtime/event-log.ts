@@ -1,7 +1,7 @@
 import type { Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { AppConfig } from '../config/app-config.js';
-import type { EventAudience, StreamEvent, StreamEventDraft } from './forum-event.js';
+import { audienceIncludes, type EventAudience, type StreamEvent, type StreamEventDraft } from './forum-event.js';
 
 /** Queues an event of the current write on a stream (stream id: a forum's or a session's). */
 export type RecordStreamEvent<T extends string> = (
@@ -199,6 +199,47 @@ export class EventLog<T extends string = string> {
         [streamId, lastSeq, position, viewer.moderator, viewer.accountId, viewer.questionId],
       );
       return { resync: false, position, events: rows.map((r) => toEvent<T>(r)) };
+    });
+  }
+
+  /**
+   * replay() for many clients of one stream at once (a crowd reconnecting
+   * after a drop): one snapshot read of every event any of them missed, then
+   * each one's gap and view applied in memory by the same rules as the SQL
+   * in replay(). Answers in the order asked.
+   */
+  async replayMany(streamId: number, asks: { lastSeq: number; viewer: ReplayViewer }[]): Promise<ReplayResult<T>[]> {
+    if (!asks.length) return [];
+    const { events: table, seq: seqTable, key } = this.tables;
+    const from = Math.min(...asks.map((a) => a.lastSeq));
+    const max = this.config.REPLAY_MAX_EVENTS;
+    return this.dataSource.transaction('REPEATABLE READ', async (m) => {
+      const [pos] = await m.query(
+        `SELECT COALESCE((SELECT last_seq FROM ${seqTable} WHERE ${key} = $1), 0) AS last_seq,
+                (SELECT min(seq) FROM ${table} WHERE ${key} = $1) AS min_seq`,
+        [streamId],
+      );
+      const position = Number(pos.last_seq);
+      const oldest = pos.min_seq === null ? null : Number(pos.min_seq);
+      // No one is replayed more than REPLAY_MAX_EVENTS, so nothing older is read.
+      const after = Math.max(from, position - max);
+      const rows: EventRow[] = after < position
+        ? await m.query(`SELECT ${this.cols} FROM ${table} WHERE ${key} = $1 AND seq > $2 AND seq <= $3 ORDER BY seq`, [streamId, after, position])
+        : [];
+      const all = rows.map((r) => toEvent<T>(r));
+      return asks.map(({ lastSeq, viewer }): ReplayResult<T> => {
+        if (lastSeq > position) return { resync: true, position };
+        if (lastSeq >= position) return { resync: false, position, events: [] };
+        if (oldest === null || oldest > lastSeq + 1) return { resync: true, position };
+        if (position - lastSeq > max) return { resync: true, position };
+        const events = all.filter(
+          (e) =>
+            e.seq > lastSeq &&
+            audienceIncludes(e.audience, viewer) &&
+            (viewer.questionId === null || e.questionId === null || e.questionId === viewer.questionId),
+        );
+        return { resync: false, position, events };
+      });
     });
   }
 
