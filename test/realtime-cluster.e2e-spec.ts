@@ -46,7 +46,8 @@ describeCluster('two app instances sharing Postgres and Redis', () => {
   const seqs = (events: ForumEventView[]) => events.map((e) => e.seq);
 
   beforeAll(async () => {
-    ({ a, b, db } = await startTwoInstances({ DATABASE_URL: databaseUrl!, REDIS_URL: redisUrl }));
+    // Twice the product's write limits (20 replies per person in 30 s): the test of the shared count floods past them.
+    ({ a, b, db } = await startTwoInstances({ DATABASE_URL: databaseUrl!, REDIS_URL: redisUrl, RATE_LIMIT_SCALE: '2' }));
   }, 240_000);
 
   afterAll(async () => {
@@ -111,6 +112,31 @@ describeCluster('two app instances sharing Postgres and Redis', () => {
     open.push(writerOnA);
     expect((await fetch(`${b.url}/api/auth/sign-out`, { method: 'POST', headers: { cookie } })).status).toBe(204);
     await expect(writerOnA.disconnected()).resolves.toBe('io server disconnect');
+  });
+
+  it('refuses a reply flood alike over HTTP on A and the socket on B: one count per person across instances', async () => {
+    const { forumId } = await createForum(db);
+    const questionId = await createQuestion(db, forumId);
+    const flooder = await person('Flooder');
+    const cookieOnA = await sessionCookie(a.url, flooder);
+    const socketOnB = await connectTo(b, flooder);
+    for (let i = 0; i < 10; i++) await postReply(a, cookieOnA, questionId, `over HTTP on A ${i}`);
+    for (let i = 0; i < 10; i++) await expect(socketOnB.request('reply.create', { clientId: randomUUID(), questionId, body: `over the socket on B ${i}` })).resolves.toHaveProperty('reply');
+    const refused = await fetch(`${a.url}/api/questions/${questionId}/replies`, {
+      method: 'POST',
+      headers: { cookie: cookieOnA, 'content-type': 'application/json' },
+      body: JSON.stringify({ body: 'one too many on A' }),
+    });
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    await expect(socketOnB.request('reply.create', { clientId: randomUUID(), questionId, body: 'one too many on B' })).resolves.toMatchObject({
+      error: { status: 429, code: 'rate_limited', retryAfterMs: expect.any(Number) },
+    });
+    const [{ count }] = await db.query('SELECT count(*)::int AS count FROM reply WHERE question_id = $1', [questionId]);
+    expect(count).toBe(20);
+    // Someone else, on either instance, is not held back.
+    const other = await person('Other');
+    await postReply(b, await sessionCookie(b.url, other), questionId, 'mine');
   });
 
   it('a follower moved from A to B after A dies catches up with nothing lost and nothing twice', async () => {

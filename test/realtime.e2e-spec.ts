@@ -446,7 +446,19 @@ describe('realtime gateway', () => {
       expect(count).toBe(0);
     });
 
-    it('rate limits replies per person, across that person\'s connections', async () => {
+    /** The product's write limits for one test (the suite runs with RATE_LIMIT_SCALE raised, so fixtures can be built fast). */
+    const withProductLimits = async (work: () => Promise<void>) => {
+      const config = t.app.get(AppConfig);
+      const scale = config.RATE_LIMIT_SCALE;
+      config.RATE_LIMIT_SCALE = 1;
+      try {
+        await work();
+      } finally {
+        config.RATE_LIMIT_SCALE = scale;
+      }
+    };
+
+    it('rate limits replies per person, across that person\'s connections', () => withProductLimits(async () => {
       const { forumId } = await createForum(t.dataSource);
       const questionId = await createQuestion(t.dataSource, forumId);
       const author = await createAccount(t);
@@ -459,7 +471,43 @@ describe('realtime gateway', () => {
       // Someone else is not held back.
       const other = await connectAs(await createAccount(t));
       await expect(other.request('reply.create', { clientId: randomUUID(), questionId, body: 'Mine' })).resolves.toHaveProperty('reply');
-    });
+    }));
+
+    it('counts replies and votes over HTTP and the socket against one limit per person', () => withProductLimits(async () => {
+      const { forumId } = await createForum(t.dataSource);
+      const questionId = await createQuestion(t.dataSource, forumId);
+      const author = await createAccount(t);
+      const cookie = await sessionCookie(t.url, author);
+      const http = (method: string, path: string, body?: unknown) =>
+        fetch(`${t.url}${path}`, { method, headers: { cookie, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+      const socket = await connectAs(author);
+      for (let i = 0; i < 5; i++) expect((await http('POST', `/api/questions/${questionId}/replies`, { body: `Over HTTP ${i}` })).status).toBe(201);
+      for (let i = 0; i < 5; i++) await expect(socket.request('reply.create', { clientId: randomUUID(), questionId, body: `Over the socket ${i}` })).resolves.toHaveProperty('reply');
+      // The eleventh is refused on both, with when to try again; nothing more is stored.
+      const refused = await http('POST', `/api/questions/${questionId}/replies`, { body: 'One too many, over HTTP' });
+      expect(refused.status).toBe(429);
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+      expect(await refused.json()).toMatchObject({ code: 'rate_limited', message: expect.stringContaining('posting replies too fast') });
+      await expect(socket.request('reply.create', { clientId: randomUUID(), questionId, body: 'One too many, over the socket' })).resolves.toEqual({
+        error: { status: 429, code: 'rate_limited', message: expect.stringContaining('posting replies too fast'), retryAfterMs: expect.any(Number) },
+      });
+      const [{ count }] = await t.dataSource.query('SELECT count(*)::int AS count FROM reply WHERE question_id = $1', [questionId]);
+      expect(count).toBe(10);
+      // Votes have their own count, shared the same way: 30, then refused over either transport.
+      const voter = await createAccount(t);
+      const voterCookie = await sessionCookie(t.url, voter);
+      const voterSocket = await connectAs(voter);
+      const replies = ((await (await fetch(`${t.url}/api/questions/${questionId}/replies`)).json()) as { items: { id: string }[] }).items;
+      for (let i = 0; i < 30; i++) {
+        const replyId = replies[i % replies.length]!.id;
+        if (i % 2) await expect(voterSocket.request('reply.vote', { replyId, value: i % 4 === 1 ? 1 : 0 })).resolves.toHaveProperty('vote');
+        else expect((await fetch(`${t.url}/api/replies/${replyId}/vote`, { method: i % 4 === 0 ? 'PUT' : 'DELETE', headers: { cookie: voterCookie } })).status).toBe(200);
+      }
+      const voteRefused = await fetch(`${t.url}/api/replies/${replies[0]!.id}/vote`, { method: 'PUT', headers: { cookie: voterCookie } });
+      expect(voteRefused.status).toBe(429);
+      expect(((await voteRefused.json()) as { message: string }).message).toContain('voting too fast');
+      await expect(voterSocket.request('reply.vote', { replyId: replies[0]!.id, value: 1 })).resolves.toMatchObject({ error: { code: 'rate_limited' } });
+    }));
 
     it('publishes HTTP writes too: replies, edits, deletions and questions', async () => {
       const { forumId } = await createForum(t.dataSource);

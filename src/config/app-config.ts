@@ -1,5 +1,5 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { ArrayNotEmpty, IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
+import { ArrayNotEmpty, IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
 
 const toBool = ({ value }: { value: unknown }) =>
   value === undefined || value === '' ? undefined : ['1', 'true', 'yes', 'on'].includes(String(value).toLowerCase());
@@ -80,6 +80,15 @@ export class AppConfig {
   @Transform(({ value }) => (value === undefined || value === '' ? 10_000 : Number(value)))
   @IsInt() @Min(100) @Max(10_000_000)
   EVENT_RETENTION_COUNT = 10_000;
+
+  /**
+   * Multiplies every per-person write limit (replies, votes, moderation
+   * acts, flags; see src/limits/action-limits.ts). 1 is the product's rule;
+   * raise it for scripted imports or load tests by one account.
+   */
+  @Transform(({ value }) => (value === undefined || value === '' ? 1 : Number(value)))
+  @IsNumber() @Min(0.01) @Max(1_000_000)
+  RATE_LIMIT_SCALE = 1;
 
   /** A reconnecting client that missed more events than this in a forum is told to reload it instead of being sent them all. */
   @Transform(({ value }) => (value === undefined || value === '' ? 1_000 : Number(value)))

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { LimitsModule } from '../limits/action-limits.js';
 import { ModerationCoreModule } from '../moderation/moderation-core.module.js';
 import { DiscussionEvents } from './discussion-events.js';
 import { MarkdownService } from './markdown.service.js';
@@ -10,7 +11,7 @@ import { ThreadsService } from './threads.service.js';
 
 /** Questions and threaded replies, votes and edit history. DiscussionEvents is how the realtime layer hears of writes. */
 @Module({
-  imports: [ModerationCoreModule],
+  imports: [ModerationCoreModule, LimitsModule],
   controllers: [QuestionsController, RepliesController],
   providers: [MarkdownService, QuestionsService, ThreadsService, RepliesService, DiscussionEvents],
   exports: [QuestionsService, ThreadsService, RepliesService, DiscussionEvents, MarkdownService],

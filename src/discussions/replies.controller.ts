@@ -1,9 +1,11 @@
-import { Body, Controller, Delete, Get, Param, Patch, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Param, Patch, Post, Put, Query, UseInterceptors } from '@nestjs/common';
 import {
   ApiBadRequestResponse, ApiBearerAuth, ApiConflictResponse, ApiCookieAuth, ApiCreatedResponse, ApiForbiddenResponse,
-  ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse,
+  ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { CurrentActor, type MaybeActor } from '../auth/actor.js';
+import { RetryAfterInterceptor } from '../auth/retry-after.interceptor.js';
+import { ActionLimits } from '../limits/action-limits.js';
 import { QuestionIdParams, ReplyIdParams } from './dto/discussion-params.js';
 import { ReplyPage, ReplyPermalink, ReplyRevisionPage, ReplyView, VoteResult } from './dto/discussion.views.js';
 import { CreateReplyDto, UpdateReplyDto } from './dto/reply-input.dto.js';
@@ -23,6 +25,7 @@ export class RepliesController {
   constructor(
     private readonly threads: ThreadsService,
     private readonly replies: RepliesService,
+    private readonly limits: ActionLimits,
   ) {}
 
   @Get('questions/:id/replies')
@@ -40,7 +43,10 @@ export class RepliesController {
   @ApiUnauthorizedResponse({ description: '`unauthenticated`' })
   @ApiForbiddenResponse({ description: '`removed`, `not_invited`' })
   @ApiConflictResponse({ description: `${REFUSALS} \`parent_deleted\`, \`thread_too_deep\` (200 levels), \`client_id_reused\` (a clientId already used for another question).` })
-  createReply(@CurrentActor() actor: MaybeActor, @Param() params: QuestionIdParams, @Body() dto: CreateReplyDto): Promise<ReplyView> {
+  @ApiTooManyRequestsResponse({ description: '`rate_limited`: the same per-person limit as the socket\'s `reply.create`, with a Retry-After header (seconds).' })
+  @UseInterceptors(RetryAfterInterceptor)
+  async createReply(@CurrentActor() actor: MaybeActor, @Param() params: QuestionIdParams, @Body() dto: CreateReplyDto): Promise<ReplyView> {
+    if (actor) await this.limits.take('reply', actor.accountId);
     return this.replies.createReply(actor, params.id, { body: dto.body, parentId: dto.parentId }, { clientId: dto.clientId });
   }
 
@@ -94,7 +100,10 @@ export class RepliesController {
   @ApiUnauthorizedResponse({ description: '`unauthenticated`' })
   @ApiForbiddenResponse({ description: '`own_reply`, `removed`, `not_invited`' })
   @ApiConflictResponse({ description: '`reply_deleted`, `reply_not_visible`, `forum_closed`, `forum_archived`' })
-  vote(@CurrentActor() actor: MaybeActor, @Param() params: ReplyIdParams): Promise<VoteResult> {
+  @ApiTooManyRequestsResponse({ description: '`rate_limited`: the per-person vote limit (shared with `reply.vote`), with a Retry-After header (seconds).' })
+  @UseInterceptors(RetryAfterInterceptor)
+  async vote(@CurrentActor() actor: MaybeActor, @Param() params: ReplyIdParams): Promise<VoteResult> {
+    if (actor) await this.limits.take('vote', actor.accountId);
     return this.replies.vote(actor, params.id);
   }
 
@@ -103,7 +112,10 @@ export class RepliesController {
   @ApiOkResponse({ type: VoteResult })
   @ApiUnauthorizedResponse({ description: '`unauthenticated`' })
   @ApiConflictResponse({ description: '`reply_deleted`, `reply_not_visible`, `forum_closed`, `forum_archived`' })
-  unvote(@CurrentActor() actor: MaybeActor, @Param() params: ReplyIdParams): Promise<VoteResult> {
+  @ApiTooManyRequestsResponse({ description: '`rate_limited`: the per-person vote limit (shared with `reply.vote`), with a Retry-After header (seconds).' })
+  @UseInterceptors(RetryAfterInterceptor)
+  async unvote(@CurrentActor() actor: MaybeActor, @Param() params: ReplyIdParams): Promise<VoteResult> {
+    if (actor) await this.limits.take('vote', actor.accountId);
     return this.replies.unvote(actor, params.id);
   }
 }

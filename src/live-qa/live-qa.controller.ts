@@ -6,6 +6,7 @@ import { RetryAfterInterceptor } from '../auth/retry-after.interceptor.js';
 import { clientInfo, setSessionCookie } from '../auth/session-cookie.js';
 import { IntIdPipe } from '../common/id.pipe.js';
 import { AppConfig } from '../config/app-config.js';
+import { ActionLimits } from '../limits/action-limits.js';
 import { AskQuestionDto, EditQuestionDto, ExportQuery, HandOverDto, JoinAsGuestDto, ListLiveQuestionsQuery, ModerateDto, UpdateQaDto } from './dto/live-qa-input.dto.js';
 import { LiveQaService } from './live-qa.service.js';
 import { LiveQuestionsService } from './live-questions.service.js';
@@ -113,7 +114,10 @@ export class JoinCodeController {
 @ApiBearerAuth()
 @Controller('qa/questions/:id')
 export class LiveQuestionsController {
-  constructor(private readonly questions: LiveQuestionsService) {}
+  constructor(
+    private readonly questions: LiveQuestionsService,
+    private readonly limits: ActionLimits,
+  ) {}
 
   @Get()
   @ApiOperation({ summary: 'One live question as the caller may see it' })
@@ -135,13 +139,19 @@ export class LiveQuestionsController {
 
   @Put('vote')
   @ApiOperation({ summary: 'Vote for the question (idempotent)' })
-  vote(@CurrentActor() actor: MaybeActor, @Param('id', new IntIdPipe('id')) id: number) {
+  @ApiTooManyRequestsResponse({ description: '`rate_limited`: the per-person vote limit (shared with `qa.vote` and forum votes), with a Retry-After header (seconds).' })
+  @UseInterceptors(RetryAfterInterceptor)
+  async vote(@CurrentActor() actor: MaybeActor, @Param('id', new IntIdPipe('id')) id: number) {
+    if (actor) await this.limits.take('vote', actor.accountId);
     return this.questions.vote(actor, id, true);
   }
 
   @Delete('vote')
   @ApiOperation({ summary: 'Take the vote back (idempotent)' })
-  unvote(@CurrentActor() actor: MaybeActor, @Param('id', new IntIdPipe('id')) id: number) {
+  @ApiTooManyRequestsResponse({ description: '`rate_limited`: the per-person vote limit (shared with `qa.vote` and forum votes), with a Retry-After header (seconds).' })
+  @UseInterceptors(RetryAfterInterceptor)
+  async unvote(@CurrentActor() actor: MaybeActor, @Param('id', new IntIdPipe('id')) id: number) {
+    if (actor) await this.limits.take('vote', actor.accountId);
     return this.questions.vote(actor, id, false);
   }
 

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { LimitsModule } from '../limits/action-limits.js';
 import { AuthModule } from '../auth/auth.module.js';
 import { DiscussionsModule } from '../discussions/discussions.module.js';
 import { JoinCodeController, LiveQaController, LiveQuestionsController } from './live-qa.controller.js';
@@ -20,7 +21,7 @@ import { PollsService } from './polls/polls.service.js';
  * QaSocketHandlers.
  */
 @Module({
-  imports: [AuthModule, DiscussionsModule],
+  imports: [AuthModule, DiscussionsModule, LimitsModule],
   controllers: [LiveQaController, LiveQuestionsController, JoinCodeController, SessionPollsController, PollsController],
   providers: [QaEventLog, QaFanout, QaEvents, QaVoteBroadcaster, PollResultsBroadcaster, PollsService, LiveQaService, LiveQuestionsService, QaExportService, QaSocketHandlers],
   exports: [QaSocketHandlers, LiveQuestionsService, LiveQaService],

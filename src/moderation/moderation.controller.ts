@@ -1,9 +1,11 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query, UseInterceptors } from '@nestjs/common';
 import {
   ApiBadRequestResponse, ApiBearerAuth, ApiBody, ApiConflictResponse, ApiCookieAuth, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse,
-  ApiOperation, ApiTags, ApiUnauthorizedResponse,
+  ApiOperation, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { CurrentActor, type MaybeActor } from '../auth/actor.js';
+import { RetryAfterInterceptor } from '../auth/retry-after.interceptor.js';
+import { ActionLimits } from '../limits/action-limits.js';
 import { ForumIdParams } from '../discussions/dto/discussion-params.js';
 import { PageQuery } from '../discussions/dto/thread-query.dto.js';
 import { ACT_NAMES } from './dto/act-commands.js';
@@ -25,6 +27,7 @@ export class ModerationController {
     private readonly flags: FlagsService,
     private readonly record: ModerationRecordService,
     private readonly rules: ForumRulesService,
+    private readonly limits: ActionLimits,
   ) {}
 
   @Post('moderation/acts')
@@ -37,7 +40,10 @@ export class ModerationController {
   @ApiForbiddenResponse({ description: '`not_moderator`' })
   @ApiNotFoundResponse({ description: '`reply_not_found` / `question_not_found` / `forum_not_found` / `account_not_found`' })
   @ApiConflictResponse({ description: '`forum_archived`, `reply_deleted`, `not_pending`, `not_hidden`, `reply_not_visible`, `question_merged`, `thread_too_deep`, `no_open_flags`, `cannot_silence_moderator`, `not_proposed`, `question_not_published`' })
-  act(@CurrentActor() actor: MaybeActor, @Body() body: unknown): Promise<ActResult> {
+  @ApiTooManyRequestsResponse({ description: '`rate_limited`: the per-person limit on acts (shared with `moderation.act`), with a Retry-After header (seconds).' })
+  @UseInterceptors(RetryAfterInterceptor)
+  async act(@CurrentActor() actor: MaybeActor, @Body() body: unknown): Promise<ActResult> {
+    if (actor) await this.limits.take('moderate', actor.accountId);
     return this.moderation.act(actor, body);
   }
 

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { LimitsModule } from '../limits/action-limits.js';
 import { DiscussionsModule } from '../discussions/discussions.module.js';
 import { FlagsController } from './flags.controller.js';
 import { FlagsService } from './flags.service.js';
@@ -12,7 +13,7 @@ import { ReplyActsService } from './reply-acts.service.js';
 
 /** Moderation and curation (issue 7): acts on replies, questions and members, flags and the queue, the record. */
 @Module({
-  imports: [ModerationCoreModule, DiscussionsModule],
+  imports: [ModerationCoreModule, DiscussionsModule, LimitsModule],
   controllers: [ModerationController, FlagsController],
   providers: [ModerationService, ReplyActsService, QuestionActsService, ForumRulesService, FlagsService, ModerationRecordService],
   exports: [ModerationService, FlagsService],

@@ -18,6 +18,7 @@ import { ForumEventLog } from './forum-event-log.js';
 import { ForumFanout } from './forum-fanout.service.js';
 import { PresenceService } from './presence.service.js';
 import { RateLimiter, type RateRule } from './rate-limiter.js';
+import { ActionLimits, type LimitedAction } from '../limits/action-limits.js';
 import { RealtimeService } from './realtime.service.js';
 import { REDIS, type RealtimeRedis } from './redis.js';
 import { rooms } from './rooms.js';
@@ -27,13 +28,10 @@ import { socketError } from './socket-messages.js';
 import type { AgoraServer, AgoraSocket, ForumSubscription, SocketError } from './socket-types.js';
 
 /** Per person (writes) or per socket (reads): bursts allowed, then a steady rate. */
+/** Per-socket limits on what only sockets do; writes are limited per person by ActionLimits, the same as over HTTP. */
 const RULES = {
-  reply: { burst: 10, everyMs: 3_000 },
-  vote: { burst: 30, everyMs: 500 },
   subscribe: { burst: 30, everyMs: 200 },
   typing: { burst: 10, everyMs: 1_000 },
-  moderate: { burst: 30, everyMs: 500 },
-  flag: { burst: 10, everyMs: 3_000 },
 } satisfies Record<string, RateRule>;
 const MAX_FORUMS_PER_SOCKET = 50;
 /**
@@ -80,6 +78,7 @@ export class RealtimeGateway implements OnGatewayInit<AgoraServer>, OnGatewayCon
     private readonly qa: QaSocketHandlers,
     @Inject(REDIS) private readonly redis: RealtimeRedis | null,
     private readonly shutdown: ShutdownService,
+    private readonly limits: ActionLimits,
   ) {
     this.shutdown.onDrained(() => this.moveSockets());
   }
@@ -219,10 +218,10 @@ export class RealtimeGateway implements OnGatewayInit<AgoraServer>, OnGatewayCon
     'qa.ask': (socket, body) => this.qaWrite(socket, 'qa.ask', body, (actor) => this.qa.ask(body, actor)),
     'qa.edit': (socket, body) => this.qaWrite(socket, 'qa.edit', body, (actor) => this.qa.edit(body, actor)),
     'qa.withdraw': (socket, body) => this.qaWrite(socket, 'qa.withdraw', body, (actor) => this.qa.withdraw(body, actor)),
-    'qa.vote': (socket, body) => this.qaWrite(socket, 'qa.vote', body, (actor) => this.qa.vote(body, actor), RULES.vote),
+    'qa.vote': (socket, body) => this.qaWrite(socket, 'qa.vote', body, (actor) => this.qa.vote(body, actor), 'vote'),
     'qa.moderate': (socket, body) => this.qaWrite(socket, 'qa.moderate', body, (actor) => this.qa.moderate(body, actor)),
     'qa.poll.create': (socket, body) => this.qaWrite(socket, 'qa.poll.create', body, (actor) => this.qa.pollCreate(body, actor)),
-    'qa.poll.answer': (socket, body) => this.qaWrite(socket, 'qa.poll.answer', body, (actor) => this.qa.pollAnswer(body, actor), RULES.vote),
+    'qa.poll.answer': (socket, body) => this.qaWrite(socket, 'qa.poll.answer', body, (actor) => this.qa.pollAnswer(body, actor), 'vote'),
     'qa.poll.act': (socket, body) => this.qaWrite(socket, 'qa.poll.act', body, (actor) => this.qa.pollAct(body, actor)),
   };
 
@@ -322,7 +321,7 @@ export class RealtimeGateway implements OnGatewayInit<AgoraServer>, OnGatewayCon
       const message = await parseMessage(CreateReplyMessage, body, '{ "clientId": "<uuid>", "questionId": 7, "body": "…" }');
       const actor = await this.stillSignedIn(socket);
       if (!actor) throw unauthenticated('Sign in to take part in this forum.');
-      this.limit(`reply:${actor.accountId}`, RULES.reply, 'posting replies');
+      await this.limits.take('reply', actor.accountId);
       const reply = await this.replies.createReply(actor, message.questionId, { body: message.body, parentId: message.parentId }, { clientId: message.clientId });
       return { reply };
     });
@@ -334,17 +333,17 @@ export class RealtimeGateway implements OnGatewayInit<AgoraServer>, OnGatewayCon
       const message = await parseMessage(VoteMessage, body, '{ "replyId": "42", "value": 1 }');
       const actor = await this.stillSignedIn(socket);
       if (!actor) throw unauthenticated('Sign in to vote.');
-      this.limit(`vote:${actor.accountId}`, RULES.vote, 'voting');
+      await this.limits.take('vote', actor.accountId);
       const vote = message.value === 1 ? await this.replies.vote(actor, message.replyId) : await this.replies.unvote(actor, message.replyId);
       return { vote };
     });
   }
 
   /** A live Q&A write: the sender's sign-in checked, votes limited per person like forum votes. */
-  private qaWrite(socket: AgoraSocket, event: string, _body: unknown, work: (actor: MaybeActor) => Promise<unknown>, rule?: RateRule): Promise<unknown> {
+  private qaWrite(socket: AgoraSocket, event: string, _body: unknown, work: (actor: MaybeActor) => Promise<unknown>, limited?: LimitedAction): Promise<unknown> {
     return this.handle(socket, event, async () => {
       const actor = await this.stillSignedIn(socket);
-      if (actor && rule) this.limit(`vote:${actor.accountId}`, rule, 'voting');
+      if (actor && limited) await this.limits.take(limited, actor.accountId);
       return work(actor);
     });
   }
@@ -358,7 +357,7 @@ export class RealtimeGateway implements OnGatewayInit<AgoraServer>, OnGatewayCon
     return this.handle(socket, 'moderation.act', async () => {
       // Anonymous senders go through too: the service answers them as HTTP does (404 for a forum they can't read, else 401).
       const actor = await this.stillSignedIn(socket);
-      this.limit(`moderate:${actor?.accountId ?? socket.id}`, RULES.moderate, 'moderating');
+      await this.limits.take('moderate', actor?.accountId ?? `socket:${socket.id}`);
       return { result: await this.moderation.act(actor, body) };
     });
   }
@@ -368,7 +367,7 @@ export class RealtimeGateway implements OnGatewayInit<AgoraServer>, OnGatewayCon
     return this.handle(socket, 'reply.flag', async () => {
       const { replyId, ...dto } = await parseMessage(FlagReplyMessage, body, '{ "replyId": "42", "reason": "spam" }');
       const actor = await this.stillSignedIn(socket);
-      this.limit(`flag:${actor?.accountId ?? socket.id}`, RULES.flag, 'flagging replies');
+      await this.limits.take('flag', actor?.accountId ?? `socket:${socket.id}`);
       return { flag: await this.flags.flag(actor, replyId, dto) };
     });
   }

@@ -2,6 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module.js';
 import { DiscussionsModule } from '../discussions/discussions.module.js';
 import { HealthModule } from '../health/health.module.js';
+import { LimitsModule } from '../limits/action-limits.js';
 import { ModerationModule } from '../moderation/moderation.module.js';
 import { LiveQaModule } from '../live-qa/live-qa.module.js';
 import { DomainEvents } from './domain-events.js';
@@ -28,7 +29,7 @@ export class RealtimeModule {}
 
 /** The Socket.IO gateway (it uses auth's sessions, the discussions services and the live Q&A's socket handlers). */
 @Module({
-  imports: [AuthModule, DiscussionsModule, LiveQaModule, ModerationModule, HealthModule],
+  imports: [AuthModule, DiscussionsModule, LiveQaModule, ModerationModule, HealthModule, LimitsModule],
   providers: [RealtimeGateway],
 })
 export class RealtimeGatewayModule {}
