@@ -19,7 +19,8 @@ function newest(path) {
 }
 
 const inputs = ['src', 'index.html', 'vite.config.ts', 'size-budget.ts', 'tsconfig.json'].map((p) => join(client, p));
-inputs.push(join(root, 'package-lock.json'));
+// The protocol the client compiles against lives with the server.
+inputs.push(join(root, 'package-lock.json'), join(root, 'src', 'protocol'));
 const built = newest(stamp);
 if (built > Math.max(...inputs.map(newest))) {
   console.log('Web client: up to date (client/dist is newer than its sources).');

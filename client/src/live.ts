@@ -1,5 +1,6 @@
 import { io, type Socket } from 'socket.io-client';
 import { caughtUp, connection, everConnected } from './connection-state.js';
+import { isForumEventType, type ForumEventType } from './protocol.js';
 
 /**
  * The live connection: Socket.IO on the same origin, authenticated by the
@@ -43,7 +44,7 @@ export const EVENTS = {
 
 /** A change in a forum, as delivered live or replayed. */
 export interface ForumEvent {
-  type: string;
+  type: ForumEventType;
   forumId: number;
   questionId: number | null;
   seq: number | null;
@@ -220,10 +221,6 @@ function person(p: Json | null | undefined): { id: string; displayName: string }
   return { id: String(p?.id ?? ''), displayName: String(p?.displayName ?? '') };
 }
 
-export function toForumEvent(forumId: number, e: Json): ForumEvent {
-  return { ...toStreamEvent(e), forumId };
-}
-
 function toStreamEvent(e: Json): StreamEvent {
   const data = (e.payload ?? {}) as Json;
   const reply = data.reply as Json | undefined;
@@ -308,7 +305,10 @@ export function follow(forumId: number, questionId: number | null, follower: Fol
     channel: { key: `forum:${forumId}`, subscribe: EVENTS.subscribe, unsubscribe: EVENTS.unsubscribe, params },
     questionId,
     follower: {
-      onEvent: (e) => follower.onEvent({ ...e, forumId }),
+      // A type this client doesn't know (a newer server) is skipped; its seq still counts as applied.
+      onEvent: (e) => {
+        if (isForumEventType(e.type)) follower.onEvent({ ...e, type: e.type, forumId });
+      },
       onResync: () => follower.onResync?.(),
       onSubscribed: (first) => follower.onSubscribed?.(first),
       onRefused: (code, message) => follower.onRefused?.(code, message),

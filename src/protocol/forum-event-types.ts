@@ -1,7 +1,7 @@
 /**
- * The wire protocol, kept free of server imports so the client can import
- * this folder too (issue 12; the client still has its own copy of the list
- * in client/src/moderation/thread-events.ts until it does).
+ * The wire protocol, kept free of server imports: the web client compiles
+ * against this folder too (client/src/protocol.ts), so a type added here
+ * without a case in the thread page's switch fails its type check.
  */
 
 export const FORUM_EVENT_TYPES = [

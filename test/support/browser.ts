@@ -47,7 +47,12 @@ function newestMtime(dir: string): number {
 
 /** Builds the web client when client/dist is missing or older than its sources, so the test app serves the current client. */
 export function ensureClientBuilt(): void {
-  const sources = Math.max(newestMtime(join(CLIENT, 'src')), statSync(join(CLIENT, 'index.html')).mtimeMs, statSync(join(CLIENT, 'vite.config.ts')).mtimeMs);
+  const sources = Math.max(
+    newestMtime(join(CLIENT, 'src')),
+    newestMtime(join(CLIENT, '..', 'src', 'protocol')),
+    statSync(join(CLIENT, 'index.html')).mtimeMs,
+    statSync(join(CLIENT, 'vite.config.ts')).mtimeMs,
+  );
   if (existsSync(DIST_INDEX) && statSync(DIST_INDEX).mtimeMs >= sources) return;
   console.log('browser tests: building the web client (vite build)…');
   execFileSync(process.execPath, [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'client/vite.config.ts', '--logLevel', 'warn'], {

@@ -1,5 +1,6 @@
 import { discussions, toReply, type Reply } from '../api.js';
 import type { ForumEvent } from '../live.js';
+import type { ForumEventType } from '../protocol.js';
 import type { ThreadModel } from '../thread-model.js';
 import { formatDate } from '../i18n/index.js';
 import { tm } from './i18n.js';
@@ -18,7 +19,7 @@ export interface ThreadView {
   added(reply: Reply): void;
 }
 
-const MODERATION_EVENTS = new Set([
+const MODERATION_EVENTS: ReadonlySet<string> = new Set<ForumEventType>([
   'reply.hidden',
   'reply.unhidden',
   'reply.approved',

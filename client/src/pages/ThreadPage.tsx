@@ -237,27 +237,48 @@ export function ThreadPage({ forumId, questionId }: { forumId: number; questionI
             return;
           }
           case 'reply.edited':
-          case 'reply.updated':
           case 'reply.deleted':
           case 'reply.hidden':
-          case 'reply.restored':
-          case 'reply.approved':
-          case 'reply.curated': {
+          case 'reply.approved': {
             if (raw && model.has(String(raw.id))) model.upsert(toReply(raw));
             else if (model.has(replyId) && e.type === 'reply.deleted') model.patch(replyId, { state: 'deleted', bodyHtml: '' });
             rerender();
             return;
           }
-          case 'reply.voted':
-          case 'vote.changed': {
+          case 'reply.voted': {
             const count = Number(e.data.voteCount ?? raw?.voteCount);
             if (model.has(replyId) && Number.isFinite(count)) model.patch(replyId, { voteCount: count });
             rerender();
             return;
           }
-          default:
-            if (e.type.startsWith('question.')) question.reload();
-            else if (e.type.startsWith('forum.')) forum.reload();
+          case 'question.created':
+          case 'question.updated':
+          case 'question.merged':
+            question.reload();
+            return;
+          case 'forum.updated':
+          case 'forum.moderation':
+            forum.reload();
+            return;
+          // Handled by applyModerationEvent above when they concern this thread; nothing else to do here.
+          case 'reply.unhidden':
+          case 'reply.rejected':
+          case 'reply.featured':
+          case 'reply.moved':
+          case 'questions.reordered':
+          case 'member.silenced':
+          case 'moderation.action':
+          case 'moderation.queue':
+          case 'flag.resolved':
+          // Membership changes reach this page as access (a refused or ended subscription), not as events to show.
+          case 'membership.changed':
+          case 'membership.removed':
+            return;
+          default: {
+            // A type added to src/protocol without a case here fails the type check.
+            const unhandled: never = e.type;
+            return unhandled;
+          }
         }
       },
       onPresence: setPresence,
