@@ -777,6 +777,28 @@ describe('realtime gateway', () => {
       }
     });
 
+    it('replays a crowd subscribing at once: each socket its own view of what it missed, in order, once, before its ack', async () => {
+      const { forumId } = await createForum(t.dataSource);
+      const mod = await createAccount(t);
+      await addMember(t.dataSource, forumId, mod.id, 'moderator');
+      await emitEvents(forumId, ['reply.created', 'reply.voted']);
+      await emitEvents(forumId, ['moderation.queue'], { moderatorsOnly: true });
+      await emitEvents(forumId, ['reply.edited']);
+      const members = await Promise.all(Array.from({ length: 6 }, () => connect()));
+      const mods = await Promise.all(Array.from({ length: 3 }, () => connectAs(mod)));
+      const late = await Promise.all(Array.from({ length: 3 }, () => connect()));
+      const acks = await Promise.all([
+        ...members.map((s) => s.request('forum.subscribe', { forumId, lastSeq: 0 })),
+        ...mods.map((s) => s.request('forum.subscribe', { forumId, lastSeq: 0 })),
+        ...late.map((s) => s.request('forum.subscribe', { forumId, lastSeq: 2 })),
+      ]);
+      expect(acks).toEqual([...Array(6).fill(expect.objectContaining({ seq: 4, replayed: 3 })), ...Array(3).fill(expect.objectContaining({ seq: 4, replayed: 4 })), ...Array(3).fill(expect.objectContaining({ seq: 4, replayed: 1 }))]);
+      // The ack came after the replay, so what each socket holds now is all it gets.
+      for (const s of members) expect(s.forumEvents(forumId).map((e) => e.seq)).toEqual([1, 2, 4]);
+      for (const s of mods) expect(s.forumEvents(forumId).map((e) => e.seq)).toEqual([1, 2, 3, 4]);
+      for (const s of late) expect(s.forumEvents(forumId).map((e) => e.seq)).toEqual([4]);
+    });
+
     it('replays only what the person may see now', async () => {
       const { forumId } = await createForum(t.dataSource, { visibility: 'invite_only' });
       const [mod, member] = [await createAccount(t), await createAccount(t)];

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { eventsFilled, fanoutLag } from '../metrics/metrics.js';
 import type { EventLog, ReplayResult, ReplayViewer } from './event-log.js';
-import { audienceIncludes, toEventView, type StreamEvent, type StreamEventView } from './forum-event.js';
+import { audienceIncludes, toEventView, type StreamEvent } from './forum-event.js';
 import type { AgoraServer, AgoraSocket } from './socket-types.js';
 
 /** How far this instance has delivered a stream's events to its own sockets. */
@@ -57,6 +57,17 @@ export interface StreamSpec {
 
 export type LeaveReason = 'removed' | 'access_lost' | 'resync';
 
+/** A socket waiting for its stream's queue to join it. */
+interface PendingJoin<S extends StreamSubscription, T extends string> {
+  socket: AgoraSocket;
+  checked: S;
+  lastSeq: number | null;
+  access: AccessCheck<S>;
+  early: ReplayResult<T> | null;
+  resolve: (r: SubscribeResult) => void;
+  reject: (e: unknown) => void;
+}
+
 /** Replays waiting for one stream's next read. */
 interface ReplayBatch<T extends string> {
   waiting: { lastSeq: number; viewer: ReplayViewer; resolve: (r: ReplayResult<T>) => void; reject: (e: unknown) => void }[];
@@ -94,6 +105,7 @@ export abstract class EventFanout<S extends StreamSubscription, T extends string
   private readonly streams = new Map<number, StreamState>();
   private readonly queues = new Map<number, Promise<unknown>>();
   private readonly replayBatches = new Map<number, ReplayBatch<T>>();
+  private readonly joinBatches = new Map<number, PendingJoin<S, T>[]>();
   private sweepTimer: NodeJS.Timeout | null = null;
   protected closing = false;
 
@@ -160,14 +172,57 @@ export abstract class EventFanout<S extends StreamSubscription, T extends string
   async subscribe(socket: AgoraSocket, id: number, checked: S, lastSeq: number | null, access: AccessCheck<S>): Promise<SubscribeResult> {
     // The bulk of a replay is read outside the stream's queue, one read for all the sockets reconnecting at once.
     const early = lastSeq === null ? null : await this.batchedReplay(id, lastSeq, this.viewerOf(socket, checked));
-    return this.enqueue(id, async () => {
+    return new Promise((resolve, reject) => {
+      let pending = this.joinBatches.get(id);
+      if (!pending) {
+        this.joinBatches.set(id, (pending = []));
+        void this.enqueue(id, () => this.joinAll(id)).catch((error) => this.failed(id, error));
+      }
+      pending.push({ socket, checked, lastSeq, access, early, resolve, reject });
+    });
+  }
+
+  /**
+   * Joins every socket waiting to subscribe to a stream, in one task of its
+   * queue (so no live event comes between a replay and the join), then sends
+   * the replays: sockets that missed the same events, as the same viewers,
+   * get them in one broadcast, encoded once for all of them.
+   */
+  private async joinAll(id: number): Promise<void> {
+    const joins = this.joinBatches.get(id) ?? [];
+    this.joinBatches.delete(id);
+    const replays = new Map<string, { sockets: AgoraSocket[]; events: StreamEvent<T>[] }>();
+    const done: (() => void)[] = [];
+    for (const j of joins) {
       try {
-        return await this.join(socket, id, checked, lastSeq, access, early);
+        const { result, events } = await this.join(j.socket, id, j.checked, j.lastSeq, j.access, j.early);
+        if (events.length) {
+          const key = events.map((e) => e.seq).join(',');
+          const group = replays.get(key) ?? { sockets: [], events };
+          group.sockets.push(j.socket);
+          replays.set(key, group);
+        }
+        done.push(() => j.resolve(result));
+      } catch (error) {
+        j.reject(error);
       } finally {
         // A socket that didn't join (gone, or refused on the re-check) leaves no stream behind.
-        if (!this.subsOf(socket)[id]) this.dropStreamIfIdle(id);
+        if (!this.subsOf(j.socket)[id]) this.dropStreamIfIdle(id);
       }
-    });
+    }
+    const server = this.server;
+    try {
+      for (const { sockets, events } of replays.values()) {
+        for (let i = 0; i < events.length; i += REPLAY_BATCH) {
+          const message = { [this.spec.keyField]: id, events: events.slice(i, i + REPLAY_BATCH).map(toEventView) };
+          if (sockets.length === 1 || !server) for (const s of sockets) emitTo(s, this.spec.eventsMessage, message);
+          else emitTo(server.local.to(sockets.map((s) => s.id)), this.spec.eventsMessage, message);
+        }
+      }
+    } finally {
+      // Each ack goes after its socket's replay.
+      for (const resolve of done) resolve();
+    }
   }
 
   /**
@@ -204,7 +259,15 @@ export abstract class EventFanout<S extends StreamSubscription, T extends string
     return { moderator: sub.moderator, accountId: socket.data.actor?.accountId ?? null, questionId: sub.questionId };
   }
 
-  private async join(socket: AgoraSocket, id: number, checked: S, lastSeq: number | null, access: AccessCheck<S>, early: ReplayResult<T> | null): Promise<SubscribeResult> {
+  /** Joins one socket to the stream's rooms; answers its ack and the replay it is owed (sent by joinAll). */
+  private async join(
+    socket: AgoraSocket,
+    id: number,
+    checked: S,
+    lastSeq: number | null,
+    access: AccessCheck<S>,
+    early: ReplayResult<T> | null,
+  ): Promise<{ result: SubscribeResult; events: StreamEvent<T>[] }> {
     const stream = await this.openStream(id);
     // Access changed since it was checked (a removal whose kick this socket, not yet in the room, missed): check again.
     const sub = stream.lastAccessSeq > access.checkedAt ? await access.recheck() : checked;
@@ -225,7 +288,7 @@ export abstract class EventFanout<S extends StreamSubscription, T extends string
         else events.push(...rest.events);
       }
     }
-    if (socket.disconnected) return { seq: stream.lastEmitted, resync, replayed: 0 };
+    if (socket.disconnected) return { result: { seq: stream.lastEmitted, resync, replayed: 0 }, events: [] };
     this.leaveRooms(socket, id);
     this.subsOf(socket)[id] = sub;
     const joined = [this.spec.room(id)];
@@ -233,11 +296,8 @@ export abstract class EventFanout<S extends StreamSubscription, T extends string
     if (sub.moderator) joined.push(this.spec.moderatorsRoom(id));
     joined.push(...this.extraRooms(socket, id, sub));
     await socket.join(joined);
-    if (!resync) {
-      for (let i = 0; i < events.length; i += REPLAY_BATCH) this.send(socket, id, events.slice(i, i + REPLAY_BATCH).map(toEventView));
-    }
     this.joined(id);
-    return { seq: stream.lastEmitted, resync, replayed: resync ? 0 : events.length };
+    return { result: { seq: stream.lastEmitted, resync, replayed: resync ? 0 : events.length }, events: resync ? [] : events };
   }
 
   /** Stops following a stream (no-op if the socket doesn't). */
@@ -337,10 +397,6 @@ export abstract class EventFanout<S extends StreamSubscription, T extends string
   /** The stream kind in metrics: "forum" or "qa". */
   private get kind(): string {
     return this.spec.eventsMessage.split('.')[0];
-  }
-
-  private send(socket: AgoraSocket, id: number, events: StreamEventView<T>[]): void {
-    emitTo(socket, this.spec.eventsMessage, { [this.spec.keyField]: id, events });
   }
 
   /** Takes a socket out of a stream and tells it why. */
