@@ -196,6 +196,27 @@ describe('Notifications (e2e)', () => {
     expect(got.notification).toMatchObject({ actor: { id: cleo.account.id }, questionId: null, link: `/forums/${forum.id}` });
   });
 
+  it('an accepted invitation no notifier heard of (a crash after commit) is caught up, once', async () => {
+    const { forum } = await forumWithQuestion('invite_only');
+    const triggers = t.app.get(NotificationTriggers);
+    await triggers.settled();
+    const inv = await moderator.agent.post(`/api/forums/${forum.id}/invitations`).send({}).expect(201);
+    triggers.stop();
+    try {
+      await ben.agent.post('/api/invitations/accept').send({ token: inv.body.token }).expect(200);
+      await triggers.settled();
+      const ofInvitation = async () => (await notificationsOf(moderator)).filter((n) => n.kind === 'invitation_accepted' && n.forumId === forum.id);
+      expect(await ofInvitation()).toEqual([]);
+      await triggers.catchUpAll();
+      expect((await ofInvitation()).map((n) => [n.actor?.id, n.data.invitationId])).toEqual([[ben.account.id, inv.body.invitation.id]]);
+      // Caught up again (and by a second pass that reads the last minute again): nothing twice.
+      await triggers.catchUpAll();
+      expect(await ofInvitation()).toHaveLength(1);
+    } finally {
+      triggers.start();
+    }
+  });
+
   it('each event notifies each recipient once, however often it is handled', async () => {
     const { forum, questionId } = await forumWithQuestion();
     const mine = await postReply(ana.agent, questionId, 'Mine');

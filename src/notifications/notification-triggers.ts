@@ -30,6 +30,11 @@ type Stream = 'forum' | 'qa';
 /** How often every instance looks for events no notifier handled (a crash after commit, another instance's). */
 const CATCH_UP_MS = 5_000;
 const BATCH = 200;
+/** Invitation acceptances older than this are not caught up (their inviter has long moved on). */
+const INVITATION_DAYS = 7;
+/** How late an accept's commit may come after its accepted_at (its transaction's start): read again that far back. */
+const LATE_COMMIT_MS = 60_000;
+const NIL_UUID = '00000000-0000-0000-0000-000000000000';
 
 /**
  * What notifies whom. Reads the durable event logs (forum and live Q&A
@@ -47,6 +52,8 @@ export class NotificationTriggers implements OnApplicationBootstrap, OnModuleDes
   private readonly logs: Record<Stream, Pick<EventLog, 'position' | 'range'>>;
   private readonly unsubscribe: (() => void)[] = [];
   private timer: NodeJS.Timeout | null = null;
+  /** Where the invitations' catch-up reads on from (the start of time at start-up: the whole last week). */
+  private invitationsAfter: { at: Date; invitationId: number; accountId: string } = { at: new Date(0), invitationId: 0, accountId: NIL_UUID };
 
   constructor(
     private readonly dataSource: DataSource,
@@ -128,7 +135,40 @@ export class NotificationTriggers implements OnApplicationBootstrap, OnModuleDes
         );
         for (const { id } of rows) await this.drain(stream, id);
       }
+      await this.catchUpInvitations();
     });
+  }
+
+  /**
+   * Invitation acceptances of the last week whose inviter has no notification
+   * of them (the accept committed but no notifier heard it), at most BATCH a
+   * pass. Each pass reads on from where the last one ended (less a minute, for
+   * accepts that committed late), so those that notify nobody (the inviter
+   * can no longer read the forum) are not read again and again.
+   */
+  private async catchUpInvitations(): Promise<void> {
+    const rows: (DomainEventMap['invitation.accepted'] & { acceptedAt: Date; now: Date })[] = await this.dataSource.query(
+      `SELECT ia.invitation_id AS "invitationId", ia.account_id AS "accountId", i.forum_id AS "forumId", i.created_by AS "invitedBy",
+              ia.accepted_at AS "acceptedAt", now() AS now
+         FROM invitation_acceptance ia JOIN invitation i ON i.id = ia.invitation_id
+        WHERE ia.accepted_at > now() - interval '${INVITATION_DAYS} days'
+          AND (ia.accepted_at, ia.invitation_id, ia.account_id) > ($1::timestamptz, $2::integer, $3::uuid)
+          AND i.created_by IS NOT NULL AND i.created_by <> ia.account_id
+          AND NOT EXISTS (SELECT 1 FROM notification n
+                           WHERE n.account_id = i.created_by AND n.event_key = 'invitation:' || ia.invitation_id || ':' || ia.account_id)
+        ORDER BY ia.accepted_at, ia.invitation_id, ia.account_id LIMIT ${BATCH}`,
+      [this.invitationsAfter.at, this.invitationsAfter.invitationId, this.invitationsAfter.accountId],
+    );
+    for (const row of rows) await this.onInvitationAccepted(row);
+    const last = rows.at(-1);
+    this.invitationsAfter = last && rows.length === BATCH
+      ? { at: last.acceptedAt, invitationId: last.invitationId, accountId: last.accountId }
+      : { at: new Date((rows[0]?.now ?? (await this.dbNow())).getTime() - LATE_COMMIT_MS), invitationId: 0, accountId: NIL_UUID };
+  }
+
+  private async dbNow(): Promise<Date> {
+    const [{ now }]: { now: Date }[] = await this.dataSource.query(`SELECT now() AS now`);
+    return now;
   }
 
   private async drain(stream: Stream, streamId: number): Promise<void> {
