@@ -98,6 +98,9 @@ describe('Account mails (e2e, a real SMTP server)', () => {
     expect(mail.text).toContain(link);
     expect(mail.html).toContain(`href="${link}"`);
     const invitationId = created.body.invitation.id as number;
+    // The mail was a job queued in the invitation's own transaction (a crash after the commit loses nothing).
+    const jobs = await t.dataSource.query(`SELECT state FROM pgboss.job WHERE name = 'mail-invitation' AND (data->>'invitationId')::int = $1`, [invitationId]);
+    expect(jobs).toHaveLength(1);
 
     // Unverified: nothing listed, and no accepting by address alone.
     expect((await lucia.agent.get('/api/me/invitations').expect(200)).body.items).toEqual([]);

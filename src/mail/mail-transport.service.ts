@@ -57,6 +57,15 @@ export class MailTransport {
     }
   }
 
+  /** A mail that failed every retry: logged and kept in mail_failure (this feature's table). */
+  async recordFailure(failure: { accountId: string | null; to: string; kind: string; error: unknown; attempts: number }): Promise<void> {
+    const message = failure.error instanceof Error ? failure.error.message : String(failure.error);
+    this.logger.warn(`A ${failure.kind} mail to ${failure.accountId ?? failure.to} failed after ${failure.attempts} attempt(s): ${message}`);
+    await this.dataSource.query(`INSERT INTO mail_failure (account_id, to_address, kind, error, attempts) VALUES ($1, $2, $3, $4, $5)`, [
+      failure.accountId, failure.to, failure.kind, message, failure.attempts,
+    ]);
+  }
+
   close(): void {
     this.transporter.close();
     this.logger.debug('Mail transport closed.');

@@ -89,12 +89,8 @@ export class NotificationMail implements OnApplicationBootstrap {
   }
 
   private async recordFailure(accountId: string, kind: string, error: unknown, attempts: number): Promise<void> {
-    const message = error instanceof Error ? error.message : String(error);
-    this.logger.warn(`Mail to ${accountId} failed after ${attempts} attempt(s): ${message}`);
     const [account] = await this.dataSource.manager.findBy(Account, { id: accountId });
-    await this.dataSource.query(`INSERT INTO mail_failure (account_id, to_address, kind, error, attempts) VALUES ($1, $2, $3, $4, $5)`, [
-      accountId, account?.email ?? '', kind, message, attempts,
-    ]);
+    await this.transport.recordFailure({ accountId, to: account?.email ?? '', kind, error, attempts });
     // Recorded: the notifications stay in the app, but are not mailed again and again.
     await this.notifications.markMailed((await this.notifications.pendingMail(accountId)).map((n) => n.id));
   }
