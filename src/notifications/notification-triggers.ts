@@ -52,6 +52,8 @@ export class NotificationTriggers implements OnApplicationBootstrap, OnModuleDes
   private readonly logs: Record<Stream, Pick<EventLog, 'position' | 'range'>>;
   private readonly unsubscribe: (() => void)[] = [];
   private timer: NodeJS.Timeout | null = null;
+  /** Events whose handling failed, by stream, stream id and seq: attempts so far, and when to try again. */
+  private readonly failures = new Map<string, { attempts: number; retryAt: number }>();
   /** Where the invitations' catch-up reads on from (the start of time at start-up: the whole last week). */
   private invitationsAfter: { at: Date; invitationId: number; accountId: string } = { at: new Date(0), invitationId: 0, accountId: NIL_UUID };
 
@@ -60,7 +62,7 @@ export class NotificationTriggers implements OnApplicationBootstrap, OnModuleDes
     private readonly domainEvents: DomainEvents,
     private readonly notifications: NotificationsService,
     forumLog: ForumEventLog,
-    config: AppConfig,
+    private readonly config: AppConfig,
   ) {
     // The live Q&A's log is read through the shared EventLog over its tables (read only; live-qa owns them).
     this.logs = { forum: forumLog, qa: new EventLog(dataSource, config, { events: 'qa_event', seq: 'qa_event_seq', key: 'session_id' }) };
@@ -181,12 +183,50 @@ export class NotificationTriggers implements OnApplicationBootstrap, OnModuleDes
       if (after >= position) return;
       const events = await log.range(streamId, after, position, BATCH);
       for (const e of events) {
-        if (stream === 'forum') await this.onForumEvents([e as ForumEvent]);
-        else await this.onQaEvents([e]);
+        // A failed event waits for its retry, and holds back the later ones of its stream (their order matters) until then.
+        if (!(await this.handle(stream, e))) return;
         await this.advance(stream, streamId, e.seq);
       }
       // Pruned past the cursor (nothing left to read up to the position): move on.
       if (!events.length) await this.advance(stream, streamId, position);
+    }
+  }
+
+  /**
+   * Handles one event. A failure is retried at a later catch-up after a
+   * growing wait (false: not done yet); after NOTIFIER_ATTEMPTS it is
+   * recorded in notification_dead_letter and counts as done, so the stream
+   * goes on. While the database is unreachable the record fails too, and the
+   * event stays to be tried again.
+   */
+  private async handle(stream: Stream, e: StreamEvent): Promise<boolean> {
+    const key = `${stream}:${e.streamId}:${e.seq}`;
+    const failed = this.failures.get(key);
+    if (failed && failed.retryAt > Date.now()) return false;
+    try {
+      if (stream === 'forum') await this.onForumEvents([e as ForumEvent]);
+      else await this.onQaEvents([e]);
+      this.failures.delete(key);
+      return true;
+    } catch (error) {
+      const attempts = (failed?.attempts ?? 0) + 1;
+      const message = error instanceof Error ? error.message : String(error);
+      const what = `${stream} ${e.streamId} event ${e.seq} (${e.type})`;
+      if (attempts < this.config.NOTIFIER_ATTEMPTS) {
+        const wait = this.config.NOTIFIER_RETRY_DELAY_MS * 2 ** (attempts - 1);
+        this.failures.set(key, { attempts, retryAt: Date.now() + wait });
+        this.logger.warn(`Notifying of ${what} failed (attempt ${attempts} of ${this.config.NOTIFIER_ATTEMPTS}; again in ${wait} ms): ${message}`);
+        return false;
+      }
+      this.failures.set(key, { attempts, retryAt: 0 });
+      await this.dataSource.query(
+        `INSERT INTO notification_dead_letter AS d (stream, stream_id, seq, event_type, error, attempts) VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (stream, stream_id, seq) DO UPDATE SET error = EXCLUDED.error, attempts = d.attempts + EXCLUDED.attempts, created_at = now()`,
+        [stream, e.streamId, e.seq, e.type, message, attempts],
+      );
+      this.failures.delete(key);
+      this.logger.error(`Gave up notifying of ${what} after ${attempts} attempts (recorded in notification_dead_letter; its stream goes on): ${message}`);
+      return true;
     }
   }
 
