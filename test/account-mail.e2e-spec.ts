@@ -75,6 +75,22 @@ describe('Account mails (e2e, a real SMTP server)', () => {
     expect(JSON.stringify(bad.body)).toContain('token');
   });
 
+  it('signing up mails the address a confirmation link in the chosen language (HTML and text); opening it verifies the address', async () => {
+    const email = `sign-up-${Date.now()}@example.org`;
+    const agent = t.agent();
+    await agent.post('/api/auth/sign-up').send({ email, password: 'password1', displayName: 'Lucía Nueva', language: 'es' }).expect(201);
+    expect((await agent.get('/api/auth/me').expect(200)).body.emailVerified).toBe(false);
+    const mail = await smtp.nextTo(email, 0);
+    expect(mail.subject).toBe('Confirma tu dirección de correo en Agora');
+    expect(mail.text).toContain('Para confirmar que esta dirección es tuya, abre este enlace antes de un día:');
+    expect(mail.html).toContain('<html lang="es">');
+    const token = verifyTokenIn(mail.text);
+    expect(mail.html).toContain(`href="https://agora.example.org/verify-email?token=${token}"`);
+    // The link's page confirms it, signed out.
+    await t.agent().post('/api/auth/verify-email/confirm').send({ token }).expect(200, { emailVerified: true });
+    expect((await agent.get('/api/auth/me').expect(200)).body.emailVerified).toBe(true);
+  });
+
   it('an expired link verifies nothing', async () => {
     const ben = await signedIn(t, { displayName: 'Ben Late' });
     await ben.agent.post('/api/auth/verify-email').expect(202);
