@@ -4,6 +4,7 @@ import escapeHtml from 'escape-html';
 import { isGuest, type MaybeActor } from './actor.js';
 import { AppException, unauthenticated } from '../common/app-exception.js';
 import { AppConfig } from '../config/app-config.js';
+import { PublicLinks } from '../config/public-links.js';
 import { JobQueue, type Job } from '../database/job-queue.js';
 import { MailTransport } from '../mail/mail-transport.service.js';
 import type { Language } from './account.entity.js';
@@ -44,6 +45,7 @@ export class EmailVerificationService implements OnApplicationBootstrap {
     private readonly config: AppConfig,
     private readonly mail: MailTransport,
     private readonly jobs: JobQueue,
+    private readonly links: PublicLinks,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -100,7 +102,7 @@ export class EmailVerificationService implements OnApplicationBootstrap {
     });
     if (!row) return;
     const text = TEXTS[row.language] ?? TEXTS.en;
-    const link = `${this.config.PUBLIC_URL ?? `http://localhost:${this.config.PORT}`}/verify-email?token=${token}`;
+    const link = this.links.to('/verify-email', { token });
     await this.mail.send({
       to: row.email, kind: 'email_verification', subject: text.subject,
       text: `${text.body}\n${link}\n\n${text.ignore}`,

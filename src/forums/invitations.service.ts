@@ -10,6 +10,7 @@ import type {
 } from './dto/invitation.dto.js';
 import type { Language } from '../auth/account.entity.js';
 import { AppConfig } from '../config/app-config.js';
+import { PublicLinks } from '../config/public-links.js';
 import { JobQueue, type Job } from '../database/job-queue.js';
 import { MailTransport } from '../mail/mail-transport.service.js';
 import { DomainEvents, type DomainEventMap } from '../realtime/domain-events.js';
@@ -104,6 +105,7 @@ export class InvitationsService implements OnApplicationBootstrap {
     private readonly mail: MailTransport,
     private readonly config: AppConfig,
     private readonly jobs: JobQueue,
+    private readonly links: PublicLinks,
   ) {}
 
   private readonly logger = new Logger('Invitations');
@@ -177,7 +179,7 @@ export class InvitationsService implements OnApplicationBootstrap {
       [invitationId, email],
     );
     if (!row) return;
-    const link = `${this.config.PUBLIC_URL ?? `http://localhost:${this.config.PORT}`}/invite/${token}`;
+    const link = this.links.to(`/invite/${token}`);
     await this.mail.send(invitationMail(email, row.language ?? 'en', row.inviter ?? 'A moderator', row.forum_title, link));
   }
 

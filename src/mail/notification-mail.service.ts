@@ -2,6 +2,7 @@ import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common'
 import { DataSource } from 'typeorm';
 import { Account } from '../auth/account.entity.js';
 import { AppConfig } from '../config/app-config.js';
+import { PublicLinks } from '../config/public-links.js';
 import { JobQueue, type Job } from '../database/job-queue.js';
 import { ForumAccessService } from '../forums/forum-access.service.js';
 import type { NotificationView } from '../notifications/dto/notification.views.js';
@@ -43,11 +44,8 @@ export class NotificationMail implements OnApplicationBootstrap {
     private readonly preferences: MailPreferencesService,
     private readonly forumAccess: ForumAccessService,
     private readonly transport: MailTransport,
+    private readonly links: PublicLinks,
   ) {}
-
-  get baseUrl(): string {
-    return this.config.PUBLIC_URL ?? `http://localhost:${this.config.PORT}`;
-  }
 
   onApplicationBootstrap(): void {
     this.domainEvents.on('notifications.stored', ({ accountIds }) => this.queueFor(accountIds));
@@ -113,7 +111,7 @@ export class NotificationMail implements OnApplicationBootstrap {
       return { mailed: 0, dropped: pending.length };
     }
     const mail = renderNotificationMail(keep, account.language, {
-      base: this.baseUrl,
+      link: (path) => this.links.to(path),
       unsubscribePage: (kind) => this.unsubscribeLink('page', preference.unsubscribeToken, kind),
     }, mode === 'immediate' ? undefined : mode);
     await this.transport.send({
@@ -125,8 +123,7 @@ export class NotificationMail implements OnApplicationBootstrap {
   }
 
   unsubscribeLink(which: 'page' | 'one-click', token: string, kind: MailKind | 'all'): string {
-    const query = `token=${encodeURIComponent(token)}&kind=${kind}`;
-    return which === 'page' ? `${this.baseUrl}/unsubscribe?${query}` : `${this.baseUrl}/api/mail/unsubscribe?${query}`;
+    return this.links.to(which === 'page' ? '/unsubscribe' : '/api/mail/unsubscribe', { token, kind });
   }
 
   private async stillReadable(accountId: string, items: NotificationView[]): Promise<NotificationView[]> {
