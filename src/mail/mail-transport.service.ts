@@ -16,6 +16,18 @@ export interface OutgoingMail {
 }
 
 /**
+ * SMTP connections are pooled (nodemailer's pool: a few connections kept
+ * open, many mails each), unless SMTP_URL says `pool=false`: a digest run
+ * sends thousands of mails, and a connection per mail costs more than the mail.
+ */
+function pooled(url: string): string {
+  if (!/^smtps?:/i.test(url)) return url;
+  const parsed = new URL(url);
+  if (!parsed.searchParams.has('pool')) parsed.searchParams.set('pool', 'true');
+  return parsed.href;
+}
+
+/**
  * Sends mail with nodemailer: over SMTP_URL, or, without it, built by
  * nodemailer all the same and stored in the outbox table (admins read it in
  * the web client), so the embedded default works without a mail server.
@@ -32,7 +44,7 @@ export class MailTransport {
   ) {
     this.usesOutbox = !config.SMTP_URL;
     this.transporter = config.SMTP_URL
-      ? nodemailer.createTransport(config.SMTP_URL)
+      ? nodemailer.createTransport(pooled(config.SMTP_URL))
       : nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
   }
 
