@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type TestAgent from 'supertest/lib/agent.js';
+import { JobQueue } from '../src/database/job-queue.js';
 import { NotificationTriggers } from '../src/notifications/notification-triggers.js';
 import { startTestApp, type TestApp } from './support/app.js';
 import { addMember, newForum } from './support/forum-factory.js';
@@ -89,6 +90,20 @@ describe('Account mails (e2e, a real SMTP server)', () => {
     // The link's page confirms it, signed out.
     await t.agent().post('/api/auth/verify-email/confirm').send({ token }).expect(200, { emailVerified: true });
     expect((await agent.get('/api/auth/me').expect(200)).body.emailVerified).toBe(true);
+  });
+
+  it('a mail job queued in a transaction exists only if it commits (sendIn runs on the transaction)', async () => {
+    const jobs = t.app.get(JobQueue);
+    await jobs.define('test-send-in');
+    const marker = `send-in-${Date.now()}`;
+    await expect(t.dataSource.transaction(async (m) => {
+      await jobs.sendIn(m, 'test-send-in', { marker: `${marker}-rolled-back` });
+      throw new Error('rolled back');
+    })).rejects.toThrow('rolled back');
+    await t.dataSource.transaction((m) => jobs.sendIn(m, 'test-send-in', { marker: `${marker}-committed` }));
+    const rows: { marker: string }[] = await t.dataSource.query(`SELECT data->>'marker' AS marker FROM pgboss.job WHERE name = 'test-send-in'`);
+    expect(rows.map((r) => r.marker)).toEqual([`${marker}-committed`]);
+    await expect(jobs.sendIn(t.dataSource.manager, 'test-send-in', {})).rejects.toThrow('needs a transaction');
   });
 
   it('an expired link verifies nothing', async () => {
