@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type TestAgent from 'supertest/lib/agent.js';
+import { JobQueue } from '../src/database/job-queue.js';
 import { NotificationTriggers } from '../src/notifications/notification-triggers.js';
 import { startTestApp, type TestApp } from './support/app.js';
 import { addMember, newForum } from './support/forum-factory.js';
@@ -75,6 +76,36 @@ describe('Account mails (e2e, a real SMTP server)', () => {
     expect(JSON.stringify(bad.body)).toContain('token');
   });
 
+  it('signing up mails the address a confirmation link in the chosen language (HTML and text); opening it verifies the address', async () => {
+    const email = `sign-up-${Date.now()}@example.org`;
+    const agent = t.agent();
+    await agent.post('/api/auth/sign-up').send({ email, password: 'password1', displayName: 'Lucía Nueva', language: 'es' }).expect(201);
+    expect((await agent.get('/api/auth/me').expect(200)).body.emailVerified).toBe(false);
+    const mail = await smtp.nextTo(email, 0);
+    expect(mail.subject).toBe('Confirma tu dirección de correo en Agora');
+    expect(mail.text).toContain('Para confirmar que esta dirección es tuya, abre este enlace antes de un día:');
+    expect(mail.html).toContain('<html lang="es">');
+    const token = verifyTokenIn(mail.text);
+    expect(mail.html).toContain(`href="https://agora.example.org/verify-email?token=${token}"`);
+    // The link's page confirms it, signed out.
+    await t.agent().post('/api/auth/verify-email/confirm').send({ token }).expect(200, { emailVerified: true });
+    expect((await agent.get('/api/auth/me').expect(200)).body.emailVerified).toBe(true);
+  });
+
+  it('a mail job queued in a transaction exists only if it commits (sendIn runs on the transaction)', async () => {
+    const jobs = t.app.get(JobQueue);
+    await jobs.define('test-send-in');
+    const marker = `send-in-${Date.now()}`;
+    await expect(t.dataSource.transaction(async (m) => {
+      await jobs.sendIn(m, 'test-send-in', { marker: `${marker}-rolled-back` });
+      throw new Error('rolled back');
+    })).rejects.toThrow('rolled back');
+    await t.dataSource.transaction((m) => jobs.sendIn(m, 'test-send-in', { marker: `${marker}-committed` }));
+    const rows: { marker: string }[] = await t.dataSource.query(`SELECT data->>'marker' AS marker FROM pgboss.job WHERE name = 'test-send-in'`);
+    expect(rows.map((r) => r.marker)).toEqual([`${marker}-committed`]);
+    await expect(jobs.sendIn(t.dataSource.manager, 'test-send-in', {})).rejects.toThrow('needs a transaction');
+  });
+
   it('an expired link verifies nothing', async () => {
     const ben = await signedIn(t, { displayName: 'Ben Late' });
     await ben.agent.post('/api/auth/verify-email').expect(202);
@@ -98,6 +129,9 @@ describe('Account mails (e2e, a real SMTP server)', () => {
     expect(mail.text).toContain(link);
     expect(mail.html).toContain(`href="${link}"`);
     const invitationId = created.body.invitation.id as number;
+    // The mail was a job queued in the invitation's own transaction (a crash after the commit loses nothing).
+    const jobs = await t.dataSource.query(`SELECT state FROM pgboss.job WHERE name = 'mail-invitation' AND (data->>'invitationId')::int = $1`, [invitationId]);
+    expect(jobs).toHaveLength(1);
 
     // Unverified: nothing listed, and no accepting by address alone.
     expect((await lucia.agent.get('/api/me/invitations').expect(200)).body.items).toEqual([]);

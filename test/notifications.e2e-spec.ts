@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type TestAgent from 'supertest/lib/agent.js';
 import type { NotificationView } from '../src/notifications/dto/notification.views.js';
+import { AppConfig } from '../src/config/app-config.js';
 import { NotificationTriggers } from '../src/notifications/notification-triggers.js';
 import { ForumEventLog } from '../src/realtime/forum-event-log.js';
 import { startTestApp, type TestApp } from './support/app.js';
@@ -54,7 +55,11 @@ describe('Notifications (e2e)', () => {
     return { forum, questionId: q.body.id as number };
   }
 
+  const savedRetryDelay = process.env.NOTIFIER_RETRY_DELAY_MS;
+
   beforeAll(async () => {
+    // A failed event is tried again at the next catch-up, without waiting (the dead-letter test).
+    process.env.NOTIFIER_RETRY_DELAY_MS = '0';
     t = await startTestApp();
     moderator = await signedIn(t, { displayName: 'Marta Moderator' });
     ana = await signedIn(t, { displayName: 'Ana García' });
@@ -65,6 +70,8 @@ describe('Notifications (e2e)', () => {
   afterAll(async () => {
     for (const s of sockets) s.close();
     await t?.close();
+    if (savedRetryDelay === undefined) delete process.env.NOTIFIER_RETRY_DELAY_MS;
+    else process.env.NOTIFIER_RETRY_DELAY_MS = savedRetryDelay;
   });
 
   it('a reply to my reply and to my question notifies me, live on each of my sockets, and mark read reaches both', async () => {
@@ -196,6 +203,27 @@ describe('Notifications (e2e)', () => {
     expect(got.notification).toMatchObject({ actor: { id: cleo.account.id }, questionId: null, link: `/forums/${forum.id}` });
   });
 
+  it('an accepted invitation no notifier heard of (a crash after commit) is caught up, once', async () => {
+    const { forum } = await forumWithQuestion('invite_only');
+    const triggers = t.app.get(NotificationTriggers);
+    await triggers.settled();
+    const inv = await moderator.agent.post(`/api/forums/${forum.id}/invitations`).send({}).expect(201);
+    triggers.stop();
+    try {
+      await ben.agent.post('/api/invitations/accept').send({ token: inv.body.token }).expect(200);
+      await triggers.settled();
+      const ofInvitation = async () => (await notificationsOf(moderator)).filter((n) => n.kind === 'invitation_accepted' && n.forumId === forum.id);
+      expect(await ofInvitation()).toEqual([]);
+      await triggers.catchUpAll();
+      expect((await ofInvitation()).map((n) => [n.actor?.id, n.data.invitationId])).toEqual([[ben.account.id, inv.body.invitation.id]]);
+      // Caught up again (and by a second pass that reads the last minute again): nothing twice.
+      await triggers.catchUpAll();
+      expect(await ofInvitation()).toHaveLength(1);
+    } finally {
+      triggers.start();
+    }
+  });
+
   it('each event notifies each recipient once, however often it is handled', async () => {
     const { forum, questionId } = await forumWithQuestion();
     const mine = await postReply(ana.agent, questionId, 'Mine');
@@ -234,6 +262,39 @@ describe('Notifications (e2e)', () => {
       expect((await notificationsOf(moderator)).filter((n) => n.replyId === lost.id || n.replyId === mention.id)).toHaveLength(2);
     } finally {
       await restarted.close();
+      triggers.start();
+    }
+  });
+
+  it('an event that always fails is tried NOTIFIER_ATTEMPTS times, recorded as dead, and the events after it still notify', async () => {
+    const { forum, questionId } = await forumWithQuestion();
+    const mine = await postReply(ana.agent, questionId, 'Mine');
+    const triggers = t.app.get(NotificationTriggers);
+    const attempts = t.app.get(AppConfig).NOTIFIER_ATTEMPTS;
+    await triggers.settled();
+    triggers.stop();
+    try {
+      const poison = await postReply(ben.agent, questionId, 'This one cannot be handled', mine.id);
+      const later = await postReply(ben.agent, questionId, 'This one comes after it', mine.id);
+      // A poison event: its payload names a reply id that no query can read.
+      const [, changed]: [unknown, number] = await t.dataSource.query(
+        `UPDATE forum_event SET payload = jsonb_set(payload, '{reply,id}', '"not-a-number"')
+          WHERE forum_id = $1 AND type = 'reply.created' AND payload->'reply'->>'id' = $2`,
+        [forum.id, poison.id],
+      );
+      expect(changed).toBe(1);
+      const dead = () => t.dataSource.query(`SELECT event_type, attempts, error FROM notification_dead_letter WHERE stream = 'forum' AND stream_id = $1`, [forum.id]);
+      const anaGot = async () => (await notificationsOf(ana)).filter((n) => n.replyId === poison.id || n.replyId === later.id).map((n) => n.replyId);
+      for (let i = 1; i < attempts; i++) {
+        await triggers.catchUpAll();
+        // Still retrying: nothing recorded, and the later event waits behind it (a stream's order holds).
+        expect(await dead()).toEqual([]);
+        expect(await anaGot()).toEqual([]);
+      }
+      await triggers.catchUpAll();
+      expect(await dead()).toEqual([{ event_type: 'reply.created', attempts, error: expect.stringContaining('bigint') }]);
+      expect(await anaGot()).toEqual([later.id]);
+    } finally {
       triggers.start();
     }
   });

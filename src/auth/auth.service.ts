@@ -6,6 +6,7 @@ import { Account } from './account.entity.js';
 import { avatarPath, toAccountView, type AccountView } from './account-view.js';
 import { reencodeAvatar, type AvatarUpload } from './avatars.js';
 import { insertAccount } from './accounts.js';
+import { EmailVerificationService } from './email-verification.service.js';
 import { isGuest, type MaybeActor } from './actor.js';
 import type { ChangePasswordDto } from './dto/change-password.dto.js';
 import type { CreateTokenDto } from './dto/create-token.dto.js';
@@ -41,10 +42,12 @@ export class AuthService {
     private readonly sessions: LoginSessionsService,
     private readonly throttle: SignInThrottleService,
     private readonly realtime: RealtimeService,
+    private readonly verification: EmailVerificationService,
   ) {}
 
-  /** Creates an account and signs it in. */
+  /** Creates an account and signs it in; a link to confirm its address is mailed once it commits. */
   async signUp(actor: MaybeActor, dto: SignUpDto, client: ClientInfo): Promise<SignedIn> {
+    await this.verification.ready();
     const result = await this.dataSource.transaction(async (m) => {
       const account = await insertAccount(m, {
         email: dto.email,
@@ -54,6 +57,7 @@ export class AuthService {
         language: dto.language,
       });
       const session = await this.sessions.issue(m, account.id, 'cookie', client);
+      await this.verification.queueForNewAccount(m, account.id);
       return { account: toAccountView(account), session };
     });
     await this.replaced(actor);

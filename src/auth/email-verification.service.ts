@@ -1,9 +1,11 @@
-import { HttpStatus, Injectable, Logger } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { HttpStatus, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
 import escapeHtml from 'escape-html';
 import { isGuest, type MaybeActor } from './actor.js';
 import { AppException, unauthenticated } from '../common/app-exception.js';
 import { AppConfig } from '../config/app-config.js';
+import { PublicLinks } from '../config/public-links.js';
+import { JobQueue, type Job } from '../database/job-queue.js';
 import { MailTransport } from '../mail/mail-transport.service.js';
 import type { Language } from './account.entity.js';
 import { newSecret, secretId } from './tokens.js';
@@ -11,6 +13,8 @@ import { newSecret, secretId } from './tokens.js';
 const LINK_TTL_HOURS = 24;
 /** Verification mails per account per hour. */
 const MAX_PER_HOUR = 3;
+/** The job queue of sign-up confirmation mails (one job per new account, queued in the sign-up's transaction). */
+const SIGN_UP_MAIL = 'mail-verification';
 
 const TEXTS: Record<Language, { subject: string; body: string; ignore: string }> = {
   en: { subject: 'Confirm your email address for Agora', body: 'To confirm that this address is yours, open this link within a day:', ignore: 'If you did not ask for this, ignore this mail.' },
@@ -28,17 +32,53 @@ const invalidToken = () =>
 /**
  * Address verification: a mailed link (single use, a day, three mails an
  * hour per account) proves the account holds its address. Only a verified
- * address is trusted for addressed invitations without their link.
+ * address is trusted for addressed invitations without their link. Signing
+ * up mails the first link, by a job queued in the sign-up's transaction.
  */
 @Injectable()
-export class EmailVerificationService {
+export class EmailVerificationService implements OnApplicationBootstrap {
   private readonly logger = new Logger('EmailVerification');
+  private queue: Promise<void> | null = null;
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly config: AppConfig,
     private readonly mail: MailTransport,
+    private readonly jobs: JobQueue,
+    private readonly links: PublicLinks,
   ) {}
+
+  onApplicationBootstrap(): void {
+    void this.ready()
+      .then(() => this.jobs.work<{ accountId: string }>(SIGN_UP_MAIL, { batchSize: 4, pollingIntervalSeconds: 0.5 }, (job) => this.runSignUpJob(job)))
+      .catch((error: Error) => this.logger.error(`Sign-up confirmation mail jobs did not start: ${error.message}`));
+  }
+
+  /** Declares the sign-up mails' queue (retries with backoff), once per process; call before the sign-up's transaction. */
+  ready(): Promise<void> {
+    this.queue ??= this.jobs.define(SIGN_UP_MAIL, {
+      retryLimit: this.config.MAIL_RETRY_LIMIT, retryDelay: this.config.MAIL_RETRY_DELAY_SECONDS, retryBackoff: true,
+    }).catch((error: unknown) => {
+      this.queue = null;
+      throw error;
+    });
+    return this.queue;
+  }
+
+  /** A new account: its confirmation mail is queued in the sign-up's transaction (sent once it commits). */
+  async queueForNewAccount(m: EntityManager, accountId: string): Promise<void> {
+    await this.jobs.sendIn(m, SIGN_UP_MAIL, { accountId });
+  }
+
+  private async runSignUpJob(job: Job<{ accountId: string }> & { retryCount: number; retryLimit: number }): Promise<void> {
+    try {
+      await this.sendLink(job.data.accountId);
+    } catch (error) {
+      if (job.retryCount < job.retryLimit) throw error;
+      const [row]: { email: string }[] = await this.dataSource.query(`SELECT email FROM account WHERE id = $1`, [job.data.accountId]);
+      await this.mail.recordFailure({ accountId: job.data.accountId, to: row?.email ?? '', kind: 'email_verification', error, attempts: job.retryCount + 1 });
+    }
+  }
 
   /** Mails the caller a confirmation link (after the answer; over the hourly limit, silently nothing). */
   async request(actor: MaybeActor): Promise<typeof VERIFICATION_SENT> {
@@ -62,7 +102,7 @@ export class EmailVerificationService {
     });
     if (!row) return;
     const text = TEXTS[row.language] ?? TEXTS.en;
-    const link = `${this.config.PUBLIC_URL ?? `http://localhost:${this.config.PORT}`}/verify-email?token=${token}`;
+    const link = this.links.to('/verify-email', { token });
     await this.mail.send({
       to: row.email, kind: 'email_verification', subject: text.subject,
       text: `${text.body}\n${link}\n\n${text.ignore}`,

@@ -2,7 +2,7 @@ import { HttpStatus, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import escapeHtml from 'escape-html';
 import { AppException } from '../common/app-exception.js';
-import { AppConfig } from '../config/app-config.js';
+import { PublicLinks } from '../config/public-links.js';
 import { MailTransport } from '../mail/mail-transport.service.js';
 import { RealtimeService } from '../realtime/realtime.service.js';
 import type { Language } from './account.entity.js';
@@ -41,7 +41,7 @@ export class PasswordResetService {
 
   constructor(
     private readonly dataSource: DataSource,
-    private readonly config: AppConfig,
+    private readonly links: PublicLinks,
     private readonly mail: MailTransport,
     private readonly sessions: LoginSessionsService,
     private readonly realtime: RealtimeService,
@@ -69,7 +69,7 @@ export class PasswordResetService {
     });
     if (!row) return; // rate limited: the answer was the same
     const text = TEXTS[account.language] ?? TEXTS.en;
-    const link = `${this.config.PUBLIC_URL ?? `http://localhost:${this.config.PORT}`}/reset-password?token=${token}`;
+    const link = this.links.to('/reset-password', { token });
     await this.mail.send({
       to: account.email, kind: 'password_reset', subject: text.subject,
       text: `${text.body(link)}\n\n${text.ignore}`,

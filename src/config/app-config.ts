@@ -147,6 +147,16 @@ export class AppConfig {
   @IsInt() @Min(1) @Max(3600)
   MAIL_RETRY_DELAY_SECONDS = 30;
 
+  /** The notifier tries an event this many times (with growing waits), then records it in notification_dead_letter and moves on. */
+  @Transform(({ value }) => (value === undefined || value === '' ? 5 : Number(value)))
+  @IsInt() @Min(1) @Max(50)
+  NOTIFIER_ATTEMPTS = 5;
+
+  /** Milliseconds before the notifier's first retry of a failed event (doubling after each; retried at its next catch-up). */
+  @Transform(({ value }) => (value === undefined || value === '' ? 1000 : Number(value)))
+  @IsInt() @Min(0) @Max(3_600_000)
+  NOTIFIER_RETRY_DELAY_MS = 1000;
+
   /** First admin, created at start if no account has this email (with ADMIN_PASSWORD). */
   @IsOptional() @IsString()
   ADMIN_EMAIL?: string;

@@ -1,9 +1,10 @@
 import { Global, Module } from '@nestjs/common';
 import { AppConfig, loadConfig } from './app-config.js';
+import { PublicLinks } from './public-links.js';
 
 @Global()
 @Module({
-  providers: [{ provide: AppConfig, useFactory: () => loadConfig() }],
-  exports: [AppConfig],
+  providers: [{ provide: AppConfig, useFactory: () => loadConfig() }, PublicLinks],
+  exports: [AppConfig, PublicLinks],
 })
 export class ConfigModule {}

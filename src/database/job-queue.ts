@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import PgBoss from 'pg-boss';
 import type { Pool } from 'pg';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
 import { addSource } from '../metrics/metrics.js';
 import { DATABASE_LOCATION, type DatabaseLocation } from './database-location.js';
@@ -22,6 +22,7 @@ export class JobQueue implements OnModuleDestroy {
   private boss: PgBoss | null = null;
   private starting: Promise<PgBoss> | null = null;
   private readonly queues = new Set<string>();
+  private defining: Promise<void> = Promise.resolve();
   private removeMetrics: (() => void) | null = null;
 
   constructor(
@@ -49,12 +50,16 @@ export class JobQueue implements OnModuleDestroy {
 
   private async queue(name: string, options: Omit<PgBoss.Queue, 'name'>): Promise<PgBoss> {
     const boss = await this.start();
-    if (!this.queues.has(name)) {
+    // One definition at a time: creating a queue is DDL (its partition), and two at once deadlock.
+    const run = this.defining.then(async () => {
+      if (this.queues.has(name)) return;
       // The queue's options live in the database: apply this instance's (the settings may have changed since it was created).
       if (await boss.getQueue(name)) await boss.updateQueue(name, { name, ...options });
       else await boss.createQueue(name, { name, ...options });
       this.queues.add(name);
-    }
+    });
+    this.defining = run.catch(() => undefined);
+    await run;
     return boss;
   }
 
@@ -67,6 +72,20 @@ export class JobQueue implements OnModuleDestroy {
   async send(name: string, data: object, options: PgBoss.SendOptions = {}): Promise<string | null> {
     const boss = await this.start();
     return boss.send(name, data, options);
+  }
+
+  /**
+   * Queues a job inside the caller's transaction (pg-boss's `db` option runs
+   * its insert on the transaction's connection): it exists exactly when the
+   * transaction commits, so a crash after the commit loses no job. The
+   * queue must be declared first (`define`), outside the transaction.
+   */
+  async sendIn(m: EntityManager, name: string, data: object, options: PgBoss.SendOptions = {}): Promise<string | null> {
+    const runner = m.queryRunner;
+    if (!runner?.isTransactionActive) throw new Error(`sendIn(${name}) needs a transaction's EntityManager`);
+    const boss = await this.start();
+    const db = { executeSql: async (text: string, values: unknown[]) => ({ rows: (await runner.query(text, values, true)).records }) };
+    return boss.send(name, data, { ...options, db });
   }
 
   /** Runs jobs of a queue on this instance. */

@@ -1,4 +1,4 @@
-import { HttpStatus, Injectable, Logger } from '@nestjs/common';
+import { HttpStatus, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { isGuest, type MaybeActor } from '../auth/actor.js';
 import { newSecret, secretId } from '../auth/tokens.js';
@@ -10,6 +10,8 @@ import type {
 } from './dto/invitation.dto.js';
 import type { Language } from '../auth/account.entity.js';
 import { AppConfig } from '../config/app-config.js';
+import { PublicLinks } from '../config/public-links.js';
+import { JobQueue, type Job } from '../database/job-queue.js';
 import { MailTransport } from '../mail/mail-transport.service.js';
 import { DomainEvents, type DomainEventMap } from '../realtime/domain-events.js';
 import { invitationMail } from './invitation-mail.js';
@@ -19,6 +21,15 @@ import { ForumsService } from './forums.service.js';
 
 const DEFAULT_HOURS = 7 * 24;
 const DEFAULT_LINK_USES = 10;
+/** The job queue of invitation mails (one job per addressed invitation, queued in its transaction). */
+const INVITATION_MAIL = 'mail-invitation';
+
+interface InvitationMailJob {
+  invitationId: number;
+  email: string;
+  /** The link's secret: only its hash is kept on the invitation, so the job carries it to the mail. */
+  token: string;
+}
 
 const STATUS_SQL = `CASE WHEN i.revoked_at IS NOT NULL THEN 'revoked'
   WHEN i.expires_at <= now() THEN 'expired'
@@ -85,7 +96,7 @@ const USED_UP = () => conflict('invitation_used_up', 'This invitation link has b
  * open link, which may be circulating, never brings them back.
  */
 @Injectable()
-export class InvitationsService {
+export class InvitationsService implements OnApplicationBootstrap {
   constructor(
     private readonly dataSource: DataSource,
     private readonly forumAccess: ForumAccessService,
@@ -93,9 +104,29 @@ export class InvitationsService {
     private readonly domainEvents: DomainEvents,
     private readonly mail: MailTransport,
     private readonly config: AppConfig,
+    private readonly jobs: JobQueue,
+    private readonly links: PublicLinks,
   ) {}
 
   private readonly logger = new Logger('Invitations');
+  private mailQueue: Promise<void> | null = null;
+
+  onApplicationBootstrap(): void {
+    void this.mailQueueReady()
+      .then(() => this.jobs.work<InvitationMailJob>(INVITATION_MAIL, { batchSize: 4, pollingIntervalSeconds: 0.5 }, (job) => this.runMailJob(job)))
+      .catch((error: Error) => this.logger.error(`Invitation mail jobs did not start: ${error.message}`));
+  }
+
+  /** Declares the invitation mails' queue (retries with backoff), once per process. */
+  private mailQueueReady(): Promise<void> {
+    this.mailQueue ??= this.jobs.define(INVITATION_MAIL, {
+      retryLimit: this.config.MAIL_RETRY_LIMIT, retryDelay: this.config.MAIL_RETRY_DELAY_SECONDS, retryBackoff: true,
+    }).catch((error: unknown) => {
+      this.mailQueue = null;
+      throw error;
+    });
+    return this.mailQueue;
+  }
 
   async create(actor: MaybeActor, forumId: number, dto: CreateInvitationDto): Promise<CreatedInvitation> {
     if (dto.email !== undefined && dto.maxUses !== undefined && dto.maxUses !== 1) {
@@ -103,8 +134,9 @@ export class InvitationsService {
       throw badRequest('validation_failed', `Invalid input: ${message}.`, [{ field: 'maxUses', message }]);
     }
     // Every invitation is a secret token: an email invitation is a single-use link addressed to that email,
-    // mailed there after commit. Matching on an unverified email alone is not enough.
+    // mailed there by a job queued in the same transaction. Matching on an unverified email alone is not enough.
     const token = newSecret();
+    if (dto.email !== undefined) await this.mailQueueReady();
     const id = await this.dataSource.transaction(async (m) => {
       await this.forumAccess.moderating(actor, forumId, m);
       if (dto.email !== undefined) {
@@ -120,14 +152,22 @@ export class InvitationsService {
          VALUES ($1, $2, $3, $4, now() + make_interval(hours => $5), $6) RETURNING id`,
         [forumId, actor!.accountId, dto.email ?? null, secretId(token), dto.expiresInHours ?? DEFAULT_HOURS, dto.email !== undefined ? 1 : (dto.maxUses ?? DEFAULT_LINK_USES)],
       );
+      if (dto.email !== undefined) await this.jobs.sendIn(m, INVITATION_MAIL, { invitationId: row.id, email: dto.email, token } satisfies InvitationMailJob);
       return row.id as number;
     });
     const invitation = await this.one(this.dataSource.manager, forumId, id);
-    if (dto.email !== undefined) {
-      const email = dto.email;
-      setImmediate(() => void this.mailInvitation(id, email, token).catch((e: Error) => this.logger.warn(`An invitation mail failed: ${e.message}`)));
-    }
     return { invitation, token, url: `/invite/${token}` };
+  }
+
+  /** Sends one invitation mail; a failed send is retried with backoff, and after the last retry recorded. */
+  private async runMailJob(job: Job<InvitationMailJob> & { retryCount: number; retryLimit: number }): Promise<void> {
+    const { invitationId, email, token } = job.data;
+    try {
+      await this.mailInvitation(invitationId, email, token);
+    } catch (error) {
+      if (job.retryCount < job.retryLimit) throw error;
+      await this.mail.recordFailure({ accountId: null, to: email, kind: 'invitation', error, attempts: job.retryCount + 1 });
+    }
   }
 
   private async mailInvitation(invitationId: number, email: string, token: string): Promise<void> {
@@ -139,7 +179,7 @@ export class InvitationsService {
       [invitationId, email],
     );
     if (!row) return;
-    const link = `${this.config.PUBLIC_URL ?? `http://localhost:${this.config.PORT}`}/invite/${token}`;
+    const link = this.links.to(`/invite/${token}`);
     await this.mail.send(invitationMail(email, row.language ?? 'en', row.inviter ?? 'A moderator', row.forum_title, link));
   }
 

@@ -31,8 +31,8 @@ export interface RenderedMail {
 }
 
 export interface MailLinks {
-  /** Origin of the web client, e.g. https://agora.example.org. */
-  base: string;
+  /** The absolute link to a path of the web client (PublicLinks.to). */
+  link: (path: string) => string;
   /** The page that confirms an unsubscribe (the mail's own link; the header's is the one-click POST). */
   unsubscribePage: (kind: MailKind) => string;
 }
@@ -71,7 +71,7 @@ export function renderNotificationMail(
     }
     html.push('<ul>');
     for (const n of group) {
-      const url = `${links.base}${n.link}`;
+      const url = links.link(n.link);
       text.push(`- ${lineOf(n, language)}\n  ${url}`);
       html.push(`<li>${escapeHtml(lineOf(n, language))} — <a href="${escapeHtml(url)}">${escapeHtml(t.open)}</a></li>`);
     }
@@ -79,7 +79,7 @@ export function renderNotificationMail(
     text.push('');
   }
   const unsubscribe = links.unsubscribePage(kind);
-  const preferences = `${links.base}/account/notifications`;
+  const preferences = links.link('/account/notifications');
   text.push('--', t.why, `${t.unsubscribeKind(t.mailKind[kind])}: ${unsubscribe}`, `${t.preferences}: ${preferences}`);
   html.push(
     `<hr><p style="color:#555;font-size:12px">${escapeHtml(t.why)}<br>`

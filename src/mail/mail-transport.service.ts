@@ -16,6 +16,18 @@ export interface OutgoingMail {
 }
 
 /**
+ * SMTP connections are pooled (nodemailer's pool: a few connections kept
+ * open, many mails each), unless SMTP_URL says `pool=false`: a digest run
+ * sends thousands of mails, and a connection per mail costs more than the mail.
+ */
+function pooled(url: string): string {
+  if (!/^smtps?:/i.test(url)) return url;
+  const parsed = new URL(url);
+  if (!parsed.searchParams.has('pool')) parsed.searchParams.set('pool', 'true');
+  return parsed.href;
+}
+
+/**
  * Sends mail with nodemailer: over SMTP_URL, or, without it, built by
  * nodemailer all the same and stored in the outbox table (admins read it in
  * the web client), so the embedded default works without a mail server.
@@ -32,7 +44,7 @@ export class MailTransport {
   ) {
     this.usesOutbox = !config.SMTP_URL;
     this.transporter = config.SMTP_URL
-      ? nodemailer.createTransport(config.SMTP_URL)
+      ? nodemailer.createTransport(pooled(config.SMTP_URL))
       : nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
   }
 
@@ -55,6 +67,15 @@ export class MailTransport {
         mail.to, mail.subject, mail.kind, mail.text, raw,
       ]);
     }
+  }
+
+  /** A mail that failed every retry: logged and kept in mail_failure (this feature's table). */
+  async recordFailure(failure: { accountId: string | null; to: string; kind: string; error: unknown; attempts: number }): Promise<void> {
+    const message = failure.error instanceof Error ? failure.error.message : String(failure.error);
+    this.logger.warn(`A ${failure.kind} mail to ${failure.accountId ?? failure.to} failed after ${failure.attempts} attempt(s): ${message}`);
+    await this.dataSource.query(`INSERT INTO mail_failure (account_id, to_address, kind, error, attempts) VALUES ($1, $2, $3, $4, $5)`, [
+      failure.accountId, failure.to, failure.kind, message, failure.attempts,
+    ]);
   }
 
   close(): void {

@@ -1,7 +1,8 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, In } from 'typeorm';
 import { Account } from '../auth/account.entity.js';
 import { AppConfig } from '../config/app-config.js';
+import { PublicLinks } from '../config/public-links.js';
 import { JobQueue, type Job } from '../database/job-queue.js';
 import { ForumAccessService } from '../forums/forum-access.service.js';
 import type { NotificationView } from '../notifications/dto/notification.views.js';
@@ -12,6 +13,8 @@ import { MailPreferencesService, type MailPreference } from './mail-preferences.
 import { MailTransport } from './mail-transport.service.js';
 
 const NOTIFY = 'mail-notify';
+/** Members per digest batch: their notifications, addresses and access are loaded together, just before their mails go. */
+const DIGEST_BATCH = 200;
 const DIGEST = { daily: 'mail-digest-daily', weekly: 'mail-digest-weekly' } as const;
 type Mode = 'immediate' | 'daily' | 'weekly';
 
@@ -43,11 +46,8 @@ export class NotificationMail implements OnApplicationBootstrap {
     private readonly preferences: MailPreferencesService,
     private readonly forumAccess: ForumAccessService,
     private readonly transport: MailTransport,
+    private readonly links: PublicLinks,
   ) {}
-
-  get baseUrl(): string {
-    return this.config.PUBLIC_URL ?? `http://localhost:${this.config.PORT}`;
-  }
 
   onApplicationBootstrap(): void {
     this.domainEvents.on('notifications.stored', ({ accountIds }) => this.queueFor(accountIds));
@@ -89,12 +89,8 @@ export class NotificationMail implements OnApplicationBootstrap {
   }
 
   private async recordFailure(accountId: string, kind: string, error: unknown, attempts: number): Promise<void> {
-    const message = error instanceof Error ? error.message : String(error);
-    this.logger.warn(`Mail to ${accountId} failed after ${attempts} attempt(s): ${message}`);
     const [account] = await this.dataSource.manager.findBy(Account, { id: accountId });
-    await this.dataSource.query(`INSERT INTO mail_failure (account_id, to_address, kind, error, attempts) VALUES ($1, $2, $3, $4, $5)`, [
-      accountId, account?.email ?? '', kind, message, attempts,
-    ]);
+    await this.transport.recordFailure({ accountId, to: account?.email ?? '', kind, error, attempts });
     // Recorded: the notifications stay in the app, but are not mailed again and again.
     await this.notifications.markMailed((await this.notifications.pendingMail(accountId)).map((n) => n.id));
   }
@@ -105,63 +101,116 @@ export class NotificationMail implements OnApplicationBootstrap {
    * many were dropped (kind unsubscribed, forum no longer readable).
    */
   async sendPending(accountId: string, mode: Mode, pref?: MailPreference): Promise<SendOutcome> {
-    const preference = pref ?? (await this.preferences.of([accountId])).get(accountId)!;
-    if (preference.frequency !== mode) return { mailed: 0, dropped: 0 };
-    const pending = await this.notifications.pendingMail(accountId);
-    if (!pending.length) return { mailed: 0, dropped: 0 };
-    const wanted = pending.filter((n) => !preference.mutedKinds.includes(MAIL_KIND_OF[n.kind]) && !(mode !== 'immediate' && preference.mutedKinds.includes('digest')));
-    const keep = await this.stillReadable(accountId, wanted);
-    const [account] = await this.dataSource.manager.findBy(Account, { id: accountId });
-    if (!keep.length || !account?.email) {
-      await this.notifications.markMailed(pending.map((n) => n.id));
-      return { mailed: 0, dropped: pending.length };
+    const prefs = pref ? new Map([[accountId, pref]]) : await this.preferences.of([accountId]);
+    const [outcome] = await this.sendBatch([accountId], mode, prefs, 1);
+    if (outcome.status === 'rejected') throw outcome.reason;
+    return outcome.value;
+  }
+
+  /**
+   * Mails each of these members what waits for them (one mail each, those
+   * whose preference is `mode`), `concurrency` mails at a time. What they
+   * have waiting, their addresses and which of its forums they can still
+   * read are each loaded for the whole batch in one query (per forum, for
+   * access), just before the batch's mails go: access is checked again at
+   * send time. What was mailed or dropped is marked in one update. A
+   * member's failed send leaves their notifications waiting (the outcome
+   * says why).
+   */
+  private async sendBatch(accountIds: string[], mode: Mode, prefs: Map<string, MailPreference>, concurrency: number): Promise<PromiseSettledResult<SendOutcome>[]> {
+    const outcomes: PromiseSettledResult<SendOutcome>[] = accountIds.map(() => ({ status: 'fulfilled', value: { mailed: 0, dropped: 0 } }));
+    const due = accountIds.filter((id) => prefs.get(id)?.frequency === mode);
+    if (!due.length) return outcomes;
+    const pending = await this.notifications.pendingMailOf(due);
+    const wanted = new Map<string, NotificationView[]>();
+    for (const id of due) {
+      const muted = prefs.get(id)!.mutedKinds;
+      const items = pending.get(id) ?? [];
+      if (items.length) wanted.set(id, items.filter((n) => !muted.includes(MAIL_KIND_OF[n.kind]) && !(mode !== 'immediate' && muted.includes('digest'))));
     }
-    const mail = renderNotificationMail(keep, account.language, {
-      base: this.baseUrl,
-      unsubscribePage: (kind) => this.unsubscribeLink('page', preference.unsubscribeToken, kind),
-    }, mode === 'immediate' ? undefined : mode);
-    await this.transport.send({
-      to: account.email, subject: mail.subject, text: mail.text, html: mail.html, kind: mail.kind,
-      unsubscribeUrl: this.unsubscribeLink('one-click', preference.unsubscribeToken, mail.kind),
-    });
-    await this.notifications.markMailed(pending.map((n) => n.id));
-    return { mailed: keep.length, dropped: pending.length - keep.length };
+    if (!wanted.size) return outcomes;
+    const readable = await this.readableForums(wanted);
+    const accounts = new Map((await this.dataSource.manager.findBy(Account, { id: In([...wanted.keys()]) })).map((a) => [a.id, a]));
+    const done: string[] = [];
+    const sendOne = async (accountId: string): Promise<SendOutcome> => {
+      const all = pending.get(accountId)!;
+      const keep = wanted.get(accountId)!.filter((n) => readable.get(accountId)?.has(n.forumId));
+      const account = accounts.get(accountId);
+      if (keep.length && account?.email) {
+        const preference = prefs.get(accountId)!;
+        const mail = renderNotificationMail(keep, account.language, {
+          link: (path) => this.links.to(path),
+          unsubscribePage: (kind) => this.unsubscribeLink('page', preference.unsubscribeToken, kind),
+        }, mode === 'immediate' ? undefined : mode);
+        await this.transport.send({
+          to: account.email, subject: mail.subject, text: mail.text, html: mail.html, kind: mail.kind,
+          unsubscribeUrl: this.unsubscribeLink('one-click', preference.unsubscribeToken, mail.kind),
+        });
+      }
+      done.push(...all.map((n) => n.id));
+      return { mailed: account?.email ? keep.length : 0, dropped: account?.email ? all.length - keep.length : all.length };
+    };
+    const index = new Map(accountIds.map((id, i) => [id, i]));
+    const queue = [...wanted.keys()];
+    const worker = async () => {
+      for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
+        outcomes[index.get(id)!] = await sendOne(id).then(
+          (value) => ({ status: 'fulfilled', value }) as const,
+          (reason: unknown) => ({ status: 'rejected', reason }) as const,
+        );
+      }
+    };
+    try {
+      await Promise.all(Array.from({ length: Math.min(concurrency, queue.length) }, worker));
+    } finally {
+      await this.notifications.markMailed(done);
+    }
+    return outcomes;
+  }
+
+  /** Per member, which of the forums of their notifications they can read now: one access query per forum for the whole batch. */
+  private async readableForums(items: Map<string, NotificationView[]>): Promise<Map<string, Set<number>>> {
+    const membersOf = new Map<number, string[]>();
+    for (const [accountId, list] of items) {
+      for (const forumId of new Set(list.map((n) => n.forumId))) {
+        const members = membersOf.get(forumId);
+        if (members) members.push(accountId);
+        else membersOf.set(forumId, [accountId]);
+      }
+    }
+    const readable = new Map<string, Set<number>>();
+    for (const [forumId, accountIds] of membersOf) {
+      for (const accountId of await this.forumAccess.readersAmong(forumId, accountIds)) {
+        readable.set(accountId, (readable.get(accountId) ?? new Set()).add(forumId));
+      }
+    }
+    return readable;
   }
 
   unsubscribeLink(which: 'page' | 'one-click', token: string, kind: MailKind | 'all'): string {
-    const query = `token=${encodeURIComponent(token)}&kind=${kind}`;
-    return which === 'page' ? `${this.baseUrl}/unsubscribe?${query}` : `${this.baseUrl}/api/mail/unsubscribe?${query}`;
-  }
-
-  private async stillReadable(accountId: string, items: NotificationView[]): Promise<NotificationView[]> {
-    const readable = new Set<number>();
-    for (const forumId of new Set(items.map((n) => n.forumId))) {
-      if ((await this.forumAccess.readersAmong(forumId, [accountId])).has(accountId)) readable.add(forumId);
-    }
-    return items.filter((n) => readable.has(n.forumId));
+    return this.links.to(which === 'page' ? '/unsubscribe' : '/api/mail/unsubscribe', { token, kind });
   }
 
   /**
    * A digest run: every member on this frequency with notifications waiting
-   * gets one mail. Members are taken a page at a time, a few mails at once.
+   * gets one mail. Members are taken a page at a time; each page is sent as
+   * one batch (its queries shared), a few mails at once.
    */
   async runDigest(period: 'daily' | 'weekly', concurrency = 8): Promise<{ members: number; mails: number }> {
     let after: string | null = null;
     let members = 0;
     let mails = 0;
     for (;;) {
-      const page: string[] = await this.notifications.accountsWithPendingMail(null, after, 500);
+      const page: string[] = await this.notifications.accountsWithPendingMail(null, after, DIGEST_BATCH);
       if (!page.length) break;
       after = page[page.length - 1];
       const prefs = await this.preferences.of(page);
       const due = page.filter((id) => prefs.get(id)?.frequency === period);
       members += due.length;
-      for (let i = 0; i < due.length; i += concurrency) {
-        const outcomes = await Promise.allSettled(due.slice(i, i + concurrency).map((id) => this.sendPending(id, period, prefs.get(id))));
-        for (const [j, o] of outcomes.entries()) {
-          if (o.status === 'fulfilled') mails += o.value.mailed ? 1 : 0;
-          else await this.recordFailure(due[i + j], 'digest', o.reason, 1);
-        }
+      const outcomes = await this.sendBatch(due, period, prefs, concurrency);
+      for (const [i, o] of outcomes.entries()) {
+        if (o.status === 'fulfilled') mails += o.value.mailed ? 1 : 0;
+        else await this.recordFailure(due[i], 'digest', o.reason, 1);
       }
     }
     return { members, mails };

@@ -30,6 +30,11 @@ type Stream = 'forum' | 'qa';
 /** How often every instance looks for events no notifier handled (a crash after commit, another instance's). */
 const CATCH_UP_MS = 5_000;
 const BATCH = 200;
+/** Invitation acceptances older than this are not caught up (their inviter has long moved on). */
+const INVITATION_DAYS = 7;
+/** How late an accept's commit may come after its accepted_at (its transaction's start): read again that far back. */
+const LATE_COMMIT_MS = 60_000;
+const NIL_UUID = '00000000-0000-0000-0000-000000000000';
 
 /**
  * What notifies whom. Reads the durable event logs (forum and live Q&A
@@ -47,13 +52,17 @@ export class NotificationTriggers implements OnApplicationBootstrap, OnModuleDes
   private readonly logs: Record<Stream, Pick<EventLog, 'position' | 'range'>>;
   private readonly unsubscribe: (() => void)[] = [];
   private timer: NodeJS.Timeout | null = null;
+  /** Events whose handling failed, by stream, stream id and seq: attempts so far, and when to try again. */
+  private readonly failures = new Map<string, { attempts: number; retryAt: number }>();
+  /** Where the invitations' catch-up reads on from (the start of time at start-up: the whole last week). */
+  private invitationsAfter: { at: Date; invitationId: number; accountId: string } = { at: new Date(0), invitationId: 0, accountId: NIL_UUID };
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly domainEvents: DomainEvents,
     private readonly notifications: NotificationsService,
     forumLog: ForumEventLog,
-    config: AppConfig,
+    private readonly config: AppConfig,
   ) {
     // The live Q&A's log is read through the shared EventLog over its tables (read only; live-qa owns them).
     this.logs = { forum: forumLog, qa: new EventLog(dataSource, config, { events: 'qa_event', seq: 'qa_event_seq', key: 'session_id' }) };
@@ -128,7 +137,40 @@ export class NotificationTriggers implements OnApplicationBootstrap, OnModuleDes
         );
         for (const { id } of rows) await this.drain(stream, id);
       }
+      await this.catchUpInvitations();
     });
+  }
+
+  /**
+   * Invitation acceptances of the last week whose inviter has no notification
+   * of them (the accept committed but no notifier heard it), at most BATCH a
+   * pass. Each pass reads on from where the last one ended (less a minute, for
+   * accepts that committed late), so those that notify nobody (the inviter
+   * can no longer read the forum) are not read again and again.
+   */
+  private async catchUpInvitations(): Promise<void> {
+    const rows: (DomainEventMap['invitation.accepted'] & { acceptedAt: Date; now: Date })[] = await this.dataSource.query(
+      `SELECT ia.invitation_id AS "invitationId", ia.account_id AS "accountId", i.forum_id AS "forumId", i.created_by AS "invitedBy",
+              ia.accepted_at AS "acceptedAt", now() AS now
+         FROM invitation_acceptance ia JOIN invitation i ON i.id = ia.invitation_id
+        WHERE ia.accepted_at > now() - interval '${INVITATION_DAYS} days'
+          AND (ia.accepted_at, ia.invitation_id, ia.account_id) > ($1::timestamptz, $2::integer, $3::uuid)
+          AND i.created_by IS NOT NULL AND i.created_by <> ia.account_id
+          AND NOT EXISTS (SELECT 1 FROM notification n
+                           WHERE n.account_id = i.created_by AND n.event_key = 'invitation:' || ia.invitation_id || ':' || ia.account_id)
+        ORDER BY ia.accepted_at, ia.invitation_id, ia.account_id LIMIT ${BATCH}`,
+      [this.invitationsAfter.at, this.invitationsAfter.invitationId, this.invitationsAfter.accountId],
+    );
+    for (const row of rows) await this.onInvitationAccepted(row);
+    const last = rows.at(-1);
+    this.invitationsAfter = last && rows.length === BATCH
+      ? { at: last.acceptedAt, invitationId: last.invitationId, accountId: last.accountId }
+      : { at: new Date((rows[0]?.now ?? (await this.dbNow())).getTime() - LATE_COMMIT_MS), invitationId: 0, accountId: NIL_UUID };
+  }
+
+  private async dbNow(): Promise<Date> {
+    const [{ now }]: { now: Date }[] = await this.dataSource.query(`SELECT now() AS now`);
+    return now;
   }
 
   private async drain(stream: Stream, streamId: number): Promise<void> {
@@ -141,12 +183,50 @@ export class NotificationTriggers implements OnApplicationBootstrap, OnModuleDes
       if (after >= position) return;
       const events = await log.range(streamId, after, position, BATCH);
       for (const e of events) {
-        if (stream === 'forum') await this.onForumEvents([e as ForumEvent]);
-        else await this.onQaEvents([e]);
+        // A failed event waits for its retry, and holds back the later ones of its stream (their order matters) until then.
+        if (!(await this.handle(stream, e))) return;
         await this.advance(stream, streamId, e.seq);
       }
       // Pruned past the cursor (nothing left to read up to the position): move on.
       if (!events.length) await this.advance(stream, streamId, position);
+    }
+  }
+
+  /**
+   * Handles one event. A failure is retried at a later catch-up after a
+   * growing wait (false: not done yet); after NOTIFIER_ATTEMPTS it is
+   * recorded in notification_dead_letter and counts as done, so the stream
+   * goes on. While the database is unreachable the record fails too, and the
+   * event stays to be tried again.
+   */
+  private async handle(stream: Stream, e: StreamEvent): Promise<boolean> {
+    const key = `${stream}:${e.streamId}:${e.seq}`;
+    const failed = this.failures.get(key);
+    if (failed && failed.retryAt > Date.now()) return false;
+    try {
+      if (stream === 'forum') await this.onForumEvents([e as ForumEvent]);
+      else await this.onQaEvents([e]);
+      this.failures.delete(key);
+      return true;
+    } catch (error) {
+      const attempts = (failed?.attempts ?? 0) + 1;
+      const message = error instanceof Error ? error.message : String(error);
+      const what = `${stream} ${e.streamId} event ${e.seq} (${e.type})`;
+      if (attempts < this.config.NOTIFIER_ATTEMPTS) {
+        const wait = this.config.NOTIFIER_RETRY_DELAY_MS * 2 ** (attempts - 1);
+        this.failures.set(key, { attempts, retryAt: Date.now() + wait });
+        this.logger.warn(`Notifying of ${what} failed (attempt ${attempts} of ${this.config.NOTIFIER_ATTEMPTS}; again in ${wait} ms): ${message}`);
+        return false;
+      }
+      this.failures.set(key, { attempts, retryAt: 0 });
+      await this.dataSource.query(
+        `INSERT INTO notification_dead_letter AS d (stream, stream_id, seq, event_type, error, attempts) VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (stream, stream_id, seq) DO UPDATE SET error = EXCLUDED.error, attempts = d.attempts + EXCLUDED.attempts, created_at = now()`,
+        [stream, e.streamId, e.seq, e.type, message, attempts],
+      );
+      this.failures.delete(key);
+      this.logger.error(`Gave up notifying of ${what} after ${attempts} attempts (recorded in notification_dead_letter; its stream goes on): ${message}`);
+      return true;
     }
   }
 

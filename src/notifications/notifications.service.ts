@@ -121,6 +121,21 @@ export class NotificationsService {
     return rows.map(toView);
   }
 
+  /** Several members' notifications not mailed yet and still unread, oldest first, at most `limit` each, in one query (digests). */
+  async pendingMailOf(accountIds: string[], limit = 200): Promise<Map<string, NotificationView[]>> {
+    const byAccount = new Map<string, NotificationView[]>(accountIds.map((id) => [id, []]));
+    if (!accountIds.length) return byAccount;
+    const rows: NotificationRow[] = await this.dataSource.query(
+      `SELECT ${COLUMNS} FROM unnest($1::uuid[]) AS me(id)
+         CROSS JOIN LATERAL (SELECT * FROM notification WHERE account_id = me.id AND mailed_at IS NULL AND read_at IS NULL ORDER BY id LIMIT $2) n
+         LEFT JOIN account a ON a.id = n.actor_id
+        ORDER BY n.account_id, n.id`,
+      [[...new Set(accountIds)], limit],
+    );
+    for (const r of rows) byAccount.get(r.account_id)?.push(toView(r));
+    return byAccount;
+  }
+
   /** Members with notifications waiting for mail, after `afterId` in id order (for digests, a page at a time). */
   async accountsWithPendingMail(accountIds: string[] | null, after: string | null, limit: number): Promise<string[]> {
     const rows: { account_id: string }[] = await this.dataSource.query(
