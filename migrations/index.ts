@@ -20,7 +20,7 @@ import { Search1796400000000 } from './1796400000000-Search.js';
 import { AccountProfile1796400000001 } from './1796400000001-AccountProfile.js';
 import { LivePolls1796500000000 } from './1796500000000-LivePolls.js';
 import { MemberQuestions1796600000000 } from './1796600000000-MemberQuestions.js';
-import { InvitationAcceptanceTime17967200000000 } from './17967200000000-InvitationAcceptanceTime.js';
-import { NotificationDeadLetter17967200000001 } from './17967200000001-NotificationDeadLetter.js';
+import { InvitationAcceptanceTime1796720000000 } from './1796720000000-InvitationAcceptanceTime.js';
+import { NotificationDeadLetter1796720000001 } from './1796720000001-NotificationDeadLetter.js';
 
-export const MIGRATIONS = [ForumCore1795586000000, LoginSession1795586650420, ForumInvitations1795586708030, ForumEvents1795586883885, DiscussionBodyLimits1795587027131, SignInAttemptOutcome1795589184002, InvitationTokenAlways1795591950408, Moderation1795600731904, LiveQa1795603316000, ReplyWithheld1795610470000, Notifications1796300000000, Mail1796300000001, PasswordReset1796300000002, NotificationCursor1796300000003, EmailVerification1796300000004, ModerationQueueNotification1796300000005, Search1796400000000, AccountProfile1796400000001, LivePolls1796500000000, MemberQuestions1796600000000, InvitationAcceptanceTime17967200000000, NotificationDeadLetter17967200000001];
+export const MIGRATIONS = [ForumCore1795586000000, LoginSession1795586650420, ForumInvitations1795586708030, ForumEvents1795586883885, DiscussionBodyLimits1795587027131, SignInAttemptOutcome1795589184002, InvitationTokenAlways1795591950408, Moderation1795600731904, LiveQa1795603316000, ReplyWithheld1795610470000, Notifications1796300000000, Mail1796300000001, PasswordReset1796300000002, NotificationCursor1796300000003, EmailVerification1796300000004, ModerationQueueNotification1796300000005, Search1796400000000, AccountProfile1796400000001, LivePolls1796500000000, MemberQuestions1796600000000, InvitationAcceptanceTime1796720000000, NotificationDeadLetter1796720000001];

@@ -5,8 +5,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * invitation acceptances (those whose inviter was not told, e.g. a crash
  * right after the accept committed) every few seconds.
  */
-export class InvitationAcceptanceTime17967200000000 implements MigrationInterface {
-  name = 'InvitationAcceptanceTime17967200000000';
+export class InvitationAcceptanceTime1796720000000 implements MigrationInterface {
+  name = 'InvitationAcceptanceTime1796720000000';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`CREATE INDEX invitation_acceptance_time_idx ON invitation_acceptance (accepted_at, invitation_id, account_id)`);

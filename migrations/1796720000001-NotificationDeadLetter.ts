@@ -6,8 +6,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * the last error and the notifier moves past it; later events of its stream
  * are not held up behind it.
  */
-export class NotificationDeadLetter17967200000001 implements MigrationInterface {
-  name = 'NotificationDeadLetter17967200000001';
+export class NotificationDeadLetter1796720000001 implements MigrationInterface {
+  name = 'NotificationDeadLetter1796720000001';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`
