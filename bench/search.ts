@@ -18,6 +18,7 @@
  * BENCH_REUSE_DB=agora_bench_<ts> (measure on a database kept by an earlier run: its pending
  * migrations are applied and the load is skipped; it is kept again afterwards).
  */
+import { cpus, loadavg } from 'node:os';
 import pg from 'pg';
 import { startApp, type AppProcess } from './lib/app-process.js';
 import { createBenchDatabase, openBenchDatabase, requireServerUrl, type BenchDatabase } from './lib/database.js';
@@ -109,6 +110,9 @@ interface Row { query: string; filters: string; route: string; summary: Summary;
 
 async function main() {
   const opts = parseOptions();
+  // The 1-minute load average at each stage: the machine is shared, and the report says how busy it was.
+  const loads: { at: string; load: number }[] = [];
+  const noteLoad = (at: string) => loads.push({ at, load: loadavg()[0]! });
   const serverUrl = requireServerUrl();
   const total = opts.smoke ? 20_000 : envInt('BENCH_REPLIES', 1_000_000);
   const reps = opts.smoke ? 20 : envInt('BENCH_SEARCH_REPS', 200);
@@ -125,6 +129,7 @@ async function main() {
     const client = new pg.Client({ connectionString: db.url });
     await client.connect();
     const machine = await describeMachine(client);
+    noteLoad('start');
     const forums: { forumId: number; questions: number[] }[] = [];
     let authors: string[];
     const vocab = Object.fromEntries(LANGS.map((l) => [l, vocabulary(l, rand)])) as Record<Lang, string[]>;
@@ -220,12 +225,13 @@ async function main() {
       return rows.map((r) => r.id);
     };
 
-    // Interleaved, so load on the shared machine hits every route alike.
+    // Interleaved, so load on the shared machine hits the app and the raw query alike.
     const rows: Row[] = [];
     const checks: string[] = [];
     for (const [label, qs] of [['one word', ONE_WORD], ['three words', THREE_WORDS]] as const) {
       for (const filtered of [false, true]) {
         const filters = filtered ? 'forum + language' : 'none';
+        noteLoad(`${label}, filters ${filters}`);
         // Results first: the app's page is the bounded SQL's (same rows, same order), and how much of the full ranking's top 20 it keeps.
         let same = 0;
         let kept = 0;
@@ -239,12 +245,20 @@ async function main() {
         checks.push(`${label}, filters ${filters}: the app's 20 equal the bounded SQL's for ${same}/${qs.length} queries; they hold ${kept}/${expected} of the full ranking's top 20`);
         console.log(checks.at(-1));
         const samples = { http: [] as number[], raw: [] as number[], full: [] as number[] };
+        // HTTP and the raw query interleaved, which goes first alternating; the every-match reference in a pass of its
+        // own afterwards: it reads every match's page, evicting the recent pages from shared_buffers, so whichever
+        // route ran next after it paid for that (until 2026-12-02 always HTTP, which inflated the ratios).
         for (let i = 0; i < warmup + reps; i++) {
           const q = qs[i % qs.length]!;
-          const h = await timed(() => httpIds(q, filtered, i));
-          const r = await timed(() => sqlIds(true, q, filtered, i));
-          const f = skipReference ? Number.NaN : await timed(() => sqlIds(false, q, filtered, i));
-          if (i >= warmup) { samples.http.push(h); samples.raw.push(r); if (!skipReference) samples.full.push(f); }
+          const both = [['http', () => httpIds(q, filtered, i)], ['raw', () => sqlIds(true, q, filtered, i)]] as const;
+          for (const [route, run] of i % 2 ? [both[1], both[0]] : both) {
+            const t = await timed(run);
+            if (i >= warmup) samples[route].push(t);
+          }
+        }
+        for (let i = 0; !skipReference && i < warmup + reps; i++) {
+          const t = await timed(() => sqlIds(false, qs[i % qs.length]!, filtered, i));
+          if (i >= warmup) samples.full.push(t);
         }
         const rawSummary = summarise(samples.raw);
         rows.push({ query: label, filters, route: 'raw SQL `@@`, newest matches ranked', summary: rawSummary });
@@ -281,9 +295,11 @@ async function main() {
     // markdown, the transaction with its counter shard and event, JSON): two app processes, each on a fresh database
     // with the app's schema, one of them without reply's search_vector and GIN index; one reply to each per round,
     // the order alternating.
+    noteLoad('reply creation');
     const creation = await measureCreation(serverUrl, inserts, warmup, (i) => body(LANGS[i % 3]!));
     console.log(`reply creation: with index p50 ${ms(creation.with.median)} p99 ${ms(creation.with.p99)}; without p50 ${ms(creation.without.median)} p99 ${ms(creation.without.p99)}; bare insert with ${ms(withIndex.median)} without ${ms(withoutIndex.median)}`);
 
+    noteLoad('end');
     const mdRows = rows.map((r) => [r.query, r.filters, r.route, ms(r.summary.median), ms(r.summary.p99), r.base ? ratio(r.summary.median, r.base.median) : '1', r.base ? ratio(r.summary.p99, r.base.p99) : '1']);
     const markdown = [
       '## Search (issue 15)',
@@ -291,9 +307,9 @@ async function main() {
       `Command: \`${commandLine('bench:search', ['BENCH_REPLIES', 'BENCH_SEARCH_REPS', 'BENCH_WARMUP', 'BENCH_INSERTS'])}\``,
       '',
       ...machineLines(machine),
-      '- **Shared, loaded machine**: four other engineers were building and testing on the same 2 cores during this run; treat absolute times as pessimistic and the ratios (measured interleaved, in the same run) as the result.',
+      `- Machine load (1-minute load average on ${cpus().length} cores, from \`os.loadavg()\`): ${loads.map((l) => `${l.at} ${l.load.toFixed(2)}`).join('; ')}. The machine is shared: what else ran is noted below the section.`,
       `- Data: ${total.toLocaleString('en')} replies${total < 1_000_000 ? ' (reduced from the default 1,000,000 because of the shared machine)' : ''}, a third each in English, Spanish and French, 12–41 words drawn Zipf-like from a ${VOCABULARY}-word vocabulary per language, in ${FORUMS} public forums, dated over three years in id order (as a live forum fills). Load ${loadSeconds.toFixed(0)} s (GIN build ${indexSeconds.toFixed(0)} s; index ${size}).`,
-      `- Queries: ten of each kind, in the forms readers type (singular, without accents: \`ciclovia\` finds \`ciclovías\`); a one-word query matches ${counts.one.toLocaleString('en')} replies on average, a three-word one ${counts.three.toLocaleString('en')}. ${reps} timed runs per case after ${warmup} warm-up, HTTP and raw SQL interleaved.`,
+      `- Queries: ten of each kind, in the forms readers type (singular, without accents: \`ciclovia\` finds \`ciclovías\`); a one-word query matches ${counts.one.toLocaleString('en')} replies on average, a three-word one ${counts.three.toLocaleString('en')}. ${reps} timed runs per case after ${warmup} warm-up, HTTP and raw SQL interleaved (which goes first alternating), the every-match reference in its own pass afterwards.`,
       `- Raw SQL (the ratios' base): the app's question in plain SQL over \`pg\`: the same tsquery (four configurations OR-ed), \`@@\`, the newest ${RANKED_CANDIDATES} matches by id, ranked by the app's score (\`ln(ts_rank) + age\`), LIMIT 21; no access rules, joins or snippets. The reference row ranks every match by the same score (what the app did before the bound). HTTP: the app anonymously, \`kind=reply\`, 20 results with highlighted snippets and authors, through the access rules.`,
       `- Results, checked before timing: ${checks.join('; ')}.`,
       '',
