@@ -5,8 +5,9 @@
  * beside the same question in plain SQL (same tsquery, the newest matches ranked by the
  * app's score, LIMIT, no access rules or snippets) and beside ranking every match, on the
  * same data in the same run; the app's results are checked against both first. And what
- * the search index (generated tsvector + GIN) costs each reply insert: the app's INSERT
- * into two empty copies of reply, with and without them, interleaved.
+ * the search index (generated tsvector + GIN) costs reply creation: POST
+ * /api/questions/:id/replies through two app processes on two fresh databases, one
+ * without them, interleaved; and, as context, the bare INSERT into two empty copies of reply.
  *
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:search
  *   ... npm run bench:search -- --smoke      (20k replies, few repetitions, no report)
