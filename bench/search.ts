@@ -5,20 +5,25 @@
  * beside the same question in plain SQL (same tsquery, the newest matches ranked by the
  * app's score, LIMIT, no access rules or snippets) and beside ranking every match, on the
  * same data in the same run; the app's results are checked against both first. And what
- * the search index (generated tsvector + GIN) costs each reply insert: the app's INSERT
- * into two empty copies of reply, with and without them, interleaved.
+ * the search index (generated tsvector + GIN) costs reply creation: POST
+ * /api/questions/:id/replies through two app processes on two fresh databases, one
+ * without them, interleaved; and, as context, the bare INSERT into two empty copies of reply.
  *
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:search
  *   ... npm run bench:search -- --smoke      (20k replies, few repetitions, no report)
  *
  * Knobs: BENCH_REPLIES (default 1000000), BENCH_SEARCH_REPS (default 200),
  * BENCH_WARMUP (default 20), BENCH_INSERTS (default 2000 per table),
- * BENCH_KEEP_DB (set: keep the database afterwards, to EXPLAIN on it).
+ * BENCH_SKIP_REFERENCE=1 (don't time the every-match reference rows; for quick reruns),
+ * BENCH_KEEP_DB (set: keep the database afterwards, to EXPLAIN on it),
+ * BENCH_REUSE_DB=agora_bench_<ts> (measure on a database kept by an earlier run: its pending
+ * migrations are applied and the load is skipped; it is kept again afterwards).
  */
+import { cpus, loadavg } from 'node:os';
 import pg from 'pg';
 import { startApp, type AppProcess } from './lib/app-process.js';
-import { createBenchDatabase, requireServerUrl, type BenchDatabase } from './lib/database.js';
-import { createAccounts, createForum, createQuestions, pathSegment } from './lib/fixtures.js';
+import { createBenchDatabase, openBenchDatabase, requireServerUrl, type BenchDatabase } from './lib/database.js';
+import { createAccounts, createApiTokens, createForum, createQuestions, pathSegment } from './lib/fixtures.js';
 import { HttpError } from './lib/http.js';
 import { describeMachine, machineLines } from './lib/machine.js';
 import { commandLine, envInt, parseOptions } from './lib/options.js';
@@ -106,25 +111,28 @@ interface Row { query: string; filters: string; route: string; summary: Summary;
 
 async function main() {
   const opts = parseOptions();
+  // The 1-minute load average at each stage: the machine is shared, and the report says how busy it was.
+  const loads: { at: string; load: number }[] = [];
+  const noteLoad = (at: string) => loads.push({ at, load: loadavg()[0]! });
   const serverUrl = requireServerUrl();
   const total = opts.smoke ? 20_000 : envInt('BENCH_REPLIES', 1_000_000);
   const reps = opts.smoke ? 20 : envInt('BENCH_SEARCH_REPS', 200);
   const warmup = opts.smoke ? 3 : envInt('BENCH_WARMUP', 20);
   const inserts = opts.smoke ? 200 : envInt('BENCH_INSERTS', 2000);
+  // For quick reruns while tuning: skip timing the every-match reference (the slowest query here); results are still checked against it.
+  const skipReference = process.env.BENCH_SKIP_REFERENCE === '1';
   const rand = seededRandom(15);
   let db: BenchDatabase | undefined;
   let app: AppProcess | undefined;
   try {
-    db = await createBenchDatabase(serverUrl);
+    const reuse = process.env.BENCH_REUSE_DB;
+    db = reuse ? await openBenchDatabase(serverUrl, reuse) : await createBenchDatabase(serverUrl);
     const client = new pg.Client({ connectionString: db.url });
     await client.connect();
     const machine = await describeMachine(client);
+    noteLoad('start');
     const forums: { forumId: number; questions: number[] }[] = [];
-    for (let f = 0; f < FORUMS; f++) {
-      const { forumId } = await createForum(client, `search-${f}`);
-      forums.push({ forumId, questions: await createQuestions(client, forumId, Array.from({ length: QUESTIONS_PER_FORUM }, (_, i) => `Question ${i}`)) });
-    }
-    const authors = await createAccounts(client, 300, 'search');
+    let authors: string[];
     const vocab = Object.fromEntries(LANGS.map((l) => [l, vocabulary(l, rand)])) as Record<Lang, string[]>;
     const pick = zipf(VOCABULARY, rand);
     const body = (lang: Lang) => {
@@ -133,39 +141,64 @@ async function main() {
       for (let i = 0; i < n; i++) words.push(vocab[lang][pick()]!);
       return `${words.join(' ')}.`;
     };
+    let load: { total: number; load_s: number; index_s: number };
+    if (reuse) {
+      // A database kept by an earlier run (BENCH_KEEP_DB): its fixtures and the load's figures, as recorded then.
+      const meta = await client.query<{ total: number; load_s: number; index_s: number }>(`SELECT total, load_s, index_s FROM bench_search_load`).catch(() => ({ rows: [] }));
+      if (!meta.rows[0]) throw new Error(`${reuse} has no completed search load (table bench_search_load): run once with BENCH_KEEP_DB=1 and no BENCH_REUSE_DB`);
+      load = meta.rows[0];
+      if (load.total !== total) throw new Error(`${reuse} holds ${load.total} replies, not ${total}: set BENCH_REPLIES=${load.total} or load a new database`);
+      const f = await client.query<{ id: number; questions: number[] }>(
+        `SELECT f.id, array_agg(q.id ORDER BY q.position) AS questions FROM forum f JOIN question q ON q.forum_id = f.id
+          WHERE f.title LIKE 'Benchmark forum (search-%' GROUP BY f.id ORDER BY f.id`);
+      forums.push(...f.rows.map((r) => ({ forumId: r.id, questions: r.questions })));
+      authors = (await client.query<{ id: string }>(`SELECT id FROM account WHERE email LIKE 'bench-search-%' ORDER BY split_part(split_part(email, '-', 3), '@', 1)::int`)).rows.map((r) => r.id);
+      console.log(`reusing ${reuse}: ${total} replies loaded earlier, ${forums.length} forums, ${authors.length} authors`);
+    } else {
+      for (let f = 0; f < FORUMS; f++) {
+        const { forumId } = await createForum(client, `search-${f}`);
+        forums.push({ forumId, questions: await createQuestions(client, forumId, Array.from({ length: QUESTIONS_PER_FORUM }, (_, i) => `Question ${i}`)) });
+      }
+      authors = await createAccounts(client, 300, 'search');
 
-    // Load without the GIN index (built once at the end, as a restore would); the generated column is computed per row.
-    console.log(`loading ${total} replies…`);
-    const loadStart = Date.now();
-    await client.query('DROP INDEX reply_search_idx');
-    for (let done = 0; done < total; done += BATCH) {
-      const n = Math.min(BATCH, total - done);
-      const { rows } = await client.query<{ id: string }>(`SELECT nextval(pg_get_serial_sequence('reply', 'id'))::text AS id FROM generate_series(1, $1::int)`, [n]);
-      const cols = { id: [] as string[], q: [] as number[], f: [] as number[], path: [] as string[], a: [] as string[], src: [] as string[], lang: [] as string[], at: [] as string[] };
-      rows.forEach(({ id }, i) => {
-        const forum = forums[(done + i) % FORUMS]!;
-        const lang = LANGS[Math.floor(rand() * 3)]!;
-        cols.id.push(id); cols.q.push(forum.questions[Math.floor(rand() * QUESTIONS_PER_FORUM)]!); cols.f.push(forum.forumId);
-        cols.path.push(pathSegment(BigInt(id))); cols.a.push(authors[Math.floor(rand() * authors.length)]!);
-        cols.src.push(body(lang)); cols.lang.push(lang);
-        // Dated in insertion order, as a live forum's replies are (ids and created_at rise together).
-        cols.at.push(new Date(loadStart - THREE_YEARS_MS + ((done + i + rand()) / total) * THREE_YEARS_MS).toISOString());
-      });
-      await client.query(
-        `INSERT INTO reply (id, question_id, forum_id, path, depth, author_id, body_source, body_html, language, created_at)
-         SELECT id, q, f, path, 1, a, src, '<p>' || src || '</p>', lang, at
-           FROM unnest($1::bigint[], $2::int[], $3::int[], $4::text[], $5::uuid[], $6::text[], $7::text[], $8::timestamptz[]) AS t(id, q, f, path, a, src, lang, at)`,
-        [cols.id, cols.q, cols.f, cols.path, cols.a, cols.src, cols.lang, cols.at],
-      );
-      if ((done / BATCH) % 20 === 0) console.log(`  ${done + n} replies`);
+      // Load without the GIN index (built once at the end, as a restore would); the generated column is computed per row.
+      console.log(`loading ${total} replies…`);
+      const loadStart = Date.now();
+      const indexSql = (await client.query<{ def: string }>(`SELECT indexdef AS def FROM pg_indexes WHERE indexname = 'reply_search_idx'`)).rows[0]!.def;
+      await client.query('DROP INDEX reply_search_idx');
+      for (let done = 0; done < total; done += BATCH) {
+        const n = Math.min(BATCH, total - done);
+        const { rows } = await client.query<{ id: string }>(`SELECT nextval(pg_get_serial_sequence('reply', 'id'))::text AS id FROM generate_series(1, $1::int)`, [n]);
+        const cols = { id: [] as string[], q: [] as number[], f: [] as number[], path: [] as string[], a: [] as string[], src: [] as string[], lang: [] as string[], at: [] as string[] };
+        rows.forEach(({ id }, i) => {
+          const forum = forums[(done + i) % FORUMS]!;
+          const lang = LANGS[Math.floor(rand() * 3)]!;
+          cols.id.push(id); cols.q.push(forum.questions[Math.floor(rand() * QUESTIONS_PER_FORUM)]!); cols.f.push(forum.forumId);
+          cols.path.push(pathSegment(BigInt(id))); cols.a.push(authors[Math.floor(rand() * authors.length)]!);
+          cols.src.push(body(lang)); cols.lang.push(lang);
+          // Dated in insertion order, as a live forum's replies are (ids and created_at rise together).
+          cols.at.push(new Date(loadStart - THREE_YEARS_MS + ((done + i + rand()) / total) * THREE_YEARS_MS).toISOString());
+        });
+        await client.query(
+          `INSERT INTO reply (id, question_id, forum_id, path, depth, author_id, body_source, body_html, language, created_at)
+           SELECT id, q, f, path, 1, a, src, '<p>' || src || '</p>', lang, at
+             FROM unnest($1::bigint[], $2::int[], $3::int[], $4::text[], $5::uuid[], $6::text[], $7::text[], $8::timestamptz[]) AS t(id, q, f, path, a, src, lang, at)`,
+          [cols.id, cols.q, cols.f, cols.path, cols.a, cols.src, cols.lang, cols.at],
+        );
+        if ((done / BATCH) % 20 === 0) console.log(`  ${done + n} replies`);
+      }
+      await client.query(`SET maintenance_work_mem = '256MB'`);
+      const indexStart = Date.now();
+      // The migrations' definition of the index (its storage parameters included), rebuilt after the load.
+      await client.query(indexSql);
+      const indexSeconds = (Date.now() - indexStart) / 1000;
+      // Every table, as autovacuum would have by now: without forum statistics the planner guesses 2 of the 20 forums public and misjudges a common word's matches.
+      await client.query('VACUUM ANALYZE');
+      load = { total, load_s: (Date.now() - loadStart) / 1000, index_s: indexSeconds };
+      await client.query(`CREATE TABLE bench_search_load AS SELECT $1::int AS total, $2::float8 AS load_s, $3::float8 AS index_s`, [load.total, load.load_s, load.index_s]);
     }
-    await client.query(`SET maintenance_work_mem = '256MB'`);
-    const indexStart = Date.now();
-    await client.query('CREATE INDEX reply_search_idx ON reply USING gin (search_vector)');
-    const indexSeconds = (Date.now() - indexStart) / 1000;
-    // Every table, as autovacuum would have by now: without forum statistics the planner guesses 2 of the 20 forums public and misjudges a common word's matches.
-    await client.query('VACUUM ANALYZE');
-    const loadSeconds = (Date.now() - loadStart) / 1000;
+    const loadSeconds = load.load_s;
+    const indexSeconds = load.index_s;
     const size = (await client.query<{ s: string }>(`SELECT pg_size_pretty(pg_relation_size('reply_search_idx')) AS s`)).rows[0]!.s;
     console.log(`loaded in ${loadSeconds.toFixed(0)} s (GIN index ${indexSeconds.toFixed(0)} s, ${size})`);
 
@@ -193,12 +226,13 @@ async function main() {
       return rows.map((r) => r.id);
     };
 
-    // Interleaved, so load on the shared machine hits every route alike.
+    // Interleaved, so load on the shared machine hits the app and the raw query alike.
     const rows: Row[] = [];
     const checks: string[] = [];
     for (const [label, qs] of [['one word', ONE_WORD], ['three words', THREE_WORDS]] as const) {
       for (const filtered of [false, true]) {
         const filters = filtered ? 'forum + language' : 'none';
+        noteLoad(`${label}, filters ${filters}`);
         // Results first: the app's page is the bounded SQL's (same rows, same order), and how much of the full ranking's top 20 it keeps.
         let same = 0;
         let kept = 0;
@@ -212,17 +246,25 @@ async function main() {
         checks.push(`${label}, filters ${filters}: the app's 20 equal the bounded SQL's for ${same}/${qs.length} queries; they hold ${kept}/${expected} of the full ranking's top 20`);
         console.log(checks.at(-1));
         const samples = { http: [] as number[], raw: [] as number[], full: [] as number[] };
+        // HTTP and the raw query interleaved, which goes first alternating; the every-match reference in a pass of its
+        // own afterwards: it reads every match's page, evicting the recent pages from shared_buffers, so whichever
+        // route ran next after it paid for that (until 2026-12-02 always HTTP, which inflated the ratios).
         for (let i = 0; i < warmup + reps; i++) {
           const q = qs[i % qs.length]!;
-          const h = await timed(() => httpIds(q, filtered, i));
-          const r = await timed(() => sqlIds(true, q, filtered, i));
-          const f = await timed(() => sqlIds(false, q, filtered, i));
-          if (i >= warmup) { samples.http.push(h); samples.raw.push(r); samples.full.push(f); }
+          const both = [['http', () => httpIds(q, filtered, i)], ['raw', () => sqlIds(true, q, filtered, i)]] as const;
+          for (const [route, run] of i % 2 ? [both[1], both[0]] : both) {
+            const t = await timed(run);
+            if (i >= warmup) samples[route].push(t);
+          }
+        }
+        for (let i = 0; !skipReference && i < warmup + reps; i++) {
+          const t = await timed(() => sqlIds(false, qs[i % qs.length]!, filtered, i));
+          if (i >= warmup) samples.full.push(t);
         }
         const rawSummary = summarise(samples.raw);
         rows.push({ query: label, filters, route: 'raw SQL `@@`, newest matches ranked', summary: rawSummary });
         rows.push({ query: label, filters, route: 'HTTP GET /api/search', summary: summarise(samples.http), base: rawSummary });
-        rows.push({ query: label, filters, route: 'raw SQL `@@`, every match ranked (reference)', summary: summarise(samples.full), base: rawSummary });
+        if (!skipReference) rows.push({ query: label, filters, route: 'raw SQL `@@`, every match ranked (reference)', summary: summarise(samples.full), base: rawSummary });
         console.log(`${label}, filters ${filters}: http p50 ${ms(summarise(samples.http).median)} p99 ${ms(summarise(samples.http).p99)}; raw p50 ${ms(rawSummary.median)} p99 ${ms(rawSummary.p99)}; full p50 ${ms(summarise(samples.full).median)} p99 ${ms(summarise(samples.full).p99)}`);
       }
     }
@@ -232,6 +274,7 @@ async function main() {
     // The index's cost on a reply insert: the app's INSERT, autocommitted, into two empty copies of reply
     // (same columns, defaults, checks and indexes), one without the generated tsvector and its GIN index;
     // one insert into each per round, the order alternating, so the machine's drift hits both alike.
+    await client.query('DROP TABLE IF EXISTS reply_with_search, reply_without_search');
     await client.query('CREATE TABLE reply_with_search (LIKE reply INCLUDING ALL)');
     await client.query('CREATE TABLE reply_without_search (LIKE reply INCLUDING ALL)');
     await client.query('ALTER TABLE reply_without_search DROP COLUMN search_vector');
@@ -249,6 +292,15 @@ async function main() {
     const withoutIndex = summarise(insertSamples.without);
     await client.end();
 
+    // The same cost on the real reply-creation path (POST /api/questions/:id/replies: access, language detection,
+    // markdown, the transaction with its counter shard and event, JSON): two app processes, each on a fresh database
+    // with the app's schema, one of them without reply's search_vector and GIN index; one reply to each per round,
+    // the order alternating.
+    noteLoad('reply creation');
+    const creation = await measureCreation(serverUrl, inserts, warmup, (i) => body(LANGS[i % 3]!));
+    console.log(`reply creation: with index p50 ${ms(creation.with.median)} p99 ${ms(creation.with.p99)}; without p50 ${ms(creation.without.median)} p99 ${ms(creation.without.p99)}; bare insert with ${ms(withIndex.median)} without ${ms(withoutIndex.median)}`);
+
+    noteLoad('end');
     const mdRows = rows.map((r) => [r.query, r.filters, r.route, ms(r.summary.median), ms(r.summary.p99), r.base ? ratio(r.summary.median, r.base.median) : '1', r.base ? ratio(r.summary.p99, r.base.p99) : '1']);
     const markdown = [
       '## Search (issue 15)',
@@ -256,21 +308,68 @@ async function main() {
       `Command: \`${commandLine('bench:search', ['BENCH_REPLIES', 'BENCH_SEARCH_REPS', 'BENCH_WARMUP', 'BENCH_INSERTS'])}\``,
       '',
       ...machineLines(machine),
-      '- **Shared, loaded machine**: four other engineers were building and testing on the same 2 cores during this run; treat absolute times as pessimistic and the ratios (measured interleaved, in the same run) as the result.',
-      `- Data: ${total.toLocaleString('en')} replies${total < 1_000_000 ? ' (reduced from the default 1,000,000 because of the shared machine)' : ''}, a third each in English, Spanish and French, 12–41 words drawn Zipf-like from a ${VOCABULARY}-word vocabulary per language, in ${FORUMS} public forums, dated over three years in id order (as a live forum fills). Load ${loadSeconds.toFixed(0)} s (GIN build ${indexSeconds.toFixed(0)} s; index ${size}).`,
-      `- Queries: ten of each kind, in the forms readers type (singular, without accents: \`ciclovia\` finds \`ciclovías\`); a one-word query matches ${counts.one.toLocaleString('en')} replies on average, a three-word one ${counts.three.toLocaleString('en')}. ${reps} timed runs per case after ${warmup} warm-up, HTTP and raw SQL interleaved.`,
+      `- Machine load (1-minute load average on ${cpus().length} cores, from \`os.loadavg()\`): ${loads.map((l) => `${l.at} ${l.load.toFixed(2)}`).join('; ')}. The machine is shared: what else ran is noted below the section.`,
+      `- Data: ${total.toLocaleString('en')} replies${total < 1_000_000 ? ' (reduced from the default 1,000,000 because of the shared machine)' : ''}, a third each in English, Spanish and French, 12–41 words drawn Zipf-like from a ${VOCABULARY}-word vocabulary per language, in ${FORUMS} public forums, dated over three years in id order (as a live forum fills). Load ${loadSeconds.toFixed(0)} s (GIN build ${indexSeconds.toFixed(0)} s; index ${size})${reuse ? `, figures of the run that loaded ${reuse} (this run reused it: BENCH_REUSE_DB)` : ''}.`,
+      `- Queries: ten of each kind, in the forms readers type (singular, without accents: \`ciclovia\` finds \`ciclovías\`); a one-word query matches ${counts.one.toLocaleString('en')} replies on average, a three-word one ${counts.three.toLocaleString('en')}. ${reps} timed runs per case after ${warmup} warm-up, HTTP and raw SQL interleaved (which goes first alternating), the every-match reference in its own pass afterwards.`,
       `- Raw SQL (the ratios' base): the app's question in plain SQL over \`pg\`: the same tsquery (four configurations OR-ed), \`@@\`, the newest ${RANKED_CANDIDATES} matches by id, ranked by the app's score (\`ln(ts_rank) + age\`), LIMIT 21; no access rules, joins or snippets. The reference row ranks every match by the same score (what the app did before the bound). HTTP: the app anonymously, \`kind=reply\`, 20 results with highlighted snippets and authors, through the access rules.`,
       `- Results, checked before timing: ${checks.join('; ')}.`,
       '',
       table(['query', 'filters', 'route', 'median ms', 'p99 ms', 'median vs raw', 'p99 vs raw'], mdRows, ['l', 'l', 'l', 'r', 'r', 'r', 'r']),
       '',
-      `Reply insert (the app's INSERT statement, autocommitted, ${inserts} into each of two empty copies of \`reply\`, interleaved): with the generated tsvector and its GIN index median ${ms(withIndex.median)} ms, p99 ${ms(withIndex.p99)} ms; without them median ${ms(withoutIndex.median)} ms, p99 ${ms(withoutIndex.p99)} ms: the index costs ${ratio(withIndex.median, withoutIndex.median)} at the median (goal: under 1.10x).`,
+      `Index cost on reply creation, the goal's measure (${creation.with.n} replies through \`POST /api/questions/:id/replies\` into each of two fresh databases, one without reply's generated tsvector and GIN index, two app processes, interleaved): with the index median ${ms(creation.with.median)} ms, p99 ${ms(creation.with.p99)} ms; without median ${ms(creation.without.median)} ms, p99 ${ms(creation.without.p99)} ms: **${ratio(creation.with.median, creation.without.median)} at the median, ${ratio(creation.with.p99, creation.without.p99)} at p99** (goal: under 1.10x).`,
+      '',
+      `For context, the bare INSERT alone (the app's INSERT statement, autocommitted, ${inserts} into each of two empty copies of \`reply\`, interleaved; no transaction, counters, events or HTTP): with the generated tsvector and its GIN index median ${ms(withIndex.median)} ms, p99 ${ms(withIndex.p99)} ms; without them median ${ms(withoutIndex.median)} ms, p99 ${ms(withoutIndex.p99)} ms: ${ratio(withIndex.median, withoutIndex.median)} at the median (+${ms(withIndex.median - withoutIndex.median)} ms), i.e. ${((withIndex.median - withoutIndex.median) / creation.without.median * 100).toFixed(1)}% of a whole reply creation's median.`,
     ].join('\n');
     publishSection('search', markdown, opts.report);
   } finally {
     await app?.stop().catch(() => undefined);
-    if (process.env.BENCH_KEEP_DB) console.log(`kept database ${db?.name} (BENCH_KEEP_DB)`);
+    if (process.env.BENCH_KEEP_DB || process.env.BENCH_REUSE_DB) console.log(`kept database ${db?.name}: rerun on it with BENCH_REUSE_DB=${db?.name}`);
     else await db?.drop().catch((e) => console.error(`could not drop ${db?.name}: ${e}`));
+  }
+}
+
+/** Median and p99 of reply creation through the API, with and without the search index, interleaved (see the call). */
+async function measureCreation(serverUrl: string, n: number, warmup: number, text: (i: number) => string): Promise<{ with: Summary; without: Summary }> {
+  const arms: { name: 'with' | 'without'; db: BenchDatabase; app?: AppProcess; token: string; questionId: number; samples: number[] }[] = [];
+  try {
+    for (const name of ['with', 'without'] as const) {
+      const db = await createBenchDatabase(serverUrl, `_${name}`);
+      const arm: (typeof arms)[number] = { name, db, token: '', questionId: 0, samples: [] };
+      arms.push(arm);
+      const c = new pg.Client({ connectionString: db.url });
+      await c.connect();
+      try {
+        if (name === 'without') await c.query('DROP INDEX reply_search_idx; ALTER TABLE reply DROP COLUMN search_vector');
+        const { forumId } = await createForum(c, `create-${name}`);
+        [arm.questionId] = await createQuestions(c, forumId, ['Where replies are created']);
+        const [account] = await createAccounts(c, 1, `create-${name}`);
+        [arm.token] = await createApiTokens(c, [account!], 'bench');
+      } finally {
+        await c.end();
+      }
+      arm.app = await startApp(db.url);
+    }
+    for (let i = 0; i < warmup + n; i++) {
+      const body = text(i);
+      for (const arm of i % 2 ? [arms[1]!, arms[0]!] : [arms[0]!, arms[1]!]) {
+        const t = await timed(async () => {
+          const res = await fetch(`${arm.app!.url}/api/questions/${arm.questionId}/replies`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${arm.token}` },
+            body: JSON.stringify({ body }),
+          });
+          const out = await res.text();
+          if (res.status !== 201) throw new HttpError(res.status, out, 'POST /api/questions/:id/replies');
+        });
+        if (i >= warmup) arm.samples.push(t);
+      }
+    }
+    return { with: summarise(arms[0]!.samples), without: summarise(arms[1]!.samples) };
+  } finally {
+    for (const arm of arms) {
+      await arm.app?.stop().catch(() => undefined);
+      await arm.db.drop().catch((e) => console.error(`could not drop ${arm.db.name}: ${e}`));
+    }
   }
 }
 

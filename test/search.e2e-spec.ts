@@ -138,6 +138,33 @@ describe('search', () => {
       expect(await replyIds(reader.agent, 'presupuesto', s.forumId)).toEqual([pending.id]);
     });
 
+    it('across forums, a moderator finds the pending replies of the forums they moderate only', async () => {
+      const word = `berenjena${randomUUID().slice(0, 6)}`;
+      const mine = await forumWithQuestion();
+      const other = await newForum(t);
+      await addMember(t, other.id, ana.account.id);
+      const otherQuestion = await newQuestion(t, other.id);
+      await t.dataSource.query(`UPDATE forum SET premoderation = true WHERE id = ANY($1)`, [[mine.forumId, other.id]]);
+      const inMine = await postReply(ana.agent, mine.questionId, `Hablamos de la ${word} en el mercado.`);
+      const inOther = await postReply(ana.agent, otherQuestion.id, `Otra ${word} en el mercado.`);
+      expect([inMine.state, inOther.state]).toEqual(['pending', 'pending']);
+      const ids = async (agent: TestAgent) => ((await search(agent, { q: word, kind: 'reply' }))[0]!.items.map((h) => h.id)).sort();
+      expect(await ids(moderator.agent)).toEqual([inMine.id]);
+      expect(await ids(ana.agent)).toEqual([inMine.id, inOther.id].sort());
+      expect(await ids(admin.agent)).toEqual([inMine.id, inOther.id].sort());
+      expect(await ids(reader.agent)).toEqual([]);
+    });
+
+    it('a long reply is found by a word far into it; its snippet is cut from the text\'s start', async () => {
+      const s = await forumWithQuestion();
+      const filler = Array.from({ length: 400 }, (_, i) => `palabra${i}`).join(' ');
+      const word = `alcachofa${randomUUID().slice(0, 6)}`;
+      const r = await postReply(ana.agent, s.questionId, `Empezamos con ${filler} y terminamos con la ${word}.`);
+      const [hit] = await replyHits(reader.agent, word, s.forumId);
+      expect(hit).toMatchObject({ id: r.id });
+      expect(hit!.snippetHtml).toContain('Empezamos');
+    });
+
     it('a hidden reply leaves the results at once and returns when unhidden; a deleted one leaves for good', async () => {
       const s = await forumWithQuestion();
       const r = await postReply(ana.agent, s.questionId, 'Los semáforos inteligentes redujeron los accidentes en la avenida.');

@@ -23,9 +23,36 @@ export function requireServerUrl(): string {
   return url;
 }
 
+async function migrate(url: string, name: string): Promise<void> {
+  const dataSource = await new DataSource(dataSourceOptions(url, 2)).initialize();
+  try {
+    const applied = await dataSource.runMigrations({ transaction: 'each' });
+    console.log(`database ${name}: applied ${applied.length} migration(s)`);
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
+function databaseUrl(serverUrl: string, name: string): string {
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+/**
+ * An existing bench database (one kept with BENCH_KEEP_DB), brought up to the
+ * app's current migrations; drop() leaves it in place (drop it by hand).
+ */
+export async function openBenchDatabase(serverUrl: string, name: string): Promise<BenchDatabase> {
+  if (!/^agora_bench_\d+$/.test(name)) throw new Error(`${name} is not a bench database name (agora_bench_<digits>)`);
+  const url = databaseUrl(serverUrl, name);
+  await migrate(url, name);
+  return { name, url, drop: async () => undefined };
+}
+
 /** Creates agora_bench_<ts>, applies the app's migrations through its own data source options. */
-export async function createBenchDatabase(serverUrl: string): Promise<BenchDatabase> {
-  const name = `agora_bench_${Date.now()}`;
+export async function createBenchDatabase(serverUrl: string, suffix = ''): Promise<BenchDatabase> {
+  const name = `agora_bench_${Date.now()}${suffix}`;
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
   try {
@@ -33,11 +60,9 @@ export async function createBenchDatabase(serverUrl: string): Promise<BenchDatab
   } finally {
     await admin.end();
   }
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
   const db: BenchDatabase = {
     name,
-    url: url.toString(),
+    url: databaseUrl(serverUrl, name),
     async drop() {
       const c = new pg.Client({ connectionString: serverUrl });
       await c.connect();
@@ -49,13 +74,7 @@ export async function createBenchDatabase(serverUrl: string): Promise<BenchDatab
     },
   };
   try {
-    const dataSource = await new DataSource(dataSourceOptions(db.url, 2)).initialize();
-    try {
-      const applied = await dataSource.runMigrations({ transaction: 'each' });
-      console.log(`database ${name}: applied ${applied.length} migration(s)`);
-    } finally {
-      await dataSource.destroy();
-    }
+    await migrate(db.url, name);
   } catch (error) {
     await db.drop().catch(() => undefined);
     throw error;

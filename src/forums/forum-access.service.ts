@@ -2,6 +2,7 @@ import { HttpStatus, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { isGuest, type MaybeActor } from '../auth/actor.js';
 import { AppException, notFound, unauthenticated } from '../common/app-exception.js';
+import { namedQuery } from '../common/named-query.js';
 import { ForumMembership } from './forum-membership.entity.js';
 import { Forum } from './forum.entity.js';
 import { canModerate, canRead, participationRefusal, type ParticipationRefusal } from './forum-policy.js';
@@ -152,6 +153,28 @@ export class ForumAccessService {
         OR EXISTS (SELECT 1 FROM forum_membership m WHERE m.forum_id = f.id AND m.account_id = :actorId AND m.state = 'active'))`,
       params: { actorId: actor.accountId },
     };
+  }
+
+  /**
+   * The forums the caller may read and those they moderate, as ids, read once
+   * (readableForumsCondition and moderatedForumsCondition, evaluated per forum
+   * rather than per row), for queries over many rows of many forums such as
+   * search: `forum_id = ANY(:ids)` is an index-friendly condition the planner
+   * estimates from the table's own statistics. `null`: every forum (admins).
+   * Ids read by one statement are a moment old in the next: a query that must be exact checks
+   * its result rows again with the SQL conditions (as search does for its page).
+   */
+  async forumIds(actor: MaybeActor, manager: EntityManager = this.dataSource.manager): Promise<{ readable: number[] | null; moderated: number[] | null }> {
+    if (actor && !isGuest(actor) && actor.role === 'admin') return { readable: null, moderated: null };
+    const readable = this.readableForumsCondition(actor);
+    const moderated = this.moderatedForumsCondition(actor);
+    // Moderated forums are readable ones (moderating needs an active membership), so one pass over the readable forums.
+    const rows = await namedQuery<{ id: number; moderates: boolean }>(
+      manager,
+      `SELECT f.id, ${moderated.sql} AS moderates FROM forum f WHERE ${readable.sql}`,
+      { ...readable.params, ...moderated.params },
+    );
+    return { readable: rows.map((r) => r.id), moderated: rows.filter((r) => r.moderates).map((r) => r.id) };
   }
 
   /**

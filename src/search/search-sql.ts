@@ -30,18 +30,36 @@ const marks = `StartSel=${MARK_START}, StopSel=${MARK_STOP}`;
 export const TITLE_OPTIONS = `HighlightAll=true, ${marks}`;
 export const SNIPPET_OPTIONS = `MaxFragments=2, MaxWords=30, MinWords=12, FragmentDelimiter=" … ", ${marks}`;
 
-/** What the caller may see, as SQL conditions (built by SearchService from the access services). */
+/**
+ * How much of a text its snippet is cut from: ts_headline re-parses the text it is given, so a long
+ * reply would cost its whole length for each result shown; the match itself is the stored vector's.
+ * A word matched only past this point gives a snippet of the text's start, unhighlighted.
+ */
+export const HEADLINE_CHARS = 2000;
+
+/**
+ * What the caller may see, as SQL conditions (built by SearchService from the forum ids
+ * ForumAccessService reads once per request, so no condition runs a subquery per row).
+ */
 export interface Visibility {
-  readableForums: string;
-  moderatedForums: string;
-  shownText: string;
+  /** The caller may read the forum whose id the column holds. */
+  readable(forumId: string): string;
+  /** The caller may be shown the text of reply `alias` (reply-visibility's shownTextCondition). */
+  shownText(alias: string): string;
+  /**
+   * The same two rules as ForumAccessService's SQL conditions on forum alias `f` (a subquery or two per
+   * row), checked again on the page's rows only, in the page's own snapshot: the ids were read by an
+   * earlier statement, and a forum closed to the caller (or a moderator demoted) in between must not show.
+   */
+  exactReadable: string;
+  exactShownText(alias: string): string;
 }
 
 export interface KindSpec {
   /** The tables of a result's columns (joined again for the page's rows only). */
   from: string;
   /** The tables the match, rank and conditions need (default: `from`); kept small, as it is read for every match. */
-  matchFrom?: string;
+  matchFrom?: (filters: SearchQuery) => string;
   vector: string;
   at: string;
   sortId: string;
@@ -49,6 +67,8 @@ export interface KindSpec {
   columns: string;
   /** null: the filters rule this kind out (e.g. `author` for sessions). */
   conditions(filters: SearchQuery, visibility: Visibility): string[] | null;
+  /** Access conditions checked again on the page's rows (over `from`), see Visibility. */
+  recheck?(visibility: Visibility): string[];
 }
 
 const cityInSession = `EXISTS (SELECT 1 FROM unnest(s.cities) c WHERE lower(public.unaccent(c)) = lower(public.unaccent(:city)))`;
@@ -87,10 +107,11 @@ export const KINDS: Record<SearchKind, KindSpec> = {
       NULL::integer AS question_id, f.title AS title, f.description AS body, public.agora_search_config(s.languages[1]) AS config,
       NULL::text AS language, NULL::text AS state, NULL::uuid AS author_id, NULL::text AS author_name, NULL::text AS author_organisation,
       NULL::timestamptz AS author_avatar_at`,
+    recheck: (v) => [v.exactReadable],
     conditions: (f, v) => {
       if (f.author) return null;
       return [
-        v.readableForums,
+        v.readable('f.id'),
         ...(f.session ? [inSession] : []),
         ...(f.forum ? ['f.id = :forum'] : []),
         ...(f.city ? [cityInSession] : []),
@@ -107,10 +128,11 @@ export const KINDS: Record<SearchKind, KindSpec> = {
     columns: `s.id AS session_id, s.slug AS session_slug, s.title AS session_title, f.id AS forum_id, f.title AS forum_title,
       q.id AS question_id, q.title AS title, q.body_source AS body, public.agora_search_config(s.languages[1]) AS config,
       NULL::text AS language, NULL::text AS state, ${speaker('a')}`,
+    recheck: (v) => [v.exactReadable],
     conditions: (f, v) => [
-      v.readableForums,
+      v.readable('q.forum_id'),
       ...(f.session ? [inSession] : []),
-      ...(f.forum ? ['f.id = :forum'] : []),
+      ...(f.forum ? ['q.forum_id = :forum'] : []),
       ...(f.author ? ['q.author_id = :author'] : []),
       ...(f.city ? [cityInSession] : []),
       ...(f.language ? [`s.languages @> ARRAY[:language]::text[]`] : []),
@@ -120,18 +142,20 @@ export const KINDS: Record<SearchKind, KindSpec> = {
   reply: {
     from: `reply r JOIN question q ON q.id = r.question_id JOIN forum f ON f.id = r.forum_id JOIN session s ON s.id = f.session_id
       JOIN account a ON a.id = r.author_id`,
-    matchFrom: `reply r JOIN forum f ON f.id = r.forum_id JOIN session s ON s.id = f.session_id`,
+    // Only the session filter needs more than the reply row: access and every other filter read reply's own columns.
+    matchFrom: (f) => (f.session ? `reply r JOIN forum f ON f.id = r.forum_id JOIN session s ON s.id = f.session_id` : 'reply r'),
     vector: 'r.search_vector',
     at: 'r.created_at',
     sortId: 'r.id',
     columns: `s.id AS session_id, s.slug AS session_slug, s.title AS session_title, f.id AS forum_id, f.title AS forum_title,
       q.id AS question_id, q.title AS title, r.body_source AS body, public.agora_search_config(r.language) AS config,
       r.language AS language, r.state AS state, ${speaker('a')}`,
+    recheck: (v) => [v.exactReadable, v.exactShownText('r')],
     conditions: (f, v) => [
-      v.readableForums,
-      v.shownText,
+      v.readable('r.forum_id'),
+      v.shownText('r'),
       ...(f.session ? [inSession] : []),
-      ...(f.forum ? ['f.id = :forum'] : []),
+      ...(f.forum ? ['r.forum_id = :forum'] : []),
       ...(f.author ? ['r.author_id = :author'] : []),
       ...(f.city ? [`EXISTS (SELECT 1 FROM account ca WHERE ca.id = r.author_id AND ${cityOfAuthor('ca')})`] : []),
       ...(f.language ? ['r.language = :language'] : []),

@@ -10,7 +10,7 @@ import { SEARCH_KINDS, type SearchKind, type SearchQuery } from './dto/search.qu
 import type { SearchGroupView, SearchHitView, SearchResultView } from './dto/search.views.js';
 import { highlightedHtml, speakerView } from './search-views.js';
 import { TSQUERY_SQL } from '../common/full-text.js';
-import { KINDS, RANKED_CANDIDATES, scoreSql, SNIPPET_OPTIONS, TITLE_OPTIONS, type Visibility } from './search-sql.js';
+import { HEADLINE_CHARS, KINDS, RANKED_CANDIDATES, scoreSql, SNIPPET_OPTIONS, TITLE_OPTIONS, type Visibility } from './search-sql.js';
 
 interface HitRow {
   sort_id: string;
@@ -30,6 +30,11 @@ interface HitRow {
   author_avatar_at: Date | null;
   title_hl: string;
   snippet_hl: string;
+}
+
+interface Access {
+  visibility: Visibility;
+  params: Record<string, unknown>;
 }
 
 const isScore = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
@@ -58,27 +63,50 @@ export class SearchService {
     }
     const kinds = query.kind ? [query.kind] : [...SEARCH_KINDS];
     const limit = query.limit ?? (query.kind ? 20 : 5);
+    const access = await this.visibility(actor, query);
     const groups: SearchGroupView[] = [];
     for (const kind of kinds) {
-      const group = await this.searchKind(actor, kind, query, limit);
+      const group = await this.searchKind(access, kind, query, limit);
       if (group.items.length > 0 || query.kind) groups.push(group);
     }
     return { q: query.q, groups };
   }
 
-  private visibility(actor: MaybeActor): { visibility: Visibility; params: Record<string, unknown> } {
+  /**
+   * The forums the caller reads and moderates, read once per request, as `forum_id = ANY(...)`
+   * conditions for the match (no subquery per matching row, and estimated from reply's own
+   * statistics), with the exact SQL rules for the page's rows (see Visibility).
+   */
+  private async visibility(actor: MaybeActor, query: SearchQuery): Promise<Access> {
+    const ids = await this.forumAccess.forumIds(actor);
+    // A forum filter narrows the lists to that forum, so the index sees one forum id, not every readable one.
+    if (query.forum !== undefined) {
+      const only = (list: number[] | null) => (list === null || list.includes(query.forum!) ? [query.forum!] : []);
+      Object.assign(ids, { readable: only(ids.readable), moderated: ids.moderated === null ? null : only(ids.moderated) });
+    }
+    const anyOf = (list: number[] | null, param: string) => (column: string) =>
+      list === null ? 'TRUE' : list.length === 0 ? 'FALSE' : `${column} = ANY(:${param}::int[])`;
+    const moderates = anyOf(ids.moderated, 'moderatedForumIds');
     const readable = this.forumAccess.readableForumsCondition(actor);
     const moderated = this.forumAccess.moderatedForumsCondition(actor);
     const viewer = actor ? ':viewerId' : undefined;
     return {
-      visibility: { readableForums: readable.sql, moderatedForums: moderated.sql, shownText: shownTextCondition(moderated.sql, 'r', viewer) },
-      params: { ...readable.params, ...moderated.params, ...(actor ? { viewerId: actor.accountId } : {}) },
+      visibility: {
+        readable: anyOf(ids.readable, 'readableForumIds'),
+        shownText: (alias) => shownTextCondition(moderates(`${alias}.forum_id`), alias, viewer),
+        exactReadable: readable.sql,
+        exactShownText: (alias) => shownTextCondition(moderated.sql, alias, viewer),
+      },
+      params: {
+        readableForumIds: ids.readable, moderatedForumIds: ids.moderated, ...readable.params, ...moderated.params,
+        ...(actor ? { viewerId: actor.accountId } : {}),
+      },
     };
   }
 
-  private async searchKind(actor: MaybeActor, kind: SearchKind, query: SearchQuery, limit: number): Promise<SearchGroupView> {
+  private async searchKind(access: Access, kind: SearchKind, query: SearchQuery, limit: number): Promise<SearchGroupView> {
     const spec = KINDS[kind];
-    const { visibility, params: accessParams } = this.visibility(actor);
+    const { visibility, params: accessParams } = access;
     const conditions = spec.conditions(query, visibility);
     if (!conditions) return { kind, items: [], nextCursor: null };
     const params: Record<string, unknown> = {
@@ -106,7 +134,7 @@ export class SearchService {
            SELECT c.sort_id, c.at, ${scoreSql('c.vector', 'c.at')} AS score
              FROM query, (
                SELECT ${spec.sortId}::bigint AS sort_id, ${spec.at} AS at, ${spec.vector} AS vector
-                 FROM ${spec.matchFrom ?? spec.from}
+                 FROM ${spec.matchFrom?.(query) ?? spec.from}
                 WHERE ${[`${spec.vector} @@ ${TSQUERY_SQL}`, ...conditions].join(' AND ')}
                 ORDER BY ${spec.sortId} DESC
                 LIMIT ${RANKED_CANDIDATES}) c
@@ -116,8 +144,9 @@ export class SearchService {
          LIMIT :pageSize)
        SELECT x.*, x.sort_id::text AS sort_id,
               ts_headline(x.config, x.title, query.tsq, '${TITLE_OPTIONS}') AS title_hl,
-              ts_headline(x.config, x.body, query.tsq, '${SNIPPET_OPTIONS}') AS snippet_hl
-         FROM query, (SELECT p.sort_id, p.at, p.score, ${spec.columns} FROM page p JOIN ${spec.from} ON ${spec.sortId} = p.sort_id) x
+              ts_headline(x.config, left(x.body, ${HEADLINE_CHARS}), query.tsq, '${SNIPPET_OPTIONS}') AS snippet_hl
+         FROM query, (SELECT p.sort_id, p.at, p.score, ${spec.columns} FROM page p JOIN ${spec.from} ON ${spec.sortId} = p.sort_id
+                WHERE ${[...(spec.recheck?.(visibility) ?? []), 'TRUE'].join(' AND ')}) x
         ORDER BY x.score DESC, x.sort_id DESC`,
       params,
     );
