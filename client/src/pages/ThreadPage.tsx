@@ -5,7 +5,7 @@ import { announce } from '../announcer.js';
 import { Avatar } from '../components/Avatar.js';
 import { Composer, MentionsIn } from '../components/Composer.js';
 import { Badge, ErrorView, Loading, ServerHtml, errorMessage, useAsync, useTitle } from '../components/common.js';
-import { loadLive, sendTyping, useFollow } from '../components/use-follow.js';
+import { sendTyping, useFollow } from '../components/use-follow.js';
 import { formatDate, formatList, formatNumber, formatRelative, t, tn, type MessageKey } from '../i18n/index.js';
 import type { ForumEvent, Presence } from '../live.js';
 import { notificationsApi } from '../notifications-api.js';
@@ -90,8 +90,6 @@ export function ThreadPage({ forumId, questionId }: { forumId: number; questionI
     // re-handshakes and replays from lastSeq): the same read.
     loadFirst(fresh);
   }, [questionId, me?.id]);
-  // The socket client's code loads beside the first reads, not after them.
-  useEffect(() => void loadLive(), []);
 
   const loadMore = async (): Promise<boolean> => {
     if (!model.nextCursor) return false;
