@@ -11,7 +11,7 @@
  * CHROMIUM (default /usr/bin/chromium), BENCH_LHR_DIR (write each run's full Lighthouse report there).
  */
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import * as chromeLauncher from 'chrome-launcher';
 import lighthouse from 'lighthouse';
@@ -73,6 +73,10 @@ async function main(): Promise<void> {
   const options = parseOptions();
   const runs = options.smoke ? 1 : envInt('BENCH_RUNS', 5);
   const chromePath = process.env.CHROMIUM || '/usr/bin/chromium';
+  if (!existsSync(chromePath)) {
+    console.error(`No browser at ${chromePath}: install Debian's chromium (apt-get install chromium) or set CHROMIUM to one.`);
+    process.exit(2);
+  }
   const db = await createBenchDatabase(requireServerUrl());
   let app: Awaited<ReturnType<typeof startApp>> | undefined;
   try {
