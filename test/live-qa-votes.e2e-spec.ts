@@ -24,9 +24,10 @@ describe('live Q&A under a burst of votes', () => {
 
     const guests: TestGuest[] = await inBatches(Array.from({ length: ATTENDEES }), 50, (_, i) => joinAsGuest(t, session.id, `Attendee ${i}`));
     const sockets = await inBatches(guests, 50, async (g) => {
-      const s = await connectSocket(t.url, { cookie: g.cookie });
+      // Fifty handshakes at once late in a full run (CI) can take longer than the usual 5 s.
+      const s = await connectSocket(t.url, { cookie: g.cookie, connectTimeoutMs: 30_000 });
       open.push(s);
-      await s.request('qa.subscribe', { sessionId: session.id });
+      await s.raw.timeout(30_000).emitWithAck('qa.subscribe', { sessionId: session.id });
       return s;
     });
     const watcher = await connectSocket(t.url, { cookie: await sessionCookie(t.url, moderator) });

@@ -35,6 +35,8 @@ export interface ConnectOptions {
   origin?: string;
   transports?: ('polling' | 'websocket')[];
   reconnection?: boolean;
+  /** How long the handshake may take (default 5 s; bulk connects on a busy machine take longer). */
+  connectTimeoutMs?: number;
 }
 
 const ACK_TIMEOUT_MS = 5_000;
@@ -51,7 +53,7 @@ export function connectSocket(url: string, options: ConnectOptions = {}): Promis
     auth: options.token ? { token: options.token } : {},
     reconnection: options.reconnection ?? false,
     forceNew: true,
-    timeout: 5_000,
+    timeout: options.connectTimeoutMs ?? 5_000,
   };
   const raw = io(url, opts);
   const received: TestSocket['received'] = [];
