@@ -51,7 +51,7 @@ export class ThreadsService {
 
   /**
    * A question's thread, a page at a time, in tree order or (first level only) by votes.
-   * `seq` is the forum's event position read before the page: a client that
+   * A first page carries `seq`, the forum's event position read before it: a client that
    * subscribes with `lastSeq: seq` is replayed whatever changed since, so it
    * can read the thread and open its socket at the same time.
    */
@@ -60,11 +60,12 @@ export class ThreadsService {
     if (!question) throw questionNotFound();
     const access = await hiddenAs(questionNotFound, this.forumAccess.readable(actor, question.forum_id));
     if (!canSeeQuestion({ canModerate: access.canModerate, accountId: actor?.accountId ?? null }, question)) throw questionNotFound();
-    const seq = await this.eventLog.position(question.forum_id);
+    // Only a first page says where it was read: that is where a client starts following.
+    const seq = query.after ? undefined : await this.eventLog.position(question.forum_id);
     const page = await (query.order === 'top'
       ? this.topPage(actor, access, questionId, query)
       : this.treePage(actor, access, questionId, { after: query.after ? decodeTreeCursor(query.after) : '', limit: query.limit }));
-    return { ...page, seq };
+    return seq === undefined ? page : { ...page, seq };
   }
 
   /** The replies under one reply (not the reply itself), in tree order. */

@@ -71,7 +71,6 @@ interface PendingJoin<S extends StreamSubscription, T extends string> {
 /** Replays waiting for one stream's next read. */
 interface ReplayBatch<T extends string> {
   waiting: { lastSeq: number; viewer: ReplayViewer; resolve: (r: ReplayResult<T>) => void; reject: (e: unknown) => void }[];
-  reading: boolean;
 }
 
 const REPLAY_BATCH = 100;
@@ -232,13 +231,13 @@ export abstract class EventFanout<S extends StreamSubscription, T extends string
    */
   private batchedReplay(id: number, lastSeq: number, viewer: ReplayViewer): Promise<ReplayResult<T>> {
     return new Promise((resolve, reject) => {
-      let batch = this.replayBatches.get(id);
-      if (!batch) this.replayBatches.set(id, (batch = { waiting: [], reading: false }));
-      batch.waiting.push({ lastSeq, viewer, resolve, reject });
-      if (batch.reading) return;
-      batch.reading = true;
-      const current = batch;
-      setImmediate(() => void this.readReplays(id, current));
+      const ask = { lastSeq, viewer, resolve, reject };
+      // A batch in the map is already being read (or about to be): join it.
+      const batch = this.replayBatches.get(id);
+      if (batch) return void batch.waiting.push(ask);
+      const fresh: ReplayBatch<T> = { waiting: [ask] };
+      this.replayBatches.set(id, fresh);
+      setImmediate(() => void this.readReplays(id, fresh));
     });
   }
 

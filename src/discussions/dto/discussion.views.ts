@@ -92,7 +92,7 @@ export class ReplyPage {
   nextCursor: string | null;
   @ApiPropertyOptional({
     type: Number,
-    description: "A thread read only: the forum's event position read before this page. Subscribe with `lastSeq` set to it and the socket replays what changed since.",
+    description: "A thread's first page only: the forum's event position read before this page. Subscribe with `lastSeq` set to it and the socket replays what changed since.",
   })
   seq?: number;
 }
