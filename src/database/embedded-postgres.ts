@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { PGlite } from '@electric-sql/pglite';
+import { btree_gin } from '@electric-sql/pglite/contrib/btree_gin';
 import { unaccent } from '@electric-sql/pglite/contrib/unaccent';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
@@ -29,7 +30,8 @@ export async function startEmbeddedPostgres(dataDir: string, maxConnections: num
   const ticker = setInterval(() => logger.log(`  still ${fresh ? 'creating' : 'opening'} the embedded database (${Math.round((Date.now() - started) / 1000)} s)...`), 10_000);
   let db: PGlite;
   try {
-    db = await PGlite.create(dir, { extensions: { unaccent } }); // contrib bundles must be given here (search uses unaccent)
+    // Contrib bundles must be given here: search uses unaccent, and reply's search index btree_gin.
+    db = await PGlite.create(dir, { extensions: { unaccent, btree_gin } });
   } finally {
     clearInterval(ticker);
   }
