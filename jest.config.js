@@ -12,6 +12,13 @@ export default {
   testTimeout: 60_000,
   projects: [
     { ...base, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
+    // The web client's models and reducers (no DOM): compiled with the client's own settings.
+    {
+      ...base,
+      displayName: 'client',
+      testMatch: ['<rootDir>/client/src/**/*.spec.ts'],
+      transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'client/tsconfig.json' }] },
+    },
     {
       ...base,
       displayName: 'e2e',

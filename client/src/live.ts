@@ -1,13 +1,27 @@
 import { io, type Socket } from 'socket.io-client';
 import { caughtUp, connection, everConnected } from './connection-state.js';
-import { isForumEventType, type ForumEventType } from './protocol.js';
+import {
+  isForumEventType,
+  isQaEventType,
+  type ClientAck,
+  type ClientMessage,
+  type ClientMessageName,
+  type ForumEventView,
+  type PollResultsView,
+  type QaEventView,
+  type ServerMessageName,
+  type ServerMessages,
+  type SocketError,
+  type VoteCountsView,
+  type Wire,
+} from './protocol.js';
 
 /**
  * The live connection: Socket.IO on the same origin, authenticated by the
  * session cookie at the handshake. Loaded only by pages that follow a forum,
  * so the first page stays small.
  *
- * Protocol (server: src/realtime/socket-types.ts):
+ * Protocol (typed in src/protocol/socket-messages.ts, which the server compiles against too):
  * - emit `forum.subscribe` {forumId, questionId?, lastSeq?} → ack {seq, resync, replayed} | {error}
  *   Following afresh sends no lastSeq; after a reconnection it sends the last
  *   sequence applied, and the server replays what was missed, in order, then
@@ -40,16 +54,10 @@ export const EVENTS = {
   qaLeft: 'qa.left',
   qaVotes: 'qa.votes',
   qaPollResults: 'qa.poll_results',
-} as const;
+} as const satisfies Record<string, ClientMessageName | ServerMessageName>;
 
-/** A change in a forum, as delivered live or replayed. */
-export interface ForumEvent {
-  type: ForumEventType;
-  forumId: number;
-  questionId: number | null;
-  seq: number | null;
-  data: Record<string, unknown>;
-}
+/** A change in a forum, as delivered live or replayed: its payload typed by its type (src/protocol). */
+export type ForumEvent = ForumEventView & { forumId: number };
 
 export interface Presence {
   count: number;
@@ -69,57 +77,45 @@ export interface Follower {
 }
 
 /** A live Q&A change, as delivered live or replayed. */
-export interface QaEvent {
-  type: string;
-  sessionId: number;
-  questionId: number | null;
-  seq: number | null;
-  data: Record<string, unknown>;
-  /** When the server wrote it (ISO). */
-  at: string | null;
-}
+export type QaEvent = QaEventView & { sessionId: number };
 
 export interface QaFollower {
   onEvent(event: QaEvent): void;
   /** Absolute vote counts (`asOf`: the server's read time; keep the newest per question). */
-  onVotes?(message: Record<string, unknown>): void;
+  onVotes?(counts: VoteCountsView): void;
   /** Absolute poll results (`qa.poll_results`; each with its `asOf`: keep the newest per poll). */
-  onPollResults?(message: Record<string, unknown>): void;
+  onPollResults?(results: PollResultsView[]): void;
   /** Events could not all be replayed: reload the Q&A over HTTP. */
   onResync?(): void;
-  /** The server confirmed the subscription; `ack` carries the vote counts snapshot. */
-  onSubscribed?(first: boolean, ack: Record<string, unknown>): void;
+  /** The server confirmed the subscription; `ack` carries the vote counts and poll results snapshot. */
+  onSubscribed?(first: boolean, ack: ClientAck<'qa.subscribe'>): void;
   onRefused?(code: string, message: string): void;
 }
 
 /** An event of any stream, before it is addressed to a forum or a session. */
-interface StreamEvent {
-  type: string;
-  questionId: number | null;
-  seq: number | null;
-  data: Json;
-  at: string | null;
-}
+type StreamEvent = ForumEventView | QaEventView;
+type SubscribeAck = ClientAck<'forum.subscribe'> | ClientAck<'qa.subscribe'>;
 
-/** A numbered stream the server replays from a sequence: a forum's events, or a session's live Q&A. */
-interface Channel {
-  /** Routes events to subscriptions: `forum:<id>` or `qa:<sessionId>`. */
-  key: string;
-  subscribe: string;
-  unsubscribe: string;
-  /** The subscribe and unsubscribe messages' own fields (lastSeq is added). */
-  params: Json;
-}
+/**
+ * A numbered stream the server replays from a sequence: a forum's events, or
+ * a session's live Q&A. `key` routes events to subscriptions (`forum:<id>`
+ * or `qa:<sessionId>`); `params` are the subscribe and unsubscribe
+ * messages' own fields (lastSeq is added).
+ */
+type Channel = { key: string } & (
+  | { kind: 'forum'; params: { forumId: number; questionId?: number } }
+  | { kind: 'qa'; params: { sessionId: number } }
+);
 
 interface StreamFollower {
   onEvent(event: StreamEvent): void;
   onResync?(): void;
-  onSubscribed?(first: boolean, ack: Json): void;
+  onSubscribed?(first: boolean, ack: SubscribeAck): void;
   onRefused?(code: string, message: string): void;
   /** Q&A vote counts (`qa.votes`). */
-  onVotes?(message: Json): void;
+  onVotes?(message: VoteCountsView): void;
   /** Q&A poll results (`qa.poll_results`). */
-  onPollResults?(message: Json): void;
+  onPollResults?(results: PollResultsView[]): void;
 }
 
 interface Subscription {
@@ -135,19 +131,19 @@ interface Subscription {
   followed: boolean;
 }
 
-type Json = Record<string, unknown>;
+/** The socket, typed by the protocol: what the server sends, and what we send with the ack's answer. */
+type Listens = { [K in ServerMessageName]: (message: Wire<ServerMessages[K]>) => void };
+type Sends = { [K in ClientMessageName]: (message: ClientMessage<K>, ack: (response: Wire<ClientAck<K>> | SocketError) => void) => void };
+type AgoraSocket = Socket<Listens, Sends>;
 
 const subscriptions = new Set<Subscription>();
-let socket: Socket | null = null;
+let socket: AgoraSocket | null = null;
 /** A reconnection we asked for (new sign-in): no banner, no "back online". */
 let quiet = false;
 
-const int = (v: unknown): number | null =>
-  typeof v === 'number' && Number.isFinite(v) ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : null;
-
-function getSocket(): Socket {
+function getSocket(): AgoraSocket {
   if (socket) return socket;
-  const s = io({ path: '/socket.io', withCredentials: true, reconnectionDelay: 500, reconnectionDelayMax: 3000 });
+  const s: AgoraSocket = io({ path: '/socket.io', withCredentials: true, reconnectionDelay: 500, reconnectionDelayMax: 3000 });
   socket = s;
   s.on('connect', () => {
     connection.set('connected');
@@ -169,14 +165,7 @@ function getSocket(): Socket {
     if (!s.active) setTimeout(() => s.connect(), 1000);
     connection.set('disconnected');
   });
-  const onEvents = (prefix: string, idField: string) => (message: Json) => {
-    const id = int(message?.[idField]);
-    if (id === null || !Array.isArray(message.events)) return;
-    for (const e of message.events as Json[]) deliver(`${prefix}:${id}`, toStreamEvent(e));
-  };
-  const onLeft = (prefix: string, idField: string) => (message: Json) => {
-    const key = `${prefix}:${int(message?.[idField])}`;
-    const reason = String(message?.reason ?? '');
+  const onLeft = (key: string, reason: ServerMessages['forum.left']['reason']) => {
     for (const sub of [...subscriptions]) {
       if (sub.channel.key !== key) continue;
       // resync: follow again; the answer says to reload.
@@ -184,31 +173,28 @@ function getSocket(): Socket {
       else sub.follower.onRefused?.(reason || 'access_lost', '');
     }
   };
-  s.on(EVENTS.events, onEvents('forum', 'forumId'));
-  s.on(EVENTS.left, onLeft('forum', 'forumId'));
-  s.on(EVENTS.qaEvents, onEvents('qa', 'sessionId'));
-  s.on(EVENTS.qaLeft, onLeft('qa', 'sessionId'));
-  s.on(EVENTS.qaVotes, (message: Json) => {
-    const key = `qa:${int(message?.sessionId)}`;
-    for (const sub of subscriptions) if (sub.channel.key === key) sub.follower.onVotes?.(message);
+  s.on(EVENTS.events, ({ forumId, events }) => {
+    for (const e of events) deliver(`forum:${forumId}`, e);
   });
-  s.on(EVENTS.qaPollResults, (message: Json) => {
-    const key = `qa:${int(message?.sessionId)}`;
-    for (const sub of subscriptions) if (sub.channel.key === key) sub.follower.onPollResults?.(message);
+  s.on(EVENTS.left, ({ forumId, reason }) => onLeft(`forum:${forumId}`, reason));
+  s.on(EVENTS.qaEvents, ({ sessionId, events }) => {
+    for (const e of events) deliver(`qa:${sessionId}`, e);
   });
-  s.on(EVENTS.presence, (p: Json) => {
-    const forumId = int(p?.forumId);
-    const members = Array.isArray(p?.members) ? (p.members as Json[]).map(person) : [];
-    const presence: Presence = { count: int(p?.count) ?? members.length, members };
+  s.on(EVENTS.qaLeft, ({ sessionId, reason }) => onLeft(`qa:${sessionId}`, reason));
+  s.on(EVENTS.qaVotes, ({ sessionId, asOf, counts }) => {
+    for (const sub of subscriptions) if (sub.channel.key === `qa:${sessionId}`) sub.follower.onVotes?.({ asOf, counts });
+  });
+  s.on(EVENTS.qaPollResults, ({ sessionId, results }) => {
+    for (const sub of subscriptions) if (sub.channel.key === `qa:${sessionId}`) sub.follower.onPollResults?.(results);
+  });
+  s.on(EVENTS.presence, ({ forumId, count, members }) => {
+    const presence: Presence = { count, members };
     for (const sub of subscriptions) if (sub.forum?.forumId === forumId) sub.forum.follower.onPresence?.(presence);
   });
-  s.on(EVENTS.typing, (p: Json) => {
-    const forumId = int(p?.forumId);
-    const questionId = int(p?.questionId);
-    const who = person(p?.account as Json);
+  s.on(EVENTS.typing, ({ forumId, questionId, account, typing, ttlMs }) => {
     for (const sub of subscriptions) {
       if (sub.forum?.forumId !== forumId || (sub.questionId !== null && sub.questionId !== questionId)) continue;
-      sub.forum.follower.onTyping?.(who, p?.typing !== false, int(p?.ttlMs) ?? 5000);
+      sub.forum.follower.onTyping?.(account, typing, ttlMs);
     }
   });
   s.on(EVENTS.sessionEnded, () => {
@@ -217,31 +203,20 @@ function getSocket(): Socket {
   return s;
 }
 
-function person(p: Json | null | undefined): { id: string; displayName: string } {
-  return { id: String(p?.id ?? ''), displayName: String(p?.displayName ?? '') };
-}
-
-function toStreamEvent(e: Json): StreamEvent {
-  const data = (e.payload ?? {}) as Json;
-  const reply = data.reply as Json | undefined;
-  return {
-    type: String(e.type ?? ''),
-    questionId: int(e.questionId ?? data.questionId ?? reply?.questionId),
-    seq: int(e.seq),
-    data,
-    at: typeof e.at === 'string' ? e.at : null,
-  };
+/** The thread an event concerns: the event's own, or (forum-wide events) the one its payload names. */
+function threadOf(e: StreamEvent): number | null {
+  const payload = e.payload as { questionId?: number | null; reply?: { questionId?: number } };
+  return e.questionId ?? payload.questionId ?? payload.reply?.questionId ?? null;
 }
 
 function deliver(key: string, event: StreamEvent): void {
+  const questionId = threadOf(event);
   for (const sub of subscriptions) {
     if (sub.channel.key !== key) continue;
-    if (sub.questionId !== null && event.questionId !== null && sub.questionId !== event.questionId) continue;
-    if (event.seq !== null) {
-      if (sub.lastSeq !== null && event.seq <= sub.lastSeq) continue; // already applied
-      sub.lastSeq = event.seq;
-    }
-    sub.follower.onEvent(event);
+    if (sub.questionId !== null && questionId !== null && sub.questionId !== questionId) continue;
+    if (sub.lastSeq !== null && event.seq <= sub.lastSeq) continue; // already applied
+    sub.lastSeq = event.seq;
+    sub.follower.onEvent({ ...event, questionId });
   }
 }
 
@@ -252,32 +227,32 @@ function resync(sub: Subscription): void {
 function subscribe(sub: Subscription): Promise<void> {
   const s = getSocket();
   if (!s.connected) return Promise.resolve();
-  const message: Json = { ...sub.channel.params };
   const replaying = sub.lastSeq !== null;
-  if (replaying) message.lastSeq = sub.lastSeq;
+  const from = sub.lastSeq !== null ? { lastSeq: sub.lastSeq } : {};
   const reconnecting = sub.followed;
   return new Promise((done) => {
-    s.timeout(15_000).emit(sub.channel.subscribe, message, (err: Error | null, ack: Json | undefined) => {
+    const answered = (err: Error | null, ack: SubscribeAck | SocketError) => {
       done();
       if (!subscriptions.has(sub) || err) return; // no answer in time: the next connection tries again
-      const error = (ack?.error ?? null) as Json | null;
-      if (error) {
-        sub.follower.onRefused?.(String(error.code ?? 'error'), String(error.message ?? ''));
+      if ('error' in ack) {
+        sub.follower.onRefused?.(ack.error.code, ack.error.message);
         return;
       }
       sub.followed = true;
-      sub.follower.onSubscribed?.(!reconnecting, ack ?? {});
-      const seq = int(ack?.seq);
-      if (ack?.resync === true) {
-        if (seq !== null) sub.lastSeq = seq;
+      sub.follower.onSubscribed?.(!reconnecting, ack);
+      if (ack.resync === true) {
+        sub.lastSeq = ack.seq;
         resync(sub);
         return;
       }
       // The replayed events (emitted before this answer) are applied; from here on we are at `seq`.
-      if (seq !== null && (sub.lastSeq === null || seq > sub.lastSeq)) sub.lastSeq = seq;
+      if (sub.lastSeq === null || ack.seq > sub.lastSeq) sub.lastSeq = ack.seq;
       // Back after a drop without knowing where we were: nothing could be replayed, so reload.
       if (reconnecting && !replaying) resync(sub);
-    });
+    };
+    const { channel } = sub;
+    if (channel.kind === 'forum') s.timeout(15_000).emit(EVENTS.subscribe, { ...channel.params, ...from }, answered);
+    else s.timeout(15_000).emit(EVENTS.qaSubscribe, { ...channel.params, ...from }, answered);
   });
 }
 
@@ -288,8 +263,10 @@ function start(sub: Subscription): () => void {
   else if (connection.get() === 'idle') connection.set('connecting');
   return () => {
     subscriptions.delete(sub);
-    const { key, unsubscribe, params } = sub.channel;
-    if (s.connected && ![...subscriptions].some((x) => x.channel.key === key)) s.emit(unsubscribe, params, () => undefined);
+    const { channel } = sub;
+    if (!s.connected || [...subscriptions].some((x) => x.channel.key === channel.key)) return;
+    if (channel.kind === 'forum') s.emit(EVENTS.unsubscribe, channel.params, () => undefined);
+    else s.emit(EVENTS.qaUnsubscribe, channel.params, () => undefined);
   };
 }
 
@@ -299,15 +276,14 @@ function start(sub: Subscription): () => void {
  * (what changed since is replayed); null follows from now.
  */
 export function follow(forumId: number, questionId: number | null, follower: Follower, fromSeq: number | null = null): () => void {
-  const params: Json = { forumId };
-  if (questionId !== null) params.questionId = questionId;
+  const params = questionId !== null ? { forumId, questionId } : { forumId };
   return start({
-    channel: { key: `forum:${forumId}`, subscribe: EVENTS.subscribe, unsubscribe: EVENTS.unsubscribe, params },
+    channel: { key: `forum:${forumId}`, kind: 'forum', params },
     questionId,
     follower: {
       // A type this client doesn't know (a newer server) is skipped; its seq still counts as applied.
       onEvent: (e) => {
-        if (isForumEventType(e.type)) follower.onEvent({ ...e, type: e.type, forumId });
+        if (isForumEventType(e.type)) follower.onEvent({ ...(e as ForumEventView), forumId });
       },
       onResync: () => follower.onResync?.(),
       onSubscribed: (first) => follower.onSubscribed?.(first),
@@ -325,14 +301,17 @@ export function follow(forumId: number, questionId: number | null, follower: Fol
  */
 export function followQa(sessionId: number, fromSeq: number | null, follower: QaFollower): () => void {
   return start({
-    channel: { key: `qa:${sessionId}`, subscribe: EVENTS.qaSubscribe, unsubscribe: EVENTS.qaUnsubscribe, params: { sessionId } },
+    channel: { key: `qa:${sessionId}`, kind: 'qa', params: { sessionId } },
     questionId: null,
     follower: {
-      onEvent: (e) => follower.onEvent({ ...e, sessionId }),
+      // As for forums: a type this client doesn't know is skipped.
+      onEvent: (e) => {
+        if (isQaEventType(e.type)) follower.onEvent({ ...(e as QaEventView), sessionId });
+      },
       onVotes: (m) => follower.onVotes?.(m),
       onPollResults: (m) => follower.onPollResults?.(m),
       onResync: () => follower.onResync?.(),
-      onSubscribed: (first, ack) => follower.onSubscribed?.(first, ack),
+      onSubscribed: (first, ack) => follower.onSubscribed?.(first, ack as ClientAck<'qa.subscribe'>),
       onRefused: (code, message) => follower.onRefused?.(code, message),
     },
     lastSeq: fromSeq,
@@ -355,14 +334,14 @@ export function typing(questionId: number): void {
  * returned function is called. `onConnect` runs on every (re)connection, so
  * the caller can read the count again after a drop.
  */
-export function watchNotifications(onChange: (message: { notification?: Json; unread: number }) => void, onConnect: () => void): () => void {
+export function watchNotifications(onChange: (message: ServerMessages['notifications.changed']) => void, onConnect: () => void): () => void {
   const s = getSocket();
-  const listener = (m: Json) => onChange({ notification: (m?.notification ?? undefined) as Json | undefined, unread: int(m?.unread) ?? 0 });
-  s.on('notifications.changed' as never, listener as never);
+  const listener = (m: ServerMessages['notifications.changed']) => onChange(m);
+  s.on('notifications.changed', listener);
   s.on('connect', onConnect);
   if (connection.get() === 'idle') connection.set('connecting');
   return () => {
-    s.off('notifications.changed' as never, listener as never);
+    s.off('notifications.changed', listener);
     s.off('connect', onConnect);
   };
 }

@@ -16,6 +16,10 @@ export class ThreadModel {
   private readonly children = new Map<string, string[]>();
   /** Replies that arrived live (not written by the reader), in arrival order. */
   readonly fresh = new Set<string>();
+  /** Live replies not on screen yet (the "new replies" button; they count as seen once shown). */
+  readonly unseen = new Set<string>();
+  /** Live replies that belong to pages not loaded yet (shown, and marked new, once those pages come). */
+  readonly deferred = new Set<string>();
   nextCursor: string | null = null;
   /** Whether the first page has been loaded. */
   loaded = false;
@@ -55,6 +59,21 @@ export class ThreadModel {
     this.nextCursor = nextCursor;
     this.loaded = true;
     this.version++;
+  }
+
+  /** Adds a further page: the live replies it brings in place are new to the reader. */
+  addNextPage(items: Reply[], nextCursor: string | null): void {
+    this.addPage(items, nextCursor);
+    for (const r of items) {
+      if (!this.deferred.delete(r.id)) continue;
+      this.fresh.add(r.id);
+      this.unseen.add(r.id);
+    }
+  }
+
+  /** New replies the reader has not seen: those shown and not yet scrolled to, and those on pages still to load. */
+  unseenCount(): number {
+    return [...this.unseen].filter((id) => this.has(id)).length + this.deferred.size;
   }
 
   /**

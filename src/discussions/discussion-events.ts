@@ -3,7 +3,7 @@ import { Subject, type Observable } from 'rxjs';
 import type { EntityManager } from 'typeorm';
 import type { EventAudience } from '../realtime/forum-event.js';
 import { ForumEventsService } from '../realtime/forum-events.service.js';
-import type { QuestionView, ReplyView } from './dto/discussion.views.js';
+import type { ForumEventPayloads, ForumEventType } from '../protocol/forum-event-types.js';
 
 /**
  * What changed in a discussion. Payloads are viewer-neutral (no viewerVoted,
@@ -13,16 +13,20 @@ import type { QuestionView, ReplyView } from './dto/discussion.views.js';
  * `record(event.forumId, event.type, event.payload, { questionId: event.questionId })`.
  */
 export type DiscussionEvent = (
-  | { type: 'question.created' | 'question.updated'; forumId: number; questionId: number; payload: { question: QuestionView } }
-  | { type: 'reply.created' | 'reply.edited' | 'reply.deleted'; forumId: number; questionId: number; payload: { reply: ReplyView } }
-  | { type: 'reply.voted'; forumId: number; questionId: number; payload: { replyId: string; voteCount: number } }
-  | { type: 'questions.reordered'; forumId: number; questionId: null; payload: { questions: { id: number; position: number }[] } }
+  | DiscussionEventOf<'question.created' | 'question.updated', number>
+  | DiscussionEventOf<'reply.created' | 'reply.edited' | 'reply.deleted' | 'reply.voted', number>
+  | DiscussionEventOf<'questions.reordered', null>
   // Moderators' side of a write that is also a moderation act (see src/moderation).
-  | { type: 'moderation.action' | 'moderation.queue'; forumId: number; questionId: number | null; payload: Record<string, unknown> }
+  | DiscussionEventOf<'moderation.action' | 'moderation.queue', number | null>
 ) & {
   /** Who may hear of it (default: the forum's readers), e.g. a pending reply: its author and the moderators. */
   audience?: EventAudience;
 };
+
+/** One event per type, its payload as the protocol says (src/protocol/forum-event-types.ts). */
+type DiscussionEventOf<T extends ForumEventType, Q extends number | null> = {
+  [K in T]: { type: K; forumId: number; questionId: Q; payload: ForumEventPayloads[K] };
+}[T];
 
 /** Queues an event of the current write (kept only if the transaction commits). */
 export type RecordDiscussionEvent = (event: DiscussionEvent) => void;

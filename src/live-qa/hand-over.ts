@@ -261,7 +261,7 @@ async function createForumQuestion(
     {
       question: {
         id: row.id, forumId: forum.id, position, title: draft.title, bodyHtml,
-        author: author ? { id: draft.authorId, displayName: author.display_name } : null,
+        author: author && draft.authorId ? { id: draft.authorId, displayName: author.display_name } : null,
         pinned: false, locked: false, closed: false, replyCount: 0, createdAt: row.created_at, updatedAt: row.updated_at,
         // The rest of a QuestionView, as a new question has it (discussions' toQuestionView).
         mergedIntoId: null, slowModeSeconds: null, synthesis: null, featuredReplyIds: [],

@@ -1,57 +1,21 @@
+import type * as Protocol from '../protocol/views.js';
 import type { SessionState } from '../sessions/session.entity.js';
 import { offsetLabel, type LiveQuestionState, type QaState } from './qa-policy.js';
 import { VOTE_SUM } from './qa-votes.js';
 
 /** The shapes the live Q&A answers with (the contract in notes/qa-contract.md). */
 
-export interface AskerView {
-  id: string;
-  displayName: string;
-  guest: boolean;
-}
+export type { AskerView } from '../protocol/views.js';
 
-export interface LiveQuestionView {
-  id: number;
-  sessionId: number;
+/** A live question as the server builds it (times as Dates, its text always there; the log may drop it later). */
+export interface LiveQuestionView extends Protocol.LiveQuestionView<Date> {
   body: string;
-  state: LiveQuestionState;
-  anonymous: boolean;
-  /** Null when anonymous, except for moderators and the asker (HTTP); event payloads never name anonymous askers. */
-  asker: AskerView | null;
-  voteCount: number;
-  highlighted: boolean;
-  mergedIntoId: number | null;
-  mergedCount: number;
-  dismissReason: string | null;
-  answeredAt: Date | null;
-  answeredOffset: string | null;
-  editedAt: Date | null;
-  editedByModerator: boolean;
-  carriedOver: { forumId: number; questionId: number } | null;
-  createdAt: Date;
-  updatedAt: Date;
-  viewerAsked?: boolean;
-  viewerVoted?: boolean;
 }
 
-export interface QaSettingsView {
-  sessionId: number;
-  sessionSlug: string;
-  sessionTitle: string;
+export interface QaSettingsView extends Protocol.QaSettingsView<Date> {
   sessionState: SessionState;
   state: QaState | 'not_open';
-  premoderation: boolean;
-  allowGuests: boolean;
-  slowModeSeconds: number;
-  startedAt: Date | null;
-  highlightedQuestionId: number | null;
   highlighted: LiveQuestionView | null;
-  handedOverAt: Date | null;
-  handOverForum: { id: number; slug: string; title: string } | null;
-  /** The poll on the presenter screen (src/live-qa/polls). */
-  onScreenPollId: number | null;
-  /** The presenter screen's short join code (`/j/CODE`), once a moderator made one. */
-  joinCode: string | null;
 }
 
 export interface QaView extends QaSettingsView {

@@ -3,7 +3,7 @@ import type { MaybeActor } from '../auth/actor.js';
 import { conflict, unauthenticated } from '../common/app-exception.js';
 import { DataSource } from 'typeorm';
 import { parseMessage } from '../common/messages.js';
-import type { AgoraServer, AgoraSocket } from '../realtime/socket-types.js';
+import type { AgoraServer, AgoraSocket, ClientAck } from '../realtime/socket-types.js';
 import { QaAskMessage, QaEditMessage, QaModerateMessage, QaQuestionMessage, QaSessionMessage, QaSubscribeMessage, QaVoteMessage } from './dto/live-qa-input.dto.js';
 import { LiveQuestionsService } from './live-questions.service.js';
 import { loadQaContext } from './qa-access.js';
@@ -44,7 +44,7 @@ export class QaSocketHandlers {
    * Anyone may follow a session's Q&A; moderators also get pending questions and askers of anonymous ones.
    * Missed events arrive as `qa.events` before the ack; the ack carries fresh vote counts.
    */
-  async subscribe(socket: AgoraSocket, body: unknown, actor: MaybeActor): Promise<unknown> {
+  async subscribe(socket: AgoraSocket, body: unknown, actor: MaybeActor): Promise<ClientAck<'qa.subscribe'>> {
     const message = await parseMessage(QaSubscribeMessage, body, '{ "sessionId": 1, "lastSeq": 0 }');
     const { sessionId } = message;
     const subs = socket.data.qaSubs ?? {};
@@ -73,57 +73,57 @@ export class QaSocketHandlers {
   }
 
   /** `qa.unsubscribe { sessionId }` → `{ sessionId, subscribed: false }`. */
-  async unsubscribe(socket: AgoraSocket, body: unknown): Promise<unknown> {
+  async unsubscribe(socket: AgoraSocket, body: unknown): Promise<ClientAck<'qa.unsubscribe'>> {
     const { sessionId } = await parseMessage(QaSessionMessage, body, '{ "sessionId": 1 }');
     this.fanout.unsubscribe(socket, sessionId);
     return { sessionId, subscribed: false };
   }
 
   /** `qa.ask { sessionId, body, anonymous?, clientId? }` → `{ question }`, after commit. */
-  async ask(body: unknown, actor: MaybeActor): Promise<unknown> {
+  async ask(body: unknown, actor: MaybeActor): Promise<ClientAck<'qa.ask'>> {
     const message = await parseMessage(QaAskMessage, body, '{ "sessionId": 1, "body": "…", "anonymous": false }');
     const { sessionId, ...dto } = message;
     return { question: await this.questions.ask(signedIn(actor), String(sessionId), dto) };
   }
 
   /** `qa.edit { questionId, body }` → `{ question }`. */
-  async edit(body: unknown, actor: MaybeActor): Promise<unknown> {
+  async edit(body: unknown, actor: MaybeActor): Promise<ClientAck<'qa.edit'>> {
     const { questionId, ...dto } = await parseMessage(QaEditMessage, body, '{ "questionId": 7, "body": "…" }');
     return { question: await this.questions.edit(signedIn(actor), questionId, dto) };
   }
 
   /** `qa.withdraw { questionId }` → `{ question }`. */
-  async withdraw(body: unknown, actor: MaybeActor): Promise<unknown> {
+  async withdraw(body: unknown, actor: MaybeActor): Promise<ClientAck<'qa.withdraw'>> {
     const { questionId } = await parseMessage(QaQuestionMessage, body, '{ "questionId": 7 }');
     return { question: await this.questions.withdraw(signedIn(actor), questionId) };
   }
 
   /** `qa.vote { questionId, value: 1 | 0 }` → `{ vote: { questionId, voteCount, viewerVoted, asOf } }`. */
-  async vote(body: unknown, actor: MaybeActor): Promise<unknown> {
+  async vote(body: unknown, actor: MaybeActor): Promise<ClientAck<'qa.vote'>> {
     const { questionId, value } = await parseMessage(QaVoteMessage, body, '{ "questionId": 7, "value": 1 }');
     return { vote: await this.questions.vote(signedIn(actor), questionId, value === 1) };
   }
 
   /** `qa.moderate { questionId, action, reason?, intoId?, body? }` → `{ question, into? }`. */
-  async moderate(body: unknown, actor: MaybeActor): Promise<unknown> {
+  async moderate(body: unknown, actor: MaybeActor): Promise<ClientAck<'qa.moderate'>> {
     const { questionId, ...dto } = await parseMessage(QaModerateMessage, body, '{ "questionId": 7, "action": "highlight" }');
     return this.questions.moderate(signedIn(actor), questionId, dto);
   }
 
   /** `qa.poll.create { sessionId, kind, prompt, options?, resultsHidden?, liveQuestionId? }` → `{ poll }` (moderators). */
-  async pollCreate(body: unknown, actor: MaybeActor): Promise<unknown> {
+  async pollCreate(body: unknown, actor: MaybeActor): Promise<ClientAck<'qa.poll.create'>> {
     const { sessionId, ...dto } = await parseMessage(QaPollCreateMessage, body, '{ "sessionId": 1, "kind": "single", "prompt": "…", "options": ["a", "b"] }');
     return { poll: await this.polls.create(signedIn(actor), String(sessionId), dto) };
   }
 
   /** `qa.poll.answer { pollId, choices? | rating? | text? }` → `{ answer }`, after commit. */
-  async pollAnswer(body: unknown, actor: MaybeActor): Promise<unknown> {
+  async pollAnswer(body: unknown, actor: MaybeActor): Promise<ClientAck<'qa.poll.answer'>> {
     const { pollId, ...dto } = await parseMessage(QaPollAnswerMessage, body, '{ "pollId": 3, "choices": [1] }');
     return this.polls.answer(signedIn(actor), pollId, dto);
   }
 
   /** `qa.poll.act { pollId, action, word?, answerId? }` → `{ poll }` (moderators). */
-  async pollAct(body: unknown, actor: MaybeActor): Promise<unknown> {
+  async pollAct(body: unknown, actor: MaybeActor): Promise<ClientAck<'qa.poll.act'>> {
     const { pollId, ...dto } = await parseMessage(QaPollActMessage, body, '{ "pollId": 3, "action": "launch" }');
     return { poll: await this.polls.act(signedIn(actor), pollId, dto) };
   }

@@ -4,8 +4,9 @@ import { AppConfig } from '../config/app-config.js';
 import { transactionRetryingDeadlocks } from '../database/transaction.js';
 import { DomainEvents } from '../realtime/domain-events.js';
 import { EventFanout } from '../realtime/event-fanout.js';
-import { EventLog, schedulePruning, type RecordStreamEvent } from '../realtime/event-log.js';
-import type { StreamEvent, StreamEventDraft } from '../realtime/forum-event.js';
+import { EventLog, schedulePruning } from '../realtime/event-log.js';
+import type { EventAudience, StreamEvent, StreamEventDraft } from '../realtime/forum-event.js';
+import type { QaEventPayloads, QaEventType } from '../protocol/qa-event-types.js';
 import { rooms } from '../realtime/rooms.js';
 import type { AgoraSocket } from '../realtime/socket-types.js';
 import type { PollResultsView } from './polls/poll-results.js';
@@ -21,19 +22,7 @@ import type { PollResultsView } from './polls/poll-results.js';
  * Vote counts are not in this log (see QaVoteBroadcaster): logging each
  * vote would make every voter of a session queue on its one sequence row.
  */
-export const QA_EVENT_TYPES = [
-  'qa.updated',
-  'qa.handed_over',
-  'question.asked',
-  'question.updated',
-  'question.asker',
-  'question.highlighted',
-  'question.merged',
-  'question.carried_over',
-  'poll.created',
-  'poll.updated',
-] as const;
-export type QaEventType = (typeof QA_EVENT_TYPES)[number];
+export { QA_EVENT_TYPES, type QaEventPayloads, type QaEventType } from '../protocol/qa-event-types.js';
 export type QaEvent = StreamEvent<QaEventType>;
 
 /** What a socket following a Q&A may see: moderators get pending questions and askers of anonymous ones. */
@@ -141,7 +130,13 @@ export class QaFanout extends EventFanout<QaSubscription, QaEventType> implement
 }
 
 /** Queues an event of the current write for a session's Q&A stream. */
-export type RecordQaEvent = RecordStreamEvent<QaEventType>;
+/** Queues a Q&A event of the current write, its payload typed by its type (src/protocol/qa-event-types.ts). */
+export type RecordQaEvent = <K extends QaEventType>(
+  sessionId: number,
+  type: K,
+  payload: QaEventPayloads[K],
+  options?: { questionId?: number | null; audience?: EventAudience },
+) => void;
 
 /** A Q&A write: its transaction, how to record events, and work to do once it has committed. */
 export type QaWork<T> = (manager: EntityManager, record: RecordQaEvent, afterCommit: (task: () => void) => void) => Promise<T>;

@@ -3,6 +3,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { transactionRetryingDeadlocks } from '../database/transaction.js';
 import { schedulePruning } from './event-log.js';
 import { ForumEventLog } from './forum-event-log.js';
+import type { ForumEventPayloads } from '../protocol/forum-event-types.js';
 import type { EventAudience, ForumEvent, ForumEventType } from './forum-event.js';
 import { ForumFanout } from './forum-fanout.service.js';
 import { DomainEvents } from './domain-events.js';
@@ -14,8 +15,8 @@ export interface RecordOptions {
   audience?: EventAudience;
 }
 
-/** Queues an event of the current write; it is stored as the transaction's last statement. */
-export type RecordEvent = (forumId: number, type: ForumEventType, payload: object, options?: RecordOptions) => void;
+/** Queues an event of the current write, its payload typed by its type (src/protocol); stored as the transaction's last statement. */
+export type RecordEvent = <K extends ForumEventType>(forumId: number, type: K, payload: ForumEventPayloads[K], options?: RecordOptions) => void;
 
 /**
  * How writes tell the forum's followers what changed. Every change is
@@ -60,7 +61,7 @@ export class ForumEventsService implements OnApplicationBootstrap, OnModuleDestr
    * it with its sequence number. It takes the forum's sequence lock until
    * commit, so call it last; then `publish([event])` after the commit.
    */
-  async record(manager: EntityManager, forumId: number, type: ForumEventType, payload: object, options: RecordOptions = {}): Promise<ForumEvent> {
+  async record<K extends ForumEventType>(manager: EntityManager, forumId: number, type: K, payload: ForumEventPayloads[K], options: RecordOptions = {}): Promise<ForumEvent> {
     const [event] = await this.log.append(manager, [{ streamId: forumId, type, payload, questionId: options.questionId ?? null, audience: options.audience }]);
     return event;
   }

@@ -25,7 +25,10 @@ import { rooms } from './rooms.js';
 import { authenticateHandshake, type SocketCredential } from './socket-auth.js';
 import { parseMessage, RateLimited } from '../common/messages.js';
 import { socketError } from './socket-messages.js';
-import type { AgoraServer, AgoraSocket, ForumSubscription, SocketError } from './socket-types.js';
+import type { AgoraServer, AgoraSocket, ClientAck, ClientMessageName, ForumSubscription, SocketError } from './socket-types.js';
+
+/** What a handler answers through the ack: the protocol's answer to that message, or a refusal. */
+type Answer<K extends ClientMessageName> = ClientAck<K> | SocketError;
 
 /** Per person (writes) or per socket (reads): bursts allowed, then a steady rate. */
 /** Per-socket limits on what only sockets do; writes are limited per person by ActionLimits, the same as over HTTP. */
@@ -197,7 +200,7 @@ export class RealtimeGateway implements OnGatewayInit<AgoraServer>, OnGatewayCon
    * these six (Socket.IO's own socket is ~11 KB), which adds up for a forum
    * with thousands of followers. This way a follower costs ~14 KB in all.
    */
-  private readonly handlers: Record<string, (socket: AgoraSocket, body: unknown) => Promise<unknown>> = {
+  private readonly handlers: { [K in ClientMessageName]: (socket: AgoraSocket, body: unknown) => Promise<Answer<K>> } = {
     'forum.subscribe': (socket, body) => this.subscribe(socket, body),
     'forum.unsubscribe': (socket, body) => this.unsubscribe(socket, body),
     'forum.presence': (socket, body) => this.presenceOf(socket, body),
@@ -228,7 +231,7 @@ export class RealtimeGateway implements OnGatewayInit<AgoraServer>, OnGatewayCon
   /** Runs a message's handler and answers through its ack (an unknown message gets an error, not silence). */
   private dispatch(socket: AgoraSocket, event: string, args: unknown[]): void {
     const ack = typeof args.at(-1) === 'function' ? (args.pop() as (response: unknown) => void) : null;
-    const handler = Object.hasOwn(this.handlers, event) ? this.handlers[event] : undefined;
+    const handler = Object.hasOwn(this.handlers, event) ? this.handlers[event as ClientMessageName] : undefined;
     if (!handler) {
       const message = `Unknown message "${String(event).slice(0, 60)}". Known messages: ${Object.keys(this.handlers).join(', ')}.`;
       ack?.({ error: { status: 400, code: 'unknown_message', message, details: [{ field: '(event)', message }] } } satisfies SocketError);
@@ -252,7 +255,7 @@ export class RealtimeGateway implements OnGatewayInit<AgoraServer>, OnGatewayCon
    * `lastSeq` arrive as `forum.events` before the ack; `resync: true` means
    * they can't be replayed (reload the forum over HTTP; live events follow).
    */
-  private subscribe(socket: AgoraSocket, body: unknown): Promise<unknown> {
+  private subscribe(socket: AgoraSocket, body: unknown): Promise<Answer<'forum.subscribe'>> {
     return this.handle(socket, 'forum.subscribe', async () => {
       const message = await parseMessage(SubscribeDto, body, '{ "forumId": 1, "lastSeq": 42 }');
       this.limit(`subscribe:${socket.id}`, RULES.subscribe, 'subscribing');
@@ -277,7 +280,7 @@ export class RealtimeGateway implements OnGatewayInit<AgoraServer>, OnGatewayCon
   }
 
   /** `forum.unsubscribe { forumId }` → `{ forumId, subscribed: false }`. */
-  private unsubscribe(socket: AgoraSocket, body: unknown): Promise<unknown> {
+  private unsubscribe(socket: AgoraSocket, body: unknown): Promise<Answer<'forum.unsubscribe'>> {
     return this.handle(socket, 'forum.unsubscribe', async () => {
       const { forumId } = await parseMessage(ForumMessage, body, '{ "forumId": 1 }');
       this.fanout.unsubscribe(socket, forumId);
@@ -286,7 +289,7 @@ export class RealtimeGateway implements OnGatewayInit<AgoraServer>, OnGatewayCon
   }
 
   /** `forum.presence { forumId }` → who follows a forum this socket follows (names for signed-in askers). */
-  private presenceOf(socket: AgoraSocket, body: unknown): Promise<unknown> {
+  private presenceOf(socket: AgoraSocket, body: unknown): Promise<Answer<'forum.presence'>> {
     return this.handle(socket, 'forum.presence', async () => {
       const { forumId } = await parseMessage(ForumMessage, body, '{ "forumId": 1 }');
       if (!socket.data.subs[forumId]) throw notSubscribed();
@@ -295,7 +298,7 @@ export class RealtimeGateway implements OnGatewayInit<AgoraServer>, OnGatewayCon
   }
 
   /** `thread.typing { questionId, typing? }` → `{ questionId, typing }`; others following the thread get `thread.typing`. */
-  private typing(socket: AgoraSocket, body: unknown): Promise<unknown> {
+  private typing(socket: AgoraSocket, body: unknown): Promise<Answer<'thread.typing'>> {
     return this.handle(socket, 'thread.typing', async () => {
       const message = await parseMessage(TypingMessage, body, '{ "questionId": 7 }');
       if (!socket.data.actor) throw unauthenticated('Sign in to take part in a thread.');
@@ -316,7 +319,7 @@ export class RealtimeGateway implements OnGatewayInit<AgoraServer>, OnGatewayCon
    * `POST /api/questions/:id/replies`. Retrying with the same clientId
    * returns the reply stored the first time and stores nothing.
    */
-  private createReply(socket: AgoraSocket, body: unknown): Promise<unknown> {
+  private createReply(socket: AgoraSocket, body: unknown): Promise<Answer<'reply.create'>> {
     return this.handle(socket, 'reply.create', async () => {
       const message = await parseMessage(CreateReplyMessage, body, '{ "clientId": "<uuid>", "questionId": 7, "body": "…" }');
       const actor = await this.stillSignedIn(socket);
@@ -328,7 +331,7 @@ export class RealtimeGateway implements OnGatewayInit<AgoraServer>, OnGatewayCon
   }
 
   /** `reply.vote { replyId, value: 1 | 0 }` → `{ vote: { replyId, voteCount, viewerVoted } }`, after commit. */
-  private vote(socket: AgoraSocket, body: unknown): Promise<unknown> {
+  private vote(socket: AgoraSocket, body: unknown): Promise<Answer<'reply.vote'>> {
     return this.handle(socket, 'reply.vote', async () => {
       const message = await parseMessage(VoteMessage, body, '{ "replyId": "42", "value": 1 }');
       const actor = await this.stillSignedIn(socket);
@@ -340,7 +343,7 @@ export class RealtimeGateway implements OnGatewayInit<AgoraServer>, OnGatewayCon
   }
 
   /** A live Q&A write: the sender's sign-in checked, votes limited per person like forum votes. */
-  private qaWrite(socket: AgoraSocket, event: string, _body: unknown, work: (actor: MaybeActor) => Promise<unknown>, limited?: LimitedAction): Promise<unknown> {
+  private qaWrite<K extends ClientMessageName>(socket: AgoraSocket, event: K, _body: unknown, work: (actor: MaybeActor) => Promise<ClientAck<K>>, limited?: LimitedAction): Promise<Answer<K>> {
     return this.handle(socket, event, async () => {
       const actor = await this.stillSignedIn(socket);
       if (actor && limited) await this.limits.take(limited, actor.accountId);
@@ -353,7 +356,7 @@ export class RealtimeGateway implements OnGatewayInit<AgoraServer>, OnGatewayCon
    * rules as `POST /api/moderation/acts` (ModerationService checks the caller
    * moderates the forum), acknowledged after commit.
    */
-  private moderate(socket: AgoraSocket, body: unknown): Promise<unknown> {
+  private moderate(socket: AgoraSocket, body: unknown): Promise<Answer<'moderation.act'>> {
     return this.handle(socket, 'moderation.act', async () => {
       // Anonymous senders go through too: the service answers them as HTTP does (404 for a forum they can't read, else 401).
       const actor = await this.stillSignedIn(socket);
@@ -363,7 +366,7 @@ export class RealtimeGateway implements OnGatewayInit<AgoraServer>, OnGatewayCon
   }
 
   /** `reply.flag { replyId, reason, note? }` → `{ flag }`: as `POST /api/replies/:id/flags`. */
-  private flag(socket: AgoraSocket, body: unknown): Promise<unknown> {
+  private flag(socket: AgoraSocket, body: unknown): Promise<Answer<'reply.flag'>> {
     return this.handle(socket, 'reply.flag', async () => {
       const { replyId, ...dto } = await parseMessage(FlagReplyMessage, body, '{ "replyId": "42", "reason": "spam" }');
       const actor = await this.stillSignedIn(socket);
@@ -373,7 +376,7 @@ export class RealtimeGateway implements OnGatewayInit<AgoraServer>, OnGatewayCon
   }
 
   /** Runs a handler; any failure becomes an error ack (unexpected ones are logged and reported as internal errors, without detail). */
-  private async handle<T>(socket: AgoraSocket, event: string, work: () => Promise<T>): Promise<T | SocketError> {
+  private async handle<K extends ClientMessageName>(socket: AgoraSocket, event: K, work: () => Promise<ClientAck<K>>): Promise<Answer<K>> {
     try {
       return await work();
     } catch (error) {

@@ -1,12 +1,9 @@
 import type { Server, Socket } from 'socket.io';
 import type { MaybeActor } from '../auth/actor.js';
-import type { PollResultsView } from '../live-qa/polls/poll-results.js';
-import type { ForumEvent, ForumEventView, StreamEvent, StreamEventView } from './forum-event.js';
+import type { ClientAck, ClientMessageName, ServerMessageName, ServerMessages, SocketError } from '../protocol/socket-messages.js';
+import type { ForumEvent, StreamEvent } from './forum-event.js';
 
-/** The error an ack carries when a message is refused; same codes and messages as the HTTP API. */
-export interface SocketError {
-  error: { status: number; code: string; message: string; details?: { field: string; message: string }[]; retryAfterMs?: number; requestId?: string };
-}
+export type { ClientAck, ClientMessage, ClientMessageName, PresenceView, SocketError, TypingView } from '../protocol/socket-messages.js';
 
 /** One forum a socket follows. */
 export interface ForumSubscription {
@@ -25,68 +22,14 @@ export interface SocketData {
   qaSubs?: Record<number, { questionId: null; moderator: boolean }>;
 }
 
-export interface PresenceView {
-  forumId: number;
-  /** People following the forum now: signed-in accounts plus anonymous visitors. */
-  count: number;
-  anonymous: number;
-  /** Signed-in people (at most 100), by name; empty for anonymous receivers. */
-  members: { id: string; displayName: string }[];
-}
-
-export interface TypingView {
-  forumId: number;
-  questionId: number;
-  account: { id: string; displayName: string };
-  typing: boolean;
-  /** Show the indicator this long unless refreshed. */
-  ttlMs: number;
-}
-
-/** What the server sends to clients (besides acks). */
-export interface ServerToClientEvents {
-  /** Events of a followed forum, in sequence order: replayed ones first, then live ones, each exactly once. */
-  'forum.events': (message: { forumId: number; events: ForumEventView[] }) => void;
-  /**
-   * The socket no longer follows the forum: removed from it, the forum became
-   * unreadable to this person, or (`resync`) the server could not deliver
-   * every event, so subscribe again (the answer will ask for a reload).
-   */
-  'forum.left': (message: { forumId: number; reason: 'removed' | 'access_lost' | 'resync' }) => void;
-  'forum.presence': (presence: PresenceView) => void;
-  'thread.typing': (typing: TypingView) => void;
-  /** Events of a followed live Q&A (src/live-qa), like `forum.events`. */
-  'qa.events': (message: { sessionId: number; events: StreamEventView[] }) => void;
-  /** Absolute vote counts of a followed live Q&A's questions; keep, per question, the one with the newest `asOf`. */
-  'qa.votes': (message: { sessionId: number; asOf: string; counts: { questionId: number; voteCount: number }[] }) => void;
-  /** Results of a followed live Q&A's polls; keep, per poll, the one with the newest `asOf` (src/live-qa/polls). */
-  'qa.poll_results': (message: { sessionId: number; results: PollResultsView[] }) => void;
-  'qa.left': (message: { sessionId: number; reason: 'removed' | 'access_lost' | 'resync' }) => void;
-  /**
-   * To every socket of one account (src/notifications): a new notification
-   * (absent when only the unread count changed, e.g. read on another device)
-   * and the account's unread count after it.
-   */
-  'notifications.changed': (message: { notification?: Record<string, unknown>; unread: number }) => void;
-  /** The sign-in this socket used has ended; the server disconnects it next. */
-  'session.ended': (message: Record<string, never>) => void;
-  /** This instance is shutting down: the server closes the connection next; reconnect (the load balancer sends you to another instance) and subscribe again with your last seqs. */
-  'server.shutdown': (message: { reconnect: true }) => void;
-}
-
-export type Ack = (response: unknown) => void;
-
-/** What clients send; every message takes an ack. */
-export interface ClientToServerEvents {
-  'forum.subscribe': (message: unknown, ack: Ack) => void;
-  'forum.unsubscribe': (message: unknown, ack: Ack) => void;
-  'forum.presence': (message: unknown, ack: Ack) => void;
-  'thread.typing': (message: unknown, ack: Ack) => void;
-  'reply.create': (message: unknown, ack: Ack) => void;
-  'reply.vote': (message: unknown, ack: Ack) => void;
-  'moderation.act': (message: unknown, ack: Ack) => void;
-  'reply.flag': (message: unknown, ack: Ack) => void;
-}
+/**
+ * What the server sends and what clients send, from the protocol both sides
+ * compile against (src/protocol/socket-messages.ts). Client messages arrive
+ * untyped (`unknown`: validated by each handler's DTO); the ack answers the
+ * protocol's type or a SocketError.
+ */
+export type ServerToClientEvents = { [K in ServerMessageName]: (message: ServerMessages[K]) => void };
+export type ClientToServerEvents = { [K in ClientMessageName]: (message: unknown, ack: (response: ClientAck<K> | SocketError) => void) => void };
 
 /** Between app instances (through the adapter). */
 export interface InterServerEvents {

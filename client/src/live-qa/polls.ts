@@ -1,4 +1,5 @@
 import { call } from '../api.js';
+import type { PollResultsView, QaEventView } from '../protocol.js';
 
 /** A session's live polls on the client: the API calls, and the model that keeps their results current. */
 
@@ -6,17 +7,8 @@ export type PollKind = 'single' | 'multiple' | 'rating' | 'word_cloud' | 'open_t
 export const POLL_KINDS: PollKind[] = ['single', 'multiple', 'rating', 'word_cloud', 'open_text'];
 export type PollAction = 'launch' | 'close' | 'reveal' | 'hide' | 'show' | 'unshow' | 'remove_word' | 'approve_text' | 'reject_text';
 
-export interface PollResults {
-  pollId: number;
-  asOf: string;
-  kind: PollKind;
-  total: number;
-  options?: { index: number; label: string; count: number }[];
-  ratings?: { value: number; count: number }[];
-  average?: number | null;
-  words?: { key: string; word: string; count: number }[];
-  texts?: { answerId: number; text: string; review?: 'pending' | 'approved' | 'rejected' }[];
-}
+/** A poll's results at `asOf` (the server's shape, src/protocol). */
+export type PollResults = PollResultsView;
 
 export interface PollAnswer {
   choices: number[] | null;
@@ -119,9 +111,9 @@ export class PollsModel {
   }
 
   /** poll.created / poll.updated; answers whether it was one. */
-  apply(type: string, data: Json): boolean {
-    if ((type !== 'poll.created' && type !== 'poll.updated') || !data.poll) return false;
-    this.upsert(toPoll(data.poll as Json));
+  apply(e: QaEventView): boolean {
+    if (e.type !== 'poll.created' && e.type !== 'poll.updated') return false;
+    this.upsert(toPoll(e.payload.poll));
     return true;
   }
 

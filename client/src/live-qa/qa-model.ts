@@ -1,6 +1,5 @@
-import { toLiveQuestion, toQaFields, toVoteCounts, type LiveQuestion, type QaInfo, type QaSort, type VoteCounts } from '../qa-api.js';
-
-type Json = Record<string, unknown>;
+import type { QaEventView } from '../protocol.js';
+import { toLiveQuestion, toQaFields, type LiveQuestion, type QaInfo, type QaSort, type VoteCounts } from '../qa-api.js';
 
 /** What a live event changed, for the page to announce. */
 export type QaChange =
@@ -118,64 +117,74 @@ export class QaModel {
     if (q) this.questions.set(id, { ...q, voteCount: before.voteCount });
   }
 
-  /** Applies one live event (`at`: its write time, which dates the counts it carries). */
-  apply(type: string, data: Json, at: string | null): QaChange {
-    const question = data.question && typeof data.question === 'object' ? toLiveQuestion(data.question as Json) : null;
-    switch (type) {
-      case 'qa.updated': {
-        if (data.qa && typeof data.qa === 'object') this.info = { ...this.info, ...toQaFields(data.qa as Json) };
+  /**
+   * Applies one live event (its `at`, the write time, dates the counts it
+   * carries). Every type of the protocol has its case: a new one fails the
+   * type check until it has one here.
+   */
+  apply(e: QaEventView): QaChange {
+    const { at } = e;
+    switch (e.type) {
+      case 'qa.updated':
+        this.info = { ...this.info, ...toQaFields(e.payload.qa) };
         return { kind: 'settings' };
-      }
       case 'question.asked': {
-        if (!question || this.questions.has(question.id)) {
-          if (question) this.upsert(question, at);
+        const question = toLiveQuestion(e.payload.question);
+        if (this.questions.has(question.id)) {
+          this.upsert(question, at);
           return { kind: 'none' };
         }
         const shown = this.upsert(question, at);
         return shown ? { kind: 'asked', question, mine: this.mine.has(question.id) } : { kind: 'none' };
       }
       case 'question.updated': {
-        if (!question) return { kind: 'none' };
+        const question = toLiveQuestion(e.payload.question);
         const was = this.questions.get(question.id);
         this.upsert(question, at);
         if (question.state === 'answered' && was && was.state !== 'answered') return { kind: 'answered', question };
         return { kind: 'none' };
       }
       case 'question.asker': {
-        const id = Number(data.questionId);
+        const { questionId: id, asker } = e.payload;
         const q = this.questions.get(id);
-        const asker = data.asker as Json | null;
-        if (q && asker) this.questions.set(id, { ...q, asker: { id: String(asker.id ?? ''), displayName: String(asker.displayName ?? ''), guest: asker.guest === true } });
+        if (q) this.questions.set(id, { ...q, asker: { id: asker.id, displayName: asker.displayName, guest: asker.guest } });
         return { kind: 'none' };
       }
-      case 'question.highlighted':
-        return { kind: 'highlighted', question: this.highlight(question, at) };
+      case 'question.highlighted': {
+        const { question } = e.payload;
+        return { kind: 'highlighted', question: this.highlight(question ? toLiveQuestion(question) : null, at) };
+      }
       case 'question.merged': {
-        const into = data.into && typeof data.into === 'object' ? toLiveQuestion(data.into as Json) : null;
-        if (question) {
-          // Asking the merged question makes the combined one the viewer's too.
-          if (into && this.mine.has(question.id)) this.mine.add(into.id);
-          if (this.voted.has(question.id) && into) this.voted.add(into.id);
-          this.questions.delete(question.id);
-        }
-        if (into) this.upsert(into, at);
+        const question = toLiveQuestion(e.payload.question);
+        const into = toLiveQuestion(e.payload.into);
+        // Asking the merged question makes the combined one the viewer's too.
+        if (this.mine.has(question.id)) this.mine.add(into.id);
+        if (this.voted.has(question.id)) this.voted.add(into.id);
+        this.questions.delete(question.id);
+        this.upsert(into, at);
         return { kind: 'none' };
       }
       case 'question.carried_over':
-        this.carryOver(Number(data.questionId), Number(data.forumId), Number(data.forumQuestionId));
+        this.carryOver(e.payload.questionId, e.payload.forumId, e.payload.forumQuestionId);
         return { kind: 'none' };
       case 'qa.handed_over': {
         // No forum: nothing was carried and the session has none (none is created for nothing).
-        const forum = data.forum && typeof data.forum === 'object' ? (data.forum as Json) : null;
-        const handOverForum = forum ? { id: Number(forum.id), slug: String(forum.slug ?? ''), title: String(forum.title ?? '') } : this.info.handOverForum;
+        const { forum, created } = e.payload;
+        const handOverForum = forum ? { id: forum.id, slug: forum.slug, title: forum.title } : this.info.handOverForum;
         this.info = { ...this.info, handOverForum, handedOverAt: at };
         // The carried questions are archived without an event of their own: this list says which.
-        const created = Array.isArray(data.created) ? (data.created as Json[]) : [];
-        if (forum) for (const c of created) this.carryOver(Number(c.liveQuestionId), Number(forum.id), Number(c.forumQuestionId));
+        if (forum) for (const c of created) this.carryOver(c.liveQuestionId, forum.id, c.forumQuestionId);
         return { kind: 'handedOver' };
       }
-      default:
+      // Polls have their own model (PollsModel.apply).
+      case 'poll.created':
+      case 'poll.updated':
         return { kind: 'none' };
+      default: {
+        // A type added to src/protocol/qa-event-types.ts without a case here fails the type check.
+        const unhandled: never = e;
+        return unhandled;
+      }
     }
   }
 
@@ -195,8 +204,8 @@ export class QaModel {
   }
 
   /** The subscription's answer carries a fresh snapshot of the counts. */
-  applyAckCounts(ack: Json): void {
-    if (Array.isArray(ack.counts)) this.applyCounts(toVoteCounts(ack, 'countsAsOf'));
+  applyAckCounts(ack: { counts: VoteCounts['counts']; countsAsOf: string }): void {
+    this.applyCounts({ asOf: ack.countsAsOf, counts: ack.counts });
   }
 
   highlighted(): LiveQuestion | null {

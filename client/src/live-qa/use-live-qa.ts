@@ -3,7 +3,7 @@ import { account } from '../account.js';
 import { announce } from '../announcer.js';
 import { loadLive, reauthenticateLive } from '../components/use-follow.js';
 import { t } from '../i18n/index.js';
-import { qa, toVoteCounts, type LiveQuestion, type ModerateInput, type QaSettings } from '../qa-api.js';
+import { qa, type LiveQuestion, type ModerateInput, type QaSettings } from '../qa-api.js';
 import { useStore } from '../store.js';
 import { QaModel, type QaChange } from './qa-model.js';
 import { polls as pollsApi, PollsModel, toPoll as toPollFrom, type NewPoll, type PollAction, type PollResults } from './polls.js';
@@ -73,8 +73,8 @@ export function useLiveQa(slug: string, onChange?: (change: QaChange, model: QaM
         if (cancelled) return;
         stop = live.followQa(info.sessionId, list.seq, {
           onEvent(e) {
-            if (freshPolls.apply(e.type, e.data)) return rerender();
-            const change = fresh.apply(e.type, e.data, e.at);
+            if (freshPolls.apply(e)) return rerender();
+            const change = fresh.apply(e);
             if (change.kind === 'settings') refreshViewer(fresh);
             else if (change.kind === 'asked' && !change.mine) announce(fresh.moderator && change.question.state === 'pending' ? t('qa.mod.announceQueued') : t('qa.announceNew'));
             else if (change.kind === 'highlighted' && change.question) announce(t('qa.announceHighlight', { text: change.question.body }));
@@ -82,15 +82,15 @@ export function useLiveQa(slug: string, onChange?: (change: QaChange, model: QaM
             changed.current?.(change, fresh);
             rerender();
           },
-          onVotes(message) {
-            if (fresh.applyCounts(toVoteCounts(message)).length > 0) rerender();
+          onVotes(counts) {
+            if (fresh.applyCounts(counts).length > 0) rerender();
           },
-          onPollResults(message) {
-            if (freshPolls.applyResults((message.results ?? []) as PollResults[])) rerender();
+          onPollResults(results) {
+            if (freshPolls.applyResults(results)) rerender();
           },
           onSubscribed(_first, ack) {
             fresh.applyAckCounts(ack);
-            freshPolls.applyResults((ack.pollResults ?? []) as PollResults[]);
+            freshPolls.applyResults(ack.pollResults);
             setSubscribed(true);
             rerender();
           },

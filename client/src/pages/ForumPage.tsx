@@ -31,11 +31,11 @@ export function ForumPage({ forumId }: { forumId: number }) {
     {
       onEvent(e: ForumEvent) {
         if (e.type === 'reply.created') {
-          const reply = (e.data.reply ?? e.data) as Record<string, unknown>;
-          const id = String(reply.id ?? '');
+          const { reply } = e.payload;
+          const id = reply.id;
           if (!id || counted.current.has(id)) return;
           counted.current.add(id);
-          const author = (reply.author as { id?: string } | undefined)?.id;
+          const author = reply.author?.id;
           // Someone else's reply while I look at the list is new to me until I open the thread.
           if (me && author !== me.id)
             unread.setData((u) => u && { ...u, questions: bump(u.questions, e.questionId) });
@@ -45,8 +45,7 @@ export function ForumPage({ forumId }: { forumId: number }) {
             ),
           );
         } else if (e.type === 'reply.deleted') {
-          const reply = (e.data.reply ?? {}) as Record<string, unknown>;
-          const id = `deleted:${String(reply.id ?? '')}`;
+          const id = `deleted:${e.payload.reply.id}`;
           if (counted.current.has(id)) return;
           counted.current.add(id);
           questions.setData((qs) => qs?.map((q) => (q.id === e.questionId ? { ...q, replyCount: Math.max(0, q.replyCount - 1) } : q)));
@@ -54,8 +53,8 @@ export function ForumPage({ forumId }: { forumId: number }) {
           // Moderation changed the agenda's order, moved replies between questions, or changed what counts as a reply.
           questions.reload();
         } else if (e.type.startsWith('question.')) {
-          const q = e.data.question as Record<string, unknown> | undefined;
-          if (q && q.id !== undefined && e.type !== 'question.created') {
+          const q = 'question' in e.payload ? e.payload.question : undefined;
+          if (q && e.type !== 'question.created') {
             const updated = toQuestion(q);
             questions.setData((qs) => qs?.map((x) => (x.id === updated.id ? { ...x, ...updated, replyCount: x.replyCount, answeredByMe: x.answeredByMe } : x)));
           } else questions.reload();

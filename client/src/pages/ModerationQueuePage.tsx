@@ -101,8 +101,8 @@ export function ModerationQueuePage({ forumId }: { forumId: number }) {
     {
       onEvent(e: ForumEvent) {
         if (e.type === 'moderation.queue') {
-          if (e.data.change === 'added') announce(tp('queue.arrived'));
-          if (e.data.kind === 'question') setProposalVersion((v) => v + 1);
+          if (e.payload.change === 'added') announce(tp('queue.arrived'));
+          if (e.payload.kind === 'question') setProposalVersion((v) => v + 1);
           else refreshSoon();
         } else if (e.type.startsWith('reply.')) refreshSoon();
         else if (e.type === 'member.silenced') setSilenceVersion((v) => v + 1);

@@ -178,7 +178,7 @@ function LogView({ forum: f }: { forum: ForumDetail }) {
     {
       onEvent(e: ForumEvent) {
         if (e.type !== 'moderation.action' || !unfiltered) return;
-        const action = toAction((e.data.action ?? {}) as Record<string, unknown>);
+        const action = toAction(e.payload.action);
         list.setItems((items) => (items && !items.some((a) => a.id === action.id) ? [action, ...items] : items));
       },
       onResync: list.reload,

@@ -4,6 +4,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Omittable } from '../../common/validation.js';
 import { SESSION_STATES, type SessionState } from '../../sessions/session.entity.js';
 import { LIVE_QUESTION_STATES, MAX_DISMISS_REASON_LENGTH, PENDING_CHOICES, type PendingChoice, MAX_QUESTION_LENGTH, MODERATION_ACTIONS, type LiveQuestionState, type ModerationAction, type QaState } from '../qa-policy.js';
+import type { ClientMessage } from '../../protocol/socket-messages.js';
 
 const MAX_INT = 2147483647;
 
@@ -143,39 +144,39 @@ export class ExportQuery {
 const sessionIdMessage = 'sessionId must be a positive integer (the session\'s numeric id)';
 const questionIdMessage = 'questionId must be a positive integer';
 
-export class QaSessionMessage {
+export class QaSessionMessage implements ClientMessage<'qa.unsubscribe'> {
   @IsInt({ message: sessionIdMessage }) @Min(1, { message: sessionIdMessage }) @Max(MAX_INT)
   sessionId: number;
 }
 
-export class QaSubscribeMessage extends QaSessionMessage {
+export class QaSubscribeMessage extends QaSessionMessage implements ClientMessage<'qa.subscribe'> {
   @IsOptional()
   @IsInt({ message: 'lastSeq must be a whole number, 0 or more' }) @Min(0, { message: 'lastSeq must be a whole number, 0 or more' })
   @Max(Number.MAX_SAFE_INTEGER)
   lastSeq?: number;
 }
 
-export class QaAskMessage extends AskQuestionDto {
+export class QaAskMessage extends AskQuestionDto implements ClientMessage<'qa.ask'> {
   @IsInt({ message: sessionIdMessage }) @Min(1, { message: sessionIdMessage }) @Max(MAX_INT)
   sessionId: number;
 }
 
-export class QaQuestionMessage {
+export class QaQuestionMessage implements ClientMessage<'qa.withdraw'> {
   @IsInt({ message: questionIdMessage }) @Min(1, { message: questionIdMessage }) @Max(MAX_INT)
   questionId: number;
 }
 
-export class QaEditMessage extends EditQuestionDto {
+export class QaEditMessage extends EditQuestionDto implements ClientMessage<'qa.edit'> {
   @IsInt({ message: questionIdMessage }) @Min(1, { message: questionIdMessage }) @Max(MAX_INT)
   questionId: number;
 }
 
-export class QaVoteMessage extends QaQuestionMessage {
+export class QaVoteMessage extends QaQuestionMessage implements ClientMessage<'qa.vote'> {
   @IsIn([0, 1], { message: 'value must be 1 (vote) or 0 (take the vote back)' })
   value: 0 | 1;
 }
 
-export class QaModerateMessage extends ModerateDto {
+export class QaModerateMessage extends ModerateDto implements ClientMessage<'qa.moderate'> {
   @IsInt({ message: questionIdMessage }) @Min(1, { message: questionIdMessage }) @Max(MAX_INT)
   questionId: number;
 }

@@ -4,6 +4,10 @@ import { AppConfig } from '../../config/app-config.js';
 import { Coalescer } from '../coalescer.js';
 import { QaFanout } from '../qa-stream.js';
 import type { PollKind, PollState } from './poll-policy.js';
+import type { PollResultsView } from '../../protocol/views.js';
+
+/** A poll's results at `asOf` (the protocol's shape: src/protocol/views.ts). */
+export type { PollResultsView };
 
 /** A poll as stored. */
 export interface PollRow {
@@ -19,28 +23,6 @@ export interface PollRow {
   closed_at: Date | null;
   handed_over_question_id: number | null;
   created_at: Date;
-}
-
-/**
- * A poll's results at `asOf` (database time of the one read): a screen
- * keeps, per poll, the results with the newest asOf. Choice polls count
- * per option (a multiple-choice answer counts once for each option it
- * names); ratings per value 1–5 with the average; word clouds per folded
- * entry (shown as its most common spelling), without removed entries; open
- * text lists the answers (attendees: approved ones; moderators: all, with
- * their review).
- */
-export interface PollResultsView {
-  pollId: number;
-  asOf: string;
-  kind: PollKind;
-  /** Attendees who answered. */
-  total: number;
-  options?: { index: number; label: string; count: number }[];
-  ratings?: { value: number; count: number }[];
-  average?: number | null;
-  words?: { key: string; word: string; count: number }[];
-  texts?: { answerId: number; text: string; review?: 'pending' | 'approved' | 'rejected' }[];
 }
 
 const MAX_WORDS = 100;

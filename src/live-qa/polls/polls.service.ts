@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type * as Protocol from '../../protocol/views.js';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Actor, MaybeActor } from '../../auth/actor.js';
 import { badRequest, conflict, notFound, unauthenticated } from '../../common/app-exception.js';
@@ -10,37 +11,10 @@ import type { AnswerPollDto, CreatePollDto, PollActDto } from './dto/poll-input.
 import { ACT_KIND, answerProblem, foldWord, POLL_TRANSITIONS, type PollKind, type PollState } from './poll-policy.js';
 import { PollResultsBroadcaster, readResults, resultsPublic, type PollResultsView, type PollRow } from './poll-results.js';
 
-export interface PollView {
-  id: number;
-  sessionId: number;
-  kind: PollKind;
-  prompt: string;
-  options: string[];
-  state: PollState;
-  resultsHidden: boolean;
-  liveQuestionId: number | null;
-  onScreen: boolean;
-  launchedAt: Date | null;
-  closedAt: Date | null;
-  createdAt: Date;
-  /** Forum question that carried the results at the hand-over. */
-  handedOverQuestionId: number | null;
-}
-
-/** A poll as one caller sees it: its results when they may see them, and their own answer. */
-export interface PollReadView extends PollView {
-  results: PollResultsView | null;
-  viewerAnswer: PollAnswerView | null;
-}
-
-export interface PollAnswerView {
-  pollId: number;
-  choices: number[] | null;
-  rating: number | null;
-  text: string | null;
-  review: 'pending' | 'approved' | 'rejected' | null;
-  updatedAt: Date;
-}
+/** The protocol's poll shapes, with times as the server holds them. */
+export type PollView = Protocol.PollView<Date>;
+export type PollReadView = Protocol.PollReadView<Date>;
+export type PollAnswerView = Protocol.PollAnswerView<Date>;
 
 const PAST: Record<PollActDto['action'], string> = {
   launch: 'launched', close: 'closed', reveal: 'revealed', hide: 'hidden', show: 'shown on the presenter screen', unshow: 'taken off the presenter screen',

@@ -6,6 +6,7 @@ import { BIGINT_ID } from '../../discussions/dto/discussion-params.js';
 import { IsIntInRange, IsReason, Optional } from '../../discussions/dto/input-rules.js';
 import { PageQuery } from '../../discussions/dto/thread-query.dto.js';
 import { FLAG_REASONS, type FlagReason } from './moderation.views.js';
+import type { ClientMessage } from '../../protocol/socket-messages.js';
 
 const REASON_MESSAGE = `reason must be one of: ${FLAG_REASONS.join(', ')}`;
 
@@ -17,7 +18,7 @@ export class CreateFlagDto {
 const idToString = ({ value }: { value: unknown }) => (typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : value);
 
 /** `reply.flag` over a socket: the same as POST /replies/:id/flags. */
-export class FlagReplyMessage extends CreateFlagDto {
+export class FlagReplyMessage extends CreateFlagDto implements ClientMessage<'reply.flag'> {
   @Transform(idToString) @Matches(BIGINT_ID, { message: 'replyId must be a reply id (a positive whole number, as a string)' }) replyId: string;
 }
 

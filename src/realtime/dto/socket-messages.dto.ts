@@ -2,6 +2,7 @@ import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsUUID, Matches, Max, Min } from 'class-validator';
 import { BIGINT_ID } from '../../discussions/dto/discussion-params.js';
 import { IsMarkdownBody } from '../../discussions/dto/input-rules.js';
+import type { ClientMessage } from '../../protocol/socket-messages.js';
 
 /** Postgres `integer` ids. */
 const MAX_INT = 2147483647;
@@ -9,7 +10,7 @@ const MAX_INT = 2147483647;
 const idToString = ({ value }: { value: unknown }) => (typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : value);
 
 /** `forum.subscribe`: follow a forum (optionally one of its threads), replaying what was missed after `lastSeq`. */
-export class SubscribeMessage {
+export class SubscribeMessage implements ClientMessage<'forum.subscribe'> {
   @IsInt({ message: 'forumId must be a positive integer' }) @Min(1, { message: 'forumId must be a positive integer' }) @Max(MAX_INT)
   forumId: number;
 
@@ -24,13 +25,13 @@ export class SubscribeMessage {
 }
 
 /** `forum.unsubscribe` and `forum.presence`: one forum. */
-export class ForumMessage {
+export class ForumMessage implements ClientMessage<'forum.unsubscribe'> {
   @IsInt({ message: 'forumId must be a positive integer' }) @Min(1, { message: 'forumId must be a positive integer' }) @Max(MAX_INT)
   forumId: number;
 }
 
 /** `thread.typing`: the sender is typing (or, with `typing: false`, stopped) in a thread. */
-export class TypingMessage {
+export class TypingMessage implements ClientMessage<'thread.typing'> {
   @IsInt({ message: 'questionId must be a positive integer' }) @Min(1, { message: 'questionId must be a positive integer' }) @Max(MAX_INT)
   questionId: number;
 
@@ -39,7 +40,7 @@ export class TypingMessage {
 }
 
 /** `reply.create`: a reply posted over the socket; `clientId` makes retries safe. */
-export class CreateReplyMessage {
+export class CreateReplyMessage implements ClientMessage<'reply.create'> {
   @IsUUID('all', { message: 'clientId must be a UUID chosen by the client (one per reply, reused when retrying)' })
   clientId: string;
 
@@ -54,7 +55,7 @@ export class CreateReplyMessage {
 }
 
 /** `reply.vote`: 1 adds the sender's vote, 0 takes it back. */
-export class VoteMessage {
+export class VoteMessage implements ClientMessage<'reply.vote'> {
   @Transform(idToString) @Matches(BIGINT_ID, { message: 'replyId must be a reply id (a positive whole number, as a string)' })
   replyId: string;
 

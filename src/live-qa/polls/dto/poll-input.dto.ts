@@ -4,6 +4,7 @@ import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional
 import {
   MAX_OPEN_TEXT_LENGTH, MAX_POLL_OPTION_LENGTH, MAX_POLL_OPTIONS, MAX_POLL_PROMPT_LENGTH, POLL_ACTIONS, POLL_KINDS, type PollAction, type PollKind,
 } from '../poll-policy.js';
+import type { ClientMessage } from '../../../protocol/socket-messages.js';
 
 const MAX_INT = 2147483647;
 const NO_NUL = /^[^\u0000]*$/;
@@ -75,17 +76,17 @@ export class PollActDto {
 const pollIdMessage = 'pollId must be a positive integer';
 const sessionIdMessage = "sessionId must be a positive integer (the session's numeric id)";
 
-export class QaPollCreateMessage extends CreatePollDto {
+export class QaPollCreateMessage extends CreatePollDto implements ClientMessage<'qa.poll.create'> {
   @IsInt({ message: sessionIdMessage }) @Min(1, { message: sessionIdMessage }) @Max(MAX_INT)
   sessionId: number;
 }
 
-export class QaPollAnswerMessage extends AnswerPollDto {
+export class QaPollAnswerMessage extends AnswerPollDto implements ClientMessage<'qa.poll.answer'> {
   @IsInt({ message: pollIdMessage }) @Min(1, { message: pollIdMessage }) @Max(MAX_INT)
   pollId: number;
 }
 
-export class QaPollActMessage extends PollActDto {
+export class QaPollActMessage extends PollActDto implements ClientMessage<'qa.poll.act'> {
   @IsInt({ message: pollIdMessage }) @Min(1, { message: pollIdMessage }) @Max(MAX_INT)
   pollId: number;
 }
