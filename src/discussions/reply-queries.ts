@@ -231,16 +231,18 @@ export interface ReplyContext {
   questionTitle: string;
 }
 
+/** One statement: the reply with its author, its parent's author and its question's author and title. */
 export async function findReplyContext(manager: EntityManager, replyId: string): Promise<ReplyContext | null> {
-  const reply = await findReply(manager, replyId);
-  if (!reply) return null;
-  const [row]: { parent_author_id: string | null; question_author_id: string | null; title: string }[] = await manager.query(
-    `SELECT (SELECT author_id FROM reply WHERE id = $2) AS parent_author_id, q.author_id AS question_author_id, q.title
-       FROM question q WHERE q.id = $1`,
-    [reply.question_id, reply.parent_id],
+  const rows: (ReplyRow & { parent_author_id: string | null; question_author_id: string | null; question_title: string })[] = await manager.query(
+    `SELECT ${replyColumns()}, (SELECT author_id FROM reply WHERE id = r.parent_id) AS parent_author_id,
+            q.author_id AS question_author_id, q.title AS question_title
+       FROM reply r JOIN account a ON a.id = r.author_id JOIN question q ON q.id = r.question_id
+      WHERE r.id = $1`,
+    [replyId],
   );
-  if (!row) return null;
-  return { reply, parentAuthorId: row.parent_author_id, questionAuthorId: row.question_author_id, questionTitle: row.title };
+  if (!rows[0]) return null;
+  const { parent_author_id: parentAuthorId, question_author_id: questionAuthorId, question_title: questionTitle, ...reply } = rows[0];
+  return { reply, parentAuthorId, questionAuthorId, questionTitle };
 }
 
 /** A question's title (for telling people where something happened), or null if it is gone. */

@@ -102,16 +102,19 @@ export class ForumAccessService {
   async readersAmong(forumId: number, accountIds: string[], manager: EntityManager = this.dataSource.manager): Promise<Set<string>> {
     const ids = [...new Set(accountIds)];
     if (!ids.length) return new Set();
-    const forum = await manager.findOneBy(Forum, { id: forumId });
-    if (!forum) return new Set();
-    const rows: { id: string; role: 'member' | 'admin'; guest_session_id: number | null; m_role: ForumMembership['role'] | null; m_state: ForumMembership['state'] | null }[] = await manager.query(
-      `SELECT a.id, a.role, a.guest_session_id, m.role AS m_role, m.state AS m_state
-         FROM account a LEFT JOIN forum_membership m ON m.forum_id = $1 AND m.account_id = a.id
-        WHERE a.id = ANY($2::uuid[])`,
+    // One statement: the forum's visibility with each account and its membership (no forum: no rows, no readers).
+    const rows: {
+      visibility: Forum['visibility']; state: Forum['state'];
+      id: string; role: 'member' | 'admin'; guest_session_id: number | null; m_role: ForumMembership['role'] | null; m_state: ForumMembership['state'] | null;
+    }[] = await manager.query(
+      `SELECT f.visibility, f.state, a.id, a.role, a.guest_session_id, m.role AS m_role, m.state AS m_state
+         FROM forum f JOIN account a ON a.id = ANY($2::uuid[])
+         LEFT JOIN forum_membership m ON m.forum_id = f.id AND m.account_id = a.id
+        WHERE f.id = $1`,
       [forumId, ids],
     );
     const readers = rows.filter((r) =>
-      canRead(forum, { accountId: r.id, displayName: '', role: r.role, sessionId: '', guestSessionId: r.guest_session_id ?? undefined }, r.m_state ? { role: r.m_role!, state: r.m_state } : null),
+      canRead(r, { accountId: r.id, displayName: '', role: r.role, sessionId: '', guestSessionId: r.guest_session_id ?? undefined }, r.m_state ? { role: r.m_role!, state: r.m_state } : null),
     );
     return new Set(readers.map((r) => r.id));
   }
