@@ -462,7 +462,7 @@ function report(
   return [
     '## Reply writes (`bench/reply-writes.ts`)',
     '',
-    `Command: \`${commandLine('bench:writes', ['BENCH_DURATION_S', 'BENCH_CONCURRENCY', 'BENCH_QUESTIONS'])}\``,
+    `Command: \`${commandLine('bench:writes', ['BENCH_DURATION_S', 'BENCH_CONCURRENCY', 'BENCH_QUESTIONS', 'BENCH_BREAKDOWN'])}\``,
     '',
     ...machine,
     `- Each case runs for ${durationMs / 1000} s after a warm-up of ${WARMUP_OPS_PER_WORKER} replies per worker; "c" workers each write ` +
