@@ -8,9 +8,16 @@
  *   ... npm run bench:writes -- --smoke      (2 s per case, no report)
  *
  * Knobs: BENCH_DURATION_S (default 10 s per case), BENCH_CONCURRENCY (default 1,32),
- * BENCH_QUESTIONS (spread over this many questions, default 64).
+ * BENCH_QUESTIONS (spread over this many questions, default 64), BENCH_BREAKDOWN=1 (also where
+ * the milliseconds of one reply go, from the HTTP case at c=1 spread: see lib/breakdown-preload.ts).
  */
 import pg from 'pg';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { dirname, join } from 'node:path';
+import { MarkdownService, sanitizeRenderedHtml } from '../src/discussions/markdown.service.js';
+import { detectLanguage } from '../src/discussions/reply-language.js';
+import MarkdownIt from 'markdown-it';
 import { startApp, type AppProcess } from './lib/app-process.js';
 import { createBenchDatabase, requireServerUrl, type BenchDatabase } from './lib/database.js';
 import { COUNTER_SHARDS, createAccounts, createForum, createQuestions, pathSegment, replyBody } from './lib/fixtures.js';
@@ -49,6 +56,21 @@ interface Result extends Case {
   perSecond: number;
   latency: Summary;
   firstError?: string;
+  /** Mean client-side ms per reply (the breakdown adds up means). */
+  meanMs: number;
+  server?: ServerTotals;
+}
+
+/** Server-side totals from lib/breakdown-preload.ts over one case. */
+interface ServerTotals {
+  replies: number;
+  serverMs: number;
+  sqlMs: number;
+  sqlCount: number;
+  jsonMs: number;
+  afterSqlCount: number;
+  afterSqlMs: number;
+  statements: Record<string, number>;
 }
 
 interface Author {
@@ -106,7 +128,9 @@ async function main() {
     forumByQuestion.set(hot, hotForum);
     spread.length = Math.min(spread.length, questionCount);
 
-    app = await startApp(db.url);
+    const breakdown = process.env.BENCH_BREAKDOWN === '1';
+    const preload = pathToFileURL(join(dirname(fileURLToPath(import.meta.url)), 'lib/breakdown-preload.js')).href;
+    app = await startApp(db.url, breakdown ? { NODE_OPTIONS: `--import=${preload}` } : {});
     const poolSize = process.env.DB_POOL_SIZE || '10 (default)';
 
     // 32 people, each signed up through the API with their own cookie.
@@ -158,7 +182,7 @@ async function main() {
     const results: Result[] = [];
     for (const c of cases) {
       await pool.query('CHECKPOINT').catch(() => undefined); // start each case without a pending checkpoint
-      const r = await runCase(c, durationMs, fixture, pool, app.url);
+      const r = await runCase(c, durationMs, fixture, pool, app.url, breakdown && c.route === 'http' && c.concurrency === 1 && c.target === 'spread');
       results.push(r);
       console.log(
         `${describe(c).padEnd(44)} ${String(r.replies).padStart(6)} replies in ${r.seconds.toFixed(1)} s = ` +
@@ -184,7 +208,8 @@ async function main() {
     await app.stop();
     app = undefined;
 
-    const markdown = report(results, durationMs, spread.length, forums, poolSize, counterNote, httpNote, machineLines(machine));
+    const breakdownLines = breakdown ? replyBreakdown(results) : [];
+    const markdown = report(results, durationMs, spread.length, forums, poolSize, counterNote, httpNote, machineLines(machine), breakdownLines);
     console.log(`\n${markdown}\n`);
     if (opts.report) console.log(`wrote ${writeSection('reply-writes', markdown)}`);
     else console.log('(smoke/no-report run: BENCHMARKS.md left alone)');
@@ -303,7 +328,7 @@ async function rawReply(
 }
 
 /** Runs `c.concurrency` workers for a fixed time (each also bounded by a count). */
-async function runCase(c: Case, durationMs: number, f: Fixture, pool: pg.Pool, base: string): Promise<Result> {
+async function runCase(c: Case, durationMs: number, f: Fixture, pool: pg.Pool, base: string, withServerTimes = false): Promise<Result> {
   const clients = c.route === 'raw' ? await Promise.all(Array.from({ length: c.concurrency }, () => pool.connect())) : [];
   const latencies: number[] = [];
   let replies = 0;
@@ -325,6 +350,7 @@ async function runCase(c: Case, durationMs: number, f: Fixture, pool: pg.Pool, b
       const rand = seededRandom(w + 1000);
       for (let i = 0; i < WARMUP_OPS_PER_WORKER; i++) await op(w, rand);
     }));
+    if (withServerTimes) await serverTotals(base); // from here on
     const started = process.hrtime.bigint();
     const end = Date.now() + durationMs;
     await Promise.all(Array.from({ length: c.concurrency }, async (_, w) => {
@@ -343,14 +369,76 @@ async function runCase(c: Case, durationMs: number, f: Fixture, pool: pg.Pool, b
       }
     }));
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    return { ...c, replies, errors, seconds, perSecond: replies / seconds, latency: summarise(latencies), firstError };
+    const server = withServerTimes ? await serverTotals(base) : undefined;
+    const meanMs = latencies.reduce((a, b) => a + b, 0) / Math.max(1, latencies.length);
+    return { ...c, replies, errors, seconds, perSecond: replies / seconds, latency: summarise(latencies), firstError, meanMs, server };
   } finally {
     for (const client of clients) client.release();
   }
 }
 
+/** The app's totals since the last call (and a reset), from the preload's endpoint. */
+async function serverTotals(base: string): Promise<ServerTotals> {
+  const res = await fetch(`${base}/__bench/breakdown`);
+  if (res.status !== 200) throw new Error(`GET /__bench/breakdown answered ${res.status}: is the preload loaded?`);
+  return (await res.json()) as ServerTotals;
+}
+
+/** Mean ms per call of `fn` over the bench's reply bodies (the same seeded texts the writers send). */
+function timePerBody(fn: (source: string) => unknown): number {
+  const rand = seededRandom(7);
+  const bodies = Array.from({ length: 500 }, () => replyBody(rand).source);
+  for (const b of bodies) fn(b); // warm-up
+  const start = performance.now();
+  for (let round = 0; round < 4; round++) for (const b of bodies) fn(b);
+  return (performance.now() - start) / (bodies.length * 4);
+}
+
+/**
+ * Where one reply's milliseconds go (HTTP, c=1, spread), as means so the parts add up:
+ * SQL and JSON timed in the app (lib/breakdown-preload.ts); markdown, sanitising and
+ * language detection timed here on the same bodies (pure functions); the rest is Nest,
+ * Express, validation, auth and TypeORM's own JavaScript.
+ */
+function replyBreakdown(results: Result[]): string[] {
+  const r = results.find((x) => x.route === 'http' && x.concurrency === 1 && x.target === 'spread' && x.server);
+  if (!r?.server?.replies) return [];
+  const s = r.server;
+  const per = (v: number) => v / s.replies;
+  const markdownIt = new MarkdownIt({ html: false, linkify: true, breaks: true, typographer: false });
+  const md = timePerBody((b) => markdownIt.render(b));
+  const rendered = new MarkdownService();
+  const both = timePerBody((b) => rendered.render(b));
+  const sanitise = timePerBody((b) => sanitizeRenderedHtml(markdownIt.render(b))) - md;
+  const language = timePerBody((b) => detectLanguage(b));
+  const server = per(s.serverMs);
+  const rest = server - per(s.sqlMs) - both - language - per(s.jsonMs);
+  const statements = Object.entries(s.statements).sort((a, b) => b[1] - a[1])
+    .map(([sql, n]) => `  - ${(n / s.replies).toFixed(2)} × \`${sql.replace(/`/g, "'")}…\``);
+  return [
+    `### Where one reply's milliseconds go (HTTP, c=1, spread; means over ${s.replies} replies)`,
+    '',
+    table(['Part', 'ms per reply'], [
+      ['client-side latency (fetch, mean)', ms(r.meanMs)],
+      ['server: request in → response sent', ms(server)],
+      [`  SQL: ${per(s.sqlCount).toFixed(1)} round trips awaited (pg, BEGIN/COMMIT included)`, ms(per(s.sqlMs))],
+      [`  markdown-it + sanitize-html (${ms(md)} + ${ms(sanitise)})`, ms(both)],
+      ['  language detection (tinyld, for the search index)', ms(language)],
+      ['  JSON.stringify/parse (event payload round trip, response)', ms(per(s.jsonMs))],
+      ['  the rest: Nest, Express, validation, auth, TypeORM JS, event loop', ms(rest)],
+      ['HTTP client and loopback (client latency − server time)', ms(r.meanMs - server)],
+      [`after the response: ${per(s.afterSqlCount).toFixed(1)} round trips (notifier, off the request)`, ms(per(s.afterSqlMs))],
+    ], ['l', 'r']),
+    '',
+    'Round trips per reply, by statement:',
+    '',
+    ...statements,
+  ];
+}
+
 function report(
   results: Result[], durationMs: number, questions: number, forums: number, poolSize: string, counterNote: string, httpNote: string, machine: string[],
+  breakdown: string[] = [],
 ): string {
   const raw = (r: Result) => results.find((x) => x.route === 'raw' && x.counter === 'sharded' && x.target === r.target && x.concurrency === r.concurrency);
   const rows = results.map((r) => {
@@ -374,7 +462,7 @@ function report(
   return [
     '## Reply writes (`bench/reply-writes.ts`)',
     '',
-    `Command: \`${commandLine('bench:writes', ['BENCH_DURATION_S', 'BENCH_CONCURRENCY', 'BENCH_QUESTIONS'])}\``,
+    `Command: \`${commandLine('bench:writes', ['BENCH_DURATION_S', 'BENCH_CONCURRENCY', 'BENCH_QUESTIONS', 'BENCH_BREAKDOWN'])}\``,
     '',
     ...machine,
     `- Each case runs for ${durationMs / 1000} s after a warm-up of ${WARMUP_OPS_PER_WORKER} replies per worker; "c" workers each write ` +
@@ -406,6 +494,7 @@ function report(
         (httpHot ? ` Through the API the hot thread takes ${httpHot.perSecond.toFixed(0)} replies/s.` : '')
       : '',
     httpNote ? `\n${httpNote}` : '',
+    ...(breakdown.length ? ['', ...breakdown] : []),
   ].join('\n');
 }
 

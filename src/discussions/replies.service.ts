@@ -14,7 +14,8 @@ import type { ReplyView, VoteResult } from './dto/discussion.views.js';
 import type { CreateReplyDto, UpdateReplyDto } from './dto/reply-input.dto.js';
 import { MarkdownService } from './markdown.service.js';
 import {
-  COUNTER_SHARDS, findQuestionState, findReply, findReplyByClientId, returningRows, toReplyView, withAuthorOf, type QuestionState, type ReplyRow,
+  COUNTER_SHARDS, findQuestionState, findReply, findReplyByClientId, findReplyTarget, returningRows, toReplyView, withAuthorOf,
+  type ParentRow, type QuestionState, type ReplyRow,
 } from './reply-queries.js';
 import { detectLanguage, replyLanguageSql } from './reply-language.js';
 import { childPath, MAX_DEPTH } from './reply-path.js';
@@ -95,9 +96,11 @@ export class RepliesService {
     const { clientId } = options;
     try {
       const created = await this.events.write(async (m, record) => {
-        const question = await findQuestionState(m, questionId, { lock: 'key share' });
-        if (!question) throw questionNotFound();
-        const access = await hiddenAs(questionNotFound, this.forumAccess.participating(actor, question.forum_id, m));
+        // One read: the question (locked), the forum and the author's membership, the forum's rules, the parent, the new id.
+        const target = await findReplyTarget(m, questionId, actor?.accountId ?? null, dto.parentId ?? null);
+        if (!target) throw questionNotFound();
+        const { question } = target;
+        const access = await hiddenAs(questionNotFound, this.forumAccess.participatingWith(actor, question.forum_id, target.participation, m));
         const author = actor!;
         if (clientId) {
           // Deliveries of one clientId queue here; each later one then sees the first one's reply.
@@ -115,10 +118,10 @@ export class RepliesService {
         const state = await checkPostingRules(m, {
           forumId: question.forum_id, questionId: question.id, questionSlowModeSeconds: question.slow_mode_seconds,
           authorId: author.accountId, canModerate: access.canModerate,
-        });
-        const parent = dto.parentId ? await this.parentFor(m, access, author.accountId, question, dto.parentId) : null;
+        }, target.rules);
+        const parent = dto.parentId ? parentFor(access, author.accountId, question, target.parent) : null;
 
-        const [{ id }]: { id: string }[] = await m.query(`SELECT nextval(pg_get_serial_sequence('reply', 'id')) AS id`);
+        const id = target.nextId;
         const path = childPath(parent?.path ?? null, id);
         // One statement (data-modifying CTEs always run to completion): the
         // reply, its counter shard and its parent's child count (a pending
@@ -309,28 +312,6 @@ export class RepliesService {
   }
 
   /**
-   * The parent of a new reply: in the same question, visible to the caller,
-   * not deleted, approved (nobody answers a reply others can't see), not at
-   * the maximum depth.
-   */
-  private async parentFor(m: EntityManager, access: ForumAccess, authorId: string, question: QuestionState, parentId: string): Promise<ReplyRow> {
-    const parent = await findReply(m, parentId);
-    if (!parent || parent.question_id !== question.id || !canSeeReply({ canModerate: access.canModerate, accountId: authorId }, parent)) {
-      throw badRequest('invalid_parent', 'Invalid input: parentId is not a reply in this question.', [
-        { field: 'parentId', message: 'parentId must be the id of a reply in this question' },
-      ]);
-    }
-    if (parent.state === 'deleted') throw parentDeleted();
-    if (parent.state === 'pending' || parent.state === 'rejected') {
-      throw conflict('parent_not_approved', 'The reply you are answering has not been approved by a moderator; answer it once it is visible to everyone.');
-    }
-    if (parent.depth >= MAX_DEPTH) {
-      throw conflict('thread_too_deep', `This conversation is already ${MAX_DEPTH} replies deep; reply to an earlier message instead.`);
-    }
-    return parent;
-  }
-
-  /**
    * A reply the caller may edit or delete, locked for the transaction.
    * 404 if they can't see it, 401 anonymous, 403 neither author nor
    * moderator, then the forum's and the question's state (see the class
@@ -368,6 +349,27 @@ export class RepliesService {
     }
     return { reply, actor, access };
   }
+}
+
+/**
+ * The parent of a new reply: in the same question, visible to the caller,
+ * not deleted, approved (nobody answers a reply others can't see), not at
+ * the maximum depth.
+ */
+function parentFor(access: ForumAccess, authorId: string, question: QuestionState, parent: ParentRow | null): ParentRow {
+  if (!parent || parent.question_id !== question.id || !canSeeReply({ canModerate: access.canModerate, accountId: authorId }, parent)) {
+    throw badRequest('invalid_parent', 'Invalid input: parentId is not a reply in this question.', [
+      { field: 'parentId', message: 'parentId must be the id of a reply in this question' },
+    ]);
+  }
+  if (parent.state === 'deleted') throw parentDeleted();
+  if (parent.state === 'pending' || parent.state === 'rejected') {
+    throw conflict('parent_not_approved', 'The reply you are answering has not been approved by a moderator; answer it once it is visible to everyone.');
+  }
+  if (parent.depth >= MAX_DEPTH) {
+    throw conflict('thread_too_deep', `This conversation is already ${MAX_DEPTH} replies deep; reply to an earlier message instead.`);
+  }
+  return parent;
 }
 
 /**

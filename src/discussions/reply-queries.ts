@@ -2,6 +2,8 @@ import type { QuestionState as QuestionPublication } from './question.entity.js'
 import { randomInt } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { avatarPath } from '../auth/account-view.js';
+import { PARTICIPATION_SQL, type ParticipationRow } from '../forums/forum-access.service.js';
+import { postingRulesColumns, postingRulesOf, type ForumRules } from '../moderation/posting-rules.js';
 import type { ReplyView } from './dto/discussion.views.js';
 import type { ReplyState } from './reply.entity.js';
 
@@ -144,6 +146,56 @@ export async function findQuestionState(manager: EntityManager, id: number, opti
   return rows[0] ?? null;
 }
 
+/** What a reply's parent is checked on (see RepliesService.parentFor). */
+export type ParentRow = Pick<ReplyRow, 'id' | 'question_id' | 'path' | 'depth' | 'state' | 'author_id' | 'withheld'>;
+
+/** Everything a new reply is checked against, read by one statement: see findReplyTarget. */
+export interface ReplyTarget {
+  question: QuestionState;
+  participation: ParticipationRow;
+  rules: ForumRules;
+  parent: ParentRow | null;
+  /** The new reply's id, taken from the sequence (its path needs it before the INSERT). */
+  nextId: string;
+}
+
+/**
+ * The question a reply is written in (locked FOR KEY SHARE, as
+ * findQuestionState's 'key share'), its forum and the author's membership
+ * (as ForumAccessService.participating reads them), the forum's posting
+ * rules, the parent reply if any, and the new reply's id: one round trip
+ * where there were five. Null when there is no such question. An id taken
+ * for a reply that is then refused is a gap in the sequence, as a rollback leaves.
+ */
+export async function findReplyTarget(manager: EntityManager, questionId: number, authorId: string | null, parentId: string | null): Promise<ReplyTarget | null> {
+  const rows: (QuestionState & ParticipationRow & { [K in keyof ForumRules as `rule_${K}`]: ForumRules[K] } & {
+    p_id: string | null; p_question_id: number; p_path: string; p_depth: number; p_state: ReplyState; p_author_id: string; p_withheld: boolean; next_id: string;
+  })[] = await manager.query(
+    `SELECT q.id, q.forum_id, q.locked, q.closed, q.merged_into_id, q.slow_mode_seconds, q.state, q.author_id,
+            ${PARTICIPATION_SQL.columns}, ${postingRulesColumns('pf', '$2')},
+            p.id AS p_id, p.question_id AS p_question_id, p.path AS p_path, p.depth AS p_depth, p.state AS p_state, p.author_id AS p_author_id,
+            p.withheld AS p_withheld, nextval(pg_get_serial_sequence('reply', 'id'))::text AS next_id
+       FROM question q
+       ${PARTICIPATION_SQL.joins('q.forum_id', '$2')}
+       LEFT JOIN reply p ON p.id = $3::bigint
+      WHERE q.id = $1
+        FOR KEY SHARE OF q`,
+    [questionId, authorId, parentId],
+  );
+  const row = rows[0];
+  if (!row) return null;
+  const { id, forum_id, locked, closed, merged_into_id, slow_mode_seconds, state, author_id } = row;
+  return {
+    question: { id, forum_id, locked, closed, merged_into_id, slow_mode_seconds, state, author_id },
+    participation: row,
+    rules: postingRulesOf(row),
+    parent: row.p_id === null ? null : {
+      id: String(row.p_id), question_id: row.p_question_id, path: row.p_path, depth: row.p_depth, state: row.p_state, author_id: row.p_author_id, withheld: row.p_withheld,
+    },
+    nextId: row.next_id,
+  };
+}
+
 /** thread_counter has 16 rows per question (CHECK shard BETWEEN 0 AND 15). */
 export const COUNTER_SHARDS = 16;
 
@@ -179,16 +231,18 @@ export interface ReplyContext {
   questionTitle: string;
 }
 
+/** One statement: the reply with its author, its parent's author and its question's author and title. */
 export async function findReplyContext(manager: EntityManager, replyId: string): Promise<ReplyContext | null> {
-  const reply = await findReply(manager, replyId);
-  if (!reply) return null;
-  const [row]: { parent_author_id: string | null; question_author_id: string | null; title: string }[] = await manager.query(
-    `SELECT (SELECT author_id FROM reply WHERE id = $2) AS parent_author_id, q.author_id AS question_author_id, q.title
-       FROM question q WHERE q.id = $1`,
-    [reply.question_id, reply.parent_id],
+  const rows: (ReplyRow & { parent_author_id: string | null; question_author_id: string | null; question_title: string })[] = await manager.query(
+    `SELECT ${replyColumns()}, (SELECT author_id FROM reply WHERE id = r.parent_id) AS parent_author_id,
+            q.author_id AS question_author_id, q.title AS question_title
+       FROM reply r JOIN account a ON a.id = r.author_id JOIN question q ON q.id = r.question_id
+      WHERE r.id = $1`,
+    [replyId],
   );
-  if (!row) return null;
-  return { reply, parentAuthorId: row.parent_author_id, questionAuthorId: row.question_author_id, questionTitle: row.title };
+  if (!rows[0]) return null;
+  const { parent_author_id: parentAuthorId, question_author_id: questionAuthorId, question_title: questionTitle, ...reply } = rows[0];
+  return { reply, parentAuthorId, questionAuthorId, questionTitle };
 }
 
 /** A question's title (for telling people where something happened), or null if it is gone. */

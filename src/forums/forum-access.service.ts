@@ -16,6 +16,40 @@ export interface ForumAccess {
   participationRefusal: ParticipationRefusal | null;
 }
 
+/**
+ * What participating() reads, for a write that reads it in the same
+ * statement as its own rows (one round trip instead of three): FROM-clause
+ * joins on a forum id and the caller's account id parameter (the membership
+ * locked FOR SHARE, as participating() locks it), and their columns. The
+ * forum is joined as `pf`; pass the row to participatingWith().
+ */
+export const PARTICIPATION_SQL = {
+  joins: (forumIdSql: string, accountParam: string) => `LEFT JOIN forum pf ON pf.id = ${forumIdSql}
+    LEFT JOIN LATERAL (SELECT role, state, created_at, updated_at FROM forum_membership
+                        WHERE forum_id = ${forumIdSql} AND account_id = ${accountParam}::uuid FOR SHARE) pm ON true`,
+  columns: `pf.id AS pf_id, pf.session_id AS pf_session_id, pf.slug AS pf_slug, pf.title AS pf_title, pf.description AS pf_description,
+    pf.visibility AS pf_visibility, pf.state AS pf_state, pf.member_questions AS pf_member_questions, pf.created_at AS pf_created_at,
+    pf.updated_at AS pf_updated_at, pm.role AS pm_role, pm.state AS pm_state, pm.created_at AS pm_created_at, pm.updated_at AS pm_updated_at`,
+};
+
+/** A row holding PARTICIPATION_SQL's columns. */
+export interface ParticipationRow {
+  pf_id: number | null;
+  pf_session_id: number;
+  pf_slug: string;
+  pf_title: string;
+  pf_description: string;
+  pf_visibility: Forum['visibility'];
+  pf_state: Forum['state'];
+  pf_member_questions: boolean;
+  pf_created_at: Date;
+  pf_updated_at: Date;
+  pm_role: ForumMembership['role'] | null;
+  pm_state: ForumMembership['state'] | null;
+  pm_created_at: Date;
+  pm_updated_at: Date;
+}
+
 /** Status and message for each refusal (exported so views can explain "why can't I post" the same way). */
 export const REFUSALS: Record<ParticipationRefusal, [HttpStatus, string]> = {
   unauthenticated: [HttpStatus.UNAUTHORIZED, 'Sign in to take part in this forum.'],
@@ -68,16 +102,19 @@ export class ForumAccessService {
   async readersAmong(forumId: number, accountIds: string[], manager: EntityManager = this.dataSource.manager): Promise<Set<string>> {
     const ids = [...new Set(accountIds)];
     if (!ids.length) return new Set();
-    const forum = await manager.findOneBy(Forum, { id: forumId });
-    if (!forum) return new Set();
-    const rows: { id: string; role: 'member' | 'admin'; guest_session_id: number | null; m_role: ForumMembership['role'] | null; m_state: ForumMembership['state'] | null }[] = await manager.query(
-      `SELECT a.id, a.role, a.guest_session_id, m.role AS m_role, m.state AS m_state
-         FROM account a LEFT JOIN forum_membership m ON m.forum_id = $1 AND m.account_id = a.id
-        WHERE a.id = ANY($2::uuid[])`,
+    // One statement: the forum's visibility with each account and its membership (no forum: no rows, no readers).
+    const rows: {
+      visibility: Forum['visibility']; state: Forum['state'];
+      id: string; role: 'member' | 'admin'; guest_session_id: number | null; m_role: ForumMembership['role'] | null; m_state: ForumMembership['state'] | null;
+    }[] = await manager.query(
+      `SELECT f.visibility, f.state, a.id, a.role, a.guest_session_id, m.role AS m_role, m.state AS m_state
+         FROM forum f JOIN account a ON a.id = ANY($2::uuid[])
+         LEFT JOIN forum_membership m ON m.forum_id = f.id AND m.account_id = a.id
+        WHERE f.id = $1`,
       [forumId, ids],
     );
     const readers = rows.filter((r) =>
-      canRead(forum, { accountId: r.id, displayName: '', role: r.role, sessionId: '', guestSessionId: r.guest_session_id ?? undefined }, r.m_state ? { role: r.m_role!, state: r.m_state } : null),
+      canRead(r, { accountId: r.id, displayName: '', role: r.role, sessionId: '', guestSessionId: r.guest_session_id ?? undefined }, r.m_state ? { role: r.m_role!, state: r.m_state } : null),
     );
     return new Set(readers.map((r) => r.id));
   }
@@ -109,6 +146,27 @@ export class ForumAccessService {
       // The row just joined, or a removal that got there first: locked either way.
       membership = await lockedMembership();
     }
+    return this.participationOf(forum, actor, membership);
+  }
+
+  /**
+   * participating(), from the forum and locked membership the caller read
+   * with PARTICIPATION_SQL in the write's transaction. Someone about to join
+   * implicitly goes the whole way through participating() (it inserts).
+   */
+  async participatingWith(actor: MaybeActor, forumId: number, row: ParticipationRow, manager: EntityManager): Promise<ForumAccess> {
+    const forum = row.pf_id === null ? null : Object.assign(new Forum(), {
+      id: row.pf_id, sessionId: row.pf_session_id, slug: row.pf_slug, title: row.pf_title, description: row.pf_description,
+      visibility: row.pf_visibility, state: row.pf_state, memberQuestions: row.pf_member_questions, createdAt: row.pf_created_at, updatedAt: row.pf_updated_at,
+    });
+    const membership = row.pm_state === null || !actor ? null : Object.assign(new ForumMembership(), {
+      forumId, accountId: actor.accountId, role: row.pm_role!, state: row.pm_state, createdAt: row.pm_created_at, updatedAt: row.pm_updated_at,
+    });
+    if (forum && actor && !membership && canRead(forum, actor, null) && !participationRefusal(forum, actor, null)) return this.participating(actor, forumId, manager);
+    return this.participationOf(forum, actor, membership);
+  }
+
+  private participationOf(forum: Forum | null, actor: MaybeActor, membership: ForumMembership | null): ForumAccess {
     const access = forum ? this.view(forum, actor, membership) : null;
     if (!access) throw notFound('The forum', 'forum_not_found');
     this.refuseUnlessParticipating(access.participationRefusal);

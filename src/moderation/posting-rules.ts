@@ -19,7 +19,7 @@ export interface PostingContext {
   canModerate: boolean;
 }
 
-interface ForumRules {
+export interface ForumRules {
   silenced_until: Date | null;
   premoderation: boolean;
   premoderate_first_replies: number;
@@ -27,7 +27,24 @@ interface ForumRules {
   max_replies_per_hour: number | null;
 }
 
-const SILENCED_UNTIL = `(SELECT until FROM forum_silence s WHERE s.forum_id = $1 AND s.account_id = $2 AND s.until > now())`;
+const silencedUntil = (forumIdSql: string, accountIdSql: string) =>
+  `(SELECT until FROM forum_silence s WHERE s.forum_id = ${forumIdSql} AND s.account_id = ${accountIdSql} AND s.until > now())`;
+const SILENCED_UNTIL = silencedUntil('$1', '$2');
+
+/**
+ * The columns checkPostingRules reads, for a write that reads them with its
+ * own rows: on forum alias `forumAlias`, the author's id in `authorParam`
+ * (a uuid parameter). Prefixed `rule_`; pass the row to postingRulesOf().
+ */
+export const postingRulesColumns = (forumAlias: string, authorParam: string) =>
+  `${silencedUntil(`${forumAlias}.id`, `${authorParam}::uuid`)} AS rule_silenced_until, ${forumAlias}.premoderation AS rule_premoderation,
+   ${forumAlias}.premoderate_first_replies AS rule_premoderate_first_replies, ${forumAlias}.slow_mode_seconds AS rule_slow_mode_seconds,
+   ${forumAlias}.max_replies_per_hour AS rule_max_replies_per_hour`;
+
+export const postingRulesOf = (row: { [K in keyof ForumRules as `rule_${K}`]: ForumRules[K] }): ForumRules => ({
+  silenced_until: row.rule_silenced_until, premoderation: row.rule_premoderation, premoderate_first_replies: row.rule_premoderate_first_replies,
+  slow_mode_seconds: row.rule_slow_mode_seconds, max_replies_per_hour: row.rule_max_replies_per_hour,
+});
 
 /** 403 while the member is silenced in the forum; the message and details say until when. */
 export async function assertNotSilenced(m: EntityManager, forumId: number, accountId: string): Promise<void> {
@@ -49,12 +66,13 @@ function silenced(untilTime: Date): AppException {
  * Checks the forum's rules for a new reply and returns the state it is
  * stored in: 'pending' under pre-moderation, otherwise 'visible'. Call inside
  * the reply's transaction: concurrent posts of one person in one forum queue
- * on an advisory lock, so two can't both slip under a limit.
+ * on an advisory lock, so two can't both slip under a limit. `known`: the
+ * rules as the write already read them (postingRulesColumns), in this transaction.
  */
-export async function checkPostingRules(m: EntityManager, p: PostingContext): Promise<Extract<ReplyState, 'visible' | 'pending'>> {
+export async function checkPostingRules(m: EntityManager, p: PostingContext, known?: ForumRules): Promise<Extract<ReplyState, 'visible' | 'pending'>> {
   if (p.canModerate) return 'visible';
   // One read for the common case (no rule set): the forum's rules and whether the author is silenced.
-  const [rules]: ForumRules[] = await m.query(
+  const [rules]: ForumRules[] = known ? [known] : await m.query(
     `SELECT ${SILENCED_UNTIL} AS silenced_until, premoderation, premoderate_first_replies, slow_mode_seconds, max_replies_per_hour
        FROM forum WHERE id = $1`,
     [p.forumId, p.authorId],

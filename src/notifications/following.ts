@@ -33,6 +33,24 @@ export async function setLevelIfNone(m: EntityManager, accountId: string, forumI
   );
 }
 
+/**
+ * setLevelIfNone on a thread and on its forum in one statement (taking part
+ * in a thread: watching it, and the forum at normal, unless chosen already).
+ */
+export async function setThreadAndForumLevelsIfNone(
+  m: EntityManager, accountId: string, forumId: number, questionId: number, threadLevel: FollowLevel, forumLevel: FollowLevel,
+): Promise<void> {
+  await m.query(
+    `WITH thread AS (
+       INSERT INTO following (account_id, forum_id, question_id, level) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (account_id, question_id) WHERE question_id IS NOT NULL DO NOTHING
+     )
+     INSERT INTO following (account_id, forum_id, level) VALUES ($1, $2, $5)
+     ON CONFLICT (account_id, forum_id) WHERE question_id IS NULL DO NOTHING`,
+    [accountId, forumId, questionId, threadLevel, forumLevel],
+  );
+}
+
 /** A member's levels for a forum and (optionally) one of its threads. */
 export async function levelsOf(m: EntityManager, accountId: string, forumId: number, questionId: number | null): Promise<{ forum: FollowLevel | null; question: FollowLevel | null }> {
   const rows: { question_id: number | null; level: FollowLevel }[] = await m.query(

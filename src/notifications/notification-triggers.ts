@@ -8,7 +8,7 @@ import { EventLog } from '../realtime/event-log.js';
 import { ForumEventLog } from '../realtime/forum-event-log.js';
 import type { ForumEvent, StreamEvent } from '../realtime/forum-event.js';
 import type { NotificationKind } from './dto/notification.views.js';
-import { forumLevels, setLevelIfNone, threadLevels, type FollowLevel } from './following.js';
+import { forumLevels, setLevelIfNone, setThreadAndForumLevelsIfNone, threadLevels, type FollowLevel } from './following.js';
 import { NotificationsService, type NotificationDraft } from './notifications.service.js';
 
 /** The parts of a reply view the triggers read from an event's payload. */
@@ -26,6 +26,11 @@ const PRIORITY: NotificationKind[] = ['mention', 'reply_to_reply', 'reply_to_que
 
 /** The event logs the notifier reads: forums' and live Q&A sessions'. */
 type Stream = 'forum' | 'qa';
+/** Each log's per-stream sequence table (its position) and the stream's key column there. */
+const SEQ_TABLES: Record<Stream, { seq: string; key: string }> = {
+  forum: { seq: 'forum_event_seq', key: 'forum_id' },
+  qa: { seq: 'qa_event_seq', key: 'session_id' },
+};
 
 /** How often every instance looks for events no notifier handled (a crash after commit, another instance's). */
 const CATCH_UP_MS = 5_000;
@@ -49,7 +54,7 @@ const NIL_UUID = '00000000-0000-0000-0000-000000000000';
 @Injectable()
 export class NotificationTriggers implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('Notifications');
-  private readonly logs: Record<Stream, Pick<EventLog, 'position' | 'range'>>;
+  private readonly logs: Record<Stream, Pick<EventLog, 'range'>>;
   private readonly unsubscribe: (() => void)[] = [];
   private timer: NodeJS.Timeout | null = null;
   /** Events whose handling failed, by stream, stream id and seq: attempts so far, and when to try again. */
@@ -128,7 +133,7 @@ export class NotificationTriggers implements OnApplicationBootstrap, OnModuleDes
   catchUpAll(): Promise<void> {
     return this.inTurn(async () => {
       for (const stream of ['forum', 'qa'] as const) {
-        const { seq, key } = stream === 'forum' ? { seq: 'forum_event_seq', key: 'forum_id' } : { seq: 'qa_event_seq', key: 'session_id' };
+        const { seq, key } = SEQ_TABLES[stream];
         const rows: { id: number }[] = await this.dataSource.query(
           `SELECT s.${key} AS id FROM ${seq} s
              LEFT JOIN notification_cursor c ON c.stream = $1 AND c.stream_id = s.${key}
@@ -175,11 +180,16 @@ export class NotificationTriggers implements OnApplicationBootstrap, OnModuleDes
 
   private async drain(stream: Stream, streamId: number): Promise<void> {
     const log = this.logs[stream];
+    const { seq, key } = SEQ_TABLES[stream];
     for (;;) {
-      const [row]: { last_seq: string }[] = await this.dataSource.query(
-        `SELECT last_seq FROM notification_cursor WHERE stream = $1 AND stream_id = $2`, [stream, streamId]);
-      const after = row ? Number(row.last_seq) : 0;
-      const position = await log.position(streamId);
+      // One read: the notifier's place in the stream and the stream's position (as log.position reads it).
+      const [row]: { after: string; position: string }[] = await this.dataSource.query(
+        `SELECT COALESCE((SELECT last_seq FROM notification_cursor WHERE stream = $1 AND stream_id = $2), 0) AS after,
+                COALESCE((SELECT last_seq FROM ${seq} WHERE ${key} = $2), 0) AS position`,
+        [stream, streamId],
+      );
+      const after = Number(row.after);
+      const position = Number(row.position);
       if (after >= position) return;
       const events = await log.range(streamId, after, position, BATCH);
       for (const e of events) {
@@ -275,8 +285,8 @@ export class NotificationTriggers implements OnApplicationBootstrap, OnModuleDes
   /** Replying watches the thread and puts the forum at normal, unless the member set a level there already. */
   private async tookPart(accountId: string, forumId: number, questionId: number | null): Promise<void> {
     const m = this.dataSource.manager;
-    if (questionId !== null) await setLevelIfNone(m, accountId, forumId, questionId, 'watching');
-    await setLevelIfNone(m, accountId, forumId, null, 'normal');
+    if (questionId !== null) await setThreadAndForumLevelsIfNone(m, accountId, forumId, questionId, 'watching', 'normal');
+    else await setLevelIfNone(m, accountId, forumId, null, 'normal');
   }
 
   private async newReply(key: string, reply: ReplyPayload): Promise<NotificationDraft[]> {
