@@ -26,6 +26,7 @@ import { describeMachine, machineLines } from './lib/machine.js';
 import { commandLine, envInt, envIntList, parseOptions } from './lib/options.js';
 import { table, writeSection } from './lib/report.js';
 import { ms, seededRandom, summarise, type Summary } from './lib/stats.js';
+import type { Totals as PreloadTotals } from './lib/breakdown-preload.js';
 
 const ACCOUNTS = 32;
 /** Share of replies that answer an earlier reply (the rest answer the question). */
@@ -62,16 +63,7 @@ interface Result extends Case {
 }
 
 /** Server-side totals from lib/breakdown-preload.ts over one case. */
-interface ServerTotals {
-  replies: number;
-  serverMs: number;
-  sqlMs: number;
-  sqlCount: number;
-  jsonMs: number;
-  afterSqlCount: number;
-  afterSqlMs: number;
-  statements: Record<string, number>;
-}
+type ServerTotals = PreloadTotals;
 
 interface Author {
   accountId: string;

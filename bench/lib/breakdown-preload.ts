@@ -21,7 +21,8 @@ interface RequestTimes {
   statements: string[];
 }
 
-interface Totals {
+/** What the bench reads back over one case (bench/reply-writes.ts). */
+export interface Totals {
   replies: number;
   serverMs: number;
   sqlMs: number;
