@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { setTimeout as sleep } from 'node:timers/promises';
 import PgBoss from 'pg-boss';
-import type { Pool } from 'pg';
+import pg, { type Pool } from 'pg';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
 import { addSource } from '../metrics/metrics.js';
@@ -13,8 +14,10 @@ export type { Job, SendOptions, WorkOptions } from 'pg-boss';
  * may run on any instance: mail sends, digests, cleanups. Its schema comes
  * from a migration (1796300000001-Mail), so pg-boss starts with
  * `migrate: false`. On the embedded database (one connection) its SQL runs
- * through the app's own pool (`db` option); on a real server it keeps a
- * small pool of its own. Started on first use, so CLI commands never start it.
+ * through the app's own pool (`db` option); on a real server it gets a
+ * small pool of its own. Either way its SQL goes through `executeSql` here,
+ * so a stop can wait for the statements in flight. Started on first use, so
+ * CLI commands never start it.
  */
 @Injectable()
 export class JobQueue implements OnModuleDestroy {
@@ -24,6 +27,10 @@ export class JobQueue implements OnModuleDestroy {
   private readonly queues = new Set<string>();
   private defining: Promise<void> = Promise.resolve();
   private removeMetrics: (() => void) | null = null;
+  /** The queue's own pool on a real server (the embedded database shares the app's). */
+  private ownPool: Pool | null = null;
+  /** pg-boss statements and job handlers running now. */
+  private inFlight = 0;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -33,10 +40,11 @@ export class JobQueue implements OnModuleDestroy {
   private start(): Promise<PgBoss> {
     this.starting ??= (async () => {
       const common = { schema: 'pgboss', migrate: false };
-      const pool = (this.dataSource.driver as PostgresDriver).master as Pool;
-      const boss = this.location.embedded
-        ? new PgBoss({ ...common, db: { executeSql: (text: string, values?: unknown[]) => pool.query(text, values) } })
-        : new PgBoss({ ...common, connectionString: this.location.url, max: 2 });
+      const pool = this.location.embedded
+        ? ((this.dataSource.driver as PostgresDriver).master as Pool)
+        : (this.ownPool = new pg.Pool({ connectionString: this.location.url, max: 2 }));
+      this.ownPool?.on('error', (error: Error) => this.logger.warn(`Job queue connection: ${error.message}`));
+      const boss = new PgBoss({ ...common, db: { executeSql: (text: string, values?: unknown[]) => this.track(pool.query(text, values)) } });
       boss.on('error', (error: Error) => this.logger.warn(`Job queue: ${error.message}`));
       await boss.start();
       this.boss = boss;
@@ -91,9 +99,11 @@ export class JobQueue implements OnModuleDestroy {
   /** Runs jobs of a queue on this instance. */
   async work<T extends object>(name: string, options: PgBoss.WorkOptions, handler: (job: PgBoss.JobWithMetadata<T>) => Promise<void>): Promise<void> {
     const boss = await this.start();
-    await boss.work<T>(name, { ...options, includeMetadata: true }, async (jobs) => {
-      for (const job of jobs) await handler(job);
-    });
+    await boss.work<T>(name, { ...options, includeMetadata: true }, (jobs) =>
+      this.track((async () => {
+        for (const job of jobs) await handler(job);
+      })()),
+    );
   }
 
   /** A cron schedule for a queue (pg-boss runs it once across instances). */
@@ -107,5 +117,29 @@ export class JobQueue implements OnModuleDestroy {
     if (!this.starting) return;
     const boss = await this.starting.catch(() => null);
     if (boss) await boss.stop({ graceful: true, wait: true, timeout: 5_000 }).catch((e: Error) => this.logger.warn(`Stopping the job queue: ${e.message}`));
+    // pg-boss's stop can return while a worker is still inside a fetch; its
+    // stop loop then polls each second and loads a timer module lazily, after
+    // the app (or a test file's environment) is gone. Waiting until nothing
+    // of ours runs lets every worker end first.
+    const ok = await this.settled(3_000);
+    if (!ok) this.logger.warn(`Stopping the job queue: ${this.inFlight} statement(s) or job(s) still running after 3 s`);
+    await this.ownPool?.end().catch((e: Error) => this.logger.warn(`Closing the job queue's connections: ${e.message}`));
+  }
+
+  private track<T>(work: Promise<T>): Promise<T> {
+    this.inFlight++;
+    return work.finally(() => this.inFlight--);
+  }
+
+  /** True once nothing has run for two polls in a row (a fetch's result can start a handler a tick later). */
+  private async settled(limitMs: number): Promise<boolean> {
+    const until = Date.now() + limitMs;
+    let quiet = 0;
+    while (Date.now() < until) {
+      quiet = this.inFlight === 0 ? quiet + 1 : 0;
+      if (quiet >= 2) return true;
+      await sleep(20);
+    }
+    return this.inFlight === 0;
   }
 }
