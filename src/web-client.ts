@@ -69,12 +69,13 @@ export function serveWebClient(app: INestApplication): void {
     res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
     res.sendFile(file + chosen.ext, (err) => err && next(err));
   });
-  http.useStaticAssets(dist, {
+  // The build holds assets/ and index.html only (the fallback below serves it). Mounted at /assets,
+  // not at /, so an API request does not first cost a stat of a file that cannot exist.
+  http.useStaticAssets(assetsDir, {
+    prefix: '/assets',
     index: false,
-    setHeaders(res: Response, file: string) {
-      // Vite fingerprints everything under assets/, so it can be cached for good.
-      if (file.startsWith(assetsDir)) res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
-    },
+    // Vite fingerprints everything under assets/, so it can be cached for good.
+    setHeaders: (res: Response) => res.setHeader('Cache-Control', 'public, max-age=31536000, immutable'),
   });
   http.use((req: Request, res: Response, next: NextFunction) => {
     if ((req.method !== 'GET' && req.method !== 'HEAD') || isApiPath(req.path)) return next();

@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import type { MaybeActor } from '../auth/actor.js';
 import { badRequest } from '../common/app-exception.js';
 import { decodeCursor, encodeCursor } from '../common/cursor.js';
-import { namedQuery } from '../common/named-query.js';
+import { namedQuery, preparedQuery } from '../common/named-query.js';
 import { shownTextCondition } from '../discussions/reply-visibility.js';
 import { ForumAccessService } from '../forums/forum-access.service.js';
 import { SEARCH_KINDS, type SearchKind, type SearchQuery } from './dto/search.query.js';
@@ -14,7 +14,6 @@ import { HEADLINE_CHARS, KINDS, RANKED_CANDIDATES, scoreSql, SNIPPET_OPTIONS, TI
 
 interface HitRow {
   sort_id: string;
-  score: number;
   at: Date;
   session_id: number;
   session_slug: string;
@@ -120,42 +119,54 @@ export class SearchService {
       page.push('(h.score, h.sort_id) < (:afterScore::float8, :afterId::bigint)');
       Object.assign(params, { afterScore: score, afterId: id });
     }
-    // Three steps: the newest RANKED_CANDIDATES matches the caller may see (ids rise with creation,
-    // so a common word walks the primary key backwards instead of ranking tens of thousands of rows),
-    // ranked on the few columns the conditions need; then the page's rows in full (texts, authors)
-    // and their headlines, which re-parse the text. The match spells the tsquery out rather than
-    // reading the CTE so the planner sees its words: it estimates how common they are and picks
-    // the primary key walk or the GIN index accordingly.
-    const rows = await namedQuery<HitRow>(
+    // Two statements. The match: the newest RANKED_CANDIDATES matches the caller may see (ids rise
+    // with creation, so a common word walks the primary key backwards instead of ranking tens of
+    // thousands of rows), ranked on the few columns the conditions need. It spells the tsquery out
+    // rather than reading the CTE so the planner sees its words: it estimates how common they are
+    // and picks the primary key walk or the GIN index accordingly, so it is planned every time.
+    const ranked = await namedQuery<{ sort_id: string; score: number }>(
       this.dataSource.manager,
-      `WITH query AS (SELECT ${TSQUERY_SQL} AS tsq),
-       page AS (
-         SELECT h.* FROM (
-           SELECT c.sort_id, c.at, ${scoreSql('c.vector', 'c.at')} AS score
-             FROM query, (
-               SELECT ${spec.sortId}::bigint AS sort_id, ${spec.at} AS at, ${spec.vector} AS vector
-                 FROM ${spec.matchFrom?.(query) ?? spec.from}
-                WHERE ${[`${spec.vector} @@ ${TSQUERY_SQL}`, ...conditions].join(' AND ')}
-                ORDER BY ${spec.sortId} DESC
-                LIMIT ${RANKED_CANDIDATES}) c
-         ) h
-         WHERE ${page.length ? page.join(' AND ') : 'TRUE'}
-         ORDER BY h.score DESC, h.sort_id DESC
-         LIMIT :pageSize)
+      `WITH query AS (SELECT ${TSQUERY_SQL} AS tsq)
+       SELECT h.sort_id::text AS sort_id, h.score FROM (
+         SELECT c.sort_id, ${scoreSql('c.vector', 'c.at')} AS score
+           FROM query, (
+             SELECT ${spec.sortId}::bigint AS sort_id, ${spec.at} AS at, ${spec.vector} AS vector
+               FROM ${spec.matchFrom?.(query) ?? spec.from}
+              WHERE ${[`${spec.vector} @@ ${TSQUERY_SQL}`, ...conditions].join(' AND ')}
+              ORDER BY ${spec.sortId} DESC
+              LIMIT ${RANKED_CANDIDATES}) c
+       ) h
+       WHERE ${page.length ? page.join(' AND ') : 'TRUE'}
+       ORDER BY h.score DESC, h.sort_id DESC
+       LIMIT :pageSize`,
+      params,
+    );
+    const shown = ranked.slice(0, limit);
+    const last = shown.at(-1);
+    const nextCursor = ranked.length > limit && last ? encodeCursor([Number(last.score), last.sort_id]) : null;
+    if (shown.length === 0) return { kind, items: [], nextCursor };
+    // Then the shown rows in full (texts, authors) and their headlines, which re-parse the text. Its
+    // plan is the same whatever the ids (primary key lookups), so it is a prepared statement: its
+    // joins are planned once per connection, not per search. The access rules are checked again
+    // here, in this statement's snapshot (see Visibility).
+    const full = await preparedQuery<HitRow>(
+      this.dataSource.manager,
+      `WITH query AS (SELECT ${TSQUERY_SQL} AS tsq)
        SELECT x.*, x.sort_id::text AS sort_id,
               ts_headline(x.config, x.title, query.tsq, '${TITLE_OPTIONS}') AS title_hl,
               ts_headline(x.config, left(x.body, ${HEADLINE_CHARS}), query.tsq, '${SNIPPET_OPTIONS}') AS snippet_hl
-         FROM query, (SELECT p.sort_id, p.at, p.score, ${spec.columns} FROM page p JOIN ${spec.from} ON ${spec.sortId} = p.sort_id
-                WHERE ${[...(spec.recheck?.(visibility) ?? []), 'TRUE'].join(' AND ')}) x
-        ORDER BY x.score DESC, x.sort_id DESC`,
-      params,
+         FROM query, (SELECT ${spec.sortId} AS sort_id, ${spec.at} AS at, ${spec.columns} FROM ${spec.from}
+                WHERE ${[`${spec.sortId} = ANY(:ids::bigint[])`, ...(spec.recheck?.(visibility) ?? [])].join(' AND ')}) x`,
+      { ...accessParams, q: query.q, ids: shown.map((r) => r.sort_id) },
     );
-    const items = rows.slice(0, limit);
-    const last = items.at(-1);
+    const byId = new Map(full.map((row) => [row.sort_id, row]));
     return {
       kind,
-      items: items.map((row) => toHit(kind, row)),
-      nextCursor: rows.length > limit && last ? encodeCursor([Number(last.score), last.sort_id]) : null,
+      items: shown.flatMap((r) => {
+        const row = byId.get(r.sort_id);
+        return row ? [toHit(kind, row)] : [];
+      }),
+      nextCursor,
     };
   }
 }
