@@ -1,6 +1,7 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config.js';
+import { isDatabaseUnavailable } from '../database/unavailable.js';
 import { mentionedAccountIds } from '../discussions/mentions.js';
 import { findQuestionTitle, findReplyContext } from '../discussions/reply-queries.js';
 import { DomainEvents, type DomainEventMap } from '../realtime/domain-events.js';
@@ -206,8 +207,8 @@ export class NotificationTriggers implements OnApplicationBootstrap, OnModuleDes
    * Handles one event. A failure is retried at a later catch-up after a
    * growing wait (false: not done yet); after NOTIFIER_ATTEMPTS it is
    * recorded in notification_dead_letter and counts as done, so the stream
-   * goes on. While the database is unreachable the record fails too, and the
-   * event stays to be tried again.
+   * goes on. While the database is unreachable the event waits without
+   * counting attempts (an outage would otherwise dead-letter every event).
    */
   private async handle(stream: Stream, e: StreamEvent): Promise<boolean> {
     const key = `${stream}:${e.streamId}:${e.seq}`;
@@ -219,9 +220,15 @@ export class NotificationTriggers implements OnApplicationBootstrap, OnModuleDes
       this.failures.delete(key);
       return true;
     } catch (error) {
-      const attempts = (failed?.attempts ?? 0) + 1;
       const message = error instanceof Error ? error.message : String(error);
       const what = `${stream} ${e.streamId} event ${e.seq} (${e.type})`;
+      // An outage is not the event's fault: it waits for the database without using up its attempts.
+      if (isDatabaseUnavailable(error)) {
+        this.failures.set(key, { attempts: failed?.attempts ?? 0, retryAt: Date.now() + this.config.NOTIFIER_RETRY_DELAY_MS });
+        this.logger.warn(`Notifying of ${what} waits for the database (not counted as an attempt): ${message}`);
+        return false;
+      }
+      const attempts = (failed?.attempts ?? 0) + 1;
       if (attempts < this.config.NOTIFIER_ATTEMPTS) {
         const wait = this.config.NOTIFIER_RETRY_DELAY_MS * 2 ** (attempts - 1);
         this.failures.set(key, { attempts, retryAt: Date.now() + wait });
