@@ -13,8 +13,6 @@ import { ProposeQuestionForm } from '../moderation/ProposeQuestionForm.js';
 import { paths } from '../router.js';
 import { useStore } from '../store.js';
 
-const MODERATION_AGENDA_EVENTS = new Set(['questions.reordered', 'question.merged', 'reply.moved', 'reply.hidden', 'reply.unhidden', 'reply.approved']);
-
 export function ForumPage({ forumId }: { forumId: number }) {
   const me = useStore(account);
   const forum = useAsync(() => forums.get(forumId), [forumId, me?.id]);
@@ -30,36 +28,66 @@ export function ForumPage({ forumId }: { forumId: number }) {
     null,
     {
       onEvent(e: ForumEvent) {
-        if (e.type === 'reply.created') {
-          const { reply } = e.payload;
-          const id = reply.id;
-          if (!id || counted.current.has(id)) return;
-          counted.current.add(id);
-          const author = reply.author?.id;
-          // Someone else's reply while I look at the list is new to me until I open the thread.
-          if (me && author !== me.id)
-            unread.setData((u) => u && { ...u, questions: bump(u.questions, e.questionId) });
-          questions.setData((qs) =>
-            qs?.map((q) =>
-              q.id === e.questionId ? { ...q, replyCount: q.replyCount + 1, answeredByMe: q.answeredByMe || (!!me && author === me.id) } : q,
-            ),
-          );
-        } else if (e.type === 'reply.deleted') {
-          const id = `deleted:${e.payload.reply.id}`;
-          if (counted.current.has(id)) return;
-          counted.current.add(id);
-          questions.setData((qs) => qs?.map((q) => (q.id === e.questionId ? { ...q, replyCount: Math.max(0, q.replyCount - 1) } : q)));
-        } else if (MODERATION_AGENDA_EVENTS.has(e.type)) {
+        // Every event type has a case: a type added to the protocol without one fails the type check.
+        switch (e.type) {
+          case 'reply.created': {
+            const { reply } = e.payload;
+            const id = reply.id;
+            if (!id || counted.current.has(id)) return;
+            counted.current.add(id);
+            const author = reply.author?.id;
+            // Someone else's reply while I look at the list is new to me until I open the thread.
+            if (me && author !== me.id)
+              unread.setData((u) => u && { ...u, questions: bump(u.questions, e.questionId) });
+            questions.setData((qs) =>
+              qs?.map((q) =>
+                q.id === e.questionId ? { ...q, replyCount: q.replyCount + 1, answeredByMe: q.answeredByMe || (!!me && author === me.id) } : q,
+              ),
+            );
+            return;
+          }
+          case 'reply.deleted': {
+            const id = `deleted:${e.payload.reply.id}`;
+            if (counted.current.has(id)) return;
+            counted.current.add(id);
+            questions.setData((qs) => qs?.map((q) => (q.id === e.questionId ? { ...q, replyCount: Math.max(0, q.replyCount - 1) } : q)));
+            return;
+          }
           // Moderation changed the agenda's order, moved replies between questions, or changed what counts as a reply.
-          questions.reload();
-        } else if (e.type.startsWith('question.')) {
-          const q = 'question' in e.payload ? e.payload.question : undefined;
-          if (q && e.type !== 'question.created') {
-            const updated = toQuestion(q);
+          case 'questions.reordered':
+          case 'question.merged':
+          case 'reply.moved':
+          case 'reply.hidden':
+          case 'reply.unhidden':
+          case 'reply.approved':
+          case 'question.created':
+            questions.reload();
+            return;
+          case 'question.updated': {
+            const updated = toQuestion(e.payload.question);
             questions.setData((qs) => qs?.map((x) => (x.id === updated.id ? { ...x, ...updated, replyCount: x.replyCount, answeredByMe: x.answeredByMe } : x)));
-          } else questions.reload();
-        } else if (e.type.startsWith('forum.')) {
-          forum.reload();
+            return;
+          }
+          case 'forum.updated':
+          case 'forum.moderation':
+            forum.reload();
+            return;
+          // Nothing the list shows: a reply's text, votes, standing or flags, memberships, the moderators' own records.
+          case 'reply.edited':
+          case 'reply.voted':
+          case 'reply.rejected':
+          case 'reply.featured':
+          case 'membership.changed':
+          case 'membership.removed':
+          case 'member.silenced':
+          case 'moderation.action':
+          case 'moderation.queue':
+          case 'flag.resolved':
+            return;
+          default: {
+            const unhandled: never = e;
+            return unhandled;
+          }
         }
       },
       onPresence: setPresence,
