@@ -3,7 +3,7 @@ import type TestAgent from 'supertest/lib/agent.js';
 import type { NotificationView } from '../src/notifications/dto/notification.views.js';
 import { AppConfig } from '../src/config/app-config.js';
 import { NotificationTriggers } from '../src/notifications/notification-triggers.js';
-import { ForumEventLog } from '../src/realtime/forum-event-log.js';
+import { ForumEventLog } from '../src/events/forum-event-log.js';
 import { startTestApp, type TestApp } from './support/app.js';
 import { addMember, newForum } from './support/forum-factory.js';
 import { signedIn, type TestPerson } from './support/people.js';

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { insertAccount } from '../src/auth/accounts.js';
-import type { ForumEventView } from '../src/realtime/forum-event.js';
+import type { ForumEventView } from '../src/events/forum-event.js';
 import { startTwoInstances, type AppProcess } from './support/app-process.js';
 import type { TestPerson } from './support/people.js';
 import { addMember, connectSocket, createForum, createQuestion, eventually, pause, sessionCookie, type TestSocket } from './support/sockets.js';

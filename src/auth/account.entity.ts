@@ -1,8 +1,9 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import type { GlobalRole } from '../common/actor.js';
 
 export type Language = 'en' | 'es' | 'fr';
 export const LANGUAGES: Language[] = ['en', 'es', 'fr'];
-export type GlobalRole = 'member' | 'admin';
+export type { GlobalRole } from '../common/actor.js';
 
 @Entity('account')
 export class Account {

@@ -1,26 +1,7 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
-import type { GlobalRole } from './account.entity.js';
+import type { MaybeActor } from '../common/actor.js';
 
-/**
- * Who is calling: a signed-in account, or null for an anonymous visitor.
- * Every service method takes the actor first and checks access itself, so
- * HTTP controllers and socket handlers share one rule.
- */
-export interface Actor {
-  accountId: string;
-  displayName: string;
-  role: GlobalRole;
-  /** The sign-in this request is made under (cookie session or API token), so it can be revoked. */
-  sessionId: string;
-  /**
-   * Set for guest accounts only: the session whose live Q&A they joined by
-   * name. Guests may ask and vote there and nowhere else; elsewhere they are
-   * treated as anonymous visitors (see forum-policy.ts, src/live-qa).
-   */
-  guestSessionId?: number;
-}
-
-export type MaybeActor = Actor | null;
+export { isAdmin, isGuest, type Actor, type MaybeActor } from '../common/actor.js';
 
 /** Requests carry the actor resolved by the auth middleware. */
 export interface RequestWithActor {
@@ -31,8 +12,3 @@ export interface RequestWithActor {
 export const CurrentActor = createParamDecorator((_: unknown, ctx: ExecutionContext): MaybeActor => {
   return ctx.switchToHttp().getRequest<RequestWithActor>().actor ?? null;
 });
-
-export const isAdmin = (actor: MaybeActor): boolean => actor?.role === 'admin';
-
-/** True for a guest of a live Q&A (a name, no email or password). */
-export const isGuest = (actor: MaybeActor): boolean => actor?.guestSessionId !== undefined;

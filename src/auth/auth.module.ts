@@ -11,6 +11,7 @@ import { SignInThrottleService } from './sign-in-throttle.service.js';
 import { MailTransportModule } from '../mail/mail-transport.module.js';
 import { EmailVerificationService } from './email-verification.service.js';
 import { PasswordResetService } from './password-reset.service.js';
+import { EventsModule } from '../events/events.module.js';
 
 /** At start: creates the first admin from ADMIN_EMAIL / ADMIN_PASSWORD when no account has that email, drops long-expired sessions, prepares the dummy hash. */
 @Injectable()
@@ -44,7 +45,7 @@ export class AuthBootstrap implements OnApplicationBootstrap {
 }
 
 @Module({
-  imports: [MailTransportModule],
+  imports: [EventsModule, MailTransportModule],
   controllers: [AuthController],
   providers: [AuthService, LoginSessionsService, SignInThrottleService, AuthMiddleware, AuthBootstrap, PasswordResetService, EmailVerificationService],
   exports: [AuthService, LoginSessionsService],

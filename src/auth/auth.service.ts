@@ -1,7 +1,7 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AppException, badRequest, forbidden, unauthenticated } from '../common/app-exception.js';
-import { RealtimeService } from '../realtime/realtime.service.js';
+import { DomainEvents } from '../events/domain-events.js';
 import { Account } from './account.entity.js';
 import { avatarPath, toAccountView, type AccountView } from './account-view.js';
 import { reencodeAvatar, type AvatarUpload } from './avatars.js';
@@ -41,7 +41,7 @@ export class AuthService {
     private readonly dataSource: DataSource,
     private readonly sessions: LoginSessionsService,
     private readonly throttle: SignInThrottleService,
-    private readonly realtime: RealtimeService,
+    private readonly domainEvents: DomainEvents,
     private readonly verification: EmailVerificationService,
   ) {}
 
@@ -98,7 +98,7 @@ export class AuthService {
     if (everywhere) {
       await this.sessions.endAllOf(this.dataSource.manager, actor.accountId, null);
       // Every socket of the person, on every instance, leaves its rooms at once.
-      this.realtime.accountSignedOut(actor.accountId);
+      this.domainEvents.emit('account.signedOut', { accountId: actor.accountId, keepSessionId: null });
     } else {
       await this.sessions.endCurrent(actor);
     }
@@ -179,7 +179,7 @@ export class AuthService {
       return { account: toAccountView(row), session };
     });
     // After commit: the ended sign-ins' sockets are disconnected on every instance (a kept API token's stay).
-    this.realtime.accountSignedOut(actor.accountId, result.session ? null : actor.sessionId);
+    this.domainEvents.emit('account.signedOut', { accountId: actor.accountId, keepSessionId: result.session ? null : actor.sessionId });
     return result;
   }
 

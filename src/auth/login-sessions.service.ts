@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { notFound, unauthenticated } from '../common/app-exception.js';
 import { AppConfig } from '../config/app-config.js';
-import { RealtimeService } from '../realtime/realtime.service.js';
+import { DomainEvents } from '../events/domain-events.js';
 import type { GlobalRole } from './account.entity.js';
 import type { Actor, MaybeActor } from './actor.js';
 import type { LoginSessionKind } from './login-session.entity.js';
@@ -43,7 +43,7 @@ export class LoginSessionsService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly config: AppConfig,
-    private readonly realtime: RealtimeService,
+    private readonly domainEvents: DomainEvents,
   ) {}
 
   get cookieTtlMs(): number {
@@ -148,7 +148,7 @@ export class LoginSessionsService {
     if (!actor) throw unauthenticated();
     const [, count] = (await this.dataSource.query(`DELETE FROM login_session WHERE id = $1 AND account_id = $2`, [id, actor.accountId])) as [unknown, number];
     if (!count) throw notFound('The sign-in session', 'login_session_not_found');
-    this.realtime.signedOut(id); // its sockets are disconnected on every instance
+    this.domainEvents.emit('signIn.ended', { sessionId: id }); // its sockets are disconnected on every instance
     return { current: id === actor.sessionId };
   }
 
@@ -156,13 +156,13 @@ export class LoginSessionsService {
   async endCurrent(actor: MaybeActor): Promise<void> {
     if (!actor) return;
     await this.dataSource.query(`DELETE FROM login_session WHERE id = $1`, [actor.sessionId]);
-    this.realtime.signedOut(actor.sessionId);
+    this.domainEvents.emit('signIn.ended', { sessionId: actor.sessionId });
   }
 
   /** Ends a browser session (never an API token) by id. */
   async endBrowserSession(id: string): Promise<void> {
     await this.dataSource.query(`DELETE FROM login_session WHERE id = $1 AND kind = 'cookie'`, [id]);
-    this.realtime.signedOut(id);
+    this.domainEvents.emit('signIn.ended', { sessionId: id });
   }
 
   /** Ends every sign-in of an account except one (or all, with exceptId null). */
@@ -173,5 +173,14 @@ export class LoginSessionsService {
   /** Drops expired sessions (housekeeping; expired ones are already refused). */
   async pruneExpired(): Promise<void> {
     await this.dataSource.query(`DELETE FROM login_session WHERE expires_at < now() - interval '1 day'`).catch(() => undefined);
+  }
+}
+
+declare module '../events/domain-events.js' {
+  interface DomainEventMap {
+    /** One sign-in (cookie session or API token) ended: its sockets are told and closed. */
+    'signIn.ended': { sessionId: string };
+    /** Every sign-in of an account ended (sign out everywhere, a password change), except `keepSessionId` if given. */
+    'account.signedOut': { accountId: string; keepSessionId: string | null };
   }
 }

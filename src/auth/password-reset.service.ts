@@ -4,7 +4,7 @@ import escapeHtml from 'escape-html';
 import { AppException } from '../common/app-exception.js';
 import { PublicLinks } from '../config/public-links.js';
 import { MailTransport } from '../mail/mail-transport.service.js';
-import { RealtimeService } from '../realtime/realtime.service.js';
+import { DomainEvents } from '../events/domain-events.js';
 import type { Language } from './account.entity.js';
 import { findAccountByEmail } from './accounts.js';
 import { LoginSessionsService } from './login-sessions.service.js';
@@ -44,7 +44,7 @@ export class PasswordResetService {
     private readonly links: PublicLinks,
     private readonly mail: MailTransport,
     private readonly sessions: LoginSessionsService,
-    private readonly realtime: RealtimeService,
+    private readonly domainEvents: DomainEvents,
   ) {}
 
   async request(email: string): Promise<typeof RESET_REQUESTED> {
@@ -93,7 +93,7 @@ export class PasswordResetService {
       await this.sessions.endAllOf(m, row.account_id, null);
       return row.account_id;
     });
-    this.realtime.accountSignedOut(accountId);
+    this.domainEvents.emit('account.signedOut', { accountId, keepSessionId: null });
     return { reset: true };
   }
 }

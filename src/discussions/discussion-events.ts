@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { Subject, type Observable } from 'rxjs';
 import type { EntityManager } from 'typeorm';
-import type { EventAudience } from '../realtime/forum-event.js';
-import { ForumEventsService } from '../realtime/forum-events.service.js';
+import type { EventAudience } from '../events/forum-event.js';
+import { ForumEventsService } from '../events/forum-events.service.js';
 import type { ForumEventPayloads, ForumEventType } from '../protocol/forum-event-types.js';
 
 /**

@@ -8,10 +8,12 @@ import { QuestionsService } from './questions.service.js';
 import { RepliesController } from './replies.controller.js';
 import { RepliesService } from './replies.service.js';
 import { ThreadsService } from './threads.service.js';
+import { EventsModule } from '../events/events.module.js';
+import { ForumsModule } from '../forums/forums.module.js';
 
 /** Questions and threaded replies, votes and edit history. DiscussionEvents is how the realtime layer hears of writes. */
 @Module({
-  imports: [ModerationCoreModule, LimitsModule],
+  imports: [ForumsModule, EventsModule, ModerationCoreModule, LimitsModule],
   controllers: [QuestionsController, RepliesController],
   providers: [MarkdownService, QuestionsService, ThreadsService, RepliesService, DiscussionEvents],
   exports: [QuestionsService, ThreadsService, RepliesService, DiscussionEvents, MarkdownService],

@@ -1,4 +1,4 @@
-import { MODERATORS, READERS, type EventAudience } from '../realtime/forum-event.js';
+import { MODERATORS, READERS, type EventAudience } from '../events/forum-event.js';
 import type { QuestionState } from './question.entity.js';
 import type { ReplyViewer } from './reply-visibility.js';
 

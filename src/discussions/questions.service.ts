@@ -6,8 +6,8 @@ import { ForumAccessService, type ForumAccess } from '../forums/forum-access.ser
 import type { ModerationActionView } from '../moderation/dto/moderation.views.js';
 import { ModerationActs, type ActRecord } from '../moderation/moderation-acts.js';
 import { assertNotSilenced } from '../moderation/posting-rules.js';
-import { MODERATORS } from '../realtime/forum-event.js';
-import type { RecordEvent } from '../realtime/forum-events.service.js';
+import { MODERATORS } from '../events/forum-event.js';
+import type { RecordEvent } from '../events/forum-events.service.js';
 import { DiscussionEvents, type RecordDiscussionEvent } from './discussion-events.js';
 import type { QuestionList, QuestionView } from './dto/discussion.views.js';
 import type { CreateQuestionDto, ProposeQuestionDto, UpdateQuestionDto } from './dto/question-input.dto.js';

@@ -7,7 +7,7 @@ import { ForumAccessService, type ForumAccess } from '../forums/forum-access.ser
 import type { ModerationActionView } from '../moderation/dto/moderation.views.js';
 import { ModerationActs, type ActRecord } from '../moderation/moderation-acts.js';
 import { assertNotSilenced, checkPostingRules } from '../moderation/posting-rules.js';
-import { MODERATORS } from '../realtime/forum-event.js';
+import { MODERATORS } from '../events/forum-event.js';
 import { DiscussionEvents, type RecordDiscussionEvent } from './discussion-events.js';
 import { mentionedAccountIds } from './mentions.js';
 import type { ReplyView, VoteResult } from './dto/discussion.views.js';

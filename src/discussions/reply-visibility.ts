@@ -1,5 +1,5 @@
 import type { ForumAccess } from '../forums/forum-access.service.js';
-import { READERS, type EventAudience } from '../realtime/forum-event.js';
+import { READERS, type EventAudience } from '../events/forum-event.js';
 import type { ReplyState } from './reply.entity.js';
 
 /**

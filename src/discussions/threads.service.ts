@@ -4,7 +4,7 @@ import type { MaybeActor } from '../auth/actor.js';
 import { forbidden } from '../common/app-exception.js';
 import { hiddenAs, questionNotFound, replyNotFound } from './discussion-errors.js';
 import { ForumAccessService, type ForumAccess } from '../forums/forum-access.service.js';
-import { ForumEventLog } from '../realtime/forum-event-log.js';
+import { ForumEventLog } from '../events/forum-event-log.js';
 import type { ReplyPage, ReplyPermalink, ReplyRevisionPage } from './dto/discussion.views.js';
 import type { PageQuery, ThreadQuery } from './dto/thread-query.dto.js';
 import { MarkdownService } from './markdown.service.js';

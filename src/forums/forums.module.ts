@@ -1,4 +1,4 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { MailTransportModule } from '../mail/mail-transport.module.js';
 import { ForumAccessService } from './forum-access.service.js';
 import { ForumsController } from './forums.controller.js';
@@ -9,11 +9,10 @@ import { MembershipsController } from './memberships.controller.js';
 import { MembershipsService } from './memberships.service.js';
 import { SessionModeratorsController } from './session-moderators.controller.js';
 import { SessionModeratorsService } from './session-moderators.service.js';
+import { EventsModule } from '../events/events.module.js';
 
-// Global: every feature that touches a forum asks ForumAccessService first.
-@Global()
 @Module({
-  imports: [MailTransportModule],
+  imports: [EventsModule, MailTransportModule],
   controllers: [ForumsController, MembershipsController, InvitationsController, SessionModeratorsController],
   providers: [ForumAccessService, ForumsService, MembershipsService, InvitationsService, SessionModeratorsService],
   exports: [ForumAccessService, ForumsService, MembershipsService],

@@ -13,7 +13,7 @@ import { AppConfig } from '../config/app-config.js';
 import { PublicLinks } from '../config/public-links.js';
 import { JobQueue, type Job } from '../database/job-queue.js';
 import { MailTransport } from '../mail/mail-transport.service.js';
-import { DomainEvents, type DomainEventMap } from '../realtime/domain-events.js';
+import { DomainEvents, type DomainEventMap } from '../events/domain-events.js';
 import { invitationMail } from './invitation-mail.js';
 import { ForumAccessService } from './forum-access.service.js';
 import type { ForumState, ForumVisibility } from './forum.entity.js';
@@ -366,7 +366,7 @@ function toReceived(r: ReceivedRow): ReceivedInvitation {
   };
 }
 
-declare module '../realtime/domain-events.js' {
+declare module '../events/domain-events.js' {
   interface DomainEventMap {
     /** Someone joined a forum through an invitation (after commit). */
     'invitation.accepted': { invitationId: number; forumId: number; accountId: string; invitedBy: string | null };

@@ -5,8 +5,8 @@ import { AppException, forbidden, notFound, unauthenticated } from '../common/ap
 import { decodeCursor, encodeCursor, isTimestamp, isUuid, sqlTimestampKey } from '../common/cursor.js';
 import { namedQuery } from '../common/named-query.js';
 import type { ListMembersQuery, MemberPage, MemberView, MembershipView, SetMemberDto } from './dto/membership.dto.js';
-import { MODERATORS } from '../realtime/forum-event.js';
-import { ForumEventsService } from '../realtime/forum-events.service.js';
+import { MODERATORS } from '../events/forum-event.js';
+import { ForumEventsService } from '../events/forum-events.service.js';
 import { ForumAccessService } from './forum-access.service.js';
 import type { ForumRole, MembershipState } from './forum-membership.entity.js';
 import { ForumMembership } from './forum-membership.entity.js';

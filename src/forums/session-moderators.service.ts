@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { MaybeActor } from '../auth/actor.js';
 import { notFound } from '../common/app-exception.js';
-import { MODERATORS } from '../realtime/forum-event.js';
-import { ForumEventsService } from '../realtime/forum-events.service.js';
+import { MODERATORS } from '../events/forum-event.js';
+import { ForumEventsService } from '../events/forum-events.service.js';
 import { findSession, requireAdmin } from '../sessions/session-lookup.js';
 import type { SessionModeratorView } from './dto/session-moderator.view.js';
 

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, Module } from '@nestjs/common';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { AppConfig } from '../config/app-config.js';
 import { RateLimited } from '../common/messages.js';
-import { REDIS, type RealtimeRedis } from '../realtime/redis.js';
+import { REDIS, RedisModule, type RealtimeRedis } from '../realtime/redis.js';
 
 /**
  * How often one person may do each kind of write, whatever the transport:
@@ -70,5 +70,5 @@ export class ActionLimits {
   }
 }
 
-@Module({ providers: [ActionLimits], exports: [ActionLimits] })
+@Module({ imports: [RedisModule], providers: [ActionLimits], exports: [ActionLimits] })
 export class LimitsModule {}

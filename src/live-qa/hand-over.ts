@@ -1,14 +1,14 @@
 import type { EntityManager } from 'typeorm';
 import type { Actor } from '../auth/actor.js';
 import type { MarkdownService } from '../discussions/markdown.service.js';
-import type { ForumEvent } from '../realtime/forum-event.js';
-import type { ForumEventsService } from '../realtime/forum-events.service.js';
+import type { ForumEvent } from '../events/forum-event.js';
+import type { ForumEventsService } from '../events/forum-events.service.js';
 import { slugify } from '../sessions/session-lookup.js';
 import type { Session } from '../sessions/session.entity.js';
 import { liveQuestionSelect, toLiveQuestionView, type HandOverPreview, type HandOverResult, type LiveQuestionRow } from './live-qa.views.js';
 import { pollEntries, readResults, resultsPublic, type PollResultsView, type PollRow } from './polls/poll-results.js';
 import { toPollView } from './polls/polls.service.js';
-import { READERS } from '../realtime/forum-event.js';
+import { READERS } from '../events/forum-event.js';
 import type { LiveQaRow } from './qa-access.js';
 import type { PendingChoice } from './qa-policy.js';
 import type { RecordQaEvent } from './qa-stream.js';

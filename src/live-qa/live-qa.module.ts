@@ -12,6 +12,8 @@ import { QaVoteBroadcaster } from './qa-votes.js';
 import { PollResultsBroadcaster } from './polls/poll-results.js';
 import { PollsController, SessionPollsController } from './polls/polls.controller.js';
 import { PollsService } from './polls/polls.service.js';
+import { EventsModule } from '../events/events.module.js';
+import { RedisModule } from '../realtime/redis.js';
 
 /**
  * Live Q&A during a session: attendees (accounts, or guests with a name)
@@ -21,7 +23,7 @@ import { PollsService } from './polls/polls.service.js';
  * QaSocketHandlers.
  */
 @Module({
-  imports: [AuthModule, DiscussionsModule, LimitsModule],
+  imports: [EventsModule, RedisModule, AuthModule, DiscussionsModule, LimitsModule],
   controllers: [LiveQaController, LiveQuestionsController, JoinCodeController, SessionPollsController, PollsController],
   providers: [QaEventLog, QaFanout, QaEvents, QaVoteBroadcaster, PollResultsBroadcaster, PollsService, LiveQaService, LiveQuestionsService, QaExportService, QaSocketHandlers],
   exports: [QaSocketHandlers, LiveQuestionsService, LiveQaService],

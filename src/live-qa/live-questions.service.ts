@@ -3,7 +3,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import type { Actor, MaybeActor } from '../auth/actor.js';
 import { conflict, forbidden, unauthenticated } from '../common/app-exception.js';
 import { AppConfig } from '../config/app-config.js';
-import { MODERATORS, READERS, type EventAudience } from '../realtime/forum-event.js';
+import { MODERATORS, READERS, type EventAudience } from '../events/forum-event.js';
 import { RateLimited } from '../common/messages.js';
 import type { AskQuestionDto, EditQuestionDto, ListLiveQuestionsQuery, ModerateDto } from './dto/live-qa-input.dto.js';
 import { liveQuestionSelect, toLiveQuestionView, type LiveQuestionRow, type LiveQuestionView, type QuestionViewer, type VoteResult } from './live-qa.views.js';

@@ -3,7 +3,7 @@ import type { MaybeActor } from '../auth/actor.js';
 import { conflict, unauthenticated } from '../common/app-exception.js';
 import { DataSource } from 'typeorm';
 import { parseMessage } from '../common/messages.js';
-import type { AgoraServer, AgoraSocket, ClientAck } from '../realtime/socket-types.js';
+import type { AgoraServer, AgoraSocket, ClientAck } from '../events/socket-types.js';
 import { QaAskMessage, QaEditMessage, QaModerateMessage, QaQuestionMessage, QaSessionMessage, QaSubscribeMessage, QaVoteMessage } from './dto/live-qa-input.dto.js';
 import { LiveQuestionsService } from './live-questions.service.js';
 import { loadQaContext } from './qa-access.js';

@@ -2,13 +2,13 @@ import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy }
 import { DataSource, type EntityManager } from 'typeorm';
 import { AppConfig } from '../config/app-config.js';
 import { transactionRetryingDeadlocks } from '../database/transaction.js';
-import { DomainEvents } from '../realtime/domain-events.js';
-import { EventFanout } from '../realtime/event-fanout.js';
-import { EventLog, schedulePruning } from '../realtime/event-log.js';
-import type { EventAudience, StreamEvent, StreamEventDraft } from '../realtime/forum-event.js';
+import { DomainEvents } from '../events/domain-events.js';
+import { EventFanout } from '../events/event-fanout.js';
+import { EventLog, schedulePruning } from '../events/event-log.js';
+import type { EventAudience, StreamEvent, StreamEventDraft } from '../events/forum-event.js';
 import type { QaEventPayloads, QaEventType } from '../protocol/qa-event-types.js';
-import { rooms } from '../realtime/rooms.js';
-import type { AgoraSocket } from '../realtime/socket-types.js';
+import { rooms } from '../events/rooms.js';
+import type { AgoraSocket } from '../events/socket-types.js';
 import type { PollResultsView } from './polls/poll-results.js';
 
 /**

@@ -7,7 +7,7 @@ import { JobQueue, type Job } from '../database/job-queue.js';
 import { ForumAccessService } from '../forums/forum-access.service.js';
 import type { NotificationView } from '../notifications/dto/notification.views.js';
 import { NotificationsService } from '../notifications/notifications.service.js';
-import { DomainEvents } from '../realtime/domain-events.js';
+import { DomainEvents } from '../events/domain-events.js';
 import { MAIL_KIND_OF, renderNotificationMail, type MailKind } from './mail-render.js';
 import { MailPreferencesService, type MailPreference } from './mail-preferences.service.js';
 import { MailTransport } from './mail-transport.service.js';

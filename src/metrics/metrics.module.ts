@@ -2,6 +2,7 @@ import { Inject, Injectable, Module, type OnModuleDestroy, type OnModuleInit } f
 import { DataSource } from 'typeorm';
 import { REDIS, type RealtimeRedis } from '../realtime/redis.js';
 import { addSource } from './metrics.js';
+import { RedisModule } from '../realtime/redis.js';
 
 interface PgPool {
   totalCount: number;
@@ -35,5 +36,5 @@ class MetricsSources implements OnModuleInit, OnModuleDestroy {
   }
 }
 
-@Module({ providers: [MetricsSources] })
+@Module({ imports: [RedisModule], providers: [MetricsSources] })
 export class MetricsModule {}

@@ -4,8 +4,8 @@ import type { Actor, MaybeActor } from '../auth/actor.js';
 import { conflict, type AppException } from '../common/app-exception.js';
 import { hiddenAs } from '../discussions/discussion-errors.js';
 import { ForumAccessService, type ForumAccess } from '../forums/forum-access.service.js';
-import { MODERATORS } from '../realtime/forum-event.js';
-import { ForumEventsService, type RecordEvent } from '../realtime/forum-events.service.js';
+import { MODERATORS } from '../events/forum-event.js';
+import { ForumEventsService, type RecordEvent } from '../events/forum-events.service.js';
 import type { ActTargetKind, ModerationActionView } from './dto/moderation.views.js';
 
 /** Every act the record holds (the MemberQuestions migration's CHECK lists the same). */

@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ModerationActs } from './moderation-acts.js';
+import { EventsModule } from '../events/events.module.js';
+import { ForumsModule } from '../forums/forums.module.js';
 
 /**
  * The moderation record and the one helper acts run through, on their own so
@@ -7,6 +9,7 @@ import { ModerationActs } from './moderation-acts.js';
  * acts too) can use them without depending on the whole moderation feature.
  */
 @Module({
+  imports: [ForumsModule, EventsModule],
   providers: [ModerationActs],
   exports: [ModerationActs],
 })

@@ -10,10 +10,12 @@ import { ModerationController } from './moderation.controller.js';
 import { ModerationService } from './moderation.service.js';
 import { QuestionActsService } from './question-acts.service.js';
 import { ReplyActsService } from './reply-acts.service.js';
+import { EventsModule } from '../events/events.module.js';
+import { ForumsModule } from '../forums/forums.module.js';
 
 /** Moderation and curation (issue 7): acts on replies, questions and members, flags and the queue, the record. */
 @Module({
-  imports: [ModerationCoreModule, DiscussionsModule, LimitsModule],
+  imports: [ForumsModule, EventsModule, ModerationCoreModule, DiscussionsModule, LimitsModule],
   controllers: [ModerationController, FlagsController],
   providers: [ModerationService, ReplyActsService, QuestionActsService, ForumRulesService, FlagsService, ModerationRecordService],
   exports: [ModerationService, FlagsService],

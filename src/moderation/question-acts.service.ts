@@ -8,8 +8,8 @@ import { isProposal, questionAudience } from '../discussions/question-visibility
 import { MarkdownService } from '../discussions/markdown.service.js';
 import { QuestionsService } from '../discussions/questions.service.js';
 import { addToThreadCounter, returningRows } from '../discussions/reply-queries.js';
-import { MODERATORS } from '../realtime/forum-event.js';
-import type { RecordEvent } from '../realtime/forum-events.service.js';
+import { MODERATORS } from '../events/forum-event.js';
+import type { RecordEvent } from '../events/forum-events.service.js';
 import type { ApproveQuestionCommand, MergeQuestionCommand, RejectQuestionCommand, SlowModeCommand, SynthesisCommand } from './dto/act-commands.js';
 import type { ActResult } from './dto/moderation.views.js';
 import { ModerationActs, type ActContext, type ActRecord } from './moderation-acts.js';

@@ -9,8 +9,8 @@ import { addToThreadCounter, findQuestionState, findReply, returningRows, toRepl
 import { MAX_DEPTH, subtreeUpperBound } from '../discussions/reply-path.js';
 import { changeReplyState } from '../discussions/reply-state.js';
 import { countsAsChild, replyAudience } from '../discussions/reply-visibility.js';
-import { MODERATORS } from '../realtime/forum-event.js';
-import { ForumEventsService, type RecordEvent } from '../realtime/forum-events.service.js';
+import { MODERATORS } from '../events/forum-event.js';
+import { ForumEventsService, type RecordEvent } from '../events/forum-events.service.js';
 import type { ActResult, MyFlagView } from './dto/moderation.views.js';
 import type { HideReplyCommand, MoveReplyCommand, ReplyActCommand, ResolveFlagsCommand } from './dto/act-commands.js';
 import { ModerationActs, type ActContext, type ActRecord, type ModerationActName } from './moderation-acts.js';

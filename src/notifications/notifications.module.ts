@@ -5,9 +5,12 @@ import { NotificationsController } from './notifications.controller.js';
 import { NotificationsService } from './notifications.service.js';
 import { ParticipantsService } from './participants.service.js';
 import { ReadPositionsService } from './read-positions.service.js';
+import { EventsModule } from '../events/events.module.js';
+import { ForumsModule } from '../forums/forums.module.js';
 
 /** Following, notifications and read positions; it hears of other features' writes through DomainEvents only. */
 @Module({
+  imports: [ForumsModule, EventsModule],
   controllers: [NotificationsController],
   providers: [NotificationsService, NotificationTriggers, FollowingService, ReadPositionsService, ParticipantsService],
   exports: [NotificationsService, FollowingService],

@@ -5,8 +5,8 @@ import { signedInId } from './signed-in.js';
 import { badRequest } from '../common/app-exception.js';
 import { namedQuery } from '../common/named-query.js';
 import { ForumAccessService } from '../forums/forum-access.service.js';
-import { DomainEvents } from '../realtime/domain-events.js';
-import { RealtimeService } from '../realtime/realtime.service.js';
+import { DomainEvents } from '../events/domain-events.js';
+import type { ServerMessages } from '../protocol/socket-messages.js';
 import type { MarkReadDto, NotificationQuery } from './dto/notification-input.dto.js';
 import type { NotificationGroupView, NotificationKind, NotificationPage, NotificationView, UnreadCount } from './dto/notification.views.js';
 
@@ -69,7 +69,6 @@ export class NotificationsService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly forumAccess: ForumAccessService,
-    private readonly realtime: RealtimeService,
     private readonly domainEvents: DomainEvents,
   ) {}
 
@@ -106,7 +105,7 @@ export class NotificationsService {
     if (!rows.length) return [];
     const unread = await this.unreadCounts(rows.map((r) => r.account_id));
     const views = rows.map(toView);
-    rows.forEach((r, i) => this.realtime.toAccount(r.account_id, { notification: { ...views[i] }, unread: unread.get(r.account_id) ?? 0 }));
+    rows.forEach((r, i) => this.domainEvents.emit('notifications.changed', { accountId: r.account_id, change: { notification: { ...views[i] }, unread: unread.get(r.account_id) ?? 0 } }));
     this.domainEvents.emit('notifications.stored', { accountIds: [...new Set(rows.map((r) => r.account_id))] });
     return views;
   }
@@ -223,7 +222,7 @@ export class NotificationsService {
       [accountId, dto.all === true, dto.ids ?? [], dto.questionId ?? null],
     );
     const count = await this.unreadCount(actor);
-    this.realtime.toAccount(accountId, { unread: count.unread });
+    this.domainEvents.emit('notifications.changed', { accountId, change: { unread: count.unread } });
     return count;
   }
 
@@ -234,13 +233,15 @@ export class NotificationsService {
       `UPDATE notification SET read_at = now() WHERE account_id = $1 AND question_id = $2 AND read_at IS NULL`,
       [accountId, questionId],
     );
-    if (changed) this.realtime.toAccount(accountId, { unread: (await this.unreadCount(actor)).unread });
+    if (changed) this.domainEvents.emit('notifications.changed', { accountId, change: { unread: (await this.unreadCount(actor)).unread } });
   }
 }
 
-declare module '../realtime/domain-events.js' {
+declare module '../events/domain-events.js' {
   interface DomainEventMap {
     /** New notifications were stored for these members (src/mail mails them). */
     'notifications.stored': { accountIds: string[] };
+    /** A member's notifications or unread count changed: their open pages hear it (the gateway sends it to their sockets). */
+    'notifications.changed': { accountId: string; change: ServerMessages['notifications.changed'] };
   }
 }

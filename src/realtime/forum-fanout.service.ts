@@ -1,17 +1,18 @@
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { isGuest } from '../auth/actor.js';
+import { DomainEvents } from '../events/domain-events.js';
 import { DataSource, In } from 'typeorm';
 import { ForumMembership } from '../forums/forum-membership.entity.js';
 import { canModerate, canRead, participationRefusal } from '../forums/forum-policy.js';
 import { Forum } from '../forums/forum.entity.js';
-import { EventFanout } from './event-fanout.js';
-import { ForumEventLog } from './forum-event-log.js';
-import { ACCESS_EVENT_TYPES, type ForumEvent, type ForumEventType } from './forum-event.js';
+import { EventFanout } from '../events/event-fanout.js';
+import { ForumEventLog } from '../events/forum-event-log.js';
+import { ACCESS_EVENT_TYPES, type ForumEvent, type ForumEventType } from '../events/forum-event.js';
 import { PresenceService } from './presence.service.js';
-import { rooms } from './rooms.js';
-import type { AgoraServer, AgoraSocket, ForumSubscription } from './socket-types.js';
+import { rooms } from '../events/rooms.js';
+import type { AgoraServer, AgoraSocket, ForumSubscription } from '../events/socket-types.js';
 
-export type { AccessCheck, SubscribeResult } from './event-fanout.js';
+export type { AccessCheck, SubscribeResult } from '../events/event-fanout.js';
 
 /**
  * Delivers forum events to this instance's sockets (see EventFanout for
@@ -25,6 +26,7 @@ export class ForumFanout extends EventFanout<ForumSubscription, ForumEventType> 
     log: ForumEventLog,
     private readonly dataSource: DataSource,
     private readonly presence: PresenceService,
+    domainEvents: DomainEvents,
   ) {
     super(
       log,
@@ -41,6 +43,8 @@ export class ForumFanout extends EventFanout<ForumSubscription, ForumEventType> 
       },
       'ForumFanout',
     );
+    // Forum writes publish after commit; their events reach this instance's sockets from here.
+    domainEvents.on('forum.events', (events) => this.publish(events));
   }
 
   override attach(server: AgoraServer, clustered: boolean): void {

@@ -1,8 +1,8 @@
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { isGuest } from '../auth/actor.js';
 import { randomUUID } from 'node:crypto';
-import { forumIdOfRoom, rooms } from './rooms.js';
-import type { AgoraServer, AgoraSocket, PresenceSnapshot, PresenceView, TypingView } from './socket-types.js';
+import { forumIdOfRoom, rooms } from '../events/rooms.js';
+import type { AgoraServer, AgoraSocket, PresenceSnapshot, PresenceView, TypingView } from '../events/socket-types.js';
 
 interface ForumPresence {
   /** Up to MAX_NAMES [accountId, displayName] pairs. */

@@ -14,18 +14,18 @@ import { ShutdownService } from '../health/shutdown.service.js';
 import { addSource } from '../metrics/metrics.js';
 import { withMessageId } from '../logging/request-id.js';
 import { CreateReplyMessage, ForumMessage, SubscribeMessage as SubscribeDto, TypingMessage, VoteMessage } from './dto/socket-messages.dto.js';
-import { ForumEventLog } from './forum-event-log.js';
+import { ForumEventLog } from '../events/forum-event-log.js';
 import { ForumFanout } from './forum-fanout.service.js';
 import { PresenceService } from './presence.service.js';
 import { RateLimiter, type RateRule } from './rate-limiter.js';
 import { ActionLimits, type LimitedAction } from '../limits/action-limits.js';
 import { RealtimeService } from './realtime.service.js';
 import { REDIS, type RealtimeRedis } from './redis.js';
-import { rooms } from './rooms.js';
+import { rooms } from '../events/rooms.js';
 import { authenticateHandshake, type SocketCredential } from './socket-auth.js';
 import { parseMessage, RateLimited } from '../common/messages.js';
 import { socketError } from './socket-messages.js';
-import type { AgoraServer, AgoraSocket, ClientAck, ClientMessageName, ForumSubscription, SocketError } from './socket-types.js';
+import type { AgoraServer, AgoraSocket, ClientAck, ClientMessageName, ForumSubscription, SocketError } from '../events/socket-types.js';
 
 /** What a handler answers through the ack: the protocol's answer to that message, or a refusal. */
 type Answer<K extends ClientMessageName> = ClientAck<K> | SocketError;

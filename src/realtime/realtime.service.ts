@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
+import { DomainEvents } from '../events/domain-events.js';
 import { ForumFanout } from './forum-fanout.service.js';
-import { rooms } from './rooms.js';
-import type { AgoraServer, ServerToClientEvents } from './socket-types.js';
+import { rooms } from '../events/rooms.js';
+import type { AgoraServer, ServerToClientEvents } from '../events/socket-types.js';
 
 /**
- * What other features tell the socket layer after their writes commit:
- * a sign-in ended, a member was removed. Each call reaches the person's
+ * What other features' domain events mean for the sockets (a sign-in ended,
+ * notifications changed), and a member's removal. Each call reaches the person's
  * sockets on every instance (through the adapter) at once. Before the
  * gateway is up (CLI commands, early boot) they do nothing.
  */
@@ -13,7 +14,15 @@ import type { AgoraServer, ServerToClientEvents } from './socket-types.js';
 export class RealtimeService {
   private server: AgoraServer | null = null;
 
-  constructor(private readonly fanout: ForumFanout) {}
+  constructor(
+    private readonly fanout: ForumFanout,
+    domainEvents: DomainEvents,
+  ) {
+    // The features announce these after commit; they don't know the socket layer exists.
+    domainEvents.on('signIn.ended', ({ sessionId }) => this.signedOut(sessionId));
+    domainEvents.on('account.signedOut', ({ accountId, keepSessionId }) => this.accountSignedOut(accountId, keepSessionId));
+    domainEvents.on('notifications.changed', ({ accountId, change }) => this.toAccount(accountId, change));
+  }
 
   /** Called by the gateway once the Socket.IO server exists. */
   attach(server: AgoraServer): void {

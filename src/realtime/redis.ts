@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnApplicationShutdown, type Provider } from '@nestjs/common';
+import { Inject, Injectable, Logger, Module, type OnApplicationShutdown, type Provider } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { createClient } from 'redis';
 import { DataSource } from 'typeorm';
@@ -94,3 +94,7 @@ export class RedisShutdown implements OnApplicationShutdown {
     if (client?.isOpen) await client.close().catch(() => client.destroy());
   }
 }
+
+/** The Redis connection (or none, without REDIS_URL) for the socket adapter, rate limits, health and metrics. */
+@Module({ providers: [redisProvider, RedisShutdown], exports: [REDIS] })
+export class RedisModule {}

@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { toErrorBody } from '../common/error.filter.js';
 import { RateLimited } from '../common/messages.js';
 import { rateLimited } from '../metrics/metrics.js';
-import type { SocketError } from './socket-types.js';
+import type { SocketError } from '../events/socket-types.js';
 
 /** A refusal as the ack carries it: the HTTP API's code, message and details; never an internal error's text. */
 export function socketError(error: unknown, logger: Logger, context: string): SocketError {

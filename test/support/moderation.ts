@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect } from '@jest/globals';
 import type TestAgent from 'supertest/lib/agent.js';
-import type { ForumEventView } from '../../src/realtime/forum-event.js';
+import type { ForumEventView } from '../../src/events/forum-event.js';
 import { startTestApp, type TestApp } from './app.js';
 import { addMember, newForum, newQuestion } from './forum-factory.js';
 import { signedIn, type TestPerson } from './people.js';

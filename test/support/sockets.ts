@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
 import { DataSource } from 'typeorm';
-import type { ForumEventView } from '../../src/realtime/forum-event.js';
+import type { ForumEventView } from '../../src/events/forum-event.js';
 import type { TestPerson } from './people.js';
 
 /**

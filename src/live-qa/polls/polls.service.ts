@@ -3,7 +3,7 @@ import type * as Protocol from '../../protocol/views.js';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Actor, MaybeActor } from '../../auth/actor.js';
 import { badRequest, conflict, notFound, unauthenticated } from '../../common/app-exception.js';
-import { MODERATORS, READERS } from '../../realtime/forum-event.js';
+import { MODERATORS, READERS } from '../../events/forum-event.js';
 import { loadQaContext, moderatesQa, requireAsker, requireQaModerator, type LiveQaRow } from '../qa-access.js';
 import { ASK_REFUSALS } from '../qa-policy.js';
 import { QaEvents } from '../qa-stream.js';

@@ -1,5 +1,5 @@
 import type { Server, Socket } from 'socket.io';
-import type { MaybeActor } from '../auth/actor.js';
+import type { MaybeActor } from '../common/actor.js';
 import type { ClientAck, ClientMessageName, ServerMessageName, ServerMessages, SocketError } from '../protocol/socket-messages.js';
 import type { ForumEvent, StreamEvent } from './forum-event.js';
 

@@ -7,7 +7,7 @@ import type { ForumEvent, StreamEvent } from './forum-event.js';
  * a feature adds its own events by augmenting the map where it emits them:
  *
  * ```ts
- * declare module '../realtime/domain-events.js' {
+ * declare module '../events/domain-events.js' {
  *   interface DomainEventMap { 'invitation.accepted': { forumId: number; … } }
  * }
  * ```

@@ -5,7 +5,6 @@ import { schedulePruning } from './event-log.js';
 import { ForumEventLog } from './forum-event-log.js';
 import type { ForumEventPayloads } from '../protocol/forum-event-types.js';
 import type { EventAudience, ForumEvent, ForumEventType } from './forum-event.js';
-import { ForumFanout } from './forum-fanout.service.js';
 import { DomainEvents } from './domain-events.js';
 
 export interface RecordOptions {
@@ -40,7 +39,6 @@ export class ForumEventsService implements OnApplicationBootstrap, OnModuleDestr
   constructor(
     private readonly dataSource: DataSource,
     private readonly log: ForumEventLog,
-    private readonly fanout: ForumFanout,
     private readonly domainEvents: DomainEvents,
   ) {}
 
@@ -69,7 +67,7 @@ export class ForumEventsService implements OnApplicationBootstrap, OnModuleDestr
   /** Sends committed events to the sockets following their forums, on every instance. Call after commit only. */
   publish(events: ForumEvent[]): void {
     if (!events.length) return;
-    this.fanout.publish(events);
+    // The gateway's fan-out and the notifier both listen: the core knows neither.
     this.domainEvents.emit('forum.events', events);
   }
 
