@@ -88,7 +88,7 @@ export class ReplyView {
 
 export class ReplyPage {
   @ApiProperty({ type: [ReplyView] }) items: ReplyView[];
-  @ApiPropertyOptional({ type: String, nullable: true, description: 'Pass as `after` for the next page; null on the last page.' })
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'Pass as `cursor` for the next page; null on the last page.' })
   nextCursor: string | null;
   @ApiPropertyOptional({
     type: Number,

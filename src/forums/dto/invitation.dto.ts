@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsEmail, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { CursorParam } from '../../common/cursor.js';
 import { blankToUndefined, queryInt } from '../../common/transforms.js';
 import { FORUM_STATES, FORUM_VISIBILITIES, type ForumState, type ForumVisibility } from '../forum.entity.js';
 import { ForumView } from './forum.view.js';
@@ -39,8 +40,7 @@ export class ListInvitationsQuery {
   @Transform(queryInt) @IsOptional() @IsInt() @Min(1) @Max(100)
   limit: number = 50;
 
-  @ApiPropertyOptional({ description: 'The `nextCursor` of the previous page, unchanged.' })
-  @Transform(blankToUndefined) @IsOptional() @IsString() @MaxLength(500)
+  @CursorParam()
   cursor?: string;
 }
 
