@@ -14,7 +14,7 @@ import { PasswordResetService } from './password-reset.service.js';
 
 /** At start: creates the first admin from ADMIN_EMAIL / ADMIN_PASSWORD when no account has that email, drops long-expired sessions, prepares the dummy hash. */
 @Injectable()
-export class AuthBootstrap implements OnApplicationBootstrap {
+class AuthBootstrap implements OnApplicationBootstrap {
   private readonly logger = new Logger('Auth');
 
   constructor(

@@ -11,7 +11,7 @@ import type { ForumEventPayloads, ForumEventType } from '../protocol/forum-event
  * The shape maps one to one onto the realtime event log:
  * `record(event.forumId, event.type, event.payload, { questionId: event.questionId })`.
  */
-export type DiscussionEvent = (
+type DiscussionEvent = (
   | DiscussionEventOf<'question.created' | 'question.updated', number>
   | DiscussionEventOf<'reply.created' | 'reply.edited' | 'reply.deleted' | 'reply.voted', number>
   | DiscussionEventOf<'questions.reordered', null>

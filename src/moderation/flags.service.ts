@@ -19,7 +19,7 @@ import { ModerationActs } from './moderation-acts.js';
 import { queueChanged, ReplyActsService } from './reply-acts.service.js';
 
 /** Shown in the place of a reply the flag threshold hid. */
-export const HIDDEN_BY_FLAGS_REASON = 'Hidden after several members flagged it; a moderator will review it.';
+const HIDDEN_BY_FLAGS_REASON = 'Hidden after several members flagged it; a moderator will review it.';
 
 type QueueKind = 'flags' | 'pending' | 'question';
 const isQueueKind = (v: unknown): v is QueueKind => v === 'flags' || v === 'pending' || v === 'question';

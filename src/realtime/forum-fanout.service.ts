@@ -11,8 +11,6 @@ import { PresenceService } from './presence.service.js';
 import { rooms } from './rooms.js';
 import type { AgoraServer, AgoraSocket, ForumSubscription } from './socket-types.js';
 
-export type { AccessCheck, SubscribeResult } from './event-fanout.js';
-
 /**
  * Delivers forum events to this instance's sockets (see EventFanout for
  * ordering, replay and catch-up), and applies what is particular to forums:

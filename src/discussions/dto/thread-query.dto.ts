@@ -5,10 +5,10 @@ import { CursorParam, MAX_CURSOR_LENGTH } from '../../common/cursor.js';
 import { strictInt } from '../../common/transforms.js';
 import { IsIntInRange } from './input-rules.js';
 
-export const THREAD_ORDERS = ['tree', 'top'] as const;
+const THREAD_ORDERS = ['tree', 'top'] as const;
 export type ThreadOrder = (typeof THREAD_ORDERS)[number];
-export const DEFAULT_PAGE_SIZE = 50;
-export const MAX_PAGE_SIZE = 100;
+const DEFAULT_PAGE_SIZE = 50;
+const MAX_PAGE_SIZE = 100;
 
 /** A page of a list read by keyset: `cursor` is the previous page's `nextCursor`, unchanged (empty: the first page). */
 export class PageQuery {

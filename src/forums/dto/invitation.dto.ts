@@ -6,7 +6,7 @@ import { blankToUndefined, queryInt } from '../../common/transforms.js';
 import { FORUM_STATES, FORUM_VISIBILITIES, type ForumState, type ForumVisibility } from '../forum.entity.js';
 import { ForumView } from './forum.view.js';
 
-export const INVITATION_STATUSES = ['pending', 'expired', 'revoked', 'used_up'] as const;
+const INVITATION_STATUSES = ['pending', 'expired', 'revoked', 'used_up'] as const;
 export type InvitationStatus = (typeof INVITATION_STATUSES)[number];
 
 const lowerTrim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value);

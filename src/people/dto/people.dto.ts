@@ -15,7 +15,7 @@ export class PersonRepliesQuery {
 }
 
 /** Where a contribution was written. */
-export class ContributionPlace {
+class ContributionPlace {
   @ApiProperty() sessionSlug: string;
   @ApiProperty() sessionTitle: string;
   @ApiProperty() forumId: number;
