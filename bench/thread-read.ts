@@ -13,7 +13,8 @@ import pg from 'pg';
 import { startApp, type AppProcess } from './lib/app-process.js';
 import { createBenchDatabase, requireServerUrl, type BenchDatabase } from './lib/database.js';
 import { createAccounts, createForum, createQuestions, pathSegment, replyBody } from './lib/fixtures.js';
-import { encodeCursor, HttpError, nextCursorOf, pageItems } from './lib/http.js';
+import { encodeTreeCursor } from '../src/discussions/thread-cursor.js';
+import { HttpError, nextCursorOf, pageItems } from './lib/http.js';
 import { describeMachine, machineLines } from './lib/machine.js';
 import { commandLine, envInt, envIntList, parseOptions } from './lib/options.js';
 import { table, writeSection } from './lib/report.js';
@@ -197,7 +198,7 @@ async function main() {
         urls.map((url) => () => getText(url)),
       );
       cases.forEach((c, i) =>
-        rows.push({ size: c.thread.size, page: c.page, method: 'HTTP GET …/replies?order=tree&after=', summary: httpSummaries[i], base: 'http' }),
+        rows.push({ size: c.thread.size, page: c.page, method: 'HTTP GET …/replies?order=tree&cursor=', summary: httpSummaries[i], base: 'http' }),
       );
     }
     await app.stop();
@@ -337,8 +338,8 @@ function assertSameIds(what: string, actual: string[], expected: string[]) {
 }
 
 function pageUrl(base: string, questionId: number, cursor: string | undefined): string {
-  const after = cursor ? `&after=${encodeURIComponent(cursor)}` : '';
-  return `${base}/api/questions/${questionId}/replies?order=tree&limit=${PAGE}${after}`;
+  const next = cursor ? `&cursor=${encodeURIComponent(cursor)}` : '';
+  return `${base}/api/questions/${questionId}/replies?order=tree&limit=${PAGE}${next}`;
 }
 
 async function getText(url: string): Promise<string> {
@@ -349,25 +350,22 @@ async function getText(url: string): Promise<string> {
 }
 
 /**
- * The API's cursor for each page. The cursor is opaque to clients; today it
- * is base64url of the path (with a one-letter order tag). We build cursors
- * that way only after checking that the API hands out exactly that as
- * nextCursor for the first page; otherwise we walk each thread with the API's
- * own cursors to reach the page (slower, same result).
+ * The API's cursor for each page. The cursor is opaque to clients; we build
+ * cursors with the server's own encoder only after checking that the API
+ * hands out exactly that as nextCursor for the first page; otherwise we walk
+ * each thread with the API's own cursors to reach the page (slower, same result).
  */
 async function resolveCursors(base: string, cases: PageCase[]): Promise<Map<PageCase, string | undefined>> {
   const result = new Map<PageCase, string | undefined>();
   const first = cases.find((c) => c.page === 'first')!;
   const firstBody = JSON.parse(await getText(pageUrl(base, first.thread.questionId, undefined)));
   const apiCursor = nextCursorOf(firstBody);
-  const encoders = [(p: string) => encodeCursor(`t${p}`), (p: string) => encodeCursor(p)];
-  const encoder = encoders.find((e) => apiCursor === e(first.lastPath));
-  if (encoder) {
-    for (const c of cases) result.set(c, c.after ? encoder(c.after) : undefined);
-    console.log(`cursor check: nextCursor ${apiCursor} matches our encoding of the path; building page cursors directly`);
+  if (apiCursor === encodeTreeCursor(first.lastPath)) {
+    for (const c of cases) result.set(c, c.after ? encodeTreeCursor(c.after) : undefined);
+    console.log(`cursor check: nextCursor ${apiCursor} matches the server's encoding of the path; building page cursors directly`);
     return result;
   }
-  console.warn(`cursor check: API nextCursor ${apiCursor} is not base64url(path); walking the threads with the API's cursors`);
+  console.warn(`cursor check: API nextCursor ${apiCursor} is not the server's encoding of the path; walking the threads with the API's cursors`);
   for (const c of cases) {
     if (c.offset % PAGE !== 0) throw new Error(`cannot walk to offset ${c.offset}: thread sizes must be multiples of ${PAGE}`);
     let cursor: string | undefined;
@@ -422,7 +420,7 @@ function report(
       'the first-level replies by `parent_id`, sorted by the chain of ids (first pages only). All three are shown below.',
     `- Ratio: median over the median of the first page of the ${label(baseSize)} thread in this run, by the same route ` +
       '(SQL rows against the keyset SQL, HTTP rows against HTTP).',
-    '- HTTP: anonymous `GET /api/questions/:id/replies?order=tree&limit=50&after=<cursor>` on a public forum, over a kept-alive ' +
+    '- HTTP: anonymous `GET /api/questions/:id/replies?order=tree&limit=50&cursor=<cursor>` on a public forum, over a kept-alive ' +
       'loopback connection (Node fetch), time to the full body; the app runs as `node dist/src/main.js` with its default pool.',
     '',
     table(['Thread', 'Page', 'Route', 'n', 'median ms', 'p99 ms', 'ratio'], body, ['l', 'l', 'l', 'r', 'r', 'r', 'r']),

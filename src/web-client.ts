@@ -25,7 +25,7 @@ const CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-export function findClientDist(): string | null {
+function findClientDist(): string | null {
   const here = dirname(fileURLToPath(import.meta.url));
   // src/ when run from source (tests), dist/src/ when built.
   const candidates = [resolve(here, '../client/dist'), resolve(here, '../../client/dist'), resolve(process.cwd(), 'client/dist')];

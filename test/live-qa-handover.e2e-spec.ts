@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startTestApp, type TestApp } from './support/app.js';
 import { newForum } from './support/forum-factory.js';
-import { newOpenQa, qaEvents, waitForQaEvent } from './support/live-qa.js';
+import { newOpenQa, qaEventsBeforeSentinel, waitForQaEvent } from './support/live-qa.js';
 import { signedIn } from './support/people.js';
-import { connectSocket, eventually, pause, sessionCookie, type TestSocket } from './support/sockets.js';
+import { connectSocket, eventually, sessionCookie, type TestSocket } from './support/sockets.js';
 
 describe('live Q&A hand-over to the forum', () => {
   let t: TestApp;
@@ -93,8 +93,8 @@ describe('live Q&A hand-over to the forum', () => {
       expect(await Promise.all([ana, ben, cat, dan].map(followingOf))).toEqual(['forum', 'forum', 'forum', 'forum']);
     }, 10_000);
     expect(await followingOf(await signedIn(t, { displayName: 'Eve' }))).toBe('default');
-    await pause(300);
-    expect(qaEvents(sCat, session.id).filter((e) => e.type === 'question.carried_over')).toEqual([]);
+    const [catBefore] = await qaEventsBeforeSentinel(t, mod, session.id, [sCat]);
+    expect(catBefore.filter((e) => e.type === 'question.carried_over')).toEqual([]);
 
     // Again: nothing more.
     expect((await mod.post(`/api/sessions/${session.id}/qa/hand-over`).expect(200)).body).toMatchObject({ forum: { id: forumId }, created: [] });

@@ -2,12 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { startTestApp, type TestApp } from './support/app.js';
 import { newForum } from './support/forum-factory.js';
-import { joinAsGuest, newOpenQa, qaEvents, waitForQaEvent } from './support/live-qa.js';
+import { joinAsGuest, newOpenQa, qaEvents, qaEventsBeforeSentinel, waitForQaEvent } from './support/live-qa.js';
 import { createAccount, signedIn } from './support/people.js';
-import { connectSocket, eventually, pause, sessionCookie, type TestSocket } from './support/sockets.js';
-
-/** How long "receives nothing" waits: longer than the fanout's sweep (2 s), so a late delivery would show. */
-const QUIET_MS = 2_500;
+import { connectSocket, eventually, sessionCookie, type TestSocket } from './support/sockets.js';
 
 describe('live Q&A', () => {
   let t: TestApp;
@@ -76,7 +73,7 @@ describe('live Q&A', () => {
       expect((await mod.get(`/api/qa/questions/${id}`).expect(200)).body.asker).toMatchObject({ id: ana.account.id });
       expect((await ana.agent.get(`/api/qa/questions/${id}`).expect(200)).body.asker).toMatchObject({ id: ana.account.id });
 
-      await pause(300);
+      await qaEventsBeforeSentinel(t, mod, session.id, [sBen]);
       // Nothing an attendee's socket received names her.
       expect(JSON.stringify(sBen.received)).not.toContain(ana.account.id);
       expect(JSON.stringify(sBen.received)).not.toContain('Ana Anonymous');
@@ -139,9 +136,9 @@ describe('live Q&A', () => {
       expect(asked.state).toBe('pending');
       await waitForQaEvent(sMod, session.id, (e) => e.type === 'question.asked' && e.questionId === asked.id);
       await waitForQaEvent(sAna, session.id, (e) => e.type === 'question.asked' && e.questionId === asked.id);
-      await pause(QUIET_MS);
-      expect(qaEvents(sBen, session.id)).toEqual([]);
-      expect(qaEvents(sAnon, session.id)).toEqual([]);
+      const [benBefore, anonBefore] = await qaEventsBeforeSentinel(t, mod, session.id, [sBen, sAnon]);
+      expect(benBefore).toEqual([]);
+      expect(anonBefore).toEqual([]);
       // Over HTTP too.
       expect((await ben.agent.get(`/api/sessions/${session.id}/qa/questions`).expect(200)).body.items).toEqual([]);
       await ben.agent.get(`/api/qa/questions/${asked.id}`).expect(404);
@@ -183,8 +180,8 @@ describe('live Q&A', () => {
       const ana = await signedIn(t);
       const pending = (await ana.agent.post(`/api/sessions/${session.id}/qa/questions`).send({ body: 'For moderators only' }).expect(201)).body;
       await waitForQaEvent(sStaying, session.id, (e) => e.questionId === pending.id);
-      await pause(QUIET_MS);
-      expect(qaEvents(sRemoved, session.id).filter((e) => e.questionId === pending.id)).toEqual([]);
+      const [removedBefore] = await qaEventsBeforeSentinel(t, admin.agent, session.id, [sRemoved]);
+      expect(removedBefore.filter((e) => e.questionId === pending.id)).toEqual([]);
       expect((await sRemoved.request('qa.subscribe', { sessionId: session.id })).moderator).toBe(false);
     });
 
@@ -200,7 +197,7 @@ describe('live Q&A', () => {
       await waitForQaEvent(sAna, session.id, (e) => e.type === 'question.updated' && e.payload.question.dismissReason === 'Covered in the next session');
       const benSaw = await waitForQaEvent(sBen, session.id, (e) => e.type === 'question.updated' && e.questionId === q.id);
       expect(benSaw.payload.question).toMatchObject({ state: 'dismissed', dismissReason: null });
-      await pause(300);
+      await qaEventsBeforeSentinel(t, mod, session.id, [sBen]);
       expect(JSON.stringify(sBen.received)).not.toContain('Covered in the next session');
       expect((await ana.agent.get(`/api/qa/questions/${q.id}`).expect(200)).body.dismissReason).toBe('Covered in the next session');
       await ben.agent.get(`/api/qa/questions/${q.id}`).expect(404);

@@ -44,6 +44,12 @@ describeCluster('two app instances sharing Postgres and Redis', () => {
     return (await res.json()) as { id: string };
   };
   const seqs = (events: ForumEventView[]) => events.map((e) => e.seq);
+  /** Posts one more reply after the action under test; its event's seq, for TestSocket.eventsBefore. */
+  const sentinel = async (app: AppProcess, cookie: string, questionId: number, forumId: number): Promise<number> => {
+    await postReply(app, cookie, questionId, 'Sentinel');
+    const [{ seq }] = await db.query('SELECT max(seq)::int AS seq FROM forum_event WHERE forum_id = $1', [forumId]);
+    return seq;
+  };
 
   beforeAll(async () => {
     // Twice the product's write limits (20 replies per person in 30 s): the test of the shared count floods past them.
@@ -96,22 +102,27 @@ describeCluster('two app instances sharing Postgres and Redis', () => {
     await addMember(db, forumId, writer.id);
     const memberOnA = await connectTo(a, member);
     await memberOnA.request('forum.subscribe', { forumId });
+    // Follows the forum on A: its sentinel shows A has sent the forum's earlier events.
+    const writerOnA = await connectTo(a, writer);
+    await writerOnA.request('forum.subscribe', { forumId });
 
     const modCookie = await sessionCookie(b.url, mod);
     const removed = await fetch(`${b.url}/api/forums/${forumId}/members/${member.id}`, { method: 'DELETE', headers: { cookie: modCookie } });
     expect(removed.status).toBe(204);
     await expect(memberOnA.waitFor('forum.left')).resolves.toEqual({ forumId, reason: 'removed' });
-    await postReply(b, await sessionCookie(b.url, writer), questionId, 'After the removal');
-    await pause(2_500);
+    const writerOnB = await sessionCookie(b.url, writer);
+    await postReply(b, writerOnB, questionId, 'After the removal');
+    await writerOnA.eventsBefore(forumId, await sentinel(b, writerOnB, questionId, forumId));
+    await memberOnA.roundTrip();
     expect(memberOnA.forumEvents(forumId)).toEqual([]);
     await expect(memberOnA.request('forum.presence', { forumId })).resolves.toMatchObject({ error: { code: 'not_subscribed' } });
 
     // Signing out on B ends that sign-in's socket on A.
     const cookie = await sessionCookie(a.url, writer);
-    const writerOnA = await connectSocket(a.url, { cookie });
-    open.push(writerOnA);
+    const signedInOnA = await connectSocket(a.url, { cookie });
+    open.push(signedInOnA);
     expect((await fetch(`${b.url}/api/auth/sign-out`, { method: 'POST', headers: { cookie } })).status).toBe(204);
-    await expect(writerOnA.disconnected()).resolves.toBe('io server disconnect');
+    await expect(signedInOnA.disconnected()).resolves.toBe('io server disconnect');
   });
 
   it('refuses a reply flood alike over HTTP on A and the socket on B: one count per person across instances', async () => {
@@ -168,8 +179,7 @@ describeCluster('two app instances sharing Postgres and Redis', () => {
     expect(ack).toMatchObject({ forumId, seq: 15, replayed: 15 - seen.length });
     await postReply(b, writerOnB, questionId, 'after the move');
     await onB.waitForEvents(forumId, 16 - seen.length);
-    await pause(300);
-    const all = [...seen, ...onB.forumEvents(forumId)];
+    const all = [...seen, ...(await onB.eventsBefore(forumId, await sentinel(b, writerOnB, questionId, forumId)))];
     expect(seqs(all)).toEqual(Array.from({ length: 16 }, (_, i) => i + 1));
     expect(new Set(all.map((e) => (e.payload.reply as { id: string }).id)).size).toBe(16);
   });

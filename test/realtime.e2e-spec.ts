@@ -10,11 +10,7 @@ import { RealtimeService } from '../src/realtime/realtime.service.js';
 import { rooms } from '../src/events/rooms.js';
 import { startTestApp, type TestApp } from './support/app.js';
 import { bearerFor, createAccount, type TestPerson } from './support/people.js';
-import { addMember, connectSocket, createForum, createQuestion, eventually, pause, sessionCookie, type TestSocket } from './support/sockets.js';
-
-/** How long "receives nothing" waits: longer than the fanout's sweep (2 s), so a late delivery would show. */
-const QUIET_MS = 2_500;
-
+import { addMember, connectSocket, createForum, createQuestion, eventually, sessionCookie, type TestSocket } from './support/sockets.js';
 
 /** The log and its delivery never read a payload, so these specs record made-up ones (the protocol types real ones). */
 const madeUp = (payload: object): never => payload as never;
@@ -41,6 +37,13 @@ describe('realtime gateway', () => {
       );
     });
 
+  /** Records one more event (a vote, harmless to every test) after the action under test; its seq, for TestSocket.eventsBefore. */
+  const sentinel = async (forumId: number): Promise<number> => {
+    const event = await t.dataSource.transaction((m) => events.record(m, forumId, 'reply.voted', madeUp({ sentinel: true })));
+    events.publish([event]);
+    return event.seq;
+  };
+
   beforeAll(async () => {
     t = await startTestApp();
     events = t.app.get(ForumEventsService);
@@ -66,9 +69,13 @@ describe('realtime gateway', () => {
     it('refuses private forums to anonymous sockets and non-members: 404, not in the room, nothing received', async () => {
       const members = await createForum(t.dataSource, { visibility: 'members' });
       const invite = await createForum(t.dataSource, { visibility: 'invite_only' });
-      const outsider = await createAccount(t);
+      const [outsider, invited] = [await createAccount(t), await createAccount(t)];
+      await addMember(t.dataSource, invite.forumId, invited.id);
       const anonymous = await connect();
       const signedIn = await connectAs(outsider);
+      // Follows the invitation-only forum: its sentinel shows that forum's events have all been sent.
+      const witness = await connectAs(invited);
+      await witness.request('forum.subscribe', { forumId: invite.forumId });
 
       for (const forumId of [members.forumId, invite.forumId]) {
         const ack = await anonymous.request('forum.subscribe', { forumId });
@@ -83,10 +90,12 @@ describe('realtime gateway', () => {
       await expect(realtime.socketsIn(rooms.forum(members.forumId))).resolves.not.toContain(anonymous.raw.id);
       await emitEvents(invite.forumId, ['reply.created', 'forum.updated']);
       await emitEvents(members.forumId, ['reply.created']);
-      await pause(QUIET_MS);
+      const membersBefore = await signedIn.eventsBefore(members.forumId, await sentinel(members.forumId));
+      await witness.eventsBefore(invite.forumId, await sentinel(invite.forumId));
+      for (const s of [anonymous, signedIn]) await s.roundTrip();
       expect(anonymous.received.filter((r) => r.event === 'forum.events')).toEqual([]);
       expect(signedIn.forumEvents(invite.forumId)).toEqual([]);
-      expect(signedIn.forumEvents(members.forumId)).toHaveLength(1);
+      expect(membersBefore).toHaveLength(1);
     });
 
     it('lets invited members follow an invitation-only forum', async () => {
@@ -114,9 +123,9 @@ describe('realtime gateway', () => {
       expect((await sMod.waitForEvents(forumId, 3)).map((e) => e.seq)).toEqual([1, 2, 3]);
       expect((await sAuthor.waitForEvents(forumId, 2)).map((e) => e.seq)).toEqual([2, 3]);
       expect((await sOther.waitForEvents(forumId, 1)).map((e) => e.seq)).toEqual([3]);
-      await pause(300);
-      expect(sOther.forumEvents(forumId)).toHaveLength(1);
-      expect(sAuthor.forumEvents(forumId)).toHaveLength(2);
+      const seq = await sentinel(forumId);
+      expect(await sOther.eventsBefore(forumId, seq)).toHaveLength(1);
+      expect(await sAuthor.eventsBefore(forumId, seq)).toHaveLength(2);
     });
 
     it('narrows a subscription to one thread: its events and forum-wide ones', async () => {
@@ -139,12 +148,13 @@ describe('realtime gateway', () => {
 
     it('stops delivering after forum.unsubscribe', async () => {
       const { forumId } = await createForum(t.dataSource);
-      const s = await connect();
-      await s.request('forum.subscribe', { forumId });
+      const [s, witness] = [await connect(), await connect()];
+      for (const x of [s, witness]) await x.request('forum.subscribe', { forumId });
       await expect(s.request('forum.unsubscribe', { forumId })).resolves.toEqual({ forumId, subscribed: false });
       await expect(realtime.socketsIn(rooms.forum(forumId))).resolves.not.toContain(s.raw.id);
       await emitEvents(forumId, ['reply.created']);
-      await pause(QUIET_MS);
+      await witness.eventsBefore(forumId, await sentinel(forumId));
+      await s.roundTrip();
       expect(s.forumEvents(forumId)).toEqual([]);
     });
 
@@ -161,8 +171,7 @@ describe('realtime gateway', () => {
       // A write whose publication is lost (the publisher died right after commit) still arrives, via the sweep.
       await t.dataSource.transaction((m) => events.record(m, forumId, 'reply.created', madeUp({ n: 3 })));
       expect((await s.waitForEvents(forumId, 3, 5_000)).map((e) => e.seq)).toEqual([1, 2, 3]);
-      await pause(300);
-      expect(s.forumEvents(forumId).map((e) => e.seq)).toEqual([1, 2, 3]);
+      expect((await s.eventsBefore(forumId, await sentinel(forumId))).map((e) => e.seq)).toEqual([1, 2, 3]);
     });
   });
 
@@ -588,7 +597,8 @@ describe('realtime gateway', () => {
 
       await emitEvents(forumId, ['reply.created']);
       await sStayer.waitForEvents(forumId, 1);
-      await pause(QUIET_MS);
+      await sStayer.eventsBefore(forumId, await sentinel(forumId));
+      for (const s of [tab1, tab2]) await s.roundTrip();
       expect(tab1.forumEvents(forumId)).toEqual([]);
       expect(tab2.forumEvents(forumId)).toEqual([]);
       // And they can't come back.
@@ -668,8 +678,7 @@ describe('realtime gateway', () => {
       await emitEvents(forumId, ['reply.voted']);
       await sWatcher.waitForEvents(forumId, 4);
       await eventually(async () => expect(sOrganiser.forumEvents(forumId).slice(before).map((e) => e.type)).toEqual(['reply.voted']));
-      await pause(QUIET_MS);
-      expect(sOrganiser.forumEvents(forumId).slice(before).map((e) => e.type)).toEqual(['reply.voted']);
+      expect((await sOrganiser.eventsBefore(forumId, await sentinel(forumId))).slice(before).map((e) => e.type)).toEqual(['reply.voted']);
     });
   });
 
@@ -717,7 +726,8 @@ describe('realtime gateway', () => {
       });
       sAna.close();
       await expect(sBruno.waitFor('thread.typing', (x: { typing: boolean }) => !x.typing)).resolves.toMatchObject({ questionId, typing: false });
-      await pause(300);
+      // Both notices have reached Bruno, so any sent elsewhere were sent too; Ana's socket is closed (what it got came before).
+      await narrowElsewhere.roundTrip();
       expect(sAna.received.filter((r) => r.event === 'thread.typing')).toEqual([]);
       expect(narrowElsewhere.received.filter((r) => r.event === 'thread.typing')).toEqual([]);
     });
@@ -741,8 +751,7 @@ describe('realtime gateway', () => {
       expect(again.forumEvents(forumId).map((e) => [e.seq, e.type])).toEqual([[3, 'reply.edited'], [4, 'reply.voted'], [5, 'reply.deleted']]);
       await emitEvents(forumId, ['reply.created']);
       await again.waitForEvents(forumId, 4);
-      await pause(300);
-      expect(again.forumEvents(forumId).map((e) => e.seq)).toEqual([3, 4, 5, 6]);
+      expect((await again.eventsBefore(forumId, await sentinel(forumId))).map((e) => e.seq)).toEqual([3, 4, 5, 6]);
     });
 
     it('a crowd replayed in one read gets, each, exactly what a replay of its own would give', async () => {
@@ -820,7 +829,8 @@ describe('realtime gateway', () => {
       await t.dataSource.query(`UPDATE forum_membership SET state = 'removed' WHERE forum_id = $1 AND account_id = $2`, [forumId, member.id]);
       const sRemoved = await connectAs(member);
       await expect(sRemoved.request('forum.subscribe', { forumId, lastSeq: 0 })).resolves.toMatchObject({ error: { status: 404, code: 'forum_not_found' } });
-      await pause(200);
+      await sMod.eventsBefore(forumId, await sentinel(forumId));
+      await sRemoved.roundTrip();
       expect(sRemoved.forumEvents(forumId)).toEqual([]);
     });
 
@@ -900,8 +910,8 @@ describe('replay across a server restart', () => {
       await expect(after.request('forum.subscribe', { forumId, lastSeq: seen.at(-1)!.seq })).resolves.toEqual({ forumId, questionId: null, seq: 5, replayed: 3 });
       await emit(1);
       await after.waitForEvents(forumId, 4);
-      await pause(300);
-      expect([...seen, ...after.forumEvents(forumId)].map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6]);
+      await emit(1);
+      expect([...seen, ...(await after.eventsBefore(forumId, 7))].map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6]);
       after.close();
     } finally {
       await app.close();

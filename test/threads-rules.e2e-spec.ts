@@ -285,6 +285,33 @@ describe('thread rules', () => {
       expect(first.body.items).toHaveLength(1);
     });
 
+    it('pages with `cursor`, and still with its old name `after`, deprecated in the OpenAPI document', async () => {
+      const q = await newQuestion(t, s.forumId);
+      for (const body of ['first', 'second', 'third']) await postReply(author.agent, q.id, body);
+      const first = await t.agent().get(`/api/questions/${q.id}/replies?limit=1`).expect(200);
+      const byCursor = await t.agent().get(`/api/questions/${q.id}/replies?limit=1&cursor=${first.body.nextCursor}`).expect(200);
+      const byAfter = await t.agent().get(`/api/questions/${q.id}/replies?limit=1&after=${first.body.nextCursor}`).expect(200);
+      expect(byCursor.body.items).toHaveLength(1);
+      expect(byCursor.body.items[0].id).not.toBe(first.body.items[0].id);
+      expect(byCursor.body.nextCursor).toEqual(expect.any(String));
+      expect(byAfter.body).toEqual(byCursor.body);
+      // Refusals name the parameter as sent; both at once is ambiguous.
+      for (const [url, field] of [
+        [`/api/questions/${q.id}/replies?cursor=garbage`, 'cursor'],
+        [`/api/questions/${q.id}/replies?after=garbage`, 'after'],
+        [`/api/questions/${q.id}/replies?order=top&cursor=${first.body.nextCursor}`, 'cursor'],
+        [`/api/replies/${s.replyId}/replies?cursor=garbage`, 'cursor'],
+        [`/api/replies/${s.replyId}/revisions?cursor=xyz`, 'cursor'],
+        [`/api/questions/${q.id}/replies?cursor=${first.body.nextCursor}&after=${first.body.nextCursor}`, 'after'],
+      ]) {
+        expect(fields(await t.agent().get(url).expect(400))).toEqual([field]);
+      }
+      const doc = (await t.agent().get('/api/docs-json').expect(200)).body;
+      const params: { name: string; deprecated?: boolean }[] = doc.paths['/api/questions/{id}/replies'].get.parameters;
+      expect(params.find((p) => p.name === 'cursor')).not.toHaveProperty('deprecated');
+      expect(params.find((p) => p.name === 'after')).toMatchObject({ deprecated: true });
+    });
+
     it.each([
       ['limit=0', 'limit'],
       ['after=garbage', 'after'],

@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type TestAgent from 'supertest/lib/agent.js';
 import { randomUUID } from 'node:crypto';
 import type { Actor } from '../src/auth/actor.js';
-import { DiscussionEvents, type DiscussionEvent } from '../src/discussions/discussion-events.js';
 import { RepliesService } from '../src/discussions/replies.service.js';
+import { DomainEvents } from '../src/events/domain-events.js';
 import { startTestApp, type TestApp } from './support/app.js';
 import { addMember, newForum, newQuestion } from './support/forum-factory.js';
 import { createAccount, signedIn, signIn, type TestPerson } from './support/people.js';
@@ -359,8 +359,11 @@ describe('threads', () => {
     const actorOf = (p: { account: TestPerson }): Actor => ({ accountId: p.account.id, displayName: p.account.displayName, role: 'member', sessionId: 'test' });
 
     it('publishes each write\'s event after it commits, and none for a refused or empty write', async () => {
-      const events: DiscussionEvent[] = [];
-      const subscription = t.app.get(DiscussionEvents).events$.subscribe((e) => events.push(e));
+      // What the writes published after commit, as the realtime layer's subscribers get it.
+      const events: { type: string; forumId: number; questionId: number | null; payload: unknown }[] = [];
+      const stop = t.app.get(DomainEvents).on('forum.events', (published) => {
+        for (const e of published) events.push({ type: e.type, forumId: e.streamId, questionId: e.questionId, payload: e.payload });
+      });
       try {
         const questionId = (await newQuestion(t, forumId)).id;
         const r = await postReply(ana.agent, questionId, 'hello');
@@ -383,7 +386,7 @@ describe('threads', () => {
         expect(mine[3]!.payload).toEqual({ reply: expect.objectContaining({ id: r.id, state: 'deleted', bodyHtml: null }) });
         expect(mine[4]!.payload).toEqual({ question: expect.objectContaining({ id: questionId, pinned: true }) });
       } finally {
-        subscription.unsubscribe();
+        stop();
       }
     });
 

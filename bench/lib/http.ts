@@ -10,11 +10,6 @@ export class HttpError extends Error {
   }
 }
 
-/** Base64url of a string, the way the API's tree cursor wraps a path. */
-export function encodeCursor(path: string): string {
-  return Buffer.from(path, 'utf8').toString('base64url');
-}
-
 /** The items array of a page response, whatever the envelope calls it. */
 export function pageItems(body: unknown): { id: string | number }[] {
   if (Array.isArray(body)) return body as { id: string | number }[];

@@ -18,7 +18,7 @@ const isEmailTaken = (error: unknown) =>
   (error as { code?: string }).code === '23505' &&
   (error as { constraint?: string }).constraint === 'account_email_key';
 
-export const emailTaken = () =>
+const emailTaken = () =>
   conflict('email_taken', 'An account with this email already exists. Sign in instead, or sign up with another email.');
 
 /**

@@ -4,7 +4,7 @@ import { findAccountByEmail, insertAccount } from './accounts.js';
 
 export type EnsureAdminOutcome = 'created' | 'promoted' | 'already_admin';
 
-export class AdminPromotionRefused extends Error {}
+class AdminPromotionRefused extends Error {}
 
 /**
  * Makes sure an admin with this email exists: creates it (needs a password)

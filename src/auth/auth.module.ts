@@ -15,7 +15,7 @@ import { EventsModule } from '../events/events.module.js';
 
 /** At start: creates the first admin from ADMIN_EMAIL / ADMIN_PASSWORD when no account has that email, drops long-expired sessions, prepares the dummy hash. */
 @Injectable()
-export class AuthBootstrap implements OnApplicationBootstrap {
+class AuthBootstrap implements OnApplicationBootstrap {
   private readonly logger = new Logger('Auth');
 
   constructor(

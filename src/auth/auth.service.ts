@@ -21,7 +21,7 @@ import { SignInThrottleService } from './sign-in-throttle.service.js';
 const DAY_MS = 24 * 60 * 60_000;
 
 /** The one answer to a failed sign-in, whether the email exists or not. */
-export const invalidCredentials = () =>
+const invalidCredentials = () =>
   new AppException(HttpStatus.UNAUTHORIZED, 'invalid_credentials', 'The email or password is incorrect. Check both and try again.');
 
 export interface SignedIn {

@@ -10,7 +10,7 @@ export interface AvatarUpload {
 /** Largest upload accepted (the multipart limit; the stored image is far smaller). */
 export const AVATAR_MAX_UPLOAD_BYTES = 5 * 1024 * 1024;
 /** Side of the stored square, in pixels: enough for a profile page on a dense screen. */
-export const AVATAR_SIZE = 256;
+const AVATAR_SIZE = 256;
 /** Raster formats only: no SVG (scripts, external references) and nothing sharp guesses at. */
 const ACCEPTED = new Set(['jpeg', 'png', 'webp', 'gif', 'avif', 'heif']);
 const MAX_INPUT_PIXELS = 40_000_000;

@@ -11,7 +11,7 @@
  * Sign-up and sign-in are checked too, which stops "login CSRF" (a foreign
  * page signing a visitor into the attacker's account).
  */
-export const UNSAFE_METHODS: ReadonlySet<string> = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+const UNSAFE_METHODS: ReadonlySet<string> = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /** The origin (`scheme://host[:port]`) of an http(s) URL, or null if it isn't one. */
 export function originOf(url: string): string | null {

@@ -11,7 +11,7 @@ import { API_TOKEN_PREFIX, newSecret, secretId } from './tokens.js';
 
 const DAY_MS = 24 * 60 * 60_000;
 /** last_seen_at (and the sliding expiry) is written at most this often per session. */
-export const TOUCH_INTERVAL_MS = 60_000;
+const TOUCH_INTERVAL_MS = 60_000;
 
 export interface ClientInfo {
   userAgent: string | null;

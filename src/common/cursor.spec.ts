@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { AppException } from './app-exception.js';
-import { decodeCursor, encodeCursor, isPositiveInt, isTimestampOrNull, isUuid } from './cursor.js';
+import { cursorOf, decodeCursor, encodeCursor, isPositiveInt, isTimestampOrNull, isUuid } from './cursor.js';
 
 describe('keyset cursors', () => {
   it('round-trips a key', () => {
@@ -16,6 +16,9 @@ describe('keyset cursors', () => {
     ['a negative id', encodeCursor([null, -1])],
     ['a fractional id', encodeCursor([null, 1.5])],
     ['an object', Buffer.from('{"a":1}').toString('base64url')],
+    ['padded', encodeCursor([null, 7]) + '='],
+    ['not base64url', encodeCursor([null, 7]).replace(/^./, '+')],
+    ['over 4096 characters', 'A'.repeat(4097)],
   ])('refuses %s as a validation error on cursor', (_label, cursor) => {
     let error: unknown;
     try {
@@ -25,6 +28,17 @@ describe('keyset cursors', () => {
     }
     expect(error).toBeInstanceOf(AppException);
     expect(error).toMatchObject({ status: 400, code: 'validation_failed', details: [{ field: 'cursor' }] });
+  });
+
+  it('names the parameter a refused cursor came in', () => {
+    expect(() => decodeCursor('abc', [isPositiveInt], 'after')).toThrow(expect.objectContaining({ details: [{ field: 'after', message: 'after is not valid' }] }));
+  });
+
+  it('reads a page query\'s cursor under its name or its old one, not both', () => {
+    expect(cursorOf({})).toBeNull();
+    expect(cursorOf({ cursor: 'x' })).toEqual({ value: 'x', field: 'cursor' });
+    expect(cursorOf({ after: 'x' })).toEqual({ value: 'x', field: 'after' });
+    expect(() => cursorOf({ cursor: 'x', after: 'x' })).toThrow(expect.objectContaining({ status: 400, details: [{ field: 'after', message: expect.any(String) }] }));
   });
 
   it('recognises uuids', () => {

@@ -7,7 +7,7 @@ import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
 import { addSource } from '../metrics/metrics.js';
 import { DATABASE_LOCATION, type DatabaseLocation } from './database-location.js';
 
-export type { Job, SendOptions, WorkOptions } from 'pg-boss';
+export type { Job } from 'pg-boss';
 
 /**
  * The Postgres job queue (pg-boss), for work that must survive a crash and
@@ -22,7 +22,6 @@ export type { Job, SendOptions, WorkOptions } from 'pg-boss';
 @Injectable()
 export class JobQueue implements OnModuleDestroy {
   private readonly logger = new Logger('Jobs');
-  private boss: PgBoss | null = null;
   private starting: Promise<PgBoss> | null = null;
   private readonly queues = new Set<string>();
   private defining: Promise<void> = Promise.resolve();
@@ -47,7 +46,6 @@ export class JobQueue implements OnModuleDestroy {
       const boss = new PgBoss({ ...common, db: { executeSql: (text: string, values?: unknown[]) => this.track(pool.query(text, values)) } });
       boss.on('error', (error: Error) => this.logger.warn(`Job queue: ${error.message}`));
       await boss.start();
-      this.boss = boss;
       this.removeMetrics = addSource('jobs', async () =>
         Object.fromEntries(await Promise.all([...this.queues].map(async (name) => [name, await boss.getQueueSize(name)] as const))),
       );

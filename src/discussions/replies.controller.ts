@@ -31,7 +31,7 @@ export class RepliesController {
   @Get('questions/:id/replies')
   @ApiOperation({ summary: 'Read a thread, a page at a time (tree order, or first-level replies by votes)' })
   @ApiOkResponse({ type: ReplyPage })
-  @ApiBadRequestResponse({ description: '`validation_failed`: bad order, limit or cursor (`after`).' })
+  @ApiBadRequestResponse({ description: '`validation_failed`: bad order, limit or cursor (`cursor`, or its old name `after`).' })
   listThread(@CurrentActor() actor: MaybeActor, @Param() params: QuestionIdParams, @Query() query: ThreadQuery): Promise<ReplyPage> {
     return this.threads.listThread(actor, params.id, query);
   }
@@ -60,7 +60,7 @@ export class RepliesController {
   @Get('replies/:id/replies')
   @ApiOperation({ summary: 'The replies under a reply, in tree order, a page at a time' })
   @ApiOkResponse({ type: ReplyPage })
-  @ApiBadRequestResponse({ description: '`validation_failed`: bad limit or cursor (`after`).' })
+  @ApiBadRequestResponse({ description: '`validation_failed`: bad limit or cursor (`cursor`, or its old name `after`).' })
   listSubtree(@CurrentActor() actor: MaybeActor, @Param() params: ReplyIdParams, @Query() query: PageQuery): Promise<ReplyPage> {
     return this.threads.listSubtree(actor, params.id, query);
   }

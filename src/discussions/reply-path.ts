@@ -6,7 +6,7 @@
  * after its parent, siblings by id (oldest first).
  */
 
-export const SEGMENT_LENGTH = 8;
+const SEGMENT_LENGTH = 8;
 /** Deepest reply the schema allows (CHECK depth BETWEEN 1 AND 200). */
 export const MAX_DEPTH = 200;
 /** Largest id that fits one segment: 36^8 - 1 (about 2.8 trillion replies). */

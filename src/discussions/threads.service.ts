@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { MaybeActor } from '../auth/actor.js';
 import { forbidden } from '../common/app-exception.js';
+import { cursorOf, invalidCursor, type PageCursor } from '../common/cursor.js';
 import { hiddenAs, questionNotFound, replyNotFound } from './discussion-errors.js';
 import { ForumAccessService, type ForumAccess } from '../forums/forum-access.service.js';
 import { ForumEventLog } from '../events/forum-event-log.js';
@@ -13,7 +14,7 @@ import { ancestorIds, isInSubtree, subtreeUpperBound } from './reply-path.js';
 import { canSeeQuestion } from './question-visibility.js';
 import { canSeeReply, shownRepliesCondition } from './reply-visibility.js';
 import {
-  decodeRevisionCursor, decodeTopCursor, decodeTreeCursor, encodeRevisionCursor, encodeTopCursor, encodeTreeCursor, invalidCursor,
+  decodeRevisionCursor, decodeTopCursor, decodeTreeCursor, encodeRevisionCursor, encodeTopCursor, encodeTreeCursor,
 } from './thread-cursor.js';
 
 /**
@@ -61,10 +62,11 @@ export class ThreadsService {
     const access = await hiddenAs(questionNotFound, this.forumAccess.readable(actor, question.forum_id));
     if (!canSeeQuestion({ canModerate: access.canModerate, accountId: actor?.accountId ?? null }, question)) throw questionNotFound();
     // Only a first page says where it was read: that is where a client starts following.
-    const seq = query.after ? undefined : await this.eventLog.position(question.forum_id);
+    const cursor = cursorOf(query);
+    const seq = cursor ? undefined : await this.eventLog.position(question.forum_id);
     const page = await (query.order === 'top'
-      ? this.topPage(actor, access, questionId, query)
-      : this.treePage(actor, access, questionId, { after: query.after ? decodeTreeCursor(query.after) : '', limit: query.limit }));
+      ? this.topPage(actor, access, questionId, cursor, query.limit)
+      : this.treePage(actor, access, questionId, { after: cursor ? decodeTreeCursor(cursor.value, cursor.field) : '', limit: query.limit }));
     return seq === undefined ? page : { ...page, seq };
   }
 
@@ -72,9 +74,10 @@ export class ThreadsService {
   async listSubtree(actor: MaybeActor, replyId: string, query: PageQuery): Promise<ReplyPage> {
     const { reply, access } = await this.readableReply(actor, replyId);
     let after = reply.path;
-    if (query.after) {
-      after = decodeTreeCursor(query.after);
-      if (!isInSubtree(after, reply.path)) throw invalidCursor('belongs to another part of the thread');
+    const cursor = cursorOf(query);
+    if (cursor) {
+      after = decodeTreeCursor(cursor.value, cursor.field);
+      if (!isInSubtree(after, reply.path)) throw invalidCursor(cursor.field, 'belongs to another part of the thread');
     }
     return this.treePage(actor, access, reply.question_id, { after, before: subtreeUpperBound(reply.path), limit: query.limit });
   }
@@ -101,8 +104,9 @@ export class ThreadsService {
     }
     const params: unknown[] = [reply.id, query.limit + 1];
     let before = '';
-    if (query.after) {
-      params.push(decodeRevisionCursor(query.after));
+    const cursor = cursorOf(query);
+    if (cursor) {
+      params.push(decodeRevisionCursor(cursor.value, cursor.field));
       before = 'AND rv.id < $3';
     }
     const rows: { id: string; body_source: string; edited_by: string | null; editor_name: string | null; replaced_at: Date; by_moderator: boolean }[] =
@@ -172,13 +176,13 @@ export class ThreadsService {
    * Votes move while someone reads: a reply whose count changes between two
    * pages can show up twice or be skipped; clients key items by id.
    */
-  private async topPage(actor: MaybeActor, access: ForumAccess, questionId: number, query: PageQuery): Promise<ReplyPage> {
-    const params: unknown[] = [questionId, query.limit + 1];
+  private async topPage(actor: MaybeActor, access: ForumAccess, questionId: number, cursor: PageCursor | null, limit: number): Promise<ReplyPage> {
+    const params: unknown[] = [questionId, limit + 1];
     const viewer = actor ? `$${params.push(actor.accountId)}` : undefined;
     const shown = shownRepliesCondition(access, 'r', viewer);
     let inner: string;
-    if (query.after) {
-      const key = decodeTopCursor(query.after);
+    if (cursor) {
+      const key = decodeTopCursor(cursor.value, cursor.field);
       const votes = `$${params.push(key.voteCount)}`;
       const id = `$${params.push(key.id)}`;
       inner = `(SELECT * FROM reply r WHERE r.question_id = $1 AND r.depth = 1 AND r.vote_count = ${votes} AND r.id > ${id} AND ${shown}
@@ -196,11 +200,11 @@ export class ThreadsService {
         ORDER BY r.vote_count DESC, r.id`,
       params,
     );
-    const page = rows.slice(0, query.limit);
+    const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     return {
       items: page.map((row) => toReplyView(row, { canModerate: access.canModerate, viewerId: actor?.accountId })),
-      nextCursor: rows.length > query.limit && last ? encodeTopCursor({ voteCount: last.vote_count, id: String(last.id) }) : null,
+      nextCursor: rows.length > limit && last ? encodeTopCursor({ voteCount: last.vote_count, id: String(last.id) }) : null,
     };
   }
 }

@@ -4,8 +4,6 @@ import { AppConfig } from '../config/app-config.js';
 import { EventLog } from './event-log.js';
 import type { ForumEventType, StreamEventDraft } from './forum-event.js';
 
-export type { ReplayResult, ReplayViewer } from './event-log.js';
-
 /**
  * The forum event log (tables forum_event and forum_event_seq): the shared
  * EventLog keyed by forum id, plus the redaction of deleted replies.

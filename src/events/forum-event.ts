@@ -4,7 +4,7 @@
  * apply events in that order and tell the server the last one they saw.
  */
 
-export { FORUM_EVENT_TYPES, type ForumEventType } from '../protocol/forum-event-types.js';
+export type { ForumEventType } from '../protocol/forum-event-types.js';
 import type { ForumEventType } from '../protocol/forum-event-types.js';
 
 /**

@@ -22,12 +22,6 @@ export const rooms = {
   qaModerators: (sessionId: number) => `qa:${sessionId}:mod`,
 };
 
-/** Every room a socket may hold for one forum (for leaving them all at once). */
-export function forumRoomsOf(socketRooms: Iterable<string>, forumId: number): string[] {
-  const base = rooms.forum(forumId);
-  return [...socketRooms].filter((room) => room === base || room.startsWith(`${base}:`));
-}
-
 /** The forum id of a `forum:F` room, or null for any other room. */
 export function forumIdOfRoom(room: string): number | null {
   const match = /^forum:(\d+)$/.exec(room);

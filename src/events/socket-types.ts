@@ -3,7 +3,7 @@ import type { MaybeActor } from '../common/actor.js';
 import type { ClientAck, ClientMessageName, ServerMessageName, ServerMessages, SocketError } from '../protocol/socket-messages.js';
 import type { ForumEvent, StreamEvent } from './forum-event.js';
 
-export type { ClientAck, ClientMessage, ClientMessageName, PresenceView, SocketError, TypingView } from '../protocol/socket-messages.js';
+export type { ClientAck, ClientMessageName, PresenceView, SocketError, TypingView } from '../protocol/socket-messages.js';
 
 /** One forum a socket follows. */
 export interface ForumSubscription {
@@ -14,7 +14,7 @@ export interface ForumSubscription {
 }
 
 /** Per-socket state; plain data, since the adapter serialises it for fetchSockets() on other instances. */
-export interface SocketData {
+interface SocketData {
   actor: MaybeActor;
   /** Followed forums by id. */
   subs: Record<number, ForumSubscription>;
@@ -29,10 +29,10 @@ export interface SocketData {
  * protocol's type or a SocketError.
  */
 export type ServerToClientEvents = { [K in ServerMessageName]: (message: ServerMessages[K]) => void };
-export type ClientToServerEvents = { [K in ClientMessageName]: (message: unknown, ack: (response: ClientAck<K> | SocketError) => void) => void };
+type ClientToServerEvents = { [K in ClientMessageName]: (message: unknown, ack: (response: ClientAck<K> | SocketError) => void) => void };
 
 /** Between app instances (through the adapter). */
-export interface InterServerEvents {
+interface InterServerEvents {
   'agora:events': (events: ForumEvent[]) => void;
   /** Committed live Q&A events (see src/live-qa). */
   'agora:qa-events': (events: StreamEvent[]) => void;

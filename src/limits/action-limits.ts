@@ -9,7 +9,7 @@ import { REDIS, RedisModule, type RealtimeRedis } from '../realtime/redis.js';
  * `points` in a window of `seconds`. Keys are accounts, never addresses (a
  * webinar audience often shares one NAT).
  */
-export const ACTION_RULES = {
+const ACTION_RULES = {
   reply: { points: 10, seconds: 30, what: 'posting replies' },
   vote: { points: 30, seconds: 15, what: 'voting' },
   moderate: { points: 30, seconds: 15, what: 'moderating' },

@@ -29,7 +29,7 @@ export function forumBodyOf(question: { id: number; body: string; anonymous: boo
   return `${question.body}\n\n---\n\n*Asked ${how}during the live Q&A of [${title}](/sessions/${session.slug}/qa#question-${question.id}) · ${votes}*`;
 }
 
-export const HAND_OVER_FORUM_TITLE = 'Questions from the live Q&A';
+const HAND_OVER_FORUM_TITLE = 'Questions from the live Q&A';
 
 interface Carried {
   id: number;
@@ -39,13 +39,13 @@ interface Carried {
   votes: string | number;
 }
 
-export const POLL_SUMMARY_TITLE = 'Poll results from the live Q&A';
+const POLL_SUMMARY_TITLE = 'Poll results from the live Q&A';
 
 /** Markdown-escaped text (session titles, poll prompts and entries inside the forum question). */
 const escapeMd = (text: string) => text.replace(/\s+/g, ' ').replace(/([\\[\]*_`<>#|])/g, '\\$1');
 
 /** One poll's results as markdown: its prompt, then a line per option, rating value, word or approved text. */
-export function pollResultsMarkdown(prompt: string, results: PollResultsView): string {
+function pollResultsMarkdown(prompt: string, results: PollResultsView): string {
   const answers = `${results.total} answer${results.total === 1 ? '' : 's'}`;
   const lines = pollEntries(results).map((e) => `- ${escapeMd(e.entry)}: ${e.count}`);
   return [`**Poll: ${escapeMd(prompt)}** (${answers})`, '', ...(lines.length ? lines : ['- (no answers)'])].join('\n');

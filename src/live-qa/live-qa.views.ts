@@ -5,8 +5,6 @@ import { VOTE_SUM } from './qa-votes.js';
 
 /** The shapes the live Q&A answers with (the contract in notes/qa-contract.md). */
 
-export type { AskerView } from '../protocol/views.js';
-
 /** A live question as the server builds it (times as Dates, its text always there; the log may drop it later). */
 export interface LiveQuestionView extends Protocol.LiveQuestionView<Date> {
   body: string;

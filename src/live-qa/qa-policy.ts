@@ -44,7 +44,7 @@ export function votable(state: LiveQuestionState): boolean {
 }
 
 /** Which states each moderator act starts from, and the state it leaves the question in (null: unchanged). */
-export const TRANSITIONS: Record<ModerationAction, { from: LiveQuestionState[]; to: LiveQuestionState | null }> = {
+const TRANSITIONS: Record<ModerationAction, { from: LiveQuestionState[]; to: LiveQuestionState | null }> = {
   approve: { from: ['pending', 'dismissed'], to: 'approved' },
   dismiss: { from: ['pending', 'approved'], to: 'dismissed' },
   highlight: { from: ['approved'], to: null },

@@ -5,7 +5,7 @@ import { transactionRetryingDeadlocks } from '../database/transaction.js';
 import { DomainEvents } from '../events/domain-events.js';
 import { EventFanout } from '../events/event-fanout.js';
 import { EventLog, schedulePruning } from '../events/event-log.js';
-import type { EventAudience, StreamEvent, StreamEventDraft } from '../events/forum-event.js';
+import type { EventAudience, StreamEventDraft } from '../events/forum-event.js';
 import type { QaEventPayloads, QaEventType } from '../protocol/qa-event-types.js';
 import { rooms } from '../events/rooms.js';
 import type { AgoraSocket } from '../events/socket-types.js';
@@ -22,8 +22,7 @@ import type { PollResultsView } from './polls/poll-results.js';
  * Vote counts are not in this log (see QaVoteBroadcaster): logging each
  * vote would make every voter of a session queue on its one sequence row.
  */
-export { QA_EVENT_TYPES, type QaEventPayloads, type QaEventType } from '../protocol/qa-event-types.js';
-export type QaEvent = StreamEvent<QaEventType>;
+export type { QaEventType } from '../protocol/qa-event-types.js';
 
 /** What a socket following a Q&A may see: moderators get pending questions and askers of anonymous ones. */
 export interface QaSubscription {

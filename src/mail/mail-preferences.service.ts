@@ -7,7 +7,7 @@ import type { MailPreferencesDto } from './dto/mail.dto.js';
 import type { MailPreferencesView } from './dto/mail.views.js';
 import { MAIL_KINDS, type MailKind } from './mail-render.js';
 
-export type MailFrequency = 'immediate' | 'daily' | 'weekly' | 'none';
+type MailFrequency = 'immediate' | 'daily' | 'weekly' | 'none';
 
 export interface MailPreference {
   accountId: string;

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { MaybeActor } from '../auth/actor.js';
 import { conflict, forbidden, unauthenticated } from '../common/app-exception.js';
-import { decodeCursor, encodeCursor, isTimestamp, sqlTimestampKey } from '../common/cursor.js';
+import { decodePageCursor, encodeCursor, isIdText, isTimestamp, sqlTimestampKey } from '../common/cursor.js';
 import { AppConfig } from '../config/app-config.js';
 import { hiddenAs, replyDeleted, replyNotFound } from '../discussions/discussion-errors.js';
 import type { QuestionView } from '../discussions/dto/discussion.views.js';
@@ -19,9 +19,8 @@ import { ModerationActs } from './moderation-acts.js';
 import { queueChanged, ReplyActsService } from './reply-acts.service.js';
 
 /** Shown in the place of a reply the flag threshold hid. */
-export const HIDDEN_BY_FLAGS_REASON = 'Hidden after several members flagged it; a moderator will review it.';
+const HIDDEN_BY_FLAGS_REASON = 'Hidden after several members flagged it; a moderator will review it.';
 
-const isReplyId = (v: unknown): v is string => typeof v === 'string' && /^[1-9][0-9]{0,17}$/.test(v);
 type QueueKind = 'flags' | 'pending' | 'question';
 const isQueueKind = (v: unknown): v is QueueKind => v === 'flags' || v === 'pending' || v === 'question';
 
@@ -85,7 +84,8 @@ export class FlagsService {
   async myFlags(actor: MaybeActor, query: MyFlagsQuery): Promise<MyFlagPage> {
     if (!actor) throw unauthenticated('Sign in to see your flags.');
     const params: unknown[] = [actor.accountId, query.limit + 1, query.forumId ?? null];
-    const before = query.after ? `AND f.id < $${params.push(decodeCursor<[string]>(query.after, [isReplyId])[0])}` : '';
+    const [beforeId] = decodePageCursor<[string]>(query, [isIdText]) ?? [];
+    const before = beforeId ? `AND f.id < $${params.push(beforeId)}` : '';
     const rows: (FlagRow & { question_id: number })[] = await this.dataSource.query(
       `SELECT f.*, r.question_id FROM reply_flag f JOIN reply r ON r.id = f.reply_id
         WHERE f.account_id = $1 AND ($3::int IS NULL OR f.forum_id = $3) ${before}
@@ -105,8 +105,9 @@ export class FlagsService {
     await this.forumAccess.moderating(actor, forumId);
     const params: unknown[] = [forumId, query.limit + 1, query.kind];
     let after = '';
-    if (query.after) {
-      const [since, id, kind] = decodeCursor<[string, string, QueueKind]>(query.after, [isTimestamp, isReplyId, isQueueKind]);
+    const key = decodePageCursor<[string, string, QueueKind]>(query, [isTimestamp, isIdText, isQueueKind]);
+    if (key) {
+      const [since, id, kind] = key;
       after = `WHERE (q.since, q.reply_id, q.kind) > ($${params.push(since)}::timestamptz, $${params.push(id)}::bigint, $${params.push(kind)}::text)`;
     }
     const entries: { kind: QueueKind; since: Date; since_key: string; reply_id: string }[] = await this.dataSource.query(

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { MaybeActor } from '../auth/actor.js';
 import { unauthenticated } from '../common/app-exception.js';
-import { decodeCursor, encodeCursor } from '../common/cursor.js';
+import { decodePageCursor, encodeCursor, isIdText } from '../common/cursor.js';
 import { namedQuery } from '../common/named-query.js';
 import type { PageQuery } from '../discussions/dto/thread-query.dto.js';
 import { ForumAccessService } from '../forums/forum-access.service.js';
@@ -15,8 +15,7 @@ const REMOVAL_ACTS = ['reply.hide', 'reply.delete', 'flag.uphold'];
 /** ...but not the deletion of a reply readers never saw (pending or rejected): nothing left their view. */
 const REMOVED_FROM_VIEW = `act = ANY($2::text[]) AND NOT (act = 'reply.delete' AND before->>'state' IN ('pending', 'rejected'))`;
 
-const isActionId = (v: unknown): v is string => typeof v === 'string' && /^[1-9][0-9]{0,18}$/.test(v);
-const afterId = (after: string | undefined) => (after ? decodeCursor<[string]>(after, [isActionId])[0] : null);
+const afterId = (query: PageQuery) => decodePageCursor<[string]>(query, [isIdText])?.[0] ?? null;
 
 /**
  * Reading the record: moderators and admins list and filter a forum's acts;
@@ -45,7 +44,7 @@ export class ModerationRecordService {
     if (query.questionId) add('ma.question_id = :questionId', { questionId: query.questionId });
     if (query.since) add('ma.created_at >= :since', { since: query.since });
     if (query.until) add('ma.created_at < :until', { until: query.until });
-    const after = afterId(query.after);
+    const after = afterId(query);
     if (after) add('ma.id < :after', { after });
     return this.page(`SELECT ${ACTION_COLUMNS} FROM moderation_action ma ${ACTION_JOINS} WHERE ${where.join(' AND ')} ORDER BY ma.id DESC LIMIT :limit`, params, query);
   }
@@ -60,7 +59,7 @@ export class ModerationRecordService {
       where.push('ma.forum_id = :forumId');
       params.forumId = query.forumId;
     }
-    const after = afterId(query.after);
+    const after = afterId(query);
     if (after) {
       where.push('ma.id < :after');
       params.after = after;
@@ -75,7 +74,7 @@ export class ModerationRecordService {
       [forumId, REMOVAL_ACTS],
     );
     const params: unknown[] = [forumId, REMOVAL_ACTS, query.limit + 1];
-    const after = afterId(query.after);
+    const after = afterId(query);
     const before = after ? `AND id < $${params.push(after)}` : '';
     const rows: { id: string; act: string; target_kind: string; question_id: number | null; reason: string | null; created_at: Date }[] =
       await this.dataSource.query(

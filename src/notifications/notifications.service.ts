@@ -39,7 +39,7 @@ interface NotificationRow {
 
 const COLUMNS = `n.id, n.account_id, n.kind, n.forum_id, n.question_id, n.reply_id, n.actor_id, a.display_name AS actor_name, n.data, n.created_at, n.read_at`;
 
-export function linkOf(n: { forumId: number; questionId: number | null; replyId: string | null }): string {
+function linkOf(n: { forumId: number; questionId: number | null; replyId: string | null }): string {
   if (n.questionId === null) return `/forums/${n.forumId}`;
   return `/forums/${n.forumId}/questions/${n.questionId}${n.replyId ? `#reply-${n.replyId}` : ''}`;
 }

@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import type { MaybeActor } from '../auth/actor.js';
 import { findAvatar, findPublicProfile } from '../auth/profiles.js';
 import { notFound } from '../common/app-exception.js';
-import { decodeCursor, encodeCursor, isTimestamp, sqlTimestampKey } from '../common/cursor.js';
+import { decodeCursor, encodeCursor, isIdText, isTimestamp, sqlTimestampKey } from '../common/cursor.js';
 import { namedQuery } from '../common/named-query.js';
 import { shownTextCondition } from '../discussions/reply-visibility.js';
 import { ForumAccessService } from '../forums/forum-access.service.js';
@@ -11,7 +11,6 @@ import type { PersonQuestionView, PersonRepliesPage, PersonView } from './dto/pe
 
 const PAGE = 20;
 const personNotFound = () => notFound('The person', 'person_not_found');
-const isIdText = (v: unknown): v is string => typeof v === 'string' && /^\d{1,19}$/.test(v);
 
 /** Initials for an avatar placeholder: the first letter of the first two words ("Ana García" → "AG"). */
 export function initialsOf(name: string): string {

@@ -12,8 +12,6 @@ import { PresenceService } from './presence.service.js';
 import { rooms } from '../events/rooms.js';
 import type { AgoraServer, AgoraSocket, ForumSubscription } from '../events/socket-types.js';
 
-export type { AccessCheck, SubscribeResult } from '../events/event-fanout.js';
-
 /**
  * Delivers forum events to this instance's sockets (see EventFanout for
  * ordering, replay and catch-up), and applies what is particular to forums:

@@ -23,7 +23,7 @@ const NOTIFY_MS = 1_000;
 /** Each instance re-announces its presence this often; silence for EXPIRE_MS means it is gone. */
 const HEARTBEAT_MS = 10_000;
 const EXPIRE_MS = 30_000;
-export const TYPING_TTL_MS = 6_000;
+const TYPING_TTL_MS = 6_000;
 /** A socket's "typing" is re-broadcast at most this often per thread. */
 const TYPING_REFRESH_MS = 2_000;
 

@@ -42,7 +42,7 @@ const MAX_FORUMS_PER_SOCKET = 50;
  * expired (rather than being ended, which reaches its sockets at once) is
  * told `session.ended` and disconnected within this long.
  */
-export const SESSION_SWEEP_MS = 60_000;
+const SESSION_SWEEP_MS = 60_000;
 
 const notSubscribed = () => badRequest('not_subscribed', 'Subscribe to this forum first (forum.subscribe).', [
   { field: 'forumId', message: 'this socket does not follow that forum' },

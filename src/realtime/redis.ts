@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config.js';
 
 const newClient = (url: string) => createClient({ url });
-export type RedisClient = ReturnType<typeof newClient>;
+type RedisClient = ReturnType<typeof newClient>;
 
 export interface RealtimeRedis {
   client: RedisClient;
@@ -29,7 +29,7 @@ export interface RealtimeRedis {
 /** Redis for the Socket.IO adapter, or null when REDIS_URL is unset (one instance, in-memory adapter). */
 export const REDIS = Symbol('REDIS');
 
-export const redisProvider: Provider = {
+const redisProvider: Provider = {
   provide: REDIS,
   inject: [AppConfig, DataSource],
   useFactory: async (config: AppConfig, dataSource: DataSource): Promise<RealtimeRedis | null> => {
@@ -86,7 +86,7 @@ async function databaseTag(dataSource: DataSource): Promise<string> {
 
 /** Closes the client after the Socket.IO server (and its adapter) has closed. */
 @Injectable()
-export class RedisShutdown implements OnApplicationShutdown {
+class RedisShutdown implements OnApplicationShutdown {
   constructor(@Inject(REDIS) private readonly redis: RealtimeRedis | null) {}
 
   async onApplicationShutdown(): Promise<void> {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { MaybeActor } from '../auth/actor.js';
 import { badRequest } from '../common/app-exception.js';
-import { decodeCursor, encodeCursor } from '../common/cursor.js';
+import { decodeCursor, encodeCursor, isIdText } from '../common/cursor.js';
 import { namedQuery, preparedQuery } from '../common/named-query.js';
 import { shownTextCondition } from '../discussions/reply-visibility.js';
 import { ForumAccessService } from '../forums/forum-access.service.js';
@@ -37,7 +37,6 @@ interface Access {
 }
 
 const isScore = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
-const isIdText = (v: unknown): v is string => typeof v === 'string' && /^\d{1,19}$/.test(v);
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /**

@@ -11,14 +11,14 @@ import type { TestApp } from './app.js';
  * playwright-core. Without /usr/bin/chromium they are skipped with a clear
  * message, except in CI (CI=true), where a missing browser fails the run.
  */
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-export const LAUNCH_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'];
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const LAUNCH_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'];
 const ROOT = resolve(process.cwd());
-export const ARTIFACTS = join(ROOT, 'test-artifacts');
+const ARTIFACTS = join(ROOT, 'test-artifacts');
 const CLIENT = join(ROOT, 'client');
 const DIST_INDEX = join(CLIENT, 'dist', 'index.html');
 
-export const browserAvailable = (): boolean => existsSync(CHROMIUM);
+const browserAvailable = (): boolean => existsSync(CHROMIUM);
 
 /** `describe` when Chromium is here; otherwise skipped with a message (or failed loudly in CI). */
 export function describeInBrowser(name: string, body: () => void): void {

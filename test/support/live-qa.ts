@@ -1,4 +1,5 @@
 import type TestAgent from 'supertest/lib/agent.js';
+import { QaEventLog } from '../../src/live-qa/qa-stream.js';
 import type { TestApp } from './app.js';
 import { newSession } from './forum-factory.js';
 import { createAccount, signIn, type TestPerson } from './people.js';
@@ -61,6 +62,26 @@ export async function waitForQaEvent(socket: TestSocket, sessionId: number, matc
     throw new Error(`No matching qa event; got ${JSON.stringify(qaEvents(socket, sessionId).map((e) => [e.seq, e.type, e.questionId]))}`);
   });
   return qaEvents(socket, sessionId).find(match)!;
+}
+
+/**
+ * Proves "nothing (more) arrived" without a sleep: the moderator saves the
+ * Q&A unchanged, which tells every follower `qa.updated`. A stream is
+ * delivered in order, so once a socket has that sentinel, whatever earlier
+ * events it was sent have arrived. Resolves with each socket's Q&A events
+ * that came before the sentinel.
+ */
+export async function qaEventsBeforeSentinel(t: TestApp, mod: TestAgent, sessionId: number, sockets: TestSocket[]): Promise<QaEventView[][]> {
+  const res = await mod.patch(`/api/sessions/${sessionId}/qa`).send({});
+  if (res.status !== 200) throw new Error(`saving the Q&A got ${res.status}: ${JSON.stringify(res.body)}`);
+  const seq = await t.app.get(QaEventLog).position(sessionId);
+  return Promise.all(
+    sockets.map(async (s) => {
+      await waitForQaEvent(s, sessionId, (e) => e.seq === seq);
+      const events = qaEvents(s, sessionId);
+      return events.slice(0, events.findIndex((e) => e.seq === seq));
+    }),
+  );
 }
 
 /** Runs `work` over `items`, at most `limit` at a time. */

@@ -41,7 +41,7 @@ export const MODERATION_REPLY_TARGETS = [
   'replyToHide', 'hiddenReply', 'replyToRemove', 'replyToEditAsModerator', 'replyToMove', 'replyToFeature', 'featuredReply',
   'pendingReply', 'pendingToReject', 'flaggedReply', 'replyToFlag',
 ] as const;
-export type ModerationReplyTarget = (typeof MODERATION_REPLY_TARGETS)[number];
+type ModerationReplyTarget = (typeof MODERATION_REPLY_TARGETS)[number];
 
 export interface CellTargets {
   ownReplyToEdit: string;
@@ -87,7 +87,7 @@ export interface MatrixForum {
   targets: Record<Caller, CellTargets>;
 }
 
-export interface MatrixPerson {
+interface MatrixPerson {
   /** null for the anonymous caller. */
   id: string | null;
   /** What every request of this caller carries (the session cookie, or nothing). */

@@ -31,7 +31,7 @@ export interface Cast {
 export type Via = 'http' | 'socket';
 export const VIAS: Via[] = ['http', 'socket'];
 
-export async function castOf(t: TestApp): Promise<Cast> {
+async function castOf(t: TestApp): Promise<Cast> {
   const person = async (name: string, role: 'member' | 'admin' = 'member'): Promise<Person> => {
     const { account, agent } = await signedIn(t, { displayName: name, role });
     const socket = await connectSocket(t.url, { cookie: await sessionCookie(t.url, account) });

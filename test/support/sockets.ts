@@ -22,6 +22,21 @@ export interface TestSocket {
   forumEvents(forumId: number): ForumEventView[];
   /** Resolves once `count` events of the forum have arrived (rejects after the timeout with what did). */
   waitForEvents(forumId: number, count: number, timeoutMs?: number): Promise<ForumEventView[]>;
+  /**
+   * Waits for the forum's event `seq` (a sentinel recorded after the action
+   * under test) and resolves with the forum's events that arrived before it.
+   * A stream is delivered in order, so whatever the action sent this socket
+   * has arrived by then: "nothing arrived" needs no sleep.
+   */
+  eventsBefore(forumId: number, seq: number, timeoutMs?: number): Promise<ForumEventView[]>;
+  /**
+   * Resolves once the server has answered a message (an unknown one, which
+   * changes nothing). One connection delivers in order, so whatever the
+   * server sent this socket before has arrived by then: with a follower
+   * having received a sentinel, it shows nothing reached a socket that
+   * does not follow the stream.
+   */
+  roundTrip(): Promise<void>;
   /** Resolves when the socket is disconnected, with the reason. */
   disconnected(timeoutMs?: number): Promise<string>;
   close(): void;
@@ -114,6 +129,19 @@ export function connectSocket(url: string, options: ConnectOptions = {}): Promis
         () => `${count} events of forum ${forumId} (got seqs ${JSON.stringify(socket.forumEvents(forumId).map((e) => e.seq))})`,
       );
     },
+    async eventsBefore(forumId, seq, timeoutMs = ACK_TIMEOUT_MS) {
+      const index = () => socket.forumEvents(forumId).findIndex((e) => e.seq === seq);
+      await until(
+        () => (index() >= 0 ? true : undefined),
+        timeoutMs,
+        () => `sentinel event ${seq} of forum ${forumId} (got seqs ${JSON.stringify(socket.forumEvents(forumId).map((e) => e.seq))})`,
+      );
+      return socket.forumEvents(forumId).slice(0, index());
+    },
+    async roundTrip() {
+      const ack = await raw.timeout(ACK_TIMEOUT_MS).emitWithAck('test.round-trip');
+      if (ack?.error?.code !== 'unknown_message') throw new Error(`round trip got ${JSON.stringify(ack)}`);
+    },
     disconnected(timeoutMs = ACK_TIMEOUT_MS) {
       return until(() => disconnectReason ?? undefined, timeoutMs, () => 'a disconnect');
     },
@@ -144,7 +172,7 @@ export async function sessionCookie(url: string, person: Pick<TestPerson, 'email
   return cookie.split(';')[0];
 }
 
-/** Resolves after `ms` (to let anything in flight arrive before asserting that nothing did). */
+/** Resolves after `ms` (pacing, e.g. writes while an instance is killed; to prove that nothing arrived, use a sentinel: eventsBefore). */
 export const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Retries `check` (which throws while its expectation fails) until it passes, or rethrows its last failure after `timeoutMs`. */

@@ -35,7 +35,7 @@ export async function readAllPages(agent: TestAgent, url: string, limit: number)
   let pages = 0;
   do {
     const sep = url.includes('?') ? '&' : '?';
-    const res: { body: { items: ReplyItem[]; nextCursor: string | null } } = await agent.get(`${url}${sep}limit=${limit}${cursor ? `&after=${cursor}` : ''}`).expect(200);
+    const res: { body: { items: ReplyItem[]; nextCursor: string | null } } = await agent.get(`${url}${sep}limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`).expect(200);
     pages += 1;
     expect(res.body.items.length).toBeLessThanOrEqual(limit);
     if (res.body.nextCursor) expect(res.body.items).toHaveLength(limit);

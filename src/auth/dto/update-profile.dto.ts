@@ -6,7 +6,7 @@ import { Omittable } from '../../common/validation.js';
 import { LANGUAGES, type Language } from '../account.entity.js';
 import { SignUpDto } from './sign-up.dto.js';
 
-export const BIO_MAX = 500;
+const BIO_MAX = 500;
 
 /** The parts of one's own account a person may change (email and password have their own flows). */
 export class UpdateProfileDto extends PartialType(PickType(SignUpDto, ['displayName', 'organisation', 'language'] as const)) {

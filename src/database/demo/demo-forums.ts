@@ -30,7 +30,7 @@ export type DemoPerson = DemoAccount['key'] | keyof typeof DEMO_PARTICIPANTS;
  */
 export const demoInvitationToken = (who: DemoPerson): string => `demo-invitation-for-the-${who}`;
 
-export interface DemoFlag {
+interface DemoFlag {
   by: DemoPerson;
   reason: 'spam' | 'off_topic' | 'abusive' | 'other';
   note?: string;
@@ -49,7 +49,7 @@ export interface DemoReply {
   flags?: DemoFlag[];
 }
 
-export interface DemoQuestion {
+interface DemoQuestion {
   title: string;
   body: string;
   pinned?: boolean;

@@ -2,8 +2,8 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { QuestionState } from '../question.entity.js';
 import type { ReplyState } from '../reply.entity.js';
 
-export const REPLY_STATES: ReplyState[] = ['visible', 'pending', 'hidden', 'deleted', 'rejected'];
-export const QUESTION_STATES: QuestionState[] = ['published', 'proposed', 'rejected'];
+const REPLY_STATES: ReplyState[] = ['visible', 'pending', 'hidden', 'deleted', 'rejected'];
+const QUESTION_STATES: QuestionState[] = ['published', 'proposed', 'rejected'];
 
 /** Who wrote something, as readers see them. */
 export class AuthorView {
@@ -88,7 +88,7 @@ export class ReplyView {
 
 export class ReplyPage {
   @ApiProperty({ type: [ReplyView] }) items: ReplyView[];
-  @ApiPropertyOptional({ type: String, nullable: true, description: 'Pass as `after` for the next page; null on the last page.' })
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'Pass as `cursor` for the next page; null on the last page.' })
   nextCursor: string | null;
   @ApiPropertyOptional({
     type: Number,

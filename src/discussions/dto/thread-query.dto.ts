@@ -1,18 +1,22 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
-import { blankToUndefined, strictInt } from '../../common/transforms.js';
+import { IsIn, IsOptional } from 'class-validator';
+import { CursorParam, MAX_CURSOR_LENGTH } from '../../common/cursor.js';
+import { strictInt } from '../../common/transforms.js';
 import { IsIntInRange } from './input-rules.js';
 
-export const THREAD_ORDERS = ['tree', 'top'] as const;
+const THREAD_ORDERS = ['tree', 'top'] as const;
 export type ThreadOrder = (typeof THREAD_ORDERS)[number];
-export const DEFAULT_PAGE_SIZE = 50;
-export const MAX_PAGE_SIZE = 100;
+const DEFAULT_PAGE_SIZE = 50;
+const MAX_PAGE_SIZE = 100;
 
-/** A page of a list read by keyset: `after` is the previous page's `nextCursor`, unchanged (empty: the first page). */
+/** A page of a list read by keyset: `cursor` is the previous page's `nextCursor`, unchanged (empty: the first page). */
 export class PageQuery {
-  @ApiPropertyOptional({ description: 'The `nextCursor` of the previous page, unchanged; leave out (or empty) for the first page.' })
-  @Transform(blankToUndefined) @IsOptional() @IsString() @MaxLength(4096)
+  @CursorParam({ maxLength: MAX_CURSOR_LENGTH, description: 'The `nextCursor` of the previous page, unchanged; leave out (or empty) for the first page.' })
+  cursor?: string;
+
+  /** The old name of `cursor`, still read for one release (the web client sends it today). */
+  @CursorParam({ maxLength: MAX_CURSOR_LENGTH, deprecated: true, description: 'Deprecated: the old name of `cursor`; give one or the other.' })
   after?: string;
 
   @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE })

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, MaxLength, Min } from 'class-validator';
+import { CursorParam } from '../../common/cursor.js';
 import { blankToUndefined, queryBoolean, queryInt, trim } from '../../common/transforms.js';
 import { FORUM_STATES, FORUM_VISIBILITIES, type ForumState, type ForumVisibility } from '../forum.entity.js';
 
@@ -53,7 +54,6 @@ export class ListForumsQuery {
   @Transform(queryInt) @IsOptional() @IsInt() @Min(1) @Max(100)
   limit: number = 50;
 
-  @ApiPropertyOptional({ description: 'The `nextCursor` of the previous page, unchanged.' })
-  @Transform(blankToUndefined) @IsOptional() @IsString() @MaxLength(500)
+  @CursorParam()
   cursor?: string;
 }

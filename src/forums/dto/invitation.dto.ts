@@ -1,11 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsEmail, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { CursorParam } from '../../common/cursor.js';
 import { blankToUndefined, queryInt } from '../../common/transforms.js';
 import { FORUM_STATES, FORUM_VISIBILITIES, type ForumState, type ForumVisibility } from '../forum.entity.js';
 import { ForumView } from './forum.view.js';
 
-export const INVITATION_STATUSES = ['pending', 'expired', 'revoked', 'used_up'] as const;
+const INVITATION_STATUSES = ['pending', 'expired', 'revoked', 'used_up'] as const;
 export type InvitationStatus = (typeof INVITATION_STATUSES)[number];
 
 const lowerTrim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value);
@@ -39,8 +40,7 @@ export class ListInvitationsQuery {
   @Transform(queryInt) @IsOptional() @IsInt() @Min(1) @Max(100)
   limit: number = 50;
 
-  @ApiPropertyOptional({ description: 'The `nextCursor` of the previous page, unchanged.' })
-  @Transform(blankToUndefined) @IsOptional() @IsString() @MaxLength(500)
+  @CursorParam()
   cursor?: string;
 }
 

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { CursorParam } from '../../common/cursor.js';
 import { blankToUndefined, queryInt } from '../../common/transforms.js';
 import { FORUM_ROLES, type ForumRole, type MembershipState } from '../forum-membership.entity.js';
 
@@ -19,8 +20,7 @@ export class ListMembersQuery {
   @Transform(queryInt) @IsOptional() @IsInt() @Min(1) @Max(200)
   limit: number = 100;
 
-  @ApiPropertyOptional({ description: 'The `nextCursor` of the previous page, unchanged.' })
-  @Transform(blankToUndefined) @IsOptional() @IsString() @MaxLength(500)
+  @CursorParam()
   cursor?: string;
 }
 

@@ -15,7 +15,7 @@ export const MAX_POLL_PROMPT_LENGTH = 300;
 export const MAX_POLL_OPTIONS = 10;
 export const MAX_POLL_OPTION_LENGTH = 120;
 /** A word cloud takes short answers: a word or a few. */
-export const MAX_WORD_LENGTH = 40;
+const MAX_WORD_LENGTH = 40;
 export const MAX_OPEN_TEXT_LENGTH = 300;
 
 /** Which states each act starts from (launching a closed poll opens it again). */

@@ -8,7 +8,7 @@ import { loadQaContext, moderatesQa, requireAsker, requireQaModerator, type Live
 import { ASK_REFUSALS } from '../qa-policy.js';
 import { QaEvents } from '../qa-stream.js';
 import type { AnswerPollDto, CreatePollDto, PollActDto } from './dto/poll-input.dto.js';
-import { ACT_KIND, answerProblem, foldWord, POLL_TRANSITIONS, type PollKind, type PollState } from './poll-policy.js';
+import { ACT_KIND, answerProblem, foldWord, POLL_TRANSITIONS } from './poll-policy.js';
 import { PollResultsBroadcaster, readResults, resultsPublic, type PollResultsView, type PollRow } from './poll-results.js';
 
 /** The protocol's poll shapes, with times as the server holds them. */
@@ -21,7 +21,7 @@ const PAST: Record<PollActDto['action'], string> = {
   remove_word: 'edited', approve_text: 'moderated', reject_text: 'moderated',
 };
 
-export const pollNotFound = () => notFound('The poll', 'poll_not_found');
+const pollNotFound = () => notFound('The poll', 'poll_not_found');
 
 export function toPollView(row: PollRow, onScreenPollId: number | null): PollView {
   return {

@@ -21,7 +21,7 @@ const replyId = () => Matches(BIGINT_ID, { message: 'replyId must be a reply id 
 const OptionalOrNull = () => ValidateIf((_o, v) => v !== undefined && v !== null);
 
 export const REPLY_ACTS = ['reply.unhide', 'reply.delete', 'reply.feature', 'reply.unfeature', 'reply.approve', 'reply.reject'] as const;
-export const QUESTION_FLAG_ACTS = ['question.pin', 'question.unpin', 'question.lock', 'question.unlock', 'question.close', 'question.reopen'] as const;
+const QUESTION_FLAG_ACTS = ['question.pin', 'question.unpin', 'question.lock', 'question.unlock', 'question.close', 'question.reopen'] as const;
 
 /** reply.unhide / delete / feature / unfeature / approve / reject. */
 export class ReplyActCommand {
@@ -36,7 +36,7 @@ export class HideReplyCommand {
   @ApiProperty({ maxLength: 500, description: 'Shown in the reply\'s place.' }) @Transform(trim) @IsReason() reason: string;
 }
 
-export class EditReplyCommand {
+class EditReplyCommand {
   @ApiProperty() @IsIn(['reply.edit']) act: 'reply.edit';
   @ApiProperty() @Transform(idToString) @replyId() replyId: string;
   @ApiProperty({ description: 'Markdown.' }) @IsMarkdownBody() body: string;
@@ -63,13 +63,13 @@ export class ResolveFlagsCommand {
 }
 
 /** question.pin / unpin / lock / unlock / close / reopen. */
-export class QuestionFlagCommand {
+class QuestionFlagCommand {
   @ApiProperty() @IsIn(QUESTION_FLAG_ACTS) act: (typeof QUESTION_FLAG_ACTS)[number];
   @ApiProperty() @IsIntInRange(1, MAX_INT) questionId: number;
   @ApiPropertyOptional() @Optional() @Transform(trim) @IsReason() reason?: string;
 }
 
-export class ReorderQuestionCommand {
+class ReorderQuestionCommand {
   @ApiProperty() @IsIn(['question.reorder']) act: 'question.reorder';
   @ApiProperty() @IsIntInRange(1, MAX_INT) questionId: number;
   @ApiProperty({ description: '0 first; clamped to the last place.' }) @IsIntInRange(0, 100_000) position: number;

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
-export const NOTIFICATION_KINDS = [
+const NOTIFICATION_KINDS = [
   'reply_to_reply',
   'reply_to_question',
   'mention',

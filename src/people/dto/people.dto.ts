@@ -1,8 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
-import { IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { IsUUID } from 'class-validator';
 import { LANGUAGES, type Language } from '../../auth/account.entity.js';
-import { blankToUndefined } from '../../common/transforms.js';
+import { CursorParam } from '../../common/cursor.js';
 
 export class PersonIdParams {
   @ApiProperty({ format: 'uuid' })
@@ -11,13 +10,12 @@ export class PersonIdParams {
 }
 
 export class PersonRepliesQuery {
-  @ApiPropertyOptional({ description: 'The `nextCursor` of the previous page, unchanged.' })
-  @Transform(blankToUndefined) @IsOptional() @IsString() @MaxLength(500)
+  @CursorParam()
   cursor?: string;
 }
 
 /** Where a contribution was written. */
-export class ContributionPlace {
+class ContributionPlace {
   @ApiProperty() sessionSlug: string;
   @ApiProperty() sessionTitle: string;
   @ApiProperty() forumId: number;

@@ -2,6 +2,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { LANGUAGES, type Language } from '../../auth/account.entity.js';
+import { CursorParam } from '../../common/cursor.js';
 import { blankToUndefined, queryInt } from '../../common/transforms.js';
 
 export const SEARCH_KINDS = ['session', 'forum', 'question', 'reply', 'live_question'] as const;
@@ -50,7 +51,6 @@ export class SearchQuery {
   @Transform(queryInt) @IsOptional() @IsInt() @Min(1) @Max(50)
   limit?: number;
 
-  @ApiPropertyOptional({ description: 'The `nextCursor` of the previous page of this `kind`, unchanged.' })
-  @Transform(blankToUndefined) @IsOptional() @IsString() @MaxLength(500)
+  @CursorParam({ description: 'The `nextCursor` of the previous page of this `kind`, unchanged.' })
   cursor?: string;
 }

@@ -2,6 +2,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { LANGUAGES, type Language } from '../../auth/account.entity.js';
+import { CursorParam } from '../../common/cursor.js';
 import { blankToUndefined, queryInt } from '../../common/transforms.js';
 import { SESSION_KINDS, SESSION_STATES, type SessionKind, type SessionState } from '../session.entity.js';
 
@@ -41,7 +42,6 @@ export class ListSessionsQuery extends SessionFiltersQuery {
   @Transform(queryInt) @IsOptional() @IsInt() @Min(1) @Max(100)
   limit: number = 20;
 
-  @ApiPropertyOptional({ description: 'The `nextCursor` of the previous page, unchanged.' })
-  @Transform(blankToUndefined) @IsOptional() @IsString() @MaxLength(500)
+  @CursorParam()
   cursor?: string;
 }

@@ -8,7 +8,7 @@ import { trim, trimEach } from '../../common/transforms.js';
 import { DOCUMENT_KINDS, type DocumentKind } from '../session-document.entity.js';
 import { SESSION_KINDS, SESSION_STATES, type SessionKind, type SessionState } from '../session.entity.js';
 
-export const SLUG_PATTERN = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+const SLUG_PATTERN = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 const SLUG_MESSAGE = '$property must be lower-case letters and digits separated by single hyphens, e.g. "sustainable-urban-mobility"';
 
 export class SessionDateInput {
