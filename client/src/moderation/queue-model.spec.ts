@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import type { Reply } from '../api.js';
 import type { ForumEvent } from '../live.js';
 import type { QueueItem } from '../moderation-api.js';
-import type { ForumEventPayloads, ForumEventType, ReplyView, Wire } from '../protocol.js';
+import type { ForumEventPayloads, ForumEventType, QuestionView, ReplyView, Wire } from '../protocol.js';
 import { FORUM_EVENT_TYPES } from '../protocol.js';
 import { applyQueueEvent, queueAct, QueueModel } from './queue-model.js';
 
@@ -18,11 +18,15 @@ const flagged = (id: string): QueueItem => ({
 });
 const waiting = (id: string): QueueItem => ({ kind: 'pending', since: '2026-12-01T10:00:00.000Z', reply: reply(id, { state: 'pending' }) });
 
+const AT = '2026-12-01T10:00:00.000Z';
 let seq = 0;
 function event<T extends ForumEventType>(type: T, payload: Wire<ForumEventPayloads[T]>): ForumEvent {
-  return { seq: ++seq, type, questionId: 7, payload, at: '2026-12-01T10:00:00.000Z', forumId: 1 } as ForumEvent;
+  return { seq: ++seq, type, questionId: 7, payload, at: AT, forumId: 1 } as ForumEvent;
 }
-const wireReply = { ...reply('1'), bodyHtml: '<p>1</p>' } as unknown as Wire<ReplyView>;
+const wireReply: Wire<ReplyView> = {
+  id: '1', questionId: 7, forumId: 1, parentId: null, depth: 1, author: { id: 'ana', displayName: 'Ana' }, bodyHtml: '<p>1</p>', state: 'visible',
+  stateReason: null, featured: false, editedByModerator: false, voteCount: 0, childCount: 0, createdAt: AT, editedAt: null,
+};
 
 /** A queue with its first page read: three entries, the second selected. */
 function loaded(): QueueModel {
@@ -57,7 +61,7 @@ describe('applyQueueEvent', () => {
     expect(applyQueueEvent(event('moderation.queue', { kind: 'question', change: 'removed', questionId: 9 }))).toEqual([{ kind: 'reloadProposals' }]);
   });
 
-  it.each([
+  const replyEvents = [
     event('reply.created', { reply: wireReply }),
     event('reply.edited', { reply: wireReply }),
     event('reply.deleted', { reply: wireReply }),
@@ -68,27 +72,44 @@ describe('applyQueueEvent', () => {
     event('reply.rejected', { reply: wireReply }),
     event('reply.featured', { reply: wireReply }),
     event('reply.moved', { replyId: '1', fromQuestionId: 7, toQuestionId: 8, parentId: null, movedReplyIds: ['1'] }),
-  ])('reads the queue again after $type (an entry may have been acted on in its thread)', (e) => {
+  ];
+  it.each(replyEvents)('reads the queue again after $type (an entry may have been acted on in its thread)', (e) => {
     expect(applyQueueEvent(e)).toEqual([{ kind: 'refresh' }]);
   });
 
   it('reloads the silenced members when a silence begins or ends', () => {
-    const silence = { until: '2026-12-02T10:00:00.000Z', reason: null, by: null };
-    expect(applyQueueEvent(event('member.silenced', { accountId: 'ana', silence } as Wire<ForumEventPayloads['member.silenced']>))).toEqual([
-      { kind: 'reloadSilences' },
-    ]);
+    const silence = { forumId: 1, account: { id: 'ana', displayName: 'Ana' }, until: AT, reason: null, by: null, createdAt: AT };
+    expect(applyQueueEvent(event('member.silenced', { accountId: 'ana', silence }))).toEqual([{ kind: 'reloadSilences' }]);
     expect(applyQueueEvent(event('member.silenced', { accountId: 'ana', silence: null }))).toEqual([{ kind: 'reloadSilences' }]);
   });
 
-  it('does nothing on the events of what the queue does not show', () => {
-    const acting = new Set<ForumEventType>(['moderation.queue', 'member.silenced']);
-    const quiet = FORUM_EVENT_TYPES.filter((type) => !type.startsWith('reply.') && !acting.has(type));
-    expect(quiet).toEqual([
-      'question.created', 'question.updated', 'forum.updated', 'membership.changed', 'membership.removed', 'question.merged', 'questions.reordered',
-      'forum.moderation', 'moderation.action', 'flag.resolved',
-    ]);
-    // The payload does not matter to these cases: none is read.
-    for (const type of quiet) expect(applyQueueEvent({ ...event('flag.resolved', {} as never), type } as ForumEvent)).toEqual([]);
+  const question: Wire<QuestionView> = {
+    id: 7, forumId: 1, position: 1, title: 'Heat pumps', bodyHtml: '', author: null, pinned: false, locked: false, closed: false, replyCount: 0,
+    mergedIntoId: null, slowModeSeconds: null, synthesis: null, featuredReplyIds: [], liveScore: null, liveQuestion: null, createdAt: AT, updatedAt: AT,
+  };
+  const quiet = [
+    event('question.created', { question }),
+    event('question.updated', { question }),
+    event('question.merged', { sourceId: 7, targetId: 8, movedReplyIds: ['1'] }),
+    event('questions.reordered', { questions: [{ id: 7, position: 2 }] }),
+    event('forum.updated', { forum: { id: 1, title: 'Net zero' } }),
+    event('forum.moderation', {
+      settings: { forumId: 1, premoderation: true, premoderateFirstReplies: 0, flagThreshold: 3, flagThresholdIsDefault: true, slowModeSeconds: null, maxRepliesPerHour: null, memberQuestions: true },
+    }),
+    event('membership.changed', { accountId: 'ana', role: 'moderator', state: 'active' }),
+    event('membership.removed', { accountId: 'ana' }),
+    event('moderation.action', {
+      action: { id: 'a1', forumId: 1, act: 'reply.hide', actor: null, targetKind: 'reply', targetId: '1', questionId: 7, targetAuthor: null, reason: 'spam', before: null, after: null, createdAt: AT },
+    }),
+    event('flag.resolved', { flag: { id: 'f1', replyId: '1', questionId: 7, forumId: 1, reason: 'spam', note: null, state: 'upheld', createdAt: AT, resolvedAt: AT } }),
+  ];
+  it.each(quiet)('does nothing on $type (nothing the queue shows)', (e) => {
+    expect(applyQueueEvent(e)).toEqual([]);
+  });
+
+  it('has a test for every event type of the protocol', () => {
+    const tested = new Set([...replyEvents, ...quiet].map((e) => e.type).concat('moderation.queue', 'member.silenced'));
+    expect(FORUM_EVENT_TYPES.filter((type) => !tested.has(type))).toEqual([]);
   });
 });
 
