@@ -1,34 +1,16 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
-import { forums, type Question } from '../api.js';
-import { account } from '../account.js';
-import { announce } from '../announcer.js';
-import { Badge, ErrorView, Loading, ServerHtml, errorMessage, useAsync, useTitle } from '../components/common.js';
-import { useFollow } from '../components/use-follow.js';
+import { useState } from 'preact/hooks';
+import { Badge, ErrorView, Loading, ServerHtml, useTitle } from '../components/common.js';
 import { formatDate, formatRelative, t } from '../i18n/index.js';
-import type { ForumEvent } from '../live.js';
 import { tm, type ModKey } from '../moderation/i18n.js';
 import { tp, tpn, type PageKey } from '../moderation/page-i18n.js';
 import { ForumBreadcrumbs } from '../moderation/ForumLinks.js';
 import { ForumSettingsPanel } from '../moderation/ForumSettingsPanel.js';
 import { ProposalsPanel } from '../moderation/ProposalsPanel.js';
+import { QUEUE_KEYS, QUEUE_KINDS, queueKeyOf, type QueueKey } from '../moderation/queue-model.js';
 import { SilencesPanel } from '../moderation/SilencesPanel.js';
-import { moderation, type ActCommand, type QueueItem } from '../moderation-api.js';
-import { navigate, paths } from '../router.js';
-import { useStore } from '../store.js';
-
-type Kind = 'all' | 'flags' | 'pending';
-const keyOf = (item: QueueItem) => `${item.kind}-${item.reply.id}`;
-
-/** What a key does on the selected item (shown in the help, so the list and the handler can't drift apart). */
-const KEYS: { keys: string[]; help: PageKey }[] = [
-  { keys: ['j', '↓'], help: 'queue.key.next' },
-  { keys: ['k', '↑'], help: 'queue.key.prev' },
-  { keys: ['a'], help: 'queue.key.approve' },
-  { keys: ['r'], help: 'queue.key.reject' },
-  { keys: ['d'], help: 'queue.key.delete' },
-  { keys: ['o', 'Enter'], help: 'queue.key.open' },
-  { keys: ['?'], help: 'queue.key.help' },
-];
+import { useModerationQueue, useQueueKeys } from '../moderation/use-moderation-queue.js';
+import type { QueueItem } from '../moderation-api.js';
+import { paths } from '../router.js';
 
 /**
  * A forum's moderation queue: flagged replies and replies waiting for
@@ -36,189 +18,12 @@ const KEYS: { keys: string[]; help: PageKey }[] = [
  * selected item (a: approve / keep, r: reject / hide, d: delete), j/k move.
  */
 export function ModerationQueuePage({ forumId }: { forumId: number }) {
-  const me = useStore(account);
-  const forum = useAsync(() => forums.get(forumId), [forumId, me?.id]);
-  const questions = useAsync(() => forums.questions(forumId), [forumId, me?.id]);
-  const [kind, setKind] = useState<Kind>('all');
-  const [items, setItems] = useState<QueueItem[] | null>(null);
-  const [nextCursor, setNextCursor] = useState<string | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  /** The selected item, by kind and reply (so it stays put when the list changes around it). */
-  const [selectedKey, setSelectedKey] = useState<string | null>(null);
+  const queue = useModerationQueue(forumId);
+  const { forum, model, status, canModerate, subscribed, proposalVersion, silenceVersion, questionTitle, select, act, loadMore } = queue;
   const [help, setHelp] = useState(true);
-  const [status, setStatus] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [subscribed, setSubscribed] = useState(false);
-  /** Bumped when a silence changes live, so the list of silenced members reloads. */
-  const [silenceVersion, setSilenceVersion] = useState(0);
-  /** Bumped when members' proposed questions change live. */
-  const [proposalVersion, setProposalVersion] = useState(0);
-  const loads = useRef(0);
-  const canModerate = !!forum.data?.canModerate;
   useTitle(forum.data ? `${tp('queue.title')} · ${forum.data.title}` : tp('queue.title'));
-
-  const load = async () => {
-    const run = ++loads.current;
-    try {
-      const page = await moderation.queue(forumId, kind);
-      if (run !== loads.current) return;
-      setItems(page.items);
-      setNextCursor(page.nextCursor);
-      setError(null);
-    } catch (e) {
-      if (run === loads.current) setError(e);
-    }
-  };
-
-  useEffect(() => {
-    if (canModerate) load();
-  }, [forumId, kind, canModerate]);
-
-  const loadMore = async () => {
-    if (!nextCursor) return;
-    try {
-      const page = await moderation.queue(forumId, kind, nextCursor);
-      setItems((before) => [...(before ?? []), ...page.items.filter((i) => !before?.some((b) => b.reply.id === i.reply.id && b.kind === i.kind))]);
-      setNextCursor(page.nextCursor);
-    } catch (e) {
-      setStatus(errorMessage(e));
-    }
-  };
-
-  // Live: the queue changes when members flag, post under pre-moderation, or another moderator resolves an item.
-  const pending = useRef<ReturnType<typeof setTimeout> | null>(null);
-  const refreshSoon = () => {
-    if (pending.current) return;
-    pending.current = setTimeout(() => {
-      pending.current = null;
-      load();
-    }, 150);
-  };
-  useEffect(() => () => clearTimeout(pending.current ?? undefined), []);
-  useFollow(
-    forumId,
-    null,
-    {
-      onEvent(e: ForumEvent) {
-        if (e.type === 'moderation.queue') {
-          if (e.payload.change === 'added') announce(tp('queue.arrived'));
-          if (e.payload.kind === 'question') setProposalVersion((v) => v + 1);
-          else refreshSoon();
-        } else if (e.type.startsWith('reply.')) refreshSoon();
-        else if (e.type === 'member.silenced') setSilenceVersion((v) => v + 1);
-      },
-      onSubscribed: () => {
-        setSubscribed(true);
-        setProposalVersion((v) => v + 1);
-        refreshSoon();
-      },
-      onResync: () => refreshSoon(),
-      onRefused: () => forum.reload(),
-    },
-    canModerate,
-  );
-
-  const questionTitle = (id: number): string => questions.data?.find((q: Question) => q.id === id)?.title ?? `#${id}`;
-
-  const act = async (item: QueueItem, key: 'a' | 'r' | 'd') => {
-    const name = item.reply.author?.displayName ?? '—';
-    let command: ActCommand;
-    let done: string;
-    if (item.kind === 'pending') {
-      if (key === 'd') return;
-      command = { act: key === 'a' ? 'reply.approve' : 'reply.reject', replyId: item.reply.id };
-      done = tp(key === 'a' ? 'queue.approved' : 'queue.rejected', { name });
-    } else if (key === 'a') {
-      command = { act: 'flags.resolve', replyId: item.reply.id, outcome: 'dismiss' };
-      done = tp('queue.dismissed', { name });
-    } else {
-      command = { act: 'flags.resolve', replyId: item.reply.id, outcome: 'uphold', removal: key === 'd' ? 'delete' : 'hide' };
-      done = tp(key === 'd' ? 'queue.upheldDeleted' : 'queue.upheld', { name });
-    }
-    setBusy(true);
-    current.current.busy = true;
-    try {
-      await moderation.act(command);
-      // The next item (or the previous one, at the end) takes the selection.
-      const list = current.current.list;
-      const at = list.indexOf(item);
-      const next = list[at + 1] ?? list[at - 1];
-      if (next) select(list.indexOf(next));
-      setItems((all) => all?.filter((i) => i !== item) ?? null);
-      setStatus(done);
-      announce(done);
-    } catch (e) {
-      setStatus(errorMessage(e));
-      load();
-    } finally {
-      setBusy(false);
-      current.current.busy = false;
-    }
-  };
-
-  const list = items ?? [];
-  const found = list.findIndex((i) => keyOf(i) === selectedKey);
-  const selected = found >= 0 ? found : 0;
-  // What the key handler reads: a key pressed right after a click must see that click's selection, before any re-render.
-  const current = useRef({ list, selected, busy, act });
-  current.current = { ...current.current, list, selected, act };
-  current.current.busy ||= busy;
-  const select = (i: number) => {
-    const item = current.current.list[i];
-    if (!item) return;
-    current.current.selected = i;
-    setSelectedKey(keyOf(item));
-  };
-
-  // One-key actions on the selected item.
-  useEffect(() => {
-    if (!canModerate) return;
-    const onKey = (e: KeyboardEvent) => {
-      const { list, selected, busy, act } = current.current;
-      if (e.ctrlKey || e.metaKey || e.altKey || busy) return;
-      const target = e.target as HTMLElement | null;
-      if (target && (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName))) return;
-      if (document.querySelector('dialog[open]')) return;
-      // Enter on a button or link does what that control says.
-      if (e.key === 'Enter' && target?.closest('button, a')) return;
-      const item = list[selected];
-      const move = (i: number) => {
-        select(i);
-        requestAnimationFrame(() => document.getElementById(`queue-item-${i}`)?.focus());
-      };
-      switch (e.key) {
-        case 'j':
-        case 'ArrowDown':
-          if (list.length === 0) return;
-          move(Math.min(list.length - 1, selected + 1));
-          break;
-        case 'k':
-        case 'ArrowUp':
-          if (list.length === 0) return;
-          move(Math.max(0, selected - 1));
-          break;
-        case 'a':
-        case 'r':
-        case 'd':
-          if (!item) return;
-          act(item, e.key);
-          break;
-        case 'o':
-        case 'Enter':
-          if (!item) return;
-          navigate(paths.reply(forumId, item.reply.questionId, item.reply.id));
-          break;
-        case '?':
-          setHelp((h) => !h);
-          break;
-        default:
-          return;
-      }
-      e.preventDefault();
-    };
-    document.addEventListener('keydown', onKey);
-    return () => document.removeEventListener('keydown', onKey);
-  }, [canModerate]);
+  useQueueKeys(forumId, queue, () => setHelp((h) => !h));
+  const { kind, items, nextCursor, error, selected, busy } = model;
 
   if (forum.error) return <ErrorView error={forum.error} retry={forum.reload} />;
   const f = forum.data;
@@ -249,8 +54,8 @@ export function ModerationQueuePage({ forumId }: { forumId: number }) {
         <div class="queue-main">
           <ProposalsPanel forumId={forumId} version={proposalVersion} />
           <div class="segmented" role="group" aria-label={tp('queue.filter')}>
-            {(['all', 'flags', 'pending'] as Kind[]).map((k) => (
-              <button key={k} type="button" aria-pressed={kind === k} onClick={() => setKind(k)}>
+            {QUEUE_KINDS.map((k) => (
+              <button key={k} type="button" aria-pressed={kind === k} onClick={() => queue.choose(k)}>
                 {tp(`queue.${k}` as PageKey)}
               </button>
             ))}
@@ -259,7 +64,7 @@ export function ModerationQueuePage({ forumId }: { forumId: number }) {
             {status}
           </p>
           {error ? (
-            <ErrorView error={error} retry={load} />
+            <ErrorView error={error} retry={queue.reload} />
           ) : !items ? (
             <Loading />
           ) : items.length === 0 ? (
@@ -270,7 +75,7 @@ export function ModerationQueuePage({ forumId }: { forumId: number }) {
               <ol class="queue-list">
                 {items.map((item, i) => (
                   <QueueEntry
-                    key={`${item.kind}-${item.reply.id}`}
+                    key={queueKeyOf(item)}
                     index={i}
                     item={item}
                     selected={i === selected}
@@ -298,7 +103,7 @@ export function ModerationQueuePage({ forumId }: { forumId: number }) {
           </h2>
           {help && (
             <dl>
-              {KEYS.map((k) => (
+              {QUEUE_KEYS.map((k) => (
                 <div key={k.help}>
                   <dt>
                     {k.keys.map((key, i) => (
@@ -329,7 +134,7 @@ function QueueEntry(props: {
   forumId: number;
   questionTitle: string;
   select(): void;
-  act(key: 'a' | 'r' | 'd'): void;
+  act(key: QueueKey): void;
 }) {
   const { item, selected } = props;
   const r = item.reply;
@@ -378,7 +183,7 @@ function QueueEntry(props: {
 }
 
 /** An action button that shows its one-key shortcut. */
-function KeyButton(props: { keyName: 'a' | 'r' | 'd'; label: string; primary?: boolean; busy: boolean; act(key: 'a' | 'r' | 'd'): void }) {
+function KeyButton(props: { keyName: QueueKey; label: string; primary?: boolean; busy: boolean; act(key: QueueKey): void }) {
   return (
     <button type="button" class={`button small${props.primary ? '' : ' secondary'}`} disabled={props.busy} onClick={() => props.act(props.keyName)} aria-keyshortcuts={props.keyName}>
       {props.label} <kbd aria-hidden="true">{props.keyName}</kbd>
