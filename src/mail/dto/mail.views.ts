@@ -1,9 +1,13 @@
 import { ApiProperty } from '@nestjs/swagger';
-import type { MailKind } from '../mail-render.js';
+import { MAIL_KINDS, type MailKind } from '../mail-render.js';
 
 export class MailPreferencesView {
   @ApiProperty({ enum: ['immediate', 'daily', 'weekly', 'none'] }) frequency: 'immediate' | 'daily' | 'weekly' | 'none';
-  @ApiProperty({ description: 'Per kind (replies, mentions, watching, moderation, forum, digest): whether it is mailed.' })
+  @ApiProperty({
+    type: 'object',
+    properties: Object.fromEntries(MAIL_KINDS.map((k) => [k, { type: 'boolean' }])),
+    required: [...MAIL_KINDS],
+    description: 'Per kind (replies, mentions, watching, moderation, forum, digest): whether it is mailed.' })
   kinds: Record<MailKind, boolean>;
 }
 

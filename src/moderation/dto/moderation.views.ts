@@ -11,20 +11,20 @@ export class ModerationActionView {
   @ApiProperty({ example: '12' }) id: string;
   @ApiProperty() forumId: number;
   @ApiProperty({ example: 'reply.hide' }) act: string;
-  @ApiPropertyOptional({ type: AuthorView, nullable: true, description: 'null: the system (the flag threshold).' }) actor: AuthorView | null;
+  @ApiProperty({ type: AuthorView, nullable: true, description: 'null: the system (the flag threshold).' }) actor: AuthorView | null;
   @ApiProperty({ enum: ['reply', 'question', 'forum', 'account'] }) targetKind: ActTargetKind;
   @ApiProperty() targetId: string;
-  @ApiPropertyOptional({ type: Number, nullable: true }) questionId: number | null;
-  @ApiPropertyOptional({ type: AuthorView, nullable: true, description: 'Whose contribution (or account) the act touched.' }) targetAuthor: AuthorView | null;
-  @ApiPropertyOptional({ type: String, nullable: true }) reason: string | null;
-  @ApiPropertyOptional({ type: Object, nullable: true }) before: Record<string, unknown> | null;
-  @ApiPropertyOptional({ type: Object, nullable: true }) after: Record<string, unknown> | null;
+  @ApiProperty({ type: Number, nullable: true }) questionId: number | null;
+  @ApiProperty({ type: AuthorView, nullable: true, description: 'Whose contribution (or account) the act touched.' }) targetAuthor: AuthorView | null;
+  @ApiProperty({ type: String, nullable: true }) reason: string | null;
+  @ApiProperty({ type: 'object', additionalProperties: true, nullable: true }) before: Record<string, unknown> | null;
+  @ApiProperty({ type: 'object', additionalProperties: true, nullable: true }) after: Record<string, unknown> | null;
   @ApiProperty() createdAt: Date;
 }
 
 export class ModerationActionPage {
   @ApiProperty({ type: [ModerationActionView] }) items: ModerationActionView[];
-  @ApiPropertyOptional({ type: String, nullable: true }) nextCursor: string | null;
+  @ApiProperty({ type: String, nullable: true }) nextCursor: string | null;
 }
 
 /** A removal as the public sees it: what kind and why, no text, no names. */
@@ -32,15 +32,15 @@ export class RemovalView {
   @ApiProperty() id: string;
   @ApiProperty() act: string;
   @ApiProperty() targetKind: string;
-  @ApiPropertyOptional({ type: Number, nullable: true }) questionId: number | null;
-  @ApiPropertyOptional({ type: String, nullable: true }) reason: string | null;
+  @ApiProperty({ type: Number, nullable: true }) questionId: number | null;
+  @ApiProperty({ type: String, nullable: true }) reason: string | null;
   @ApiProperty() createdAt: Date;
 }
 
 export class RemovalSummary {
   @ApiProperty({ description: 'Removals per act, all time.' }) totals: { act: string; count: number }[];
   @ApiProperty({ type: [RemovalView] }) items: RemovalView[];
-  @ApiPropertyOptional({ type: String, nullable: true }) nextCursor: string | null;
+  @ApiProperty({ type: String, nullable: true }) nextCursor: string | null;
 }
 
 /** A flag as the member who raised it sees it. */
@@ -50,21 +50,21 @@ export class MyFlagView {
   @ApiProperty() questionId: number;
   @ApiProperty() forumId: number;
   @ApiProperty({ enum: FLAG_REASONS }) reason: FlagReason;
-  @ApiPropertyOptional({ type: String, nullable: true }) note: string | null;
+  @ApiProperty({ type: String, nullable: true }) note: string | null;
   @ApiProperty({ enum: ['open', 'upheld', 'dismissed'] }) state: FlagState;
   @ApiProperty() createdAt: Date;
-  @ApiPropertyOptional({ type: Date, nullable: true }) resolvedAt: Date | null;
+  @ApiProperty({ type: Date, nullable: true }) resolvedAt: Date | null;
 }
 
 export class MyFlagPage {
   @ApiProperty({ type: [MyFlagView] }) items: MyFlagView[];
-  @ApiPropertyOptional({ type: String, nullable: true }) nextCursor: string | null;
+  @ApiProperty({ type: String, nullable: true }) nextCursor: string | null;
 }
 
 export class QueueFlagView {
   @ApiProperty() id: string;
   @ApiProperty({ enum: FLAG_REASONS }) reason: FlagReason;
-  @ApiPropertyOptional({ type: String, nullable: true }) note: string | null;
+  @ApiProperty({ type: String, nullable: true }) note: string | null;
   @ApiProperty({ type: AuthorView }) by: AuthorView;
   @ApiProperty() createdAt: Date;
 }
@@ -76,12 +76,18 @@ export class QueueItem {
   @ApiPropertyOptional({ type: ReplyView, description: 'flags and pending: the reply, as moderators see it.' }) reply?: ReplyView;
   @ApiPropertyOptional({ type: QuestionView, description: 'question: a member\'s proposed question awaiting approval.' }) question?: QuestionView;
   @ApiPropertyOptional({ type: [QueueFlagView] }) flags?: QueueFlagView[];
-  @ApiPropertyOptional({ description: 'Open flags per reason.' }) counts?: Record<FlagReason, number>;
+  @ApiPropertyOptional({
+    type: 'object',
+    properties: Object.fromEntries(FLAG_REASONS.map((r) => [r, { type: 'number' }])),
+    required: [...FLAG_REASONS],
+    description: 'Open flags per reason.',
+  })
+  counts?: Record<FlagReason, number>;
 }
 
 export class QueuePage {
   @ApiProperty({ type: [QueueItem] }) items: QueueItem[];
-  @ApiPropertyOptional({ type: String, nullable: true }) nextCursor: string | null;
+  @ApiProperty({ type: String, nullable: true }) nextCursor: string | null;
 }
 
 export class ForumModerationSettings {
@@ -90,8 +96,8 @@ export class ForumModerationSettings {
   @ApiProperty({ description: 'A person\'s replies wait for approval until they have this many visible replies here (0: off).' }) premoderateFirstReplies: number;
   @ApiProperty({ description: 'Distinct members\' flags that hide a reply pending review (effective value).' }) flagThreshold: number;
   @ApiProperty({ description: 'True when the forum uses the server default (FLAG_THRESHOLD).' }) flagThresholdIsDefault: boolean;
-  @ApiPropertyOptional({ type: Number, nullable: true, description: 'One reply per person per this many seconds anywhere in the forum.' }) slowModeSeconds: number | null;
-  @ApiPropertyOptional({ type: Number, nullable: true }) maxRepliesPerHour: number | null;
+  @ApiProperty({ type: Number, nullable: true, description: 'One reply per person per this many seconds anywhere in the forum.' }) slowModeSeconds: number | null;
+  @ApiProperty({ type: Number, nullable: true }) maxRepliesPerHour: number | null;
   @ApiProperty({ description: 'Members may propose questions, which wait for a moderator\'s approval (default on).' }) memberQuestions: boolean;
 }
 
@@ -99,8 +105,8 @@ export class SilenceView {
   @ApiProperty() forumId: number;
   @ApiProperty({ type: AuthorView }) account: AuthorView;
   @ApiProperty() until: Date;
-  @ApiPropertyOptional({ type: String, nullable: true }) reason: string | null;
-  @ApiPropertyOptional({ type: AuthorView, nullable: true }) by: AuthorView | null;
+  @ApiProperty({ type: String, nullable: true }) reason: string | null;
+  @ApiProperty({ type: AuthorView, nullable: true }) by: AuthorView | null;
   @ApiProperty() createdAt: Date;
 }
 
