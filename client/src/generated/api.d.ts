@@ -1475,7 +1475,7 @@ export interface components {
              * @default en
              * @enum {string}
              */
-            language: "en" | "es" | "fr";
+            language?: "en" | "es" | "fr";
         };
         AccountView: {
             /** Format: uuid */
@@ -1515,7 +1515,7 @@ export interface components {
              * @default en
              * @enum {string}
              */
-            language: "en" | "es" | "fr";
+            language?: "en" | "es" | "fr";
             /** @description A short bio for the profile page (plain text). */
             bio?: string;
             /** @description The languages one reads and writes, shown on the profile. */
@@ -1552,7 +1552,7 @@ export interface components {
              * @description Days until the token stops working.
              * @default 90
              */
-            expiresInDays: number;
+            expiresInDays?: number;
         };
         IssuedTokenView: {
             /** @description Send as `Authorization: Bearer <token>`. Shown only this once: store it now. */
@@ -1723,12 +1723,12 @@ export interface components {
              *       "en"
              *     ]
              */
-            languages: ("en" | "es" | "fr")[];
+            languages?: ("en" | "es" | "fr")[];
             /**
              * @default scheduled
              * @enum {string}
              */
-            state: "scheduled" | "live" | "ended";
+            state?: "scheduled" | "live" | "ended";
             /** @description Replaces all dates of the session when given. */
             dates?: components["schemas"]["SessionDateInput"][];
             /** @description Replaces all documents of the session when given. */
@@ -1771,12 +1771,12 @@ export interface components {
              *       "en"
              *     ]
              */
-            languages: ("en" | "es" | "fr")[];
+            languages?: ("en" | "es" | "fr")[];
             /**
              * @default scheduled
              * @enum {string}
              */
-            state: "scheduled" | "live" | "ended";
+            state?: "scheduled" | "live" | "ended";
             /** @description Replaces all dates of the session when given. */
             dates?: components["schemas"]["SessionDateInput"][];
             /** @description Replaces all documents of the session when given. */
@@ -2246,21 +2246,21 @@ export interface components {
              * @description Markdown.
              * @default
              */
-            body: string;
+            body?: string;
             /** @description Place among the forum's questions, 0 first; default: last. Others move down to make room. */
             position?: number;
             /** @default false */
-            pinned: boolean;
+            pinned?: boolean;
             /**
              * @description Only moderators may reply.
              * @default false
              */
-            locked: boolean;
+            locked?: boolean;
             /**
              * @description Nobody may reply.
              * @default false
              */
-            closed: boolean;
+            closed?: boolean;
         };
         ProposeQuestionDto: {
             /** @example Which public services did your city digitalise first, and why? */
@@ -2269,7 +2269,7 @@ export interface components {
              * @description Markdown.
              * @default
              */
-            body: string;
+            body?: string;
         };
         UpdateQuestionDto: {
             title?: string;
@@ -2398,7 +2398,7 @@ export interface components {
              * @default open
              * @enum {string}
              */
-            state: "open" | "closed" | "archived";
+            state?: "open" | "closed" | "archived";
         };
         ForumSessionRef: {
             id: number;
@@ -2489,7 +2489,7 @@ export interface components {
              * @default open
              * @enum {string}
              */
-            state: "open" | "closed" | "archived";
+            state?: "open" | "closed" | "archived";
         };
         MemberView: {
             /** Format: uuid */
@@ -2544,12 +2544,12 @@ export interface components {
              * @description Links only: how many people may use it.
              * @default 10
              */
-            maxUses: number;
+            maxUses?: number;
             /**
              * @description Hours until it expires (at most 90 days; default 7 days).
              * @default 168
              */
-            expiresInHours: number;
+            expiresInHours?: number;
         };
         InvitationCreator: {
             /** Format: uuid */
@@ -2627,6 +2627,10 @@ export interface components {
             /** Format: date-time */
             since: string;
         };
+        QuestionPosition: {
+            id: number;
+            position: number;
+        };
         ForumModerationSettings: {
             forumId: number;
             /** @description Every reply of a non-moderator waits for approval. */
@@ -2685,7 +2689,8 @@ export interface components {
             fromQuestion?: components["schemas"]["QuestionView"];
             toQuestion?: components["schemas"]["QuestionView"];
             movedReplyIds?: string[];
-            questions?: string[];
+            /** @description question.reorder: the forum's questions in their new order. */
+            questions?: components["schemas"]["QuestionPosition"][];
             settings?: components["schemas"]["ForumModerationSettings"];
             silence?: components["schemas"]["SilenceView"] | null;
             resolvedFlags?: number;
@@ -2701,34 +2706,66 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
         };
-        QueueItem: {
-            /** @enum {string} */
-            kind: "flags" | "pending" | "question";
+        FlagCounts: {
+            spam: number;
+            off_topic: number;
+            abusive: number;
+            other: number;
+        };
+        FlaggedReplyItem: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "flags";
             /**
              * Format: date-time
-             * @description First open flag, or when the pending reply or the proposed question was posted.
+             * @description The first open flag.
              */
             since: string;
-            /** @description flags and pending: the reply, as moderators see it. */
-            reply?: components["schemas"]["ReplyView"];
-            /** @description question: a member's proposed question awaiting approval. */
-            question?: components["schemas"]["QuestionView"];
-            flags?: components["schemas"]["QueueFlagView"][];
-            /** @description Open flags per reason. */
-            counts?: {
-                spam?: number;
-                off_topic?: number;
-                abusive?: number;
-                other?: number;
-            };
+            /** @description The reply, as moderators see it. */
+            reply: components["schemas"]["ReplyView"];
+            flags: components["schemas"]["QueueFlagView"][];
+            counts: components["schemas"]["FlagCounts"];
+        };
+        PendingReplyItem: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "pending";
+            /**
+             * Format: date-time
+             * @description When it was posted.
+             */
+            since: string;
+            /** @description The reply, as moderators see it. */
+            reply: components["schemas"]["ReplyView"];
+        };
+        ProposedQuestionItem: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "question";
+            /**
+             * Format: date-time
+             * @description When it was proposed.
+             */
+            since: string;
+            question: components["schemas"]["QuestionView"];
         };
         QueuePage: {
-            items: components["schemas"]["QueueItem"][];
+            items: (components["schemas"]["FlaggedReplyItem"] | components["schemas"]["PendingReplyItem"] | components["schemas"]["ProposedQuestionItem"])[];
             nextCursor: string | null;
         };
         ModerationActionPage: {
             items: components["schemas"]["ModerationActionView"][];
             nextCursor: string | null;
+        };
+        RemovalTotal: {
+            act: string;
+            count: number;
         };
         RemovalView: {
             id: string;
@@ -2741,7 +2778,7 @@ export interface components {
         };
         RemovalSummary: {
             /** @description Removals per act, all time. */
-            totals: string[];
+            totals: components["schemas"]["RemovalTotal"][];
             items: components["schemas"]["RemovalView"][];
             nextCursor: string | null;
         };
@@ -2895,18 +2932,19 @@ export interface components {
             /** @description Sessions with new activity in forums the member follows. */
             sessions: components["schemas"]["SessionActivityItem"][];
         };
+        MailKinds: {
+            replies: boolean;
+            mentions: boolean;
+            watching: boolean;
+            moderation: boolean;
+            forum: boolean;
+            digest: boolean;
+        };
         MailPreferencesView: {
             /** @enum {string} */
             frequency: "immediate" | "daily" | "weekly" | "none";
             /** @description Per kind (replies, mentions, watching, moderation, forum, digest): whether it is mailed. */
-            kinds?: {
-                replies: boolean;
-                mentions: boolean;
-                watching: boolean;
-                moderation: boolean;
-                forum: boolean;
-                digest: boolean;
-            };
+            kinds: components["schemas"]["MailKinds"];
         };
         MailKindsDto: {
             replies?: boolean;
@@ -3647,7 +3685,7 @@ export interface operations {
             content: {
                 "multipart/form-data": {
                     /** Format: binary */
-                    avatar: string;
+                    avatar: Blob;
                 };
             };
         };
@@ -7356,7 +7394,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "image/webp": string;
+                    "image/webp": Blob;
                 };
             };
             /** @description `avatar_not_found`: no avatar, show initials. */

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiExtraModels, ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
 import { AuthorView, QuestionView, ReplyView } from '../../discussions/dto/discussion.views.js';
 
 export const FLAG_REASONS = ['spam', 'off_topic', 'abusive', 'other'] as const;
@@ -7,6 +7,24 @@ export type FlagState = 'open' | 'upheld' | 'dismissed';
 export type ActTargetKind = 'reply' | 'question' | 'forum' | 'account';
 
 /** One row of the record: who did what to what, when, why, and the state before and after. */
+export class RemovalTotal {
+  @ApiProperty() act: string;
+  @ApiProperty() count: number;
+}
+
+export class QuestionPosition {
+  @ApiProperty() id: number;
+  @ApiProperty() position: number;
+}
+
+/** Open flags per reason. */
+export class FlagCounts implements Record<FlagReason, number> {
+  @ApiProperty() spam: number;
+  @ApiProperty() off_topic: number;
+  @ApiProperty() abusive: number;
+  @ApiProperty() other: number;
+}
+
 export class ModerationActionView {
   @ApiProperty({ example: '12' }) id: string;
   @ApiProperty() forumId: number;
@@ -38,7 +56,7 @@ export class RemovalView {
 }
 
 export class RemovalSummary {
-  @ApiProperty({ description: 'Removals per act, all time.' }) totals: { act: string; count: number }[];
+  @ApiProperty({ type: [RemovalTotal], description: 'Removals per act, all time.' }) totals: RemovalTotal[];
   @ApiProperty({ type: [RemovalView] }) items: RemovalView[];
   @ApiProperty({ type: String, nullable: true }) nextCursor: string | null;
 }
@@ -69,24 +87,45 @@ export class QueueFlagView {
   @ApiProperty() createdAt: Date;
 }
 
-/** One entry of the moderators' queue: a flagged reply with its open flags, or a reply awaiting approval. */
-export class QueueItem {
-  @ApiProperty({ enum: ['flags', 'pending', 'question'] }) kind: 'flags' | 'pending' | 'question';
-  @ApiProperty({ description: 'First open flag, or when the pending reply or the proposed question was posted.' }) since: Date;
-  @ApiPropertyOptional({ type: ReplyView, description: 'flags and pending: the reply, as moderators see it.' }) reply?: ReplyView;
-  @ApiPropertyOptional({ type: QuestionView, description: 'question: a member\'s proposed question awaiting approval.' }) question?: QuestionView;
-  @ApiPropertyOptional({ type: [QueueFlagView] }) flags?: QueueFlagView[];
-  @ApiPropertyOptional({
-    type: 'object',
-    properties: Object.fromEntries(FLAG_REASONS.map((r) => [r, { type: 'number' }])),
-    required: [...FLAG_REASONS],
-    description: 'Open flags per reason.',
-  })
-  counts?: Record<FlagReason, number>;
+/** A flagged reply in the moderators' queue, with its open flags. */
+export class FlaggedReplyItem {
+  @ApiProperty({ enum: ['flags'] }) kind: 'flags';
+  @ApiProperty({ description: 'The first open flag.' }) since: Date;
+  @ApiProperty({ type: ReplyView, description: 'The reply, as moderators see it.' }) reply: ReplyView;
+  @ApiProperty({ type: [QueueFlagView] }) flags: QueueFlagView[];
+  @ApiProperty({ type: FlagCounts }) counts: FlagCounts;
 }
 
+/** A reply awaiting approval. */
+export class PendingReplyItem {
+  @ApiProperty({ enum: ['pending'] }) kind: 'pending';
+  @ApiProperty({ description: 'When it was posted.' }) since: Date;
+  @ApiProperty({ type: ReplyView, description: 'The reply, as moderators see it.' }) reply: ReplyView;
+}
+
+/** A member's proposed question awaiting approval. */
+export class ProposedQuestionItem {
+  @ApiProperty({ enum: ['question'] }) kind: 'question';
+  @ApiProperty({ description: 'When it was proposed.' }) since: Date;
+  @ApiProperty({ type: QuestionView }) question: QuestionView;
+}
+
+/** One entry of the moderators' queue, by `kind`. */
+export type QueueItem = FlaggedReplyItem | PendingReplyItem | ProposedQuestionItem;
+
+@ApiExtraModels(FlaggedReplyItem, PendingReplyItem, ProposedQuestionItem)
 export class QueuePage {
-  @ApiProperty({ type: [QueueItem] }) items: QueueItem[];
+  @ApiProperty({
+    type: 'array',
+    items: {
+      oneOf: [getSchemaPath(FlaggedReplyItem), getSchemaPath(PendingReplyItem), getSchemaPath(ProposedQuestionItem)].map(($ref) => ({ $ref })),
+      discriminator: {
+        propertyName: 'kind',
+        mapping: { flags: getSchemaPath(FlaggedReplyItem), pending: getSchemaPath(PendingReplyItem), question: getSchemaPath(ProposedQuestionItem) },
+      },
+    },
+  })
+  items: QueueItem[];
   @ApiProperty({ type: String, nullable: true }) nextCursor: string | null;
 }
 
@@ -123,7 +162,7 @@ export class ActResult {
   @ApiPropertyOptional({ type: QuestionView }) fromQuestion?: QuestionView;
   @ApiPropertyOptional({ type: QuestionView }) toQuestion?: QuestionView;
   @ApiPropertyOptional({ type: [String] }) movedReplyIds?: string[];
-  @ApiPropertyOptional() questions?: { id: number; position: number }[];
+  @ApiPropertyOptional({ type: [QuestionPosition], description: "question.reorder: the forum's questions in their new order." }) questions?: QuestionPosition[];
   @ApiPropertyOptional({ type: ForumModerationSettings }) settings?: ForumModerationSettings;
   @ApiPropertyOptional({ type: SilenceView, nullable: true }) silence?: SilenceView | null;
   @ApiPropertyOptional() resolvedFlags?: number;
