@@ -1,5 +1,6 @@
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
-import { ApiError, type Account, type ForumDetail, type Reply } from '../api.js';
+import { type Account, type ForumDetail, type Reply } from '../api.js';
+import { ApiError } from '../api/client.js';
 import { moderation, FLAG_REASONS, type ActCommand, type FlagReason } from '../moderation-api.js';
 import { errorMessage } from '../components/common.js';
 import { formatDate } from '../i18n/index.js';
@@ -61,7 +62,7 @@ export function ReplyMenu(props: ReplyMenuProps) {
   };
 
   const items: Item[] = [];
-  if (f.canModerate) {
+  if (f.viewer.canModerate) {
     if (r.state === 'pending') {
       items.push({ key: 'approve', label: tm('menu.approve'), run: quick({ act: 'reply.approve', replyId: r.id }) });
       items.push({ key: 'reject', label: tm('menu.reject'), danger: true, run: () => setDialog('reject') });
@@ -80,7 +81,7 @@ export function ReplyMenu(props: ReplyMenuProps) {
       items.push({ key: 'delete', label: tm('menu.delete'), danger: true, run: () => setDialog('delete') });
     }
     if (r.author && !mine) items.push({ key: 'silence', label: tm('menu.silence', { name }), danger: true, run: () => setDialog('silence') });
-  } else if (me && !mine && r.state === 'visible' && !f.participationRefusal) {
+  } else if (me && !mine && r.state === 'visible' && f.viewer.canPost) {
     const flagged = flaggedHere.has(r.id);
     items.push({ key: 'flag', label: flagged ? tm('menu.flagged') : tm('menu.flag'), disabled: flagged, run: () => setDialog('flag') });
   }

@@ -54,7 +54,7 @@ export function ModerationQueuePage({ forumId }: { forumId: number }) {
   /** Bumped when members' proposed questions change live. */
   const [proposalVersion, setProposalVersion] = useState(0);
   const loads = useRef(0);
-  const canModerate = !!forum.data?.canModerate;
+  const canModerate = !!forum.data?.viewer.canModerate;
   useTitle(forum.data ? `${tp('queue.title')} · ${forum.data.title}` : tp('queue.title'));
 
   const load = async () => {

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { forums, type Author, type ForumDetail, type Page } from '../api.js';
+import { forums, type Author, type ForumDetail } from '../api.js';
 import { account } from '../account.js';
 import { ErrorView, Loading, errorMessage, useAsync, useTitle } from '../components/common.js';
 import { useFollow } from '../components/use-follow.js';
@@ -9,7 +9,7 @@ import { ForumBreadcrumbs } from '../moderation/ForumLinks.js';
 import { tm, type ModKey } from '../moderation/i18n.js';
 import { hasPageKey, tp, type PageKey } from '../moderation/page-i18n.js';
 import { changeSentences } from '../moderation/record-sentences.js';
-import { moderation, toAction, type ActionFilters, type ModerationAction, type Removal, type Removals } from '../moderation-api.js';
+import { moderation, type ActionFilters, type ModerationAction, type Removals } from '../moderation-api.js';
 import { navigate, paths, useLocation } from '../router.js';
 import { useStore } from '../store.js';
 
@@ -65,15 +65,15 @@ export function ModerationRecordPage({ forumId }: { forumId: number }) {
   const f = forum.data;
   if (!f) return <Loading />;
   const asked = loc.search.get('view') as View | null;
-  const view: View = asked === 'log' || asked === 'mine' || asked === 'public' ? asked : f.canModerate ? 'log' : me ? 'mine' : 'public';
-  const views: View[] = f.canModerate ? ['log', 'mine', 'public'] : ['mine', 'public'];
+  const view: View = asked === 'log' || asked === 'mine' || asked === 'public' ? asked : f.viewer.canModerate ? 'log' : me ? 'mine' : 'public';
+  const views: View[] = f.viewer.canModerate ? ['log', 'mine', 'public'] : ['mine', 'public'];
 
   return (
     <article class="page record-page">
       <ForumBreadcrumbs forum={f} />
       <header class="page-header">
         <h1 tabIndex={-1}>{tp('record.title')}</h1>
-        {f.canModerate && (
+        {f.viewer.canModerate && (
           <p class="mod-links">
             <a href={paths.moderationQueue(forumId)}>{tm('links.queue')}</a>
           </p>
@@ -87,7 +87,7 @@ export function ModerationRecordPage({ forumId }: { forumId: number }) {
         ))}
       </nav>
       {view === 'log' ? (
-        f.canModerate ? (
+        f.viewer.canModerate ? (
           <LogView forum={f} />
         ) : (
           <p class="panel">{tp('record.forbidden')}</p>
@@ -108,7 +108,7 @@ export function ModerationRecordPage({ forumId }: { forumId: number }) {
 }
 
 /** A paged list loaded with `load(after)`; `reset` changes start it again. */
-function usePaged<T>(load: (after: string | null) => Promise<Page<T>>, reset: unknown[]) {
+function usePaged<T>(load: (after: string | null) => Promise<{ items: T[]; nextCursor: string | null }>, reset: unknown[]) {
   const [items, setItems] = useState<T[] | null>(null);
   const [next, setNext] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -178,7 +178,7 @@ function LogView({ forum: f }: { forum: ForumDetail }) {
     {
       onEvent(e: ForumEvent) {
         if (e.type !== 'moderation.action' || !unfiltered) return;
-        const action = toAction(e.payload.action);
+        const action = e.payload.action;
         list.setItems((items) => (items && !items.some((a) => a.id === action.id) ? [action, ...items] : items));
       },
       onResync: list.reload,
@@ -367,7 +367,7 @@ function Change({ before, after }: { before: Record<string, unknown> | null; aft
 
 function PublicView({ forum: f }: { forum: ForumDetail }) {
   const [totals, setTotals] = useState<Removals['totals']>([]);
-  const list = usePaged(async (after): Promise<Page<Removal>> => {
+  const list = usePaged(async (after) => {
     const page = await moderation.removals(f.id, after);
     if (!after) setTotals(page.totals);
     return page;
