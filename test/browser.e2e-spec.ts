@@ -231,7 +231,7 @@ describeInBrowser('web client in Chromium', () => {
     let late: { id: string } | null = null;
     await page.route(`**/api/questions/${q.id}/replies?**`, async (route) => {
       const url = route.request().url();
-      if (route.request().method() !== 'GET' || url.includes('after=') || late) return route.continue();
+      if (route.request().method() !== 'GET' || url.includes('cursor=') || late) return route.continue();
       // The first page is read; a reply (beyond that page) is committed before the page gets the answer.
       const response = await route.fetch();
       late = await postReply(luisAgent, q.id, 'A form retired just now.');

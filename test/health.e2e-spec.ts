@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { startTestApp, type TestApp } from './support/app.js';
 
 describe('health and docs', () => {
@@ -17,6 +19,11 @@ describe('health and docs', () => {
     expect(Object.keys(res.body.paths)).toEqual(expect.arrayContaining(['/api/health', '/api/sessions', '/api/questions/{id}/replies']));
     const ui = await t.agent().get('/api/docs').redirects(1).expect(200);
     expect(ui.text).toMatch(/swagger/i);
+  });
+
+  it('serves the committed openapi.json, from which the client types are generated', async () => {
+    const res = await t.agent().get('/api/docs-json').expect(200);
+    expect(res.body).toEqual(JSON.parse(readFileSync(join(import.meta.dirname, '..', 'openapi.json'), 'utf8')));
   });
 
   it('answers unknown API routes with the common error shape', async () => {

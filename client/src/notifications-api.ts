@@ -1,63 +1,36 @@
-import { call } from './api.js';
+import { answer, api, type Schemas } from './api/client.js';
+import type { operations } from './generated/api.js';
 
-/** Shapes of src/notifications and src/mail (server DTOs: notification.views.ts, unread.views.ts, mail.views.ts). */
-export interface AppNotification {
-  id: string;
-  kind: string;
-  forumId: number;
-  questionId: number | null;
-  replyId: string | null;
-  actor: { id: string; displayName: string } | null;
-  data: Record<string, unknown>;
-  link: string;
-  createdAt: string;
-  readAt: string | null;
-}
+/** Notifications, read positions and mail preferences over HTTP (server: src/notifications, src/mail). */
 
-export interface NotificationGroup {
-  forumId: number;
-  questionId: number | null;
-  questionTitle: string | null;
-  count: number;
-  unread: number;
-  items: AppNotification[];
-}
+export type AppNotification = Schemas['NotificationView'];
+export type NotificationGroup = Schemas['NotificationGroupView'];
+/** "N new" per question and questions new since the last visit. */
+export type ForumUnread = Schemas['ForumUnreadView'];
+export type QuestionUnread = Schemas['QuestionUnreadView'];
+export type MailPreferences = Schemas['MailPreferencesView'];
+export type MailFrequency = MailPreferences['frequency'];
+export type MailKind = keyof Schemas['MailKinds'];
+export const MAIL_KINDS: MailKind[] = ['replies', 'mentions', 'watching', 'moderation', 'forum', 'digest'];
+type UnsubscribeQuery = operations['MailController_unsubscribe']['parameters']['query'];
 
-/** "N new" per question and questions new since the last visit (server: unread.views.ts). */
-export interface QuestionUnread {
-  questionId: number;
-  read: boolean;
-  newReplies: number;
-  isNew: boolean;
-}
-export interface ForumUnread {
-  forumId: number;
-  lastVisitAt: string | null;
-  questions: QuestionUnread[];
-}
-
-export type MailFrequency = 'immediate' | 'daily' | 'weekly' | 'none';
-export const MAIL_KINDS = ['replies', 'mentions', 'watching', 'moderation', 'forum', 'digest'] as const;
-export type MailKind = (typeof MAIL_KINDS)[number];
-export interface MailPreferences {
-  frequency: MailFrequency;
-  kinds: Record<MailKind, boolean>;
-}
+const question = (questionId: number) => ({ params: { path: { id: questionId } } });
+// The link's kind comes from the mail's URL as it is; the server names a wrong one.
+const unsubscribing = (token: string, kind: string) => ({ params: { query: { token, kind: kind as UnsubscribeQuery['kind'] } } });
 
 export const notificationsApi = {
-  list: () => call<{ groups: NotificationGroup[]; unread: number }>('GET', '/me/notifications?limit=50'),
-  unread: () => call<{ unread: number }>('GET', '/me/notifications/unread-count'),
-  markRead: (body: { ids?: string[]; questionId?: number; all?: boolean }) => call<{ unread: number }>('POST', '/me/notifications/read', body),
-  readPosition: (questionId: number) =>
-    call<{ lastReadReplyId: string | null; unread: number; firstUnreadReplyId: string | null }>('GET', `/questions/${questionId}/read-position`),
-  markThreadRead: (questionId: number, replyId: string) => call('PUT', `/questions/${questionId}/read-position`, { replyId }),
+  list: () => answer(api.GET('/api/me/notifications', { params: { query: { limit: 50 } } })),
+  unread: () => answer(api.GET('/api/me/notifications/unread-count')),
+  markRead: (body: Schemas['MarkReadDto']) => answer(api.POST('/api/me/notifications/read', { body })),
+  readPosition: (questionId: number) => answer(api.GET('/api/questions/{id}/read-position', question(questionId))),
+  markThreadRead: (questionId: number, replyId: string) => answer(api.PUT('/api/questions/{id}/read-position', { ...question(questionId), body: { replyId } })),
   /** Records a visit to the forum page and answers the unread state as it was before it. */
-  visitForum: (forumId: number) => call<ForumUnread>('POST', `/forums/${forumId}/visit`),
+  visitForum: (forumId: number) => answer(api.POST('/api/forums/{forumId}/visit', { params: { path: { forumId } } })),
   /** Sessions with new activity in the forums I follow (the catalogue's marks). */
-  activity: () => call<{ sessions: { sessionId: number; forumIds: number[] }[] }>('GET', '/me/activity'),
-  mailPreferences: () => call<MailPreferences>('GET', '/me/mail-preferences'),
-  setMailPreferences: (body: Partial<{ frequency: MailFrequency; kinds: Partial<Record<MailKind, boolean>> }>) => call<MailPreferences>('PUT', '/me/mail-preferences', body),
-  describeUnsubscribe: (token: string, kind: string) => call<{ kind: string; subscribed: boolean }>('GET', `/mail/unsubscribe?token=${encodeURIComponent(token)}&kind=${encodeURIComponent(kind)}`),
-  unsubscribe: (token: string, kind: string) => call<{ kind: string; subscribed: boolean }>('POST', `/mail/unsubscribe?token=${encodeURIComponent(token)}&kind=${encodeURIComponent(kind)}`),
-  outbox: () => call<{ items: { id: string; to: string; subject: string; kind: string; text: string; createdAt: string }[] }>('GET', '/admin/outbox'),
+  activity: () => answer(api.GET('/api/me/activity')),
+  mailPreferences: () => answer(api.GET('/api/me/mail-preferences')),
+  setMailPreferences: (body: Schemas['MailPreferencesDto']) => answer(api.PUT('/api/me/mail-preferences', { body })),
+  describeUnsubscribe: (token: string, kind: string) => answer(api.GET('/api/mail/unsubscribe', unsubscribing(token, kind))),
+  unsubscribe: (token: string, kind: string) => answer(api.POST('/api/mail/unsubscribe', unsubscribing(token, kind))),
+  outbox: () => answer(api.GET('/api/admin/outbox')),
 };

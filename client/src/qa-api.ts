@@ -1,271 +1,63 @@
-import { call, query, type SessionState } from './api.js';
+import { answer, api, type Schemas } from './api/client.js';
+import type { operations } from './generated/api.js';
+import type { LiveQuestionView as LiveQuestionEvent, QaSettingsView as QaSettingsEvent, VoteCountsView, Wire } from './protocol.js';
 
 /**
- * The live Q&A's HTTP calls and shapes (server: src/live-qa/, contract in the
- * issue #6 notes). As in api.ts, the `to*` adapters are the one place that
- * reads the server's JSON.
+ * The live Q&A over HTTP (server: src/live-qa/). Shapes are the server's;
+ * the adapters below take the live events' forms (a question's text may be
+ * left out there) into the same shapes.
  */
 
-export type QaState = 'not_open' | 'open' | 'closed';
-export type LiveQuestionState = 'pending' | 'approved' | 'answered' | 'dismissed' | 'archived' | 'merged' | 'withdrawn';
-export type QaSort = 'popular' | 'recent';
+export type QaState = Schemas['QaView']['state'];
+export type LiveQuestionState = Schemas['LiveQuestionView']['state'];
+export type QaSort = NonNullable<NonNullable<operations['LiveQaController_list']['parameters']['query']>['sort']>;
+export type LiveQuestion = Schemas['LiveQuestionView'];
+export type QaInfo = Schemas['QaView'];
+export type VoteCounts = VoteCountsView;
+export type QaSettings = Schemas['UpdateQaDto'];
+export type PendingChoice = Schemas['HandOverPreview']['pendingChoice'];
+export type HandOverPreview = Schemas['HandOverPreview'];
 
-export interface LiveQuestion {
-  id: number;
-  sessionId: number;
-  body: string;
-  state: LiveQuestionState;
-  anonymous: boolean;
-  /** Null when anonymous, except for moderators and the asker. */
-  asker: { id: string; displayName: string; guest: boolean } | null;
-  voteCount: number;
-  highlighted: boolean;
-  mergedIntoId: number | null;
-  mergedCount: number;
-  dismissReason: string | null;
-  answeredAt: string | null;
-  /** "mm:ss" since the Q&A started. */
-  answeredOffset: string | null;
-  editedAt: string | null;
-  editedByModerator: boolean;
-  carriedOver: { forumId: number; questionId: number } | null;
-  createdAt: string;
-  updatedAt: string;
-  /** Per viewer, over HTTP only (undefined in live events). */
-  viewerAsked?: boolean;
-  viewerVoted?: boolean;
-}
-
-export interface QaViewer {
-  accountId: string | null;
-  displayName: string | null;
-  guest: boolean;
-  canModerate: boolean;
-  canAsk: boolean;
-  askRefusal: { code: string; message: string } | null;
-}
-
-export interface QaInfo {
-  sessionId: number;
-  sessionSlug: string;
-  sessionTitle: string;
-  sessionState: SessionState;
-  state: QaState;
-  premoderation: boolean;
-  allowGuests: boolean;
-  slowModeSeconds: number;
-  startedAt: string | null;
-  highlightedQuestionId: number | null;
-  highlighted: LiveQuestion | null;
-  handedOverAt: string | null;
-  handOverForum: { id: number; slug: string; title: string } | null;
-  /** The poll on the presenter screen. */
-  onScreenPollId: number | null;
-  /** The presenter screen's short join code (`/j/CODE`), once made. */
-  joinCode: string | null;
-  /** For this viewer (guests stricter); `minIntervalSeconds`: slow mode, or the guests' gap. */
-  limits: { maxBodyLength: number; asksPerWindow: number; windowSeconds: number; minIntervalSeconds: number };
-  viewer: QaViewer;
-}
-
-export interface VoteResult {
-  questionId: number;
-  voteCount: number;
-  viewerVoted: boolean;
-  asOf: string;
-}
-
-export interface VoteCounts {
-  asOf: string;
-  counts: { questionId: number; voteCount: number }[];
-}
-
+/** What a moderator may do to a question, with what each act needs. */
 export type ModerateInput =
   | { action: 'approve' | 'highlight' | 'unhighlight' | 'answer' | 'archive' }
   | { action: 'dismiss'; reason?: string }
   | { action: 'merge'; intoId: number }
   | { action: 'edit'; body: string };
 
-export interface QaSettings {
-  state?: 'open' | 'closed';
-  premoderation?: boolean;
-  allowGuests?: boolean;
-  slowModeSeconds?: number;
-  sessionState?: SessionState;
-  /** Ending the session: what becomes of the questions awaiting approval. */
-  pending?: PendingChoice;
-}
+/** A question from a live event: the log keeps no text of a withdrawn (or, for attendees, dismissed) one, so '' stands for it. */
+export const toLiveQuestion = (q: Wire<LiveQuestionEvent>): LiveQuestion => ({ ...q, body: q.body ?? '' });
 
-export type PendingChoice = 'approve' | 'dismiss' | 'keep';
+/** The Q&A's own fields from a `qa.updated` event (without viewer and limits). */
+export const toQaFields = (v: Wire<QaSettingsEvent>): Omit<QaInfo, 'viewer' | 'limits'> => ({ ...v, highlighted: v.highlighted && toLiveQuestion(v.highlighted) });
 
-export interface HandOverPreview {
-  forum: { id: number; slug: string; title: string } | null;
-  forumWillBeCreated: boolean;
-  questions: { liveQuestionId: number; body: string; votes: number }[];
-  pending: { liveQuestionId: number; body: string }[];
-  pendingChoice: PendingChoice;
-  polls: { pollId: number; prompt: string; kind: string; total: number; ontoLiveQuestionId: number | null }[];
-  pollSummaryQuestion: boolean;
-  pollsNotCarried: { pollId: number; prompt: string }[];
-}
-
-export interface HandOverResult {
-  /** Null when nothing was carried and the session has no forum (none is created for nothing). */
-  forum: { id: number; slug: string; title: string } | null;
-  created: { liveQuestionId: number; forumQuestionId: number }[];
-  forumCreated: boolean;
-}
-
-type Json = Record<string, unknown>;
-
-const str = (v: unknown, fallback = ''): string => (typeof v === 'string' ? v : v == null ? fallback : String(v));
-const int = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : null);
-const strOrNull = (v: unknown): string | null => (typeof v === 'string' ? v : null);
-const QUESTION_STATES: LiveQuestionState[] = ['pending', 'approved', 'answered', 'dismissed', 'archived', 'merged', 'withdrawn'];
-
-export function toLiveQuestion(q: Json): LiveQuestion {
-  const asker = (q.asker ?? null) as Json | null;
-  const carried = (q.carriedOver ?? null) as Json | null;
-  const question: LiveQuestion = {
-    id: int(q.id) ?? 0,
-    sessionId: int(q.sessionId) ?? 0,
-    body: str(q.body),
-    state: QUESTION_STATES.includes(q.state as LiveQuestionState) ? (q.state as LiveQuestionState) : 'approved',
-    anonymous: q.anonymous === true,
-    asker: asker ? { id: str(asker.id), displayName: str(asker.displayName), guest: asker.guest === true } : null,
-    voteCount: int(q.voteCount) ?? 0,
-    highlighted: q.highlighted === true,
-    mergedIntoId: int(q.mergedIntoId),
-    mergedCount: int(q.mergedCount) ?? 0,
-    dismissReason: strOrNull(q.dismissReason),
-    answeredAt: strOrNull(q.answeredAt),
-    answeredOffset: strOrNull(q.answeredOffset),
-    editedAt: strOrNull(q.editedAt),
-    editedByModerator: q.editedByModerator === true,
-    carriedOver: carried ? { forumId: int(carried.forumId) ?? 0, questionId: int(carried.questionId) ?? 0 } : null,
-    createdAt: str(q.createdAt),
-    updatedAt: str(q.updatedAt),
-  };
-  if (typeof q.viewerAsked === 'boolean') question.viewerAsked = q.viewerAsked;
-  if (typeof q.viewerVoted === 'boolean') question.viewerVoted = q.viewerVoted;
-  return question;
-}
-
-/** The Q&A's own fields (also what `qa.updated` events carry, without viewer and limits). */
-export function toQaFields(v: Json): Omit<QaInfo, 'viewer' | 'limits'> {
-  const forum = (v.handOverForum ?? null) as Json | null;
-  const highlighted = (v.highlighted ?? null) as Json | null;
-  return {
-    sessionId: int(v.sessionId) ?? 0,
-    sessionSlug: str(v.sessionSlug),
-    sessionTitle: str(v.sessionTitle),
-    sessionState: str(v.sessionState, 'scheduled') as SessionState,
-    state: v.state === 'open' || v.state === 'closed' ? v.state : 'not_open',
-    premoderation: v.premoderation === true,
-    allowGuests: v.allowGuests === true,
-    slowModeSeconds: int(v.slowModeSeconds) ?? 0,
-    startedAt: strOrNull(v.startedAt),
-    highlightedQuestionId: int(v.highlightedQuestionId),
-    highlighted: highlighted ? toLiveQuestion(highlighted) : null,
-    handedOverAt: strOrNull(v.handedOverAt),
-    handOverForum: forum ? { id: int(forum.id) ?? 0, slug: str(forum.slug), title: str(forum.title) } : null,
-    onScreenPollId: int(v.onScreenPollId),
-    joinCode: strOrNull(v.joinCode),
-  };
-}
-
-function toQaInfo(v: Json): QaInfo {
-  const limits = (v.limits ?? {}) as Json;
-  const viewer = (v.viewer ?? {}) as Json;
-  const refusal = (viewer.askRefusal ?? null) as Json | null;
-  return {
-    ...toQaFields(v),
-    limits: {
-      maxBodyLength: int(limits.maxBodyLength) ?? 500,
-      asksPerWindow: int(limits.asksPerWindow) ?? 0,
-      windowSeconds: int(limits.windowSeconds) ?? 0,
-      minIntervalSeconds: int(limits.minIntervalSeconds) ?? 0,
-    },
-    viewer: {
-      accountId: strOrNull(viewer.accountId),
-      displayName: strOrNull(viewer.displayName),
-      guest: viewer.guest === true,
-      canModerate: viewer.canModerate === true,
-      canAsk: viewer.canAsk === true,
-      askRefusal: refusal ? { code: str(refusal.code), message: str(refusal.message) } : null,
-    },
-  };
-}
-
-function toVoteResult(v: Json): VoteResult {
-  return { questionId: int(v.questionId) ?? 0, voteCount: int(v.voteCount) ?? 0, viewerVoted: v.viewerVoted === true, asOf: str(v.asOf) };
-}
-
-export function toVoteCounts(v: Json, asOfKey: 'asOf' | 'countsAsOf' = 'asOf'): VoteCounts {
-  const counts = Array.isArray(v.counts) ? (v.counts as Json[]) : [];
-  return {
-    asOf: str(v[asOfKey]),
-    counts: counts.map((c) => ({ questionId: int(c.questionId) ?? 0, voteCount: int(c.voteCount) ?? 0 })),
-  };
-}
-
-const session = (idOrSlug: string | number) => `/sessions/${encodeURIComponent(String(idOrSlug))}/qa`;
+const session = (idOrSlug: string | number) => ({ params: { path: { idOrSlug: String(idOrSlug) } } });
+const question = (id: number) => ({ params: { path: { id } } });
 
 export const qa = {
-  async get(idOrSlug: string | number): Promise<QaInfo> {
-    return toQaInfo(await call<Json>('GET', session(idOrSlug)));
-  },
+  get: (idOrSlug: string | number) => answer(api.GET('/api/sessions/{idOrSlug}/qa', session(idOrSlug))),
   /** The list and the live stream's position read before it (follow from there). */
-  async questions(idOrSlug: string | number, options: { sort?: QaSort; state?: LiveQuestionState } = {}): Promise<{ items: LiveQuestion[]; seq: number | null; countsAsOf: string }> {
-    const data = await call<Json>('GET', `${session(idOrSlug)}/questions${query({ sort: options.sort, state: options.state })}`);
-    const items = Array.isArray(data.items) ? (data.items as Json[]) : [];
-    return { items: items.map(toLiveQuestion), seq: int(data.seq), countsAsOf: str(data.countsAsOf) };
-  },
+  questions: (idOrSlug: string | number, options: { sort?: QaSort; state?: LiveQuestionState } = {}) =>
+    answer(api.GET('/api/sessions/{idOrSlug}/qa/questions', { params: { path: { idOrSlug: String(idOrSlug) }, query: options } })),
   /** `clientId` (one per draft) makes a retry return the question stored the first time. */
-  async ask(idOrSlug: string | number, body: string, anonymous: boolean, clientId?: string): Promise<LiveQuestion> {
-    return toLiveQuestion(await call<Json>('POST', `${session(idOrSlug)}/questions`, { body, anonymous, ...(clientId ? { clientId } : {}) }));
-  },
-  async edit(id: number, body: string): Promise<LiveQuestion> {
-    return toLiveQuestion(await call<Json>('PATCH', `/qa/questions/${id}`, { body }));
-  },
-  async withdraw(id: number): Promise<LiveQuestion> {
-    return toLiveQuestion(await call<Json>('DELETE', `/qa/questions/${id}`));
-  },
-  async vote(id: number, on: boolean): Promise<VoteResult> {
-    return toVoteResult(await call<Json>(on ? 'PUT' : 'DELETE', `/qa/questions/${id}/vote`));
-  },
-  async moderate(id: number, input: ModerateInput): Promise<{ question: LiveQuestion; into: LiveQuestion | null }> {
-    const data = await call<Json>('POST', `/qa/questions/${id}/moderate`, input);
-    return { question: toLiveQuestion(data.question as Json), into: data.into ? toLiveQuestion(data.into as Json) : null };
-  },
-  async configure(idOrSlug: string | number, settings: QaSettings): Promise<QaInfo> {
-    return toQaInfo(await call<Json>('PATCH', session(idOrSlug), settings));
-  },
-  async handOver(idOrSlug: string | number): Promise<HandOverResult> {
-    const data = await call<Json>('POST', `${session(idOrSlug)}/hand-over`);
-    const forum = (data.forum ?? null) as Json | null;
-    const created = Array.isArray(data.created) ? (data.created as Json[]) : [];
-    return {
-      forum: forum ? { id: int(forum.id) ?? 0, slug: str(forum.slug), title: str(forum.title) } : null,
-      created: created.map((c) => ({ liveQuestionId: int(c.liveQuestionId) ?? 0, forumQuestionId: int(c.forumQuestionId) ?? 0 })),
-      forumCreated: data.forumCreated === true,
-    };
-  },
+  ask: (idOrSlug: string | number, body: string, anonymous: boolean, clientId?: string) =>
+    answer(api.POST('/api/sessions/{idOrSlug}/qa/questions', { ...session(idOrSlug), body: { body, anonymous, ...(clientId ? { clientId } : {}) } })),
+  edit: (id: number, body: string) => answer(api.PATCH('/api/qa/questions/{id}', { ...question(id), body: { body } })),
+  withdraw: (id: number) => answer(api.DELETE('/api/qa/questions/{id}', question(id))),
+  vote: (id: number, on: boolean) => answer(on ? api.PUT('/api/qa/questions/{id}/vote', question(id)) : api.DELETE('/api/qa/questions/{id}/vote', question(id))),
+  moderate: (id: number, input: ModerateInput) => answer(api.POST('/api/qa/questions/{id}/moderate', { ...question(id), body: input })),
+  configure: (idOrSlug: string | number, settings: QaSettings) => answer(api.PATCH('/api/sessions/{idOrSlug}/qa', { ...session(idOrSlug), body: settings })),
+  handOver: (idOrSlug: string | number) => answer(api.POST('/api/sessions/{idOrSlug}/qa/hand-over', { ...session(idOrSlug), body: {} })),
   /** What a hand-over would do now, with the pending questions approved, dismissed or kept (moderators). */
-  async handOverPreview(idOrSlug: string | number, pending: PendingChoice): Promise<HandOverPreview> {
-    return (await call<Json>('GET', `${session(idOrSlug)}/hand-over${query({ pending })}`)) as unknown as HandOverPreview;
-  },
+  handOverPreview: (idOrSlug: string | number, pending: PendingChoice) =>
+    answer(api.GET('/api/sessions/{idOrSlug}/qa/hand-over', { params: { path: { idOrSlug: String(idOrSlug) }, query: { pending } } })),
   /** The presenter screen's join code (made on first call; moderators). */
-  async joinCode(idOrSlug: string | number): Promise<{ code: string; path: string }> {
-    return (await call<Json>('POST', `${session(idOrSlug)}/join-code`)) as unknown as { code: string; path: string };
-  },
+  joinCode: (idOrSlug: string | number) => answer(api.POST('/api/sessions/{idOrSlug}/qa/join-code', session(idOrSlug))),
   /** The session a join code opens. */
-  async findJoinCode(code: string): Promise<{ sessionId: number; sessionSlug: string }> {
-    return (await call<Json>('GET', `/qa/join/${encodeURIComponent(code)}`)) as unknown as { sessionId: number; sessionSlug: string };
-  },
+  findJoinCode: (code: string) => answer(api.GET('/api/qa/join/{code}', { params: { path: { code } } })),
   /** Joins this session's Q&A as a guest with a name (sets the sign-in cookie for this Q&A only). */
   async joinAsGuest(idOrSlug: string | number, displayName: string): Promise<void> {
-    await call('POST', `${session(idOrSlug)}/guests`, { displayName });
+    await answer(api.POST('/api/sessions/{idOrSlug}/qa/guests', { ...session(idOrSlug), body: { displayName } }));
   },
-  exportUrl: (idOrSlug: string | number, format: 'csv' | 'md') => `/api${session(idOrSlug)}/export?format=${format}`,
+  exportUrl: (idOrSlug: string | number, format: 'csv' | 'md') => `/api/sessions/${encodeURIComponent(String(idOrSlug))}/qa/export?format=${format}`,
 };

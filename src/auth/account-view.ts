@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty } from '@nestjs/swagger';
 import { LANGUAGES, type Account, type GlobalRole, type Language } from './account.entity.js';
 
 /** An account as the API shows it to its owner. Never carries the password hash. */
@@ -6,7 +6,7 @@ export class AccountView {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ example: 'ana@example.org' }) email: string;
   @ApiProperty({ example: 'Ana García' }) displayName: string;
-  @ApiPropertyOptional({ type: String, nullable: true, example: 'Barcelona City Council' }) organisation: string | null;
+  @ApiProperty({ type: String, nullable: true, example: 'Barcelona City Council' }) organisation: string | null;
   @ApiProperty({ enum: LANGUAGES }) language: Language;
   @ApiProperty({ enum: ['member', 'admin'] }) role: GlobalRole;
   @ApiProperty({ description: 'The account proved it holds its address (a mailed link): addressed invitations can trust it.' }) emailVerified: boolean;

@@ -1,8 +1,8 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Patch, Post, Put, Query, Req, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
 import {
-  ApiBadRequestResponse, ApiConflictResponse, ApiCookieAuth, ApiCreatedResponse, ApiForbiddenResponse, ApiNoContentResponse,
-  ApiBody, ApiConsumes, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse, ApiBearerAuth,
+  ApiAcceptedResponse, ApiBadRequestResponse, ApiBearerAuth, ApiBody, ApiConflictResponse, ApiConsumes, ApiCookieAuth, ApiCreatedResponse, ApiForbiddenResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse, getSchemaPath,
+  type SchemaObject,
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { AppConfig } from '../config/app-config.js';
@@ -25,6 +25,8 @@ import { EmailVerificationService, VERIFICATION_SENT } from './email-verificatio
 import { PasswordResetService, RESET_REQUESTED } from './password-reset.service.js';
 import { clearSessionCookie, clientInfo, setSessionCookie } from './session-cookie.js';
 
+const MESSAGE: SchemaObject = { type: 'object', properties: { message: { type: 'string' } }, required: ['message'] };
+
 @ApiTags('auth')
 @ApiCookieAuth()
 @ApiBearerAuth()
@@ -42,6 +44,7 @@ export class AuthController {
   @Post('verify-email')
   @HttpCode(HttpStatus.ACCEPTED)
   @ApiOperation({ summary: 'Mail the signed-in account a single-use link (valid a day) confirming its address; at most three an hour' })
+  @ApiAcceptedResponse({ schema: MESSAGE })
   requestEmailVerification(@CurrentActor() actor: MaybeActor): Promise<typeof VERIFICATION_SENT> {
     return this.emailVerification.request(actor);
   }
@@ -50,6 +53,7 @@ export class AuthController {
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: "Confirm the account's address with the mailed link's token (no sign-in needed)" })
   @ApiBadRequestResponse({ description: '`invalid_verification_token` (used, expired, unknown, or the address changed), `validation_failed`.' })
+  @ApiOkResponse({ schema: { type: 'object', properties: { emailVerified: { type: 'boolean', enum: [true] } }, required: ['emailVerified'] } })
   confirmEmail(@Body() dto: ConfirmEmailDto): Promise<{ emailVerified: true }> {
     return this.emailVerification.confirm(dto.token);
   }
@@ -57,6 +61,7 @@ export class AuthController {
   @Post('password-reset')
   @HttpCode(HttpStatus.ACCEPTED)
   @ApiOperation({ summary: 'Mail a single-use link (valid one hour) to choose a new password; the same answer whether or not the address has an account' })
+  @ApiAcceptedResponse({ schema: MESSAGE })
   requestPasswordReset(@Body() dto: RequestPasswordResetDto): Promise<typeof RESET_REQUESTED> {
     return this.passwordReset.request(dto.email);
   }
@@ -65,6 +70,7 @@ export class AuthController {
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'Choose a new password with the mailed link\'s token; ends every sign-in of the account' })
   @ApiBadRequestResponse({ description: '`invalid_reset_token` (used, expired or unknown), `validation_failed`.' })
+  @ApiOkResponse({ schema: { type: 'object', properties: { reset: { type: 'boolean', enum: [true] } }, required: ['reset'] } })
   confirmPasswordReset(@Body() dto: ConfirmPasswordResetDto): Promise<{ reset: true }> {
     return this.passwordReset.confirm(dto.token, dto.password);
   }
@@ -113,7 +119,7 @@ export class AuthController {
 
   @Get('current')
   @ApiOperation({ summary: 'Who is signed in, if anyone: `{ account }`, with `account: null` when signed out (not an error, unlike GET /api/auth/me)' })
-  @ApiOkResponse({ schema: { type: 'object', properties: { account: { nullable: true, allOf: [{ $ref: '#/components/schemas/AccountView' }] } } } })
+  @ApiOkResponse({ schema: { type: 'object', properties: { account: { type: 'object', nullable: true, allOf: [{ $ref: getSchemaPath(AccountView) }] } }, required: ['account'] } })
   async current(@CurrentActor() actor: MaybeActor): Promise<{ account: AccountView | null }> {
     return { account: await this.auth.current(actor) };
   }
@@ -132,7 +138,7 @@ export class AuthController {
   @ApiConsumes('multipart/form-data')
   @ApiBody({ schema: { type: 'object', properties: { avatar: { type: 'string', format: 'binary' } }, required: ['avatar'] } })
   @ApiOperation({ summary: "Set one's avatar: a JPEG, PNG, WebP, GIF, AVIF or HEIF image (up to 5 MB), stored re-encoded as a 256 px square" })
-  @ApiOkResponse({ schema: { type: 'object', properties: { avatarUrl: { type: 'string' } } } })
+  @ApiOkResponse({ schema: { type: 'object', properties: { avatarUrl: { type: 'string' } }, required: ['avatarUrl'] } })
   @ApiBadRequestResponse({ description: '`avatar_invalid`: not an image we accept (field `avatar`).' })
   @ApiUnauthorizedResponse({ description: '`unauthenticated`.' })
   setAvatar(@CurrentActor() actor: MaybeActor, @UploadedFile() file: AvatarUpload | undefined): Promise<{ avatarUrl: string }> {

@@ -1,10 +1,31 @@
 import { Controller, Get, HttpStatus, Inject, Res, ServiceUnavailableException } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags, type SchemaObject } from '@nestjs/swagger';
 import { HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import type { Response } from 'express';
 import { DataSource } from 'typeorm';
 import { REDIS, type RealtimeRedis } from '../realtime/redis.js';
 import { ShutdownService } from './shutdown.service.js';
+
+const STATUS: SchemaObject = {
+  type: 'object',
+  properties: {
+    status: { type: 'string', enum: ['ok', 'unavailable'] },
+    database: {
+      type: 'object',
+      properties: { status: { type: 'string', enum: ['up', 'down'] }, latencyMs: { type: 'number' }, error: { type: 'string' } },
+      required: ['status'],
+    },
+  },
+  required: ['status', 'database'],
+};
+
+/** @nestjs/terminus's answer: per check, `{ status, message? }`. */
+const CHECKS: SchemaObject = { type: 'object', additionalProperties: { type: 'object', additionalProperties: true } };
+const READINESS: SchemaObject = {
+  type: 'object',
+  properties: { status: { type: 'string', enum: ['ok', 'error', 'shutting_down'] }, info: CHECKS, error: CHECKS, details: CHECKS },
+  required: ['status', 'details'],
+};
 
 @ApiTags('health')
 @Controller('health')
@@ -20,6 +41,8 @@ export class HealthController {
 
   @Get()
   @ApiOperation({ summary: "The service and its database's state: 200 when up, 503 when the database is unreachable" })
+  @ApiOkResponse({ schema: STATUS })
+  @ApiServiceUnavailableResponse({ schema: STATUS })
   async status(@Res({ passthrough: true }) res: Response) {
     const started = process.hrtime.bigint();
     try {
@@ -34,12 +57,15 @@ export class HealthController {
 
   @Get('live')
   @ApiOperation({ summary: 'Liveness: 200 while the process serves requests (restart it only when this fails)' })
+  @ApiOkResponse({ schema: { type: 'object', properties: { status: { type: 'string', enum: ['ok'] } }, required: ['status'] } })
   live() {
     return { status: 'ok' };
   }
 
   @Get('ready')
   @ApiOperation({ summary: 'Readiness: 200 when this instance should get traffic; 503 while PostgreSQL (or Redis, when configured) is unreachable or it is shutting down' })
+  @ApiOkResponse({ schema: READINESS })
+  @ApiServiceUnavailableResponse({ schema: READINESS })
   async ready(@Res({ passthrough: true }) res: Response) {
     try {
       return await this.health.check([

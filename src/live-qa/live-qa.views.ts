@@ -1,77 +1,231 @@
+import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import type * as Protocol from '../protocol/views.js';
-import type { SessionState } from '../sessions/session.entity.js';
+import { SESSION_STATES, type SessionState } from '../sessions/session.entity.js';
 import { offsetLabel, type LiveQuestionState, type QaState } from './qa-policy.js';
 import { VOTE_SUM } from './qa-votes.js';
 
-/** The shapes the live Q&A answers with (the contract in notes/qa-contract.md). */
+/**
+ * The shapes the live Q&A answers with (the contract in notes/qa-contract.md),
+ * as classes so the OpenAPI document describes them; each implements the
+ * protocol's view that events and acks carry.
+ */
+
+const LIVE_QUESTION_STATES: LiveQuestionState[] = ['pending', 'approved', 'answered', 'dismissed', 'archived', 'merged', 'withdrawn'];
+const PENDING_CHOICES = ['approve', 'dismiss', 'keep'] as const;
+
+export class AskerView implements Protocol.AskerView {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty() displayName: string;
+  @ApiProperty() guest: boolean;
+}
+
+/** The forum question a live question was carried over to. */
+export class CarriedOverView {
+  @ApiProperty() forumId: number;
+  @ApiProperty() questionId: number;
+}
 
 /** A live question as the server builds it (times as Dates, its text always there; the log may drop it later). */
-export interface LiveQuestionView extends Protocol.LiveQuestionView<Date> {
-  body: string;
+export class LiveQuestionView implements Protocol.LiveQuestionView<Date> {
+  @ApiProperty() id: number;
+  @ApiProperty() sessionId: number;
+  @ApiProperty() body: string;
+  @ApiProperty({ enum: LIVE_QUESTION_STATES }) state: LiveQuestionState;
+  @ApiProperty() anonymous: boolean;
+  @ApiProperty({ type: AskerView, nullable: true, description: 'Null when anonymous, except for moderators and the asker.' }) asker: AskerView | null;
+  @ApiProperty() voteCount: number;
+  @ApiProperty() highlighted: boolean;
+  @ApiProperty({ type: Number, nullable: true }) mergedIntoId: number | null;
+  @ApiProperty({ description: 'Questions merged into this one.' }) mergedCount: number;
+  @ApiProperty({ type: String, nullable: true, description: 'Moderators and the asker only.' }) dismissReason: string | null;
+  @ApiProperty({ type: Date, nullable: true }) answeredAt: Date | null;
+  @ApiProperty({ type: String, nullable: true, description: '"mm:ss" since the Q&A started.' }) answeredOffset: string | null;
+  @ApiProperty({ type: Date, nullable: true }) editedAt: Date | null;
+  @ApiProperty() editedByModerator: boolean;
+  @ApiProperty({ type: CarriedOverView, nullable: true }) carriedOver: CarriedOverView | null;
+  @ApiProperty() createdAt: Date;
+  @ApiProperty() updatedAt: Date;
+  @ApiPropertyOptional({ description: 'Signed-in callers (HTTP): the caller asked it, or a question merged into it.' }) viewerAsked?: boolean;
+  @ApiPropertyOptional({ description: 'Signed-in callers (HTTP): the caller voted for it.' }) viewerVoted?: boolean;
 }
 
-export interface QaSettingsView extends Protocol.QaSettingsView<Date> {
-  sessionState: SessionState;
-  state: QaState | 'not_open';
-  highlighted: LiveQuestionView | null;
+/** A forum a Q&A hands over to. */
+export class HandOverForumView {
+  @ApiProperty() id: number;
+  @ApiProperty() slug: string;
+  @ApiProperty() title: string;
 }
 
-export interface QaView extends QaSettingsView {
-  limits: { maxBodyLength: number; asksPerWindow: number; windowSeconds: number; minIntervalSeconds: number };
-  viewer: {
-    accountId: string | null;
-    displayName: string | null;
-    guest: boolean;
-    canModerate: boolean;
-    canAsk: boolean;
-    askRefusal: { code: string; message: string } | null;
-  };
+export class QaSettingsView implements Protocol.QaSettingsView<Date> {
+  @ApiProperty() sessionId: number;
+  @ApiProperty() sessionSlug: string;
+  @ApiProperty() sessionTitle: string;
+  @ApiProperty({ enum: SESSION_STATES }) sessionState: SessionState;
+  @ApiProperty({ enum: ['open', 'closed', 'not_open'] }) state: QaState | 'not_open';
+  @ApiProperty() premoderation: boolean;
+  @ApiProperty() allowGuests: boolean;
+  @ApiProperty({ description: 'One question per person per this many seconds (0: off).' }) slowModeSeconds: number;
+  @ApiProperty({ type: Date, nullable: true }) startedAt: Date | null;
+  @ApiProperty({ type: Number, nullable: true }) highlightedQuestionId: number | null;
+  @ApiProperty({ type: LiveQuestionView, nullable: true }) highlighted: LiveQuestionView | null;
+  @ApiProperty({ type: Date, nullable: true }) handedOverAt: Date | null;
+  @ApiProperty({ type: HandOverForumView, nullable: true }) handOverForum: HandOverForumView | null;
+  @ApiProperty({ type: Number, nullable: true, description: 'The poll on the presenter screen.' }) onScreenPollId: number | null;
+  @ApiProperty({ type: String, nullable: true, description: "The presenter screen's short join code (`/j/CODE`), once made." }) joinCode: string | null;
 }
 
-export interface VoteResult {
-  questionId: number;
-  voteCount: number;
-  viewerVoted: boolean;
-  asOf: string;
+/** The asking limits for this viewer (guests stricter). */
+export class QaLimitsView {
+  @ApiProperty() maxBodyLength: number;
+  @ApiProperty() asksPerWindow: number;
+  @ApiProperty() windowSeconds: number;
+  @ApiProperty({ description: 'Slow mode, or the guests\' gap between questions.' }) minIntervalSeconds: number;
 }
 
-export interface HandOverResult {
-  /** Null when nothing was carried and the session has no forum to name (none is created for nothing). */
-  forum: { id: number; slug: string; title: string } | null;
-  created: { liveQuestionId: number; forumQuestionId: number }[];
-  forumCreated: boolean;
-  /** Polls whose results travelled, and the forum question that carries each (only when some did). */
-  polls?: { pollId: number; forumQuestionId: number }[];
-  /** What became of the questions awaiting approval (only when some were, or a choice was made). */
-  pending?: { approved: number; dismissed: number; kept: number };
+export class AskRefusalView {
+  @ApiProperty() code: string;
+  @ApiProperty() message: string;
+}
+
+export class QaViewerView {
+  @ApiProperty({ type: String, nullable: true, format: 'uuid' }) accountId: string | null;
+  @ApiProperty({ type: String, nullable: true }) displayName: string | null;
+  @ApiProperty() guest: boolean;
+  @ApiProperty() canModerate: boolean;
+  @ApiProperty() canAsk: boolean;
+  @ApiProperty({ type: AskRefusalView, nullable: true, description: 'Why the caller may not ask, or null.' }) askRefusal: AskRefusalView | null;
+}
+
+export class QaView extends QaSettingsView {
+  @ApiProperty({ type: QaLimitsView }) limits: QaLimitsView;
+  @ApiProperty({ type: QaViewerView }) viewer: QaViewerView;
+}
+
+@ApiSchema({ name: 'LiveQuestionVoteResult' })
+export class VoteResult {
+  @ApiProperty() questionId: number;
+  @ApiProperty() voteCount: number;
+  @ApiProperty() viewerVoted: boolean;
+  @ApiProperty({ description: 'Database time of the count.' }) asOf: string;
+}
+
+export class LiveQuestionList {
+  @ApiProperty({ type: [LiveQuestionView] }) items: LiveQuestionView[];
+  @ApiProperty({ description: "The Q&A stream's position read before the list (subscribe from it)." }) seq: number;
+  @ApiProperty({ description: 'Database time of the vote counts.' }) countsAsOf: string;
+}
+
+export class ModerateResult {
+  @ApiProperty({ type: LiveQuestionView }) question: LiveQuestionView;
+  @ApiPropertyOptional({ type: LiveQuestionView, description: 'merge: the question merged into.' }) into?: LiveQuestionView;
+}
+
+export class HandedOverQuestion {
+  @ApiProperty() liveQuestionId: number;
+  @ApiProperty() forumQuestionId: number;
+}
+
+export class HandedOverPoll {
+  @ApiProperty() pollId: number;
+  @ApiProperty() forumQuestionId: number;
+}
+
+export class PendingOutcome {
+  @ApiProperty() approved: number;
+  @ApiProperty() dismissed: number;
+  @ApiProperty() kept: number;
+}
+
+export class HandOverResult {
+  @ApiProperty({ type: HandOverForumView, nullable: true, description: 'Null when nothing was carried and the session has no forum to name (none is created for nothing).' })
+  forum: HandOverForumView | null;
+  @ApiProperty({ type: [HandedOverQuestion] }) created: HandedOverQuestion[];
+  @ApiProperty() forumCreated: boolean;
+  @ApiPropertyOptional({ type: [HandedOverPoll], description: 'Polls whose results travelled, and the forum question that carries each (only when some did).' })
+  polls?: HandedOverPoll[];
+  @ApiPropertyOptional({ type: PendingOutcome, description: 'What became of the questions awaiting approval (only when some were, or a choice was made).' })
+  pending?: PendingOutcome;
+}
+
+export class HandOverPreviewQuestion {
+  @ApiProperty() liveQuestionId: number;
+  @ApiProperty() body: string;
+  @ApiProperty() votes: number;
+}
+
+export class HandOverPreviewPending {
+  @ApiProperty() liveQuestionId: number;
+  @ApiProperty() body: string;
+}
+
+export class HandOverPreviewPoll {
+  @ApiProperty() pollId: number;
+  @ApiProperty() prompt: string;
+  @ApiProperty() kind: string;
+  @ApiProperty() total: number;
+  @ApiProperty({ type: Number, nullable: true, description: 'Onto the forum question of this live question, or (null) into one summary question.' }) ontoLiveQuestionId: number | null;
+}
+
+export class HandOverPreviewPollLeft {
+  @ApiProperty() pollId: number;
+  @ApiProperty() prompt: string;
 }
 
 /** What a hand-over would do now (GET …/qa/hand-over): the moderator reads it before ending the session. */
-export interface HandOverPreview {
-  /** The forum it goes to; null when the session has none yet (one is created when there is something to carry). */
-  forum: { id: number; slug: string; title: string } | null;
-  forumWillBeCreated: boolean;
-  /** The approved, unanswered questions it carries (most voted first). */
-  questions: { liveQuestionId: number; body: string; votes: number }[];
-  /** Questions awaiting approval it leaves behind (empty when they are to be approved). */
-  pending: { liveQuestionId: number; body: string }[];
-  pendingChoice: 'approve' | 'dismiss' | 'keep';
-  /** Polls whose results travel: onto the forum question of their live question, or (null) into one summary question. */
-  polls: { pollId: number; prompt: string; kind: string; total: number; ontoLiveQuestionId: number | null }[];
-  pollSummaryQuestion: boolean;
-  /** Launched polls whose results are hidden: they stay in the Q&A. */
-  pollsNotCarried: { pollId: number; prompt: string }[];
+export class HandOverPreview {
+  @ApiProperty({ type: HandOverForumView, nullable: true, description: 'The forum it goes to; null when the session has none yet (one is created when there is something to carry).' })
+  forum: HandOverForumView | null;
+  @ApiProperty() forumWillBeCreated: boolean;
+  @ApiProperty({ type: [HandOverPreviewQuestion], description: 'The approved, unanswered questions it carries (most voted first).' }) questions: HandOverPreviewQuestion[];
+  @ApiProperty({ type: [HandOverPreviewPending], description: 'Questions awaiting approval it leaves behind (empty when they are to be approved).' }) pending: HandOverPreviewPending[];
+  @ApiProperty({ enum: PENDING_CHOICES }) pendingChoice: (typeof PENDING_CHOICES)[number];
+  @ApiProperty({ type: [HandOverPreviewPoll], description: 'Polls whose results travel.' }) polls: HandOverPreviewPoll[];
+  @ApiProperty() pollSummaryQuestion: boolean;
+  @ApiProperty({ type: [HandOverPreviewPollLeft], description: 'Launched polls whose results are hidden: they stay in the Q&A.' }) pollsNotCarried: HandOverPreviewPollLeft[];
 }
 
-export interface QaActionView {
-  id: number;
-  questionId: number | null;
-  action: string;
-  actor: { id: string; displayName: string } | null;
-  before: unknown;
-  after: unknown;
-  reason: string | null;
-  at: Date;
+export class QaActorView {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty() displayName: string;
+}
+
+const JSON_OBJECT = { type: 'object', additionalProperties: true, nullable: true } as const;
+
+export class QaActionView {
+  @ApiProperty() id: number;
+  @ApiProperty({ type: Number, nullable: true }) questionId: number | null;
+  @ApiProperty() action: string;
+  @ApiProperty({ type: QaActorView, nullable: true }) actor: QaActorView | null;
+  @ApiProperty(JSON_OBJECT) before: unknown;
+  @ApiProperty(JSON_OBJECT) after: unknown;
+  @ApiProperty({ type: String, nullable: true }) reason: string | null;
+  @ApiProperty() at: Date;
+}
+
+export class QaActionList {
+  @ApiProperty({ type: [QaActionView], description: 'Newest first.' }) items: QaActionView[];
+}
+
+export class JoinCodeView {
+  @ApiProperty() code: string;
+  @ApiProperty({ description: 'The attendee view: /j/CODE.' }) path: string;
+}
+
+export class JoinCodeTarget {
+  @ApiProperty() sessionId: number;
+  @ApiProperty() sessionSlug: string;
+}
+
+export class GuestAccountView {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty() displayName: string;
+  @ApiProperty({ enum: [true] }) guest: true;
+  @ApiProperty({ description: 'The only session whose Q&A the guest takes part in.' }) sessionId: number;
+}
+
+export class GuestJoined {
+  @ApiProperty({ type: GuestAccountView }) account: GuestAccountView;
+  @ApiProperty() expiresAt: Date;
 }
 
 /** Who is looking: moderators see askers of anonymous questions and dismiss reasons; askers see their own. */

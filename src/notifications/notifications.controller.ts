@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiCookieAuth, ApiNotFoundResponse, ApiOkResponse, ApiOp
 import { CurrentActor, type MaybeActor } from '../auth/actor.js';
 import { ForumIdParams, QuestionIdParams } from '../discussions/dto/discussion-params.js';
 import { FollowDto, MarkReadDto, NotificationQuery, ParticipantQuery, ReadPositionDto } from './dto/notification-input.dto.js';
-import { FollowingView, NotificationPage, UnreadCount } from './dto/notification.views.js';
+import { FollowingView, NotificationPage, ParticipantList, UnreadCount } from './dto/notification.views.js';
 import { ForumUnreadView, SessionActivityView, ThreadUnreadView } from './dto/unread.views.js';
 import { FollowingService } from './following.service.js';
 import { NotificationsService } from './notifications.service.js';
@@ -90,6 +90,7 @@ export class NotificationsController {
 
   @Get('forums/:forumId/participants')
   @ApiOperation({ summary: "People of the forum whose name (or a word of it) starts with prefix, who can read it: the @mention autocomplete (signed-in readers)" })
+  @ApiOkResponse({ type: ParticipantList })
   participants(@CurrentActor() actor: MaybeActor, @Param() params: ForumIdParams, @Query() query: ParticipantQuery): Promise<{ items: Participant[] }> {
     return this.people.matching(actor, params.forumId, query.prefix, query.limit);
   }

@@ -27,6 +27,7 @@ export class PeopleController {
   @Get(':id/avatar')
   @ApiOperation({ summary: "A member's avatar (WebP, 256 px square); its address changes with the image, so it is cached for good" })
   @ApiProduces('image/webp')
+  @ApiOkResponse({ description: 'The image.', content: { 'image/webp': { schema: { type: 'string', format: 'binary' } } } })
   @ApiNotFoundResponse({ description: '`avatar_not_found`: no avatar, show initials.' })
   @Header('Cache-Control', 'public, max-age=31536000, immutable')
   @Header('X-Content-Type-Options', 'nosniff')

@@ -1,6 +1,7 @@
 import { createContext } from 'preact';
 import { useContext, useEffect, useRef, useState } from 'preact/hooks';
-import { ApiError, call } from '../api.js';
+import { forums, type Participant } from '../api.js';
+import { ApiError } from '../api/client.js';
 import { t } from '../i18n/index.js';
 import { alignmentAsClasses, errorMessage } from './common.js';
 
@@ -8,11 +9,6 @@ let nextId = 0;
 
 /** The forum whose people a composer offers after "@" (the thread page provides it). */
 export const MentionsIn = createContext<number | null>(null);
-
-interface Participant {
-  id: string;
-  displayName: string;
-}
 
 /** "@" and the start of a name, just before the caret. */
 const MENTION_AT_CARET = /(^|\s)@([\p{L}\p{N}_.'-]{1,50})$/u;
@@ -61,9 +57,9 @@ export function Composer(props: {
   const findMention = (value: string, caret: number) => {
     const m = forumId === null ? null : MENTION_AT_CARET.exec(value.slice(0, caret));
     const mine = ++lookup.current;
-    if (!m) return setMention(null);
+    if (!m || forumId === null) return setMention(null);
     const prefix = m[2];
-    call<{ items: Participant[] }>('GET', `/forums/${forumId}/participants?prefix=${encodeURIComponent(prefix)}`).then(
+    forums.participants(forumId, prefix).then(
       (r) => mine === lookup.current && setMention(r.items.length ? { start: caret - prefix.length - 1, items: r.items, active: 0 } : null),
       () => mine === lookup.current && setMention(null),
     );

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { account } from '../account.js';
-import { ApiError } from '../api.js';
+import { ApiError } from '../api/client.js';
 import { ErrorView, Loading, errorMessage, useTitle } from '../components/common.js';
 import { t, tn } from '../i18n/index.js';
 import type { LiveQuestion, QaSort } from '../qa-api.js';

@@ -1,6 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
-import { ApiError } from '../api.js';
+import { ApiError } from '../api/client.js';
 import { Badge, errorMessage } from '../components/common.js';
 import { newClientId } from '../components/Composer.js';
 import { formatRelative, t, tn, type MessageKey } from '../i18n/index.js';

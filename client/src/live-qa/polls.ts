@@ -1,76 +1,41 @@
-import { call } from '../api.js';
-import type { PollResultsView, QaEventView } from '../protocol.js';
+import { answer, api, type Schemas } from '../api/client.js';
+import type { PollResultsView, PollView, QaEventView, Wire } from '../protocol.js';
 
 /** A session's live polls on the client: the API calls, and the model that keeps their results current. */
 
-export type PollKind = 'single' | 'multiple' | 'rating' | 'word_cloud' | 'open_text';
+export type PollKind = Schemas['PollReadView']['kind'];
 export const POLL_KINDS: PollKind[] = ['single', 'multiple', 'rating', 'word_cloud', 'open_text'];
-export type PollAction = 'launch' | 'close' | 'reveal' | 'hide' | 'show' | 'unshow' | 'remove_word' | 'approve_text' | 'reject_text';
+export type PollAction = Schemas['PollActDto']['action'];
 
 /** A poll's results at `asOf` (the server's shape, src/protocol). */
 export type PollResults = PollResultsView;
+export type PollAnswer = Schemas['PollAnswerView'];
+/** A poll without its results and the viewer's answer (the model keeps those apart, as events bring them apart). */
+export type Poll = Wire<PollView>;
+export type NewPoll = Schemas['CreatePollDto'];
+type PollRead = { poll: Poll; results: PollResults | null; answer: PollAnswer | null };
 
-export interface PollAnswer {
-  choices: number[] | null;
-  rating: number | null;
-  text: string | null;
-  review: 'pending' | 'approved' | 'rejected' | null;
+/** A poll as HTTP reads it, split the way the model keeps it. */
+function toPollRead({ results, viewerAnswer, ...poll }: Schemas['PollReadView'], withAnswer = true): PollRead {
+  return { poll, results, answer: withAnswer ? viewerAnswer : null };
 }
 
-export interface Poll {
-  id: number;
-  sessionId: number;
-  kind: PollKind;
-  prompt: string;
-  options: string[];
-  state: 'draft' | 'open' | 'closed';
-  resultsHidden: boolean;
-  liveQuestionId: number | null;
-  onScreen: boolean;
-}
-
-export interface NewPoll {
-  kind: PollKind;
-  prompt: string;
-  options?: string[];
-  resultsHidden?: boolean;
-}
-
-type Json = Record<string, unknown>;
-
-const num = (v: unknown, fallback = 0) => (typeof v === 'number' && Number.isFinite(v) ? v : fallback);
-
-export function toPoll(v: Json): Poll {
-  return {
-    id: num(v.id),
-    sessionId: num(v.sessionId),
-    kind: (POLL_KINDS.includes(v.kind as PollKind) ? v.kind : 'single') as PollKind,
-    prompt: String(v.prompt ?? ''),
-    options: Array.isArray(v.options) ? v.options.map(String) : [],
-    state: v.state === 'open' || v.state === 'closed' ? v.state : 'draft',
-    resultsHidden: v.resultsHidden === true,
-    liveQuestionId: typeof v.liveQuestionId === 'number' ? v.liveQuestionId : null,
-    onScreen: v.onScreen === true,
-  };
-}
-
-const session = (idOrSlug: string | number) => `/sessions/${encodeURIComponent(String(idOrSlug))}/qa/polls`;
+const session = (idOrSlug: string | number) => ({ params: { path: { idOrSlug: String(idOrSlug) } } });
+const poll = (id: number) => ({ params: { path: { id } } });
 
 export const polls = {
-  async list(idOrSlug: string | number): Promise<{ poll: Poll; results: PollResults | null; answer: PollAnswer | null }[]> {
-    const data = await call<Json>('GET', session(idOrSlug));
-    const items = Array.isArray(data.items) ? (data.items as Json[]) : [];
-    return items.map((p) => ({ poll: toPoll(p), results: (p.results ?? null) as PollResults | null, answer: (p.viewerAnswer ?? null) as PollAnswer | null }));
+  async list(idOrSlug: string | number): Promise<PollRead[]> {
+    return (await answer(api.GET('/api/sessions/{idOrSlug}/qa/polls', session(idOrSlug)))).items.map((p) => toPollRead(p));
   },
   async create(idOrSlug: string | number, input: NewPoll): Promise<Poll> {
-    return toPoll(await call<Json>('POST', session(idOrSlug), input));
+    return toPollRead(await answer(api.POST('/api/sessions/{idOrSlug}/qa/polls', { ...session(idOrSlug), body: input }))).poll;
   },
-  async act(pollId: number, action: PollAction, extra: { word?: string; answerId?: number } = {}): Promise<Json> {
-    return call<Json>('POST', `/qa/polls/${pollId}/act`, { action, ...extra });
+  /** The poll after the act, with its results when they may be seen (the viewer's answer is kept from before). */
+  async act(pollId: number, action: PollAction, extra: { word?: string; answerId?: number } = {}): Promise<PollRead> {
+    return toPollRead(await answer(api.POST('/api/qa/polls/{id}/act', { ...poll(pollId), body: { action, ...extra } })), false);
   },
-  async answer(pollId: number, answer: { choices?: number[]; rating?: number; text?: string }): Promise<PollAnswer> {
-    const data = await call<Json>('PUT', `/qa/polls/${pollId}/answer`, answer);
-    return data.answer as PollAnswer;
+  async answer(pollId: number, body: Schemas['AnswerPollDto']): Promise<PollAnswer> {
+    return (await answer(api.PUT('/api/qa/polls/{id}/answer', { ...poll(pollId), body }))).answer;
   },
 };
 
@@ -84,7 +49,7 @@ export class PollsModel {
   readonly results = new Map<number, PollResults>();
   readonly answers = new Map<number, PollAnswer>();
 
-  load(items: { poll: Poll; results: PollResults | null; answer: PollAnswer | null }[]): void {
+  load(items: PollRead[]): void {
     for (const { poll, results, answer } of items) {
       this.upsert(poll);
       if (results) this.applyResults([results]);
@@ -113,7 +78,7 @@ export class PollsModel {
   /** poll.created / poll.updated; answers whether it was one. */
   apply(e: QaEventView): boolean {
     if (e.type !== 'poll.created' && e.type !== 'poll.updated') return false;
-    this.upsert(toPoll(e.payload.poll));
+    this.upsert(e.payload.poll);
     return true;
   }
 

@@ -6,7 +6,7 @@ import { t } from '../i18n/index.js';
 import { qa, type LiveQuestion, type ModerateInput, type QaSettings } from '../qa-api.js';
 import { useStore } from '../store.js';
 import { QaModel, type QaChange } from './qa-model.js';
-import { polls as pollsApi, PollsModel, toPoll as toPollFrom, type NewPoll, type PollAction, type PollResults } from './polls.js';
+import { polls as pollsApi, PollsModel, type NewPoll, type PollAction } from './polls.js';
 
 export interface LiveQa {
   model: QaModel | null;
@@ -196,8 +196,7 @@ export function useLiveQa(slug: string, onChange?: (change: QaChange, model: QaM
       rerender();
     },
     async actOnPoll(pollId, action, extra) {
-      const data = await pollsApi.act(pollId, action, extra);
-      pollsModel.load([{ poll: toPollFrom(data), results: (data.results ?? null) as PollResults | null, answer: null }]);
+      pollsModel.load([await pollsApi.act(pollId, action, extra)]);
       rerender();
     },
     async answerPoll(pollId, answer) {

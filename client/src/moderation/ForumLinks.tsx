@@ -7,7 +7,7 @@ import { tm } from './i18n.js';
 export function ForumModerationLinks({ forum: f }: { forum: ForumDetail }) {
   return (
     <p class="mod-links">
-      {f.canModerate ? (
+      {f.viewer.canModerate ? (
         <>
           <a href={paths.moderationQueue(f.id)}>{tm('links.queue')}</a> · <a href={paths.moderationRecord(f.id)}>{tm('links.record')}</a>
         </>

@@ -62,7 +62,7 @@ export function QuestionTools({ question: q, forum: f, onChanged, notify }: { qu
     setBusy(true);
     try {
       const result = await moderation.act(command);
-      const moved = result.positions.find((x) => x.id === q.id);
+      const moved = result.questions?.find((x) => x.id === q.id);
       if (result.question) onChanged(result.question);
       else if (moved) onChanged({ ...q, position: moved.position });
       notify(tm('question.done'));

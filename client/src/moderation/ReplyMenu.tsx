@@ -55,7 +55,7 @@ export function ReplyMenu(props: ReplyMenuProps) {
   };
 
   const items: Item[] = [];
-  if (f.canModerate) {
+  if (f.viewer.canModerate) {
     if (r.state === 'pending') {
       items.push({ key: 'approve', label: tm('menu.approve'), run: quick({ act: 'reply.approve', replyId: r.id }) });
       items.push({ key: 'reject', label: tm('menu.reject'), danger: true, run: () => setDialog('reject') });
@@ -74,7 +74,7 @@ export function ReplyMenu(props: ReplyMenuProps) {
       items.push({ key: 'delete', label: tm('menu.delete'), danger: true, run: () => setDialog('delete') });
     }
     if (r.author && !mine) items.push({ key: 'silence', label: tm('menu.silence', { name }), danger: true, run: () => setDialog('silence') });
-  } else if (me && !mine && r.state === 'visible' && !f.participationRefusal) {
+  } else if (me && !mine && r.state === 'visible' && f.viewer.canPost) {
     const flagged = flaggedHere.has(r.id);
     items.push({ key: 'flag', label: flagged ? tm('menu.flagged') : tm('menu.flag'), disabled: flagged, run: () => setDialog('flag') });
   }

@@ -1,4 +1,4 @@
-import { ApiError } from '../api.js';
+import { ApiError } from '../api/client.js';
 import { formatDate, language } from '../i18n/index.js';
 import { tm } from './i18n.js';
 

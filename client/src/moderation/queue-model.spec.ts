@@ -127,7 +127,7 @@ describe('queueAct', () => {
   });
 
   it('names the author, or a dash for a deleted account', () => {
-    expect(queueAct({ ...flagged('1'), reply: reply('1', { author: null }) }, 'a')?.name).toBe('—');
+    expect(queueAct({ ...flagged('1'), reply: reply('1', { author: undefined }) }, 'a')?.name).toBe('—');
   });
 });
 

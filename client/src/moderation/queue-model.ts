@@ -1,4 +1,3 @@
-import type { Page } from '../api.js';
 import type { ForumEvent } from '../live.js';
 import type { ActCommand, QueueItem } from '../moderation-api.js';
 import type { PageKey } from './page-i18n.js';
@@ -140,7 +139,7 @@ export class QueueModel {
   }
 
   /** The first page, read again: it replaces the list. */
-  loaded(page: Page<QueueItem>): void {
+  loaded(page: { items: QueueItem[]; nextCursor: string | null }): void {
     this.items = page.items;
     this.nextCursor = page.nextCursor;
     this.error = null;
@@ -151,7 +150,7 @@ export class QueueModel {
   }
 
   /** The next page, without entries already listed (the queue moves while it is read). */
-  loadedMore(page: Page<QueueItem>): void {
+  loadedMore(page: { items: QueueItem[]; nextCursor: string | null }): void {
     const before = this.items;
     this.items = [...(before ?? []), ...page.items.filter((i) => !before?.some((b) => b.reply.id === i.reply.id && b.kind === i.kind))];
     this.nextCursor = page.nextCursor;

@@ -50,7 +50,7 @@ export function useModerationQueue(forumId: number): ModerationQueue {
   const [silenceVersion, setSilenceVersion] = useState(0);
   const [proposalVersion, setProposalVersion] = useState(0);
   const loads = useRef(0);
-  const canModerate = !!forum.data?.canModerate;
+  const canModerate = !!forum.data?.viewer.canModerate;
 
   // The latest read wins: an older one answering late is dropped.
   const load = async () => {

@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
-import { ApiError, auth, LANGUAGES, type Language } from '../api.js';
+import { auth, LANGUAGES, type Language } from '../api.js';
+import { ApiError } from '../api/client.js';
 import { signedIn } from '../account.js';
 import { errorMessage, useTitle } from '../components/common.js';
 import { reauthenticateLive } from '../components/use-follow.js';

@@ -1,5 +1,5 @@
 import { useRef, useState } from 'preact/hooks';
-import { forums, toQuestion, type Question } from '../api.js';
+import { forums, questionFromEvent, type Question } from '../api.js';
 import { account } from '../account.js';
 import { Badge, ErrorView, Loading, useAsync, useTitle } from '../components/common.js';
 import { useFollow } from '../components/use-follow.js';
@@ -41,7 +41,7 @@ export function ForumPage({ forumId }: { forumId: number }) {
               unread.setData((u) => u && { ...u, questions: bump(u.questions, e.questionId) });
             questions.setData((qs) =>
               qs?.map((q) =>
-                q.id === e.questionId ? { ...q, replyCount: q.replyCount + 1, answeredByMe: q.answeredByMe || (!!me && author === me.id) } : q,
+                q.id === e.questionId ? { ...q, replyCount: q.replyCount + 1, viewerReplied: q.viewerReplied || (!!me && author === me.id) } : q,
               ),
             );
             return;
@@ -64,8 +64,8 @@ export function ForumPage({ forumId }: { forumId: number }) {
             questions.reload();
             return;
           case 'question.updated': {
-            const updated = toQuestion(e.payload.question);
-            questions.setData((qs) => qs?.map((x) => (x.id === updated.id ? { ...x, ...updated, replyCount: x.replyCount, answeredByMe: x.answeredByMe } : x)));
+            const updated = questionFromEvent(e.payload.question);
+            questions.setData((qs) => qs?.map((x) => (x.id === updated.id ? { ...x, ...updated, replyCount: x.replyCount, viewerReplied: x.viewerReplied } : x)));
             return;
           }
           case 'forum.updated':
@@ -111,8 +111,8 @@ export function ForumPage({ forumId }: { forumId: number }) {
   const f = forum.data;
   if (!f) return <Loading />;
   const qs = sortQuestions(questions.data ?? []);
-  const answered = qs.filter((q) => q.answeredByMe).length;
-  const knowsAnswered = !!me && qs.some((q) => q.answeredByMe !== null);
+  const answered = qs.filter((q) => q.viewerReplied).length;
+  const knowsAnswered = !!me && qs.some((q) => q.viewerReplied !== undefined);
   const unreadOf = new Map((unread.data?.questions ?? []).map((u) => [u.questionId, u]));
 
   return (
@@ -159,7 +159,7 @@ export function ForumPage({ forumId }: { forumId: number }) {
             {qs.map((q) => {
               const u = unreadOf.get(q.id);
               return (
-              <li key={q.id} class={[q.answeredByMe ? 'answered' : '', u?.isNew ? 'is-new' : ''].filter(Boolean).join(' ') || undefined}>
+              <li key={q.id} class={[q.viewerReplied ? 'answered' : '', u?.isNew ? 'is-new' : ''].filter(Boolean).join(' ') || undefined}>
                 <a class="agenda-title" href={paths.thread(forumId, q.id)}>
                   {q.title}
                 </a>
@@ -169,7 +169,7 @@ export function ForumPage({ forumId }: { forumId: number }) {
                   {!!u?.newReplies && (
                     <span class="badge badge-info unread-count">{tn('unread.newReplies', u.newReplies)}</span>
                   )}
-                  {q.answeredByMe && (
+                  {q.viewerReplied && (
                     <Badge tone="ok">
                       <span aria-hidden="true">✓ </span>
                       {t('forum.answeredShort')}
@@ -188,7 +188,7 @@ export function ForumPage({ forumId }: { forumId: number }) {
           </ol>
         )}
       </section>
-      {f.canProposeQuestions && !f.canModerate && <ProposeQuestionForm forumId={forumId} proposed={() => questions.reload()} />}
+      {f.viewer.canPost && f.memberQuestions && !f.viewer.canModerate && <ProposeQuestionForm forumId={forumId} proposed={() => questions.reload()} />}
     </article>
   );
 }

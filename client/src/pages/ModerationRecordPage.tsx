@@ -1,12 +1,12 @@
 import { useState } from 'preact/hooks';
-import { forums, type ForumDetail, type Page } from '../api.js';
+import { forums, type ForumDetail } from '../api.js';
 import { account } from '../account.js';
 import { ErrorView, Loading, errorMessage, useAsync, useTitle } from '../components/common.js';
 import { formatDate, formatNumber, t } from '../i18n/index.js';
 import { ForumBreadcrumbs } from '../moderation/ForumLinks.js';
 import { tm, type ModKey } from '../moderation/i18n.js';
 import { hasPageKey, tp, type PageKey } from '../moderation/page-i18n.js';
-import { moderation, type Removal, type Removals } from '../moderation-api.js';
+import { moderation, type Removals } from '../moderation-api.js';
 import { paths, useLocation } from '../router.js';
 import { useStore } from '../store.js';
 import { actName, ActionTable } from './RecordActionTable.js';
@@ -29,15 +29,15 @@ export function ModerationRecordPage({ forumId }: { forumId: number }) {
   const f = forum.data;
   if (!f) return <Loading />;
   const asked = loc.search.get('view') as View | null;
-  const view: View = asked === 'log' || asked === 'mine' || asked === 'public' ? asked : f.canModerate ? 'log' : me ? 'mine' : 'public';
-  const views: View[] = f.canModerate ? ['log', 'mine', 'public'] : ['mine', 'public'];
+  const view: View = asked === 'log' || asked === 'mine' || asked === 'public' ? asked : f.viewer.canModerate ? 'log' : me ? 'mine' : 'public';
+  const views: View[] = f.viewer.canModerate ? ['log', 'mine', 'public'] : ['mine', 'public'];
 
   return (
     <article class="page record-page">
       <ForumBreadcrumbs forum={f} />
       <header class="page-header">
         <h1 tabIndex={-1}>{tp('record.title')}</h1>
-        {f.canModerate && (
+        {f.viewer.canModerate && (
           <p class="mod-links">
             <a href={paths.moderationQueue(forumId)}>{tm('links.queue')}</a>
           </p>
@@ -51,7 +51,7 @@ export function ModerationRecordPage({ forumId }: { forumId: number }) {
         ))}
       </nav>
       {view === 'log' ? (
-        f.canModerate ? (
+        f.viewer.canModerate ? (
           <LogView forum={f} />
         ) : (
           <p class="panel">{tp('record.forbidden')}</p>
@@ -110,7 +110,7 @@ function MineView({ forum: f }: { forum: ForumDetail }) {
 
 function PublicView({ forum: f }: { forum: ForumDetail }) {
   const [totals, setTotals] = useState<Removals['totals']>([]);
-  const list = usePaged(async (after): Promise<Page<Removal>> => {
+  const list = usePaged(async (after) => {
     const page = await moderation.removals(f.id, after);
     if (!after) setTotals(page.totals);
     return page;

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { account } from '../account.js';
-import { ApiError, call } from '../api.js';
+import { auth } from '../api.js';
+import { ApiError } from '../api/client.js';
 import { ErrorView, Loading, errorMessage } from '../components/common.js';
 import { t, type MessageKey } from '../i18n/index.js';
 import { MAIL_KINDS, notificationsApi, type MailFrequency, type MailKind, type MailPreferences } from '../notifications-api.js';
@@ -70,7 +71,7 @@ export function AccountNotificationsPage() {
 function EmailAddress({ verified }: { verified: boolean }) {
   const [sent, setSent] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const send = () => call('POST', '/auth/verify-email').then(() => setSent(true), (err) => setError(errorMessage(err)));
+  const send = () => auth.requestEmailVerification().then(() => setSent(true), (err) => setError(errorMessage(err)));
   return (
     <section class="panel" data-testid="email-address">
       {verified ? <p>{t('verify.verified')}</p> : sent ? <p role="status">{t('verify.sent')}</p> : (
@@ -90,7 +91,7 @@ export function VerifyEmailPage() {
   const token = search.get('token') ?? '';
   const [state, setState] = useState<'working' | 'done' | 'bad'>('working');
   useEffect(() => {
-    call('POST', '/auth/verify-email/confirm', { token }).then(() => setState('done'), () => setState('bad'));
+    auth.confirmEmail(token).then(() => setState('done'), () => setState('bad'));
   }, [token]);
   return (
     <div class="page narrow">
@@ -158,7 +159,7 @@ export function ForgotPasswordPage() {
     e.preventDefault();
     const email = String(new FormData(e.currentTarget as HTMLFormElement).get('email') ?? '');
     try {
-      await call('POST', '/auth/password-reset', { email });
+      await auth.requestPasswordReset(email);
       setSent(true);
     } catch (err) {
       setError(errorMessage(err));
@@ -191,7 +192,7 @@ export function ResetPasswordPage() {
     e.preventDefault();
     const password = String(new FormData(e.currentTarget as HTMLFormElement).get('password') ?? '');
     try {
-      await call('POST', '/auth/password-reset/confirm', { token, password });
+      await auth.confirmPasswordReset(token, password);
       setState('done');
     } catch (err) {
       if (err instanceof ApiError && err.code === 'invalid_reset_token') setState('bad');

@@ -3,7 +3,7 @@ import type { Author, ForumDetail } from '../api.js';
 import { useFollow } from '../components/use-follow.js';
 import type { ForumEvent } from '../live.js';
 import { tp } from '../moderation/page-i18n.js';
-import { moderation, toAction, type ActionFilters } from '../moderation-api.js';
+import { moderation, type ActionFilters } from '../moderation-api.js';
 import { navigate, paths, useLocation } from '../router.js';
 import { actName, ActionTable } from './RecordActionTable.js';
 import { usePaged } from './use-paged.js';
@@ -75,7 +75,7 @@ export function LogView({ forum: f }: { forum: ForumDetail }) {
     {
       onEvent(e: ForumEvent) {
         if (e.type !== 'moderation.action' || !unfiltered) return;
-        const action = toAction(e.payload.action);
+        const action = e.payload.action;
         list.setItems((items) => (items && !items.some((a) => a.id === action.id) ? [action, ...items] : items));
       },
       onResync: list.reload,

@@ -44,9 +44,9 @@ export function ReplyItem({ id, ctx }: { id: string; ctx: TreeContext }) {
   // Moderators act on others' replies from the reply's menu. An author changes their reply where the server lets them:
   // as a moderator anywhere but an archived forum, otherwise where they could reply (forum open, question neither closed nor locked).
   const canChange =
-    mine && r.state !== 'deleted' && r.state !== 'rejected' && (ctx.forum.canModerate ? ctx.forum.state !== 'archived' : ctx.canWrite);
+    mine && r.state !== 'deleted' && r.state !== 'rejected' && (ctx.forum.viewer.canModerate ? ctx.forum.state !== 'archived' : ctx.canWrite);
   // Only visible replies take votes (and never one's own); only visible ones take answers, hidden ones from moderators too.
-  const canReply = ctx.canWrite && (r.state === 'visible' || (r.state === 'hidden' && ctx.forum.canModerate)) && r.depth < MAX_DEPTH;
+  const canReply = ctx.canWrite && (r.state === 'visible' || (r.state === 'hidden' && ctx.forum.viewer.canModerate)) && r.depth < MAX_DEPTH;
   const fresh = ctx.model.fresh.has(id);
   const name = r.author?.displayName ?? '—';
   const headingId = `reply-${id}-by`;
@@ -78,7 +78,7 @@ export function ReplyItem({ id, ctx }: { id: string; ctx: TreeContext }) {
             </span>
           )}
           {fresh && <Badge tone="live">{t('thread.new')}</Badge>}
-          <ReplyBadges reply={r} moderator={ctx.forum.canModerate} />
+          <ReplyBadges reply={r} moderator={ctx.forum.viewer.canModerate} />
         </header>
 
         {ctx.editing?.id === id ? (
@@ -91,7 +91,7 @@ export function ReplyItem({ id, ctx }: { id: string; ctx: TreeContext }) {
             onCancel={ctx.cancelEdit}
           />
         ) : (
-          <ReplyBody reply={r} moderator={ctx.forum.canModerate} />
+          <ReplyBody reply={r} moderator={ctx.forum.viewer.canModerate} />
         )}
 
         <footer class="reply-actions">

@@ -1,4 +1,4 @@
-import { sessions, type ForumSummary, type Language, type SessionDocument } from '../api.js';
+import { sessions, type ForumSummary, type Language, type SessionDetail } from '../api.js';
 import { Badge, ErrorView, Loading, useAsync, useTitle } from '../components/common.js';
 import { formatTimeRange, t, tn, type MessageKey } from '../i18n/index.js';
 import { QaEntry } from '../live-qa/QaEntry.js';
@@ -12,7 +12,7 @@ export function SessionPage({ slug }: { slug: string }) {
   if (session.error) return <ErrorView error={session.error} retry={session.reload} />;
   if (!s) return <Loading />;
 
-  const byLanguage = new Map<Language, SessionDocument[]>();
+  const byLanguage = new Map<Language, SessionDetail['documents']>();
   for (const d of s.documents) byLanguage.set(d.language, [...(byLanguage.get(d.language) ?? []), d]);
 
   return (

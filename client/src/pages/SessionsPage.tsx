@@ -18,7 +18,8 @@ export function SessionsPage() {
     const f: SessionFilters = {};
     for (const name of FILTERS) {
       const v = loc.search.get(name);
-      if (v) f[name] = v;
+      // As the address has it; the server names a value it doesn't know.
+      if (v) (f as Record<string, string>)[name] = v;
     }
     const q = loc.search.get('q');
     if (q) f.q = q;

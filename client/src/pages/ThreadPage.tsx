@@ -37,7 +37,7 @@ export function ThreadPage({ forumId, questionId }: { forumId: number; questionI
   const q = question.data;
   if (!f || !q) return <Loading />;
 
-  const canWrite = !!me && !f.participationRefusal && !q.closed && (!q.locked || f.canModerate);
+  const canWrite = !!me && f.viewer.canPost && !q.closed && (!q.locked || f.viewer.canModerate);
   const { typingNames, notice } = thread;
   const unseenVisible = model.unseenCount();
   // The same number as the forum's agenda: visible replies (hidden, pending and deleted ones are shown in place but not counted).
@@ -120,7 +120,7 @@ export function ThreadPage({ forumId, questionId }: { forumId: number; questionI
       rerender();
       try {
         const result = await discussions.vote(reply.id, on);
-        model.patch(reply.id, { votedByMe: result.votedByMe, ...(result.voteCount !== null ? { voteCount: result.voteCount } : {}) });
+        model.patch(reply.id, { votedByMe: result.viewerVoted, voteCount: result.voteCount });
       } catch (e) {
         model.patch(reply.id, { votedByMe: reply.votedByMe, voteCount: reply.voteCount });
         setNotice(errorMessage(e));
@@ -154,7 +154,7 @@ export function ThreadPage({ forumId, questionId }: { forumId: number; questionI
         {q.bodyHtml && <ServerHtml html={q.bodyHtml} />}
         <PresenceLine presence={thread.presence} />
       </header>
-      {f.canModerate && <QuestionTools question={q} forum={f} onChanged={(updated) => question.setData(() => updated)} notify={notify} />}
+      {f.viewer.canModerate && <QuestionTools question={q} forum={f} onChanged={(updated) => question.setData(() => updated)} notify={notify} />}
       <QuestionNotices question={q} forumId={forumId} authorOf={(id) => model.replies.get(id)?.author?.displayName ?? null} />
 
       {notice && (
@@ -231,8 +231,9 @@ const REFUSALS: Record<string, MessageKey> = {
 };
 
 function refusalText(f: ForumDetail): string {
-  const key = f.participationRefusal ? REFUSALS[f.participationRefusal] : undefined;
-  return key ? t(key) : (f.refusalMessage ?? t('thread.cannotReply'));
+  const refusal = f.viewer.postRefusal;
+  const key = refusal ? REFUSALS[refusal.code] : undefined;
+  return key ? t(key) : (refusal?.message ?? t('thread.cannotReply'));
 }
 
 /** Slow mode and silences: an error that says when the person can post again. */

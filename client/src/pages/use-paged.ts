@@ -1,8 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { Page } from '../api.js';
 
 /** A paged list loaded with `load(after)`; `reset` changes start it again. */
-export function usePaged<T>(load: (after: string | null) => Promise<Page<T>>, reset: unknown[]) {
+export function usePaged<T>(load: (after: string | null) => Promise<{ items: T[]; nextCursor: string | null }>, reset: unknown[]) {
   const [items, setItems] = useState<T[] | null>(null);
   const [next, setNext] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);

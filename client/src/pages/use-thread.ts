@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
-import { ApiError, discussions, forums, type ForumDetail, type Question, type Reply } from '../api.js';
+import { discussions, forums, type ForumDetail, type Question, type Reply } from '../api.js';
+import { ApiError } from '../api/client.js';
 import { account } from '../account.js';
 import { announce } from '../announcer.js';
 import { errorMessage, useAsync, type Async } from '../components/common.js';
@@ -147,7 +148,7 @@ export function useThread(forumId: number, questionId: number): Thread {
     questionId,
     {
       onEvent(e) {
-        const reader = { questionId, meId: me?.id ?? null, moderator: !!forum.data?.canModerate };
+        const reader = { questionId, meId: me?.id ?? null, moderator: !!forum.data?.viewer.canModerate };
         for (const effect of applyThreadEvent(model, e, reader)) carryOut(effect);
         rerender();
       },

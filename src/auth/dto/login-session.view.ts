@@ -1,17 +1,17 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty } from '@nestjs/swagger';
 import type { LoginSessionKind } from '../login-session.entity.js';
 
 /** One of a person's sign-ins (a browser session or an API token), as they see it. */
 export class LoginSessionView {
   @ApiProperty({ description: 'Identifies the sign-in (not the secret: that is never shown again).' }) id: string;
   @ApiProperty({ enum: ['cookie', 'token'] }) kind: LoginSessionKind;
-  @ApiPropertyOptional({ type: String, nullable: true }) label: string | null;
+  @ApiProperty({ type: String, nullable: true }) label: string | null;
   @ApiProperty({ description: 'The sign-in this request was made with.' }) current: boolean;
   @ApiProperty() createdAt: Date;
   @ApiProperty() lastSeenAt: Date;
   @ApiProperty() expiresAt: Date;
-  @ApiPropertyOptional({ type: String, nullable: true }) userAgent: string | null;
-  @ApiPropertyOptional({ type: String, nullable: true }) ip: string | null;
+  @ApiProperty({ type: String, nullable: true }) userAgent: string | null;
+  @ApiProperty({ type: String, nullable: true }) ip: string | null;
 }
 
 export class IssuedTokenView {

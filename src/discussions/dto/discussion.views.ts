@@ -17,8 +17,14 @@ export class AuthorView {
 export class SynthesisView {
   @ApiProperty({ description: 'Sanitised HTML.' }) html: string;
   @ApiPropertyOptional({ description: 'Markdown source (single-question reads and writes only).' }) source?: string;
-  @ApiPropertyOptional({ type: AuthorView, nullable: true }) author: AuthorView | null;
+  @ApiProperty({ type: AuthorView, nullable: true }) author: AuthorView | null;
   @ApiProperty() updatedAt: Date;
+}
+
+/** The live question a forum question was handed over from. */
+class LiveQuestionLink {
+  @ApiProperty() id: number;
+  @ApiProperty() sessionId: number;
 }
 
 /** A discussion question: the root of a thread. */
@@ -29,24 +35,24 @@ export class QuestionView {
   @ApiProperty() title: string;
   @ApiPropertyOptional({ description: 'Markdown source (single-question reads and writes only), for editing.' }) bodySource?: string;
   @ApiProperty({ description: 'Sanitised HTML rendered from the markdown source.' }) bodyHtml: string;
-  @ApiPropertyOptional({ type: AuthorView, nullable: true }) author: AuthorView | null;
+  @ApiProperty({ type: AuthorView, nullable: true }) author: AuthorView | null;
   @ApiProperty({ enum: QUESTION_STATES, description: 'proposed (a member\'s, awaiting a moderator) and rejected questions reach only their author and the moderators.' })
   state: QuestionState;
-  @ApiPropertyOptional({ type: String, nullable: true, description: 'Why a moderator rejected the proposal.' }) stateReason: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'Why a moderator rejected the proposal.' }) stateReason: string | null;
   @ApiProperty() pinned: boolean;
   @ApiProperty({ description: 'Locked: only moderators may reply.' }) locked: boolean;
   @ApiProperty({ description: 'Closed: nobody may reply.' }) closed: boolean;
   @ApiProperty({ description: 'Visible replies in the thread (sum of the sharded thread counters).' }) replyCount: number;
-  @ApiPropertyOptional({ type: Number, nullable: true, description: 'Merged into this question (a link to follow); a merged question is closed.' })
+  @ApiProperty({ type: Number, nullable: true, description: 'Merged into this question (a link to follow); a merged question is closed.' })
   mergedIntoId: number | null;
-  @ApiPropertyOptional({ type: Number, nullable: true, description: 'Slow mode: one reply per person per this many seconds (moderators exempt).' })
+  @ApiProperty({ type: Number, nullable: true, description: 'Slow mode: one reply per person per this many seconds (moderators exempt).' })
   slowModeSeconds: number | null;
-  @ApiPropertyOptional({ type: () => SynthesisView, nullable: true, description: 'The moderator\'s synthesis, shown at the top of the thread.' })
+  @ApiProperty({ type: () => SynthesisView, nullable: true, description: 'The moderator\'s synthesis, shown at the top of the thread.' })
   synthesis: SynthesisView | null;
   @ApiProperty({ type: [String], description: 'Featured (visible) replies, in the order they were featured.' }) featuredReplyIds: string[];
-  @ApiPropertyOptional({ type: Number, nullable: true, description: "Handed over from a session's live Q&A: its votes there, as a starting score." })
+  @ApiProperty({ type: Number, nullable: true, description: "Handed over from a session's live Q&A: its votes there, as a starting score." })
   liveScore: number | null;
-  @ApiPropertyOptional({ nullable: true, description: 'Handed over from a live Q&A: the live question (link back: /sessions/:sessionId/qa#question-:id).' })
+  @ApiProperty({ type: LiveQuestionLink, nullable: true, description: 'Handed over from a live Q&A: the live question (link back: /sessions/:sessionId/qa#question-:id).' })
   liveQuestion: { id: number; sessionId: number } | null;
   @ApiPropertyOptional({ description: 'Signed-in callers only: whether the caller has a (not deleted) reply in the thread.' })
   viewerReplied?: boolean;
@@ -63,21 +69,21 @@ export class ReplyView {
   @ApiProperty({ description: 'bigint, as a string', example: '42' }) id: string;
   @ApiProperty() questionId: number;
   @ApiProperty() forumId: number;
-  @ApiPropertyOptional({ type: String, nullable: true, description: 'null for a first-level reply' }) parentId: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'null for a first-level reply' }) parentId: string | null;
   @ApiProperty({ minimum: 1, maximum: 200 }) depth: number;
   @ApiProperty({ type: AuthorView }) author: AuthorView;
-  @ApiPropertyOptional({ type: String, nullable: true, description: 'Sanitised HTML; null when deleted, and when hidden for all but moderators.' }) bodyHtml: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'Sanitised HTML; null when deleted, and when hidden for all but moderators.' }) bodyHtml: string | null;
   @ApiPropertyOptional({ type: String, nullable: true, description: 'Markdown source (single-reply reads and writes only); null when deleted.' })
   bodySource?: string | null;
   @ApiProperty({ enum: REPLY_STATES, description: 'pending and rejected replies reach only their author and the moderators.' }) state: ReplyState;
-  @ApiPropertyOptional({ type: String, nullable: true, description: 'Why a moderator hid, deleted or rejected it (shown in its place).' })
+  @ApiProperty({ type: String, nullable: true, description: 'Why a moderator hid, deleted or rejected it (shown in its place).' })
   stateReason: string | null;
   @ApiProperty({ description: 'Featured by a moderator as a key contribution of its question.' }) featured: boolean;
   @ApiProperty({ description: 'The last edit was made by a moderator, not the author.' }) editedByModerator: boolean;
   @ApiProperty() voteCount: number;
   @ApiProperty({ description: 'Direct replies to this one that readers see in place (visible, hidden, deleted; not pending or rejected).' }) childCount: number;
   @ApiProperty() createdAt: Date;
-  @ApiPropertyOptional({ type: Date, nullable: true }) editedAt: Date | null;
+  @ApiProperty({ type: Date, nullable: true }) editedAt: Date | null;
   @ApiPropertyOptional({ description: 'Signed-in callers only: whether the caller voted for this reply.' }) viewerVoted?: boolean;
   @ApiPropertyOptional({
     type: [String],
@@ -88,7 +94,7 @@ export class ReplyView {
 
 export class ReplyPage {
   @ApiProperty({ type: [ReplyView] }) items: ReplyView[];
-  @ApiPropertyOptional({ type: String, nullable: true, description: 'Pass as `cursor` for the next page; null on the last page.' })
+  @ApiProperty({ type: String, nullable: true, description: 'Pass as `cursor` for the next page; null on the last page.' })
   nextCursor: string | null;
   @ApiPropertyOptional({
     type: Number,
@@ -108,14 +114,14 @@ export class ReplyRevisionView {
   @ApiProperty() id: string;
   @ApiProperty() bodySource: string;
   @ApiProperty() bodyHtml: string;
-  @ApiPropertyOptional({ type: AuthorView, nullable: true, description: 'Who replaced this text.' }) editedBy: AuthorView | null;
+  @ApiProperty({ type: AuthorView, nullable: true, description: 'Who replaced this text.' }) editedBy: AuthorView | null;
   @ApiProperty({ description: 'When this text was replaced by a newer one.' }) replacedAt: Date;
   @ApiProperty({ description: 'Replaced by a moderator\'s edit ("edited by a moderator").' }) byModerator: boolean;
 }
 
 export class ReplyRevisionPage {
   @ApiProperty({ type: [ReplyRevisionView], description: 'Newest first.' }) items: ReplyRevisionView[];
-  @ApiPropertyOptional({ type: String, nullable: true }) nextCursor: string | null;
+  @ApiProperty({ type: String, nullable: true }) nextCursor: string | null;
 }
 
 export class VoteResult {

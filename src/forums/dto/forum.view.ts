@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty } from '@nestjs/swagger';
 import { FORUM_ROLES, type ForumRole, type MembershipState } from '../forum-membership.entity.js';
 import { FORUM_STATES, FORUM_VISIBILITIES, type ForumState, type ForumVisibility } from '../forum.entity.js';
 
@@ -29,14 +29,14 @@ export class PostRefusal {
 
 /** The caller's standing in a forum. */
 export class ForumViewer {
-  @ApiPropertyOptional({ enum: FORUM_ROLES, nullable: true, description: 'Role from the caller\'s membership, if any.' })
+  @ApiProperty({ enum: FORUM_ROLES, nullable: true, description: 'Role from the caller\'s membership, if any.' })
   role: ForumRole | null;
-  @ApiPropertyOptional({ enum: ['active', 'removed'], nullable: true }) membershipState: MembershipState | null;
+  @ApiProperty({ enum: ['active', 'removed'], nullable: true }) membershipState: MembershipState | null;
   @ApiProperty({ description: 'Global admins moderate every forum.' }) isAdmin: boolean;
   @ApiProperty() canModerate: boolean;
   @ApiProperty({ description: 'Whether the caller may reply and vote (signed-in people join public and members-only forums on their first post).' })
   canPost: boolean;
-  @ApiPropertyOptional({ type: PostRefusal, nullable: true, description: 'Why the caller may not post, or null.' })
+  @ApiProperty({ type: PostRefusal, nullable: true, description: 'Why the caller may not post, or null.' })
   postRefusal: PostRefusal | null;
 }
 
@@ -55,5 +55,5 @@ export class ForumListItem extends ForumSummaryView {
 
 export class ForumPage {
   @ApiProperty({ type: [ForumListItem] }) items: ForumListItem[];
-  @ApiPropertyOptional({ type: String, nullable: true }) nextCursor: string | null;
+  @ApiProperty({ type: String, nullable: true }) nextCursor: string | null;
 }

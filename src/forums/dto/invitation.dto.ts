@@ -54,14 +54,14 @@ export class InvitationView {
   @ApiProperty() id: number;
   @ApiProperty() forumId: number;
   @ApiProperty({ enum: ['email', 'link'] }) kind: 'email' | 'link';
-  @ApiPropertyOptional({ type: String, nullable: true }) email: string | null;
+  @ApiProperty({ type: String, nullable: true }) email: string | null;
   @ApiProperty({ enum: INVITATION_STATUSES }) status: InvitationStatus;
   @ApiProperty() expiresAt: Date;
   @ApiProperty() maxUses: number;
   @ApiProperty() useCount: number;
-  @ApiPropertyOptional({ type: Date, nullable: true }) revokedAt: Date | null;
+  @ApiProperty({ type: Date, nullable: true }) revokedAt: Date | null;
   @ApiProperty() createdAt: Date;
-  @ApiPropertyOptional({ type: InvitationCreator, nullable: true }) createdBy: InvitationCreator | null;
+  @ApiProperty({ type: InvitationCreator, nullable: true }) createdBy: InvitationCreator | null;
 }
 
 export class CreatedInvitation {
@@ -73,7 +73,7 @@ export class CreatedInvitation {
 
 export class InvitationPage {
   @ApiProperty({ type: [InvitationView], description: 'Newest first.' }) items: InvitationView[];
-  @ApiPropertyOptional({ type: String, nullable: true }) nextCursor: string | null;
+  @ApiProperty({ type: String, nullable: true }) nextCursor: string | null;
 }
 
 export class InvitedForum {
@@ -93,7 +93,7 @@ export class ReceivedInvitation {
   @ApiProperty() expiresAt: Date;
   @ApiProperty({ type: InvitedForum }) forum: InvitedForum;
   @ApiProperty() sessionTitle: string;
-  @ApiPropertyOptional({ type: String, nullable: true }) invitedBy: string | null;
+  @ApiProperty({ type: String, nullable: true }) invitedBy: string | null;
 }
 
 export class AcceptedInvitation {

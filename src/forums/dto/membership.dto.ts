@@ -28,7 +28,7 @@ export class ListMembersQuery {
 export class MemberView {
   @ApiProperty({ format: 'uuid' }) accountId: string;
   @ApiProperty() displayName: string;
-  @ApiPropertyOptional({ type: String, nullable: true }) organisation: string | null;
+  @ApiProperty({ type: String, nullable: true }) organisation: string | null;
   @ApiProperty({ enum: FORUM_ROLES }) role: ForumRole;
   @ApiPropertyOptional({ enum: ['active', 'removed'], description: 'Moderators only.' }) state?: MembershipState;
   @ApiPropertyOptional({ description: 'Moderators only.' }) email?: string;
@@ -38,7 +38,7 @@ export class MemberView {
 
 export class MemberPage {
   @ApiProperty({ type: [MemberView], description: 'Moderators first, then by join date.' }) items: MemberView[];
-  @ApiPropertyOptional({ type: String, nullable: true }) nextCursor: string | null;
+  @ApiProperty({ type: String, nullable: true }) nextCursor: string | null;
 }
 
 export class MembershipView {

@@ -1,9 +1,9 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty } from '@nestjs/swagger';
 
 /** An organiser of a session: moderator of all its forums. */
 export class SessionModeratorView {
   @ApiProperty({ format: 'uuid' }) accountId: string;
   @ApiProperty() displayName: string;
-  @ApiPropertyOptional({ type: String, nullable: true }) organisation: string | null;
+  @ApiProperty({ type: String, nullable: true }) organisation: string | null;
   @ApiProperty() since: Date;
 }

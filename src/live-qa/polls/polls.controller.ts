@@ -1,8 +1,9 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Put } from '@nestjs/common';
-import { ApiBearerAuth, ApiCookieAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCookieAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentActor, type MaybeActor } from '../../auth/actor.js';
 import { IntIdPipe } from '../../common/id.pipe.js';
 import { AnswerPollDto, CreatePollDto, PollActDto } from './dto/poll-input.dto.js';
+import { PollAnswered, PollList, PollReadView } from './dto/poll.views.js';
 import { PollsService } from './polls.service.js';
 
 /** A session's live polls: `/api/sessions/:idOrSlug/qa/polls`. */
@@ -15,12 +16,14 @@ export class SessionPollsController {
 
   @Get()
   @ApiOperation({ summary: "The session's polls the caller may see (moderators: drafts too), with results when visible and the caller's answer" })
+  @ApiOkResponse({ type: PollList })
   list(@CurrentActor() actor: MaybeActor, @Param('idOrSlug') idOrSlug: string) {
     return this.polls.list(actor, idOrSlug);
   }
 
   @Post()
   @ApiOperation({ summary: 'Prepare a poll: single, multiple, rating, word_cloud or open_text (moderators; a draft until launched)' })
+  @ApiCreatedResponse({ type: PollReadView })
   create(@CurrentActor() actor: MaybeActor, @Param('idOrSlug') idOrSlug: string, @Body() dto: CreatePollDto) {
     return this.polls.create(actor, idOrSlug, dto);
   }
@@ -36,12 +39,14 @@ export class PollsController {
 
   @Get()
   @ApiOperation({ summary: 'One poll as the caller may see it' })
+  @ApiOkResponse({ type: PollReadView })
   get(@CurrentActor() actor: MaybeActor, @Param('id', new IntIdPipe('id')) id: number) {
     return this.polls.get(actor, id);
   }
 
   @Put('answer')
   @ApiOperation({ summary: "Answer the poll, or change one's answer while it is open (one per attendee, guests included)" })
+  @ApiOkResponse({ type: PollAnswered })
   answer(@CurrentActor() actor: MaybeActor, @Param('id', new IntIdPipe('id')) id: number, @Body() dto: AnswerPollDto) {
     return this.polls.answer(actor, id, dto);
   }
@@ -49,6 +54,7 @@ export class PollsController {
   @Post('act')
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'A moderator act: launch, close, reveal, hide, show, unshow, remove_word, approve_text, reject_text' })
+  @ApiOkResponse({ type: PollReadView })
   act(@CurrentActor() actor: MaybeActor, @Param('id', new IntIdPipe('id')) id: number, @Body() dto: PollActDto) {
     return this.polls.act(actor, id, dto);
   }

@@ -1,10 +1,19 @@
 import { ApiProperty } from '@nestjs/swagger';
 import type { MailKind } from '../mail-render.js';
 
+/** Per kind of mail, whether it is sent. */
+export class MailKinds implements Record<MailKind, boolean> {
+  @ApiProperty() replies: boolean;
+  @ApiProperty() mentions: boolean;
+  @ApiProperty() watching: boolean;
+  @ApiProperty() moderation: boolean;
+  @ApiProperty() forum: boolean;
+  @ApiProperty() digest: boolean;
+}
+
 export class MailPreferencesView {
   @ApiProperty({ enum: ['immediate', 'daily', 'weekly', 'none'] }) frequency: 'immediate' | 'daily' | 'weekly' | 'none';
-  @ApiProperty({ description: 'Per kind (replies, mentions, watching, moderation, forum, digest): whether it is mailed.' })
-  kinds: Record<MailKind, boolean>;
+  @ApiProperty({ type: MailKinds, description: 'Per kind (replies, mentions, watching, moderation, forum, digest): whether it is mailed.' }) kinds: MailKinds;
 }
 
 export class UnsubscribeView {

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiExtraModels, ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
 import { AuthorView, QuestionView, ReplyView } from '../../discussions/dto/discussion.views.js';
 
 export const FLAG_REASONS = ['spam', 'off_topic', 'abusive', 'other'] as const;
@@ -7,24 +7,42 @@ export type FlagState = 'open' | 'upheld' | 'dismissed';
 export type ActTargetKind = 'reply' | 'question' | 'forum' | 'account';
 
 /** One row of the record: who did what to what, when, why, and the state before and after. */
+export class RemovalTotal {
+  @ApiProperty() act: string;
+  @ApiProperty() count: number;
+}
+
+export class QuestionPosition {
+  @ApiProperty() id: number;
+  @ApiProperty() position: number;
+}
+
+/** Open flags per reason. */
+export class FlagCounts implements Record<FlagReason, number> {
+  @ApiProperty() spam: number;
+  @ApiProperty() off_topic: number;
+  @ApiProperty() abusive: number;
+  @ApiProperty() other: number;
+}
+
 export class ModerationActionView {
   @ApiProperty({ example: '12' }) id: string;
   @ApiProperty() forumId: number;
   @ApiProperty({ example: 'reply.hide' }) act: string;
-  @ApiPropertyOptional({ type: AuthorView, nullable: true, description: 'null: the system (the flag threshold).' }) actor: AuthorView | null;
+  @ApiProperty({ type: AuthorView, nullable: true, description: 'null: the system (the flag threshold).' }) actor: AuthorView | null;
   @ApiProperty({ enum: ['reply', 'question', 'forum', 'account'] }) targetKind: ActTargetKind;
   @ApiProperty() targetId: string;
-  @ApiPropertyOptional({ type: Number, nullable: true }) questionId: number | null;
-  @ApiPropertyOptional({ type: AuthorView, nullable: true, description: 'Whose contribution (or account) the act touched.' }) targetAuthor: AuthorView | null;
-  @ApiPropertyOptional({ type: String, nullable: true }) reason: string | null;
-  @ApiPropertyOptional({ type: Object, nullable: true }) before: Record<string, unknown> | null;
-  @ApiPropertyOptional({ type: Object, nullable: true }) after: Record<string, unknown> | null;
+  @ApiProperty({ type: Number, nullable: true }) questionId: number | null;
+  @ApiProperty({ type: AuthorView, nullable: true, description: 'Whose contribution (or account) the act touched.' }) targetAuthor: AuthorView | null;
+  @ApiProperty({ type: String, nullable: true }) reason: string | null;
+  @ApiProperty({ type: 'object', additionalProperties: true, nullable: true }) before: Record<string, unknown> | null;
+  @ApiProperty({ type: 'object', additionalProperties: true, nullable: true }) after: Record<string, unknown> | null;
   @ApiProperty() createdAt: Date;
 }
 
 export class ModerationActionPage {
   @ApiProperty({ type: [ModerationActionView] }) items: ModerationActionView[];
-  @ApiPropertyOptional({ type: String, nullable: true }) nextCursor: string | null;
+  @ApiProperty({ type: String, nullable: true }) nextCursor: string | null;
 }
 
 /** A removal as the public sees it: what kind and why, no text, no names. */
@@ -32,15 +50,15 @@ export class RemovalView {
   @ApiProperty() id: string;
   @ApiProperty() act: string;
   @ApiProperty() targetKind: string;
-  @ApiPropertyOptional({ type: Number, nullable: true }) questionId: number | null;
-  @ApiPropertyOptional({ type: String, nullable: true }) reason: string | null;
+  @ApiProperty({ type: Number, nullable: true }) questionId: number | null;
+  @ApiProperty({ type: String, nullable: true }) reason: string | null;
   @ApiProperty() createdAt: Date;
 }
 
 export class RemovalSummary {
-  @ApiProperty({ description: 'Removals per act, all time.' }) totals: { act: string; count: number }[];
+  @ApiProperty({ type: [RemovalTotal], description: 'Removals per act, all time.' }) totals: RemovalTotal[];
   @ApiProperty({ type: [RemovalView] }) items: RemovalView[];
-  @ApiPropertyOptional({ type: String, nullable: true }) nextCursor: string | null;
+  @ApiProperty({ type: String, nullable: true }) nextCursor: string | null;
 }
 
 /** A flag as the member who raised it sees it. */
@@ -50,38 +68,65 @@ export class MyFlagView {
   @ApiProperty() questionId: number;
   @ApiProperty() forumId: number;
   @ApiProperty({ enum: FLAG_REASONS }) reason: FlagReason;
-  @ApiPropertyOptional({ type: String, nullable: true }) note: string | null;
+  @ApiProperty({ type: String, nullable: true }) note: string | null;
   @ApiProperty({ enum: ['open', 'upheld', 'dismissed'] }) state: FlagState;
   @ApiProperty() createdAt: Date;
-  @ApiPropertyOptional({ type: Date, nullable: true }) resolvedAt: Date | null;
+  @ApiProperty({ type: Date, nullable: true }) resolvedAt: Date | null;
 }
 
 export class MyFlagPage {
   @ApiProperty({ type: [MyFlagView] }) items: MyFlagView[];
-  @ApiPropertyOptional({ type: String, nullable: true }) nextCursor: string | null;
+  @ApiProperty({ type: String, nullable: true }) nextCursor: string | null;
 }
 
 export class QueueFlagView {
   @ApiProperty() id: string;
   @ApiProperty({ enum: FLAG_REASONS }) reason: FlagReason;
-  @ApiPropertyOptional({ type: String, nullable: true }) note: string | null;
+  @ApiProperty({ type: String, nullable: true }) note: string | null;
   @ApiProperty({ type: AuthorView }) by: AuthorView;
   @ApiProperty() createdAt: Date;
 }
 
-/** One entry of the moderators' queue: a flagged reply with its open flags, or a reply awaiting approval. */
-export class QueueItem {
-  @ApiProperty({ enum: ['flags', 'pending', 'question'] }) kind: 'flags' | 'pending' | 'question';
-  @ApiProperty({ description: 'First open flag, or when the pending reply or the proposed question was posted.' }) since: Date;
-  @ApiPropertyOptional({ type: ReplyView, description: 'flags and pending: the reply, as moderators see it.' }) reply?: ReplyView;
-  @ApiPropertyOptional({ type: QuestionView, description: 'question: a member\'s proposed question awaiting approval.' }) question?: QuestionView;
-  @ApiPropertyOptional({ type: [QueueFlagView] }) flags?: QueueFlagView[];
-  @ApiPropertyOptional({ description: 'Open flags per reason.' }) counts?: Record<FlagReason, number>;
+/** A flagged reply in the moderators' queue, with its open flags. */
+class FlaggedReplyItem {
+  @ApiProperty({ enum: ['flags'] }) kind: 'flags';
+  @ApiProperty({ description: 'The first open flag.' }) since: Date;
+  @ApiProperty({ type: ReplyView, description: 'The reply, as moderators see it.' }) reply: ReplyView;
+  @ApiProperty({ type: [QueueFlagView] }) flags: QueueFlagView[];
+  @ApiProperty({ type: FlagCounts }) counts: FlagCounts;
 }
 
+/** A reply awaiting approval. */
+class PendingReplyItem {
+  @ApiProperty({ enum: ['pending'] }) kind: 'pending';
+  @ApiProperty({ description: 'When it was posted.' }) since: Date;
+  @ApiProperty({ type: ReplyView, description: 'The reply, as moderators see it.' }) reply: ReplyView;
+}
+
+/** A member's proposed question awaiting approval. */
+class ProposedQuestionItem {
+  @ApiProperty({ enum: ['question'] }) kind: 'question';
+  @ApiProperty({ description: 'When it was proposed.' }) since: Date;
+  @ApiProperty({ type: QuestionView }) question: QuestionView;
+}
+
+/** One entry of the moderators' queue, by `kind`. */
+export type QueueItem = FlaggedReplyItem | PendingReplyItem | ProposedQuestionItem;
+
+@ApiExtraModels(FlaggedReplyItem, PendingReplyItem, ProposedQuestionItem)
 export class QueuePage {
-  @ApiProperty({ type: [QueueItem] }) items: QueueItem[];
-  @ApiPropertyOptional({ type: String, nullable: true }) nextCursor: string | null;
+  @ApiProperty({
+    type: 'array',
+    items: {
+      oneOf: [getSchemaPath(FlaggedReplyItem), getSchemaPath(PendingReplyItem), getSchemaPath(ProposedQuestionItem)].map(($ref) => ({ $ref })),
+      discriminator: {
+        propertyName: 'kind',
+        mapping: { flags: getSchemaPath(FlaggedReplyItem), pending: getSchemaPath(PendingReplyItem), question: getSchemaPath(ProposedQuestionItem) },
+      },
+    },
+  })
+  items: QueueItem[];
+  @ApiProperty({ type: String, nullable: true }) nextCursor: string | null;
 }
 
 export class ForumModerationSettings {
@@ -90,8 +135,8 @@ export class ForumModerationSettings {
   @ApiProperty({ description: 'A person\'s replies wait for approval until they have this many visible replies here (0: off).' }) premoderateFirstReplies: number;
   @ApiProperty({ description: 'Distinct members\' flags that hide a reply pending review (effective value).' }) flagThreshold: number;
   @ApiProperty({ description: 'True when the forum uses the server default (FLAG_THRESHOLD).' }) flagThresholdIsDefault: boolean;
-  @ApiPropertyOptional({ type: Number, nullable: true, description: 'One reply per person per this many seconds anywhere in the forum.' }) slowModeSeconds: number | null;
-  @ApiPropertyOptional({ type: Number, nullable: true }) maxRepliesPerHour: number | null;
+  @ApiProperty({ type: Number, nullable: true, description: 'One reply per person per this many seconds anywhere in the forum.' }) slowModeSeconds: number | null;
+  @ApiProperty({ type: Number, nullable: true }) maxRepliesPerHour: number | null;
   @ApiProperty({ description: 'Members may propose questions, which wait for a moderator\'s approval (default on).' }) memberQuestions: boolean;
 }
 
@@ -99,8 +144,8 @@ export class SilenceView {
   @ApiProperty() forumId: number;
   @ApiProperty({ type: AuthorView }) account: AuthorView;
   @ApiProperty() until: Date;
-  @ApiPropertyOptional({ type: String, nullable: true }) reason: string | null;
-  @ApiPropertyOptional({ type: AuthorView, nullable: true }) by: AuthorView | null;
+  @ApiProperty({ type: String, nullable: true }) reason: string | null;
+  @ApiProperty({ type: AuthorView, nullable: true }) by: AuthorView | null;
   @ApiProperty() createdAt: Date;
 }
 
@@ -117,7 +162,7 @@ export class ActResult {
   @ApiPropertyOptional({ type: QuestionView }) fromQuestion?: QuestionView;
   @ApiPropertyOptional({ type: QuestionView }) toQuestion?: QuestionView;
   @ApiPropertyOptional({ type: [String] }) movedReplyIds?: string[];
-  @ApiPropertyOptional() questions?: { id: number; position: number }[];
+  @ApiPropertyOptional({ type: [QuestionPosition], description: "question.reorder: the forum's questions in their new order." }) questions?: QuestionPosition[];
   @ApiPropertyOptional({ type: ForumModerationSettings }) settings?: ForumModerationSettings;
   @ApiPropertyOptional({ type: SilenceView, nullable: true }) silence?: SilenceView | null;
   @ApiPropertyOptional() resolvedFlags?: number;

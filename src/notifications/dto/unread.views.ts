@@ -1,11 +1,11 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty } from '@nestjs/swagger';
 
 export class ThreadUnreadView {
   @ApiProperty() questionId: number;
-  @ApiPropertyOptional({ type: String, nullable: true, description: 'The newest reply the member has seen; null if they never opened the thread.' })
+  @ApiProperty({ type: String, nullable: true, description: 'The newest reply the member has seen; null if they never opened the thread.' })
   lastReadReplyId: string | null;
   @ApiProperty({ description: "Visible replies by others newer than that." }) unread: number;
-  @ApiPropertyOptional({ type: String, nullable: true, description: 'The first of them in tree order: where opening the thread lands.' })
+  @ApiProperty({ type: String, nullable: true, description: 'The first of them in tree order: where opening the thread lands.' })
   firstUnreadReplyId: string | null;
 }
 
@@ -18,7 +18,7 @@ export class QuestionUnreadView {
 
 export class ForumUnreadView {
   @ApiProperty() forumId: number;
-  @ApiPropertyOptional({ type: Date, nullable: true }) lastVisitAt: Date | null;
+  @ApiProperty({ type: Date, nullable: true }) lastVisitAt: Date | null;
   @ApiProperty({ type: [QuestionUnreadView] }) questions: QuestionUnreadView[];
 }
 

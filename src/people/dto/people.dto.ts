@@ -39,16 +39,16 @@ export class PersonQuestionView extends ContributionPlace {
 
 export class PersonRepliesPage {
   @ApiProperty({ type: [PersonReplyView] }) items: PersonReplyView[];
-  @ApiPropertyOptional({ type: String, nullable: true }) nextCursor: string | null;
+  @ApiProperty({ type: String, nullable: true }) nextCursor: string | null;
 }
 
 export class PersonView {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty() displayName: string;
-  @ApiPropertyOptional({ type: String, nullable: true, description: 'Organisation or city.' }) organisation: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'Organisation or city.' }) organisation: string | null;
   @ApiProperty({ enum: LANGUAGES, isArray: true }) languages: Language[];
   @ApiProperty() bio: string;
-  @ApiPropertyOptional({ type: String, nullable: true, description: 'Avatar image; null: show initials.' }) avatarUrl: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'Avatar image; null: show initials.' }) avatarUrl: string | null;
   @ApiProperty({ description: 'Initials for when there is no avatar.' }) initials: string;
   @ApiProperty() memberSince: Date;
   @ApiProperty({ type: PersonRepliesPage, description: 'Their replies the viewer may read, newest first.' }) replies: PersonRepliesPage;

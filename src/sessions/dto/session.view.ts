@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty } from '@nestjs/swagger';
 import { LANGUAGES, type Language } from '../../auth/account.entity.js';
 import { ForumSummaryView } from '../../forums/dto/forum.view.js';
 import { DOCUMENT_KINDS, type DocumentKind } from '../session-document.entity.js';
@@ -45,7 +45,7 @@ export class SessionDetailView extends SessionSummaryView {
 
 export class SessionPage {
   @ApiProperty({ type: [SessionSummaryView] }) items: SessionSummaryView[];
-  @ApiPropertyOptional({ type: String, nullable: true, description: 'Pass as `cursor` for the next page; null on the last page.' })
+  @ApiProperty({ type: String, nullable: true, description: 'Pass as `cursor` for the next page; null on the last page.' })
   nextCursor: string | null;
 }
 
