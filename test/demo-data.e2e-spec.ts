@@ -39,7 +39,7 @@ async function counts(t: TestApp) {
             (SELECT count(*) FROM question)::int AS questions, (SELECT count(*) FROM reply)::int AS replies,
             (SELECT count(*) FROM reply_vote)::int AS votes, (SELECT count(*) FROM account)::int AS accounts,
             (SELECT count(*) FROM invitation)::int AS invitations, (SELECT count(*) FROM reply_flag)::int AS flags,
-            (SELECT count(*) FROM moderation_action)::int AS actions`,
+            (SELECT count(*) FROM audit_record WHERE stream = 'forum')::int AS actions`,
   );
   return row as Record<string, number>;
 }

@@ -487,14 +487,14 @@ describe('moderation acts', () => {
         `CREATE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql AS $$
          BEGIN IF NEW.forum_id = ${s.forumId} THEN RAISE EXCEPTION 'record refused'; END IF; RETURN NEW; END $$`,
       );
-      await t.dataSource.query(`CREATE TRIGGER ${name} BEFORE INSERT ON moderation_action FOR EACH ROW EXECUTE FUNCTION ${name}()`);
+      await t.dataSource.query(`CREATE TRIGGER ${name} BEFORE INSERT ON audit_record FOR EACH ROW EXECUTE FUNCTION ${name}()`);
       try {
         for (const via of VIAS) {
           const res = await act(cast.moderator, via, { act: 'reply.hide', replyId: r.id, reason: 'Never recorded' });
           expect([res.status, res.body.code]).toEqual([500, 'internal_error']);
         }
       } finally {
-        await t.dataSource.query(`DROP TRIGGER ${name} ON moderation_action`);
+        await t.dataSource.query(`DROP TRIGGER ${name} ON audit_record`);
         await t.dataSource.query(`DROP FUNCTION ${name}()`);
       }
       expect((await thread(cast.reader.agent, s.questionId))[0]).toMatchObject({ state: 'visible', bodyHtml: '<p>Stays visible</p>' });

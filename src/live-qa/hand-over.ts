@@ -13,6 +13,7 @@ import type { LiveQaRow } from './qa-access.js';
 import type { PendingChoice } from './qa-policy.js';
 import type { RecordQaEvent } from './qa-stream.js';
 import { VOTE_SUM } from './qa-votes.js';
+import { recordQaAct } from '../audit/audit-record.js';
 
 /** Title of a forum question: the live question's text, cut at 300 characters (the question title limit). */
 export function forumTitleOf(body: string): string {
@@ -206,7 +207,7 @@ export async function handOver(
     ...(pending !== 'keep' || kept ? { pending: { ...settled, kept } } : {}),
   };
   const result: HandOverResult = { forum, created, forumCreated, ...extra };
-  await m.query(`INSERT INTO live_qa_action (session_id, actor_id, action, after) VALUES ($1, $2, 'hand_over', $3)`, [session.id, actor.accountId, JSON.stringify(result)]);
+  await recordQaAct(m, { sessionId: session.id, actorId: actor.accountId, action: 'hand_over', after: result });
   record(session.id, 'qa.handed_over', { forum, created, ...extra }, {});
   afterCommit(() => deps.forumEvents.publish(forumEvents));
   return result;
@@ -217,9 +218,7 @@ async function settlePending(m: EntityManager, actor: Actor, sessionId: number, 
   const state = choice === 'approve' ? 'approved' : 'dismissed';
   const [ids]: [{ id: number }[], number] = await m.query(`UPDATE live_question SET state = $2, updated_at = now() WHERE session_id = $1 AND state = 'pending' RETURNING id`, [sessionId, state]);
   for (const { id } of ids) {
-    await m.query(`INSERT INTO live_qa_action (session_id, question_id, actor_id, action, before, after, reason) VALUES ($1, $2, $3, $4, '{"state":"pending"}', $5, 'ending the session')`, [
-      sessionId, id, actor.accountId, choice, JSON.stringify({ state }),
-    ]);
+    await recordQaAct(m, { sessionId, questionId: id, actorId: actor.accountId, action: choice, before: { state: 'pending' }, after: { state }, reason: 'ending the session' });
     const [row]: LiveQuestionRow[] = await m.query(`${liveQuestionSelect()} WHERE q.id = $1`, [id]);
     // Approved: everyone sees it now; dismissed: it stays between the moderators and its asker.
     record(sessionId, 'question.updated', { question: toLiveQuestionView(row, null) }, {

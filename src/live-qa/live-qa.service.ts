@@ -15,6 +15,7 @@ import { loadQaContext, requireQaModerator, type LiveQaRow, type QaContext } fro
 import { askingLimits, askRefusal, ASK_REFUSALS, MAX_QUESTION_LENGTH, type PendingChoice } from './qa-policy.js';
 import { QaEvents, type RecordQaEvent } from './qa-stream.js';
 import type { Session } from '../sessions/session.entity.js';
+import { QA_ACTS, recordQaAct } from '../audit/audit-record.js';
 
 /** Join codes avoid letters and digits that read alike on a projector (0/O, 1/I/L). */
 const JOIN_CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
@@ -60,10 +61,7 @@ export class LiveQaService {
       requireQaModerator(actor, context);
       const moderator = actor as Actor;
       const sessionId = context.session.id;
-      const act = (action: string, before: unknown, after: unknown) =>
-        m.query(`INSERT INTO live_qa_action (session_id, actor_id, action, before, after) VALUES ($1, $2, $3, $4, $5)`, [
-          sessionId, moderator.accountId, action, JSON.stringify(before), JSON.stringify(after),
-        ]);
+      const act = (action: string, before: unknown, after: unknown) => recordQaAct(m, { sessionId, actorId: moderator.accountId, action, before, after });
       let qa = context.qa;
       if (!qa) {
         [qa] = await m.query(`INSERT INTO live_qa (session_id, state) VALUES ($1, 'closed') RETURNING *`, [sessionId]);
@@ -113,10 +111,7 @@ export class LiveQaService {
       if (!qa) return;
       if (qa.state === 'open') {
         await tx.query(`UPDATE live_qa SET state = 'closed', updated_at = now() WHERE session_id = $1`, [session.id]);
-        await tx.query(`INSERT INTO live_qa_action (session_id, actor_id, action, before, after) VALUES ($1, $2, 'close', '{"state":"open"}', '{"state":"closed"}')`, [
-          session.id,
-          actor.accountId,
-        ]);
+        await recordQaAct(tx, { sessionId: session.id, actorId: actor.accountId, action: 'close', before: { state: 'open' }, after: { state: 'closed' } });
       }
       await handOver(tx, { markdown: this.markdown, forumEvents: this.forumEvents }, actor, session, qa, record, afterCommit);
       await this.recordUpdated(tx, record, session.id);
@@ -214,7 +209,7 @@ export class LiveQaService {
     const rows: { id: string; question_id: number | null; action: string; actor_id: string | null; display_name: string | null; before: unknown; after: unknown; reason: string | null; created_at: Date }[] =
       await this.dataSource.query(
         `SELECT x.id, x.question_id, x.action, x.actor_id, a.display_name, x.before, x.after, x.reason, x.created_at
-           FROM live_qa_action x LEFT JOIN account a ON a.id = x.actor_id
+           FROM ${QA_ACTS} x LEFT JOIN account a ON a.id = x.actor_id
           WHERE x.session_id = $1 ORDER BY x.id DESC LIMIT 500`,
         [context.session.id],
       );

@@ -11,6 +11,7 @@ import { liveQuestionNotFound, loadQaContext, moderatesQa, requireAsker, require
 import { askerMayChange, askingLimits, askWaitMs, ASK_REFUSALS, isPublicState, MERGE_TARGET_STATES, PUBLIC_QUESTION_SQL, transitionAllowed, votable, type LiveQuestionState } from './qa-policy.js';
 import { QaEventLog, QaEvents, type RecordQaEvent } from './qa-stream.js';
 import { bumpVotes, QaVoteBroadcaster } from './qa-votes.js';
+import { recordQaAct } from '../audit/audit-record.js';
 
 /** Who sees an event about a question: everyone if it is or was public, else its moderators and asker. */
 const audienceOf = (row: Pick<LiveQuestionRow, 'asker_id' | 'forum_question_id'>, ...states: LiveQuestionState[]): EventAudience =>
@@ -25,7 +26,7 @@ const PAST: Record<string, string> = {
  * Live questions of a session's Q&A: listing, asking (with the asking
  * limits), editing and withdrawing one's own, votes (one row per person and
  * question, counted on sharded counters), and the moderators' acts, each
- * recorded in live_qa_action in the act's own transaction. HTTP and socket
+ * recorded in the audit record in the act's own transaction. HTTP and socket
  * handlers call these same methods.
  */
 @Injectable()
@@ -249,10 +250,9 @@ export class LiveQuestionsService {
       // Only an approved question stays on screen.
       if (dto.action !== 'highlight' && dto.action !== 'edit' && dto.action !== 'approve') highlightChange = await this.clearHighlightOf(m, null, row);
       const after = (await this.load(m, row.id))!;
-      await m.query(
-        `INSERT INTO live_qa_action (session_id, question_id, actor_id, action, before, after, reason) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-        [sessionId, row.id, moderator.accountId, dto.action, JSON.stringify(before), JSON.stringify({ ...snapshot(after), ...(into ? { mergedIntoId: into.id } : {}) }), reason],
-      );
+      await recordQaAct(m, {
+        sessionId, questionId: row.id, actorId: moderator.accountId, action: dto.action, before, after: { ...snapshot(after), ...(into ? { mergedIntoId: into.id } : {}) }, reason,
+      });
 
       const audience = audienceOf(row, row.state, after.state);
       // Only moderators and the asker get a hidden question's events: they may read the dismiss reason.

@@ -7,8 +7,9 @@ import { ForumAccessService, type ForumAccess } from '../forums/forum-access.ser
 import { MODERATORS } from '../events/forum-event.js';
 import { ForumEventsService, type RecordEvent } from '../events/forum-events.service.js';
 import type { ActTargetKind, ModerationActionView } from './dto/moderation.views.js';
+import { FORUM_ACTS, recordForumActs, type ForumAct } from '../audit/audit-record.js';
 
-/** Every act the record holds (the MemberQuestions migration's CHECK lists the same). */
+/** Every act the record holds (the AuditRecord migration's CHECK lists the same). */
 export const MODERATION_ACTS = [
   'reply.hide', 'reply.unhide', 'reply.delete', 'reply.edit', 'reply.move', 'reply.feature', 'reply.unfeature',
   'reply.approve', 'reply.reject', 'flag.uphold', 'flag.dismiss',
@@ -18,17 +19,10 @@ export const MODERATION_ACTS = [
 ] as const;
 export type ModerationActName = (typeof MODERATION_ACTS)[number];
 
-/** One row for the record, as an act describes it. */
-export interface ActRecord {
+/** One row for the record, as an act describes it (the audit record's forum act, with the names typed). */
+export interface ActRecord extends ForumAct {
   act: ModerationActName;
   targetKind: ActTargetKind;
-  targetId: string | number;
-  questionId?: number | null;
-  /** Whose contribution (or account) the act touched. */
-  targetAuthorId?: string | null;
-  reason?: string | null;
-  before?: object | null;
-  after?: object | null;
 }
 
 /** What an act's work gets: the transaction, its event recorder, and the checked access. */
@@ -130,30 +124,9 @@ export class ModerationActs {
    * the caller then queues their `moderation.action` events.
    */
   async write(m: EntityManager, actorId: string | null, forumId: number, records: ActRecord[]): Promise<ModerationActionView[]> {
-    if (records.length === 0) return [];
-    const items = records.map((r, i) => ({
-      ord: i,
-      act: r.act,
-      target_kind: r.targetKind,
-      target_id: String(r.targetId),
-      question_id: r.questionId ?? null,
-      target_author_id: r.targetAuthorId ?? null,
-      reason: r.reason ?? null,
-      before: r.before ?? null,
-      after: r.after ?? null,
-    }));
-    const rows: ActionRow[] = await m.query(
-      `WITH ma AS (
-         INSERT INTO moderation_action (forum_id, actor_id, act, target_kind, target_id, question_id, target_author_id, reason, before, after)
-         SELECT $1, $2, e.act, e.target_kind, e.target_id, e.question_id, e.target_author_id, e.reason, e.before, e.after
-           FROM jsonb_to_recordset($3::jsonb) AS e(ord integer, act text, target_kind text, target_id text, question_id integer,
-                                                   target_author_id uuid, reason text, before jsonb, after jsonb)
-          ORDER BY e.ord
-         RETURNING *
-       )
-       SELECT ${ACTION_COLUMNS} FROM ma ${ACTION_JOINS} ORDER BY ma.id`,
-      [forumId, actorId, JSON.stringify(items)],
-    );
+    const ids = await recordForumActs(m, forumId, actorId, records);
+    if (ids.length === 0) return [];
+    const rows: ActionRow[] = await m.query(`SELECT ${ACTION_COLUMNS} FROM ${FORUM_ACTS} ma ${ACTION_JOINS} WHERE ma.id = ANY($1::bigint[]) ORDER BY ma.id`, [ids]);
     return rows.map(toActionView);
   }
 }

@@ -8,6 +8,7 @@ import type { PageQuery } from '../discussions/dto/thread-query.dto.js';
 import { ForumAccessService } from '../forums/forum-access.service.js';
 import type { ModerationActionPage, RemovalSummary } from './dto/moderation.views.js';
 import type { ActionsQuery, MyActionsQuery } from './dto/record-query.dto.js';
+import { FORUM_ACTS } from '../audit/audit-record.js';
 import { ACTION_COLUMNS, ACTION_JOINS, toActionView, type ActionRow } from './moderation-acts.js';
 
 /** Acts that took something out of view: the public summary lists them (what kind and why, never the text or names). */
@@ -46,7 +47,7 @@ export class ModerationRecordService {
     if (query.until) add('ma.created_at < :until', { until: query.until });
     const after = afterId(query);
     if (after) add('ma.id < :after', { after });
-    return this.page(`SELECT ${ACTION_COLUMNS} FROM moderation_action ma ${ACTION_JOINS} WHERE ${where.join(' AND ')} ORDER BY ma.id DESC LIMIT :limit`, params, query);
+    return this.page(`SELECT ${ACTION_COLUMNS} FROM ${FORUM_ACTS} ma ${ACTION_JOINS} WHERE ${where.join(' AND ')} ORDER BY ma.id DESC LIMIT :limit`, params, query);
   }
 
   /** Acts on the caller's own replies, questions or account, in forums they can still read. */
@@ -64,13 +65,13 @@ export class ModerationRecordService {
       where.push('ma.id < :after');
       params.after = after;
     }
-    return this.page(`SELECT ${ACTION_COLUMNS} FROM moderation_action ma ${ACTION_JOINS} WHERE ${where.join(' AND ')} ORDER BY ma.id DESC LIMIT :limit`, params, query);
+    return this.page(`SELECT ${ACTION_COLUMNS} FROM ${FORUM_ACTS} ma ${ACTION_JOINS} WHERE ${where.join(' AND ')} ORDER BY ma.id DESC LIMIT :limit`, params, query);
   }
 
   async removals(actor: MaybeActor, forumId: number, query: PageQuery): Promise<RemovalSummary> {
     await this.forumAccess.readable(actor, forumId);
     const totals: { act: string; count: number }[] = await this.dataSource.query(
-      `SELECT act, count(*)::int AS count FROM moderation_action WHERE forum_id = $1 AND ${REMOVED_FROM_VIEW} GROUP BY act ORDER BY act`,
+      `SELECT act, count(*)::int AS count FROM ${FORUM_ACTS} ma WHERE forum_id = $1 AND ${REMOVED_FROM_VIEW} GROUP BY act ORDER BY act`,
       [forumId, REMOVAL_ACTS],
     );
     const params: unknown[] = [forumId, REMOVAL_ACTS, query.limit + 1];
@@ -78,7 +79,7 @@ export class ModerationRecordService {
     const before = after ? `AND id < $${params.push(after)}` : '';
     const rows: { id: string; act: string; target_kind: string; question_id: number | null; reason: string | null; created_at: Date }[] =
       await this.dataSource.query(
-        `SELECT id, act, target_kind, question_id, reason, created_at FROM moderation_action
+        `SELECT id, act, target_kind, question_id, reason, created_at FROM ${FORUM_ACTS} ma
           WHERE forum_id = $1 AND ${REMOVED_FROM_VIEW} ${before} ORDER BY id DESC LIMIT $3`,
         params,
       );

@@ -115,7 +115,7 @@ export const typesOf = (socket: TestSocket, forumId: number) => socket.forumEven
 
 /** The record rows of a forum, oldest first. */
 export async function recordRows(t: TestApp, forumId: number): Promise<{ act: string; actor_id: string | null; target_kind: string; target_id: string; reason: string | null; before: any; after: any }[]> {
-  return t.dataSource.query(`SELECT act, actor_id, target_kind, target_id, reason, before, after FROM moderation_action WHERE forum_id = $1 ORDER BY id`, [forumId]);
+  return t.dataSource.query(`SELECT act, actor_id, target_kind, target_id, reason, before, after FROM audit_record WHERE stream = 'forum' AND forum_id = $1 ORDER BY id`, [forumId]);
 }
 
 /** The thread as this agent reads it (tree order). */

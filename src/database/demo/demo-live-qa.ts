@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { DemoPerson } from './demo-forums.js';
+import { recordQaAct } from '../../audit/audit-record.js';
 
 /** The session whose live Q&A the demo shows open ("running now"), guests welcome. */
 export const DEMO_LIVE_QA_SESSION = 'sustainable-urban-mobility';
@@ -34,10 +35,7 @@ export async function insertDemoLiveQa(m: EntityManager, sessionId: number, peop
     [sessionId],
   );
   await m.query(`INSERT INTO session_moderator (session_id, account_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [sessionId, people.moderator]);
-  await m.query(`INSERT INTO live_qa_action (session_id, actor_id, action, after, created_at) VALUES ($1, $2, 'open', '{"state":"open"}', now() - interval '25 minutes')`, [
-    sessionId,
-    people.moderator,
-  ]);
+  await recordQaAct(m, { sessionId, actorId: people.moderator, action: 'open', after: { state: 'open' }, at: new Date(Date.now() - 25 * 60_000) });
   for (const [i, q] of QUESTIONS.entries()) {
     const [row]: { id: number }[] = await m.query(
       `INSERT INTO live_question (session_id, asker_id, anonymous, body, state, answered_at, created_at, updated_at)

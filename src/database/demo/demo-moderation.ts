@@ -2,6 +2,7 @@ import type { EntityManager } from 'typeorm';
 import type { ReplyState } from '../../discussions/reply.entity.js';
 import type { ActRecord } from '../../moderation/moderation-acts.js';
 import type { DemoPerson, DemoReply } from './demo-forums.js';
+import { recordForumActs } from '../../audit/audit-record.js';
 
 /**
  * The moderation the demo shows its moderator: a reply hidden with a reason,
@@ -25,12 +26,7 @@ export function demoReplyState(reply: DemoReply): ReplyState {
 
 /** A row of the moderation record, dated like the rest of the demo (the real acts write now()). */
 export async function recordDemoAct(m: EntityManager, forumId: number, actorId: string | null, entry: ActRecord, at: Date): Promise<void> {
-  await m.query(
-    `INSERT INTO moderation_action (forum_id, actor_id, act, target_kind, target_id, question_id, target_author_id, reason, before, after, created_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-    [forumId, actorId, entry.act, entry.targetKind, String(entry.targetId), entry.questionId ?? null, entry.targetAuthorId ?? null, entry.reason ?? null,
-      entry.before ? JSON.stringify(entry.before) : null, entry.after ? JSON.stringify(entry.after) : null, at],
-  );
+  await recordForumActs(m, forumId, actorId, [entry], at);
 }
 
 /** The moderator's hide of a reply posted visible, as ReplyActsService.hide records it. */

@@ -74,7 +74,7 @@ export function Optional(): PropertyDecorator {
   return ValidateIf((_object, value) => value !== undefined);
 }
 
-/** Longest reason a moderator gives for an act (also the CHECK on moderation_action.reason and reply.state_reason). */
+/** Longest reason a moderator gives for an act (also the CHECK on a forum act's audit_record.reason and reply.state_reason). */
 export const MAX_REASON_CHARS = 500;
 
 /** A moderator's reason or a flag's note: trimmed by the DTO, then 1..MAX_REASON_CHARS characters, no NUL. */

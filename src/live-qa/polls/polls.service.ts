@@ -10,6 +10,7 @@ import { QaEvents } from '../qa-stream.js';
 import type { AnswerPollDto, CreatePollDto, PollActDto } from './dto/poll-input.dto.js';
 import { ACT_KIND, answerProblem, foldWord, POLL_TRANSITIONS } from './poll-policy.js';
 import { PollResultsBroadcaster, readResults, resultsPublic, type PollResultsView, type PollRow } from './poll-results.js';
+import { recordQaAct } from '../../audit/audit-record.js';
 
 /** The protocol's poll shapes, with times as the server holds them. */
 export type PollView = Protocol.PollView<Date>;
@@ -46,7 +47,7 @@ export function toPollView(row: PollRow, onScreenPollId: number | null): PollVie
  * see), launch, close, reveal or hide the results, put one on the presenter
  * screen, and curate word clouds and open text; attendees (guests included)
  * answer once per poll and may change their answer while it is open. Acts
- * are recorded in live_qa_action and on the Q&A's event stream (poll.*);
+ * are recorded in the audit record and on the Q&A's event stream (poll.*);
  * answers are not logged: results reach screens coalesced, like vote
  * counts. HTTP and socket handlers call these same methods.
  */
@@ -236,9 +237,7 @@ export class PollsService {
   }
 
   private recordAct(m: EntityManager, actor: Actor, poll: PollRow, action: string, before: unknown, after: unknown): Promise<unknown> {
-    return m.query(`INSERT INTO live_qa_action (session_id, poll_id, actor_id, action, before, after) VALUES ($1, $2, $3, $4, $5, $6)`, [
-      poll.session_id, poll.id, actor.accountId, action, JSON.stringify(before), JSON.stringify(after),
-    ]);
+    return recordQaAct(m, { sessionId: poll.session_id, pollId: poll.id, actorId: actor.accountId, action, before, after });
   }
 }
 
