@@ -50,7 +50,7 @@ interface ReplyChange {
   reply: ReplyView;
 }
 
-/** What each forum event carries, as the server records it (src/realtime/forum-events.service.ts). */
+/** What each forum event carries, as the server records it (src/events/forum-events.service.ts). */
 export interface ForumEventPayloads {
   'reply.created': ReplyChange;
   'reply.edited': ReplyChange;
