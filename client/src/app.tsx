@@ -1,22 +1,22 @@
 import { useEffect, useRef } from 'preact/hooks';
 import { LANGUAGES, type Language } from './api.js';
-import { account, chooseLanguage, interfaceLanguage, signOut } from './account.js';
-import { announcement } from './announcer.js';
-import { NotFound } from './components/common.js';
-import { LanguageOffer } from './components/LanguageOffer.js';
-import { HeaderSearch } from './components/HeaderSearch.js';
-import { LazyPage } from './components/LazyPage.js';
-import { NotificationBell } from './components/NotificationBell.js';
-import { reauthenticateLive } from './components/use-follow.js';
+import { account, chooseLanguage, interfaceLanguage, signOut } from './account/account.js';
+import { announcement } from './ui/announcer.js';
+import { NotFound } from './ui/common.js';
+import { LanguageOffer } from './ui/LanguageOffer.js';
+import { HeaderSearch } from './search/HeaderSearch.js';
+import { LazyPage } from './ui/LazyPage.js';
+import { NotificationBell } from './notifications/NotificationBell.js';
+import { reauthenticateLive } from './ui/use-follow.js';
 import { caughtUp, connection, everConnected } from './connection-state.js';
 import { nativeLanguageName, t } from './i18n/index.js';
 import { qaPages } from './live-qa/lazy.js';
-import { SignInPage, SignUpPage } from './pages/AuthPages.js';
-import { ForumPage } from './pages/ForumPage.js';
-import { InvitePage } from './pages/InvitePage.js';
-import { SessionPage } from './pages/SessionPage.js';
-import { SessionsPage } from './pages/SessionsPage.js';
-import { ThreadPage } from './pages/ThreadPage.js';
+import { SignInPage, SignUpPage } from './account/AuthPages.js';
+import { ForumPage } from './threads/ForumPage.js';
+import { InvitePage } from './account/InvitePage.js';
+import { SessionPage } from './sessions/SessionPage.js';
+import { SessionsPage } from './sessions/SessionsPage.js';
+import { ThreadPage } from './threads/ThreadPage.js';
 import { matchRoute, navigate, paths, useLocation, type Route } from './router.js';
 import { useStore } from './store.js';
 
@@ -82,9 +82,9 @@ function Page({ route }: { route: Route }) {
     case 'qa':
       return <LazyPage load={qaPages[route.view]} props={{ slug: route.slug }} />;
     case 'moderationQueue':
-      return <LazyPage load={() => import('./pages/ModerationQueuePage.js').then((m) => m.ModerationQueuePage)} props={{ forumId: route.forumId }} />;
+      return <LazyPage load={() => import('./moderation/ModerationQueuePage.js').then((m) => m.ModerationQueuePage)} props={{ forumId: route.forumId }} />;
     case 'moderationRecord':
-      return <LazyPage load={() => import('./pages/ModerationRecordPage.js').then((m) => m.ModerationRecordPage)} props={{ forumId: route.forumId }} />;
+      return <LazyPage load={() => import('./moderation/ModerationRecordPage.js').then((m) => m.ModerationRecordPage)} props={{ forumId: route.forumId }} />;
     case 'signin':
       return <SignInPage />;
     case 'signup':
@@ -94,23 +94,23 @@ function Page({ route }: { route: Route }) {
     case 'join':
       return <LazyPage load={qaPages.join} props={{ code: route.code }} />;
     case 'search':
-      return <LazyPage load={() => import('./pages/SearchPage.js').then((m) => m.SearchPage)} props={{}} />;
+      return <LazyPage load={() => import('./search/SearchPage.js').then((m) => m.SearchPage)} props={{}} />;
     case 'person':
-      return <LazyPage load={() => import('./pages/PersonPage.js').then((m) => m.PersonPage)} props={{ id: route.id }} />;
+      return <LazyPage load={() => import('./people/PersonPage.js').then((m) => m.PersonPage)} props={{ id: route.id }} />;
     case 'account':
-      return <LazyPage load={() => import('./pages/AccountPage.js').then((m) => m.AccountPage)} props={{}} />;
+      return <LazyPage load={() => import('./account/AccountPage.js').then((m) => m.AccountPage)} props={{}} />;
     case 'accountNotifications':
-      return <LazyPage load={() => import('./pages/NotificationsPages.js').then((m) => m.AccountNotificationsPage)} props={{}} />;
+      return <LazyPage load={() => import('./account/NotificationsPages.js').then((m) => m.AccountNotificationsPage)} props={{}} />;
     case 'unsubscribe':
-      return <LazyPage load={() => import('./pages/NotificationsPages.js').then((m) => m.UnsubscribePage)} props={{}} />;
+      return <LazyPage load={() => import('./account/NotificationsPages.js').then((m) => m.UnsubscribePage)} props={{}} />;
     case 'forgotPassword':
-      return <LazyPage load={() => import('./pages/NotificationsPages.js').then((m) => m.ForgotPasswordPage)} props={{}} />;
+      return <LazyPage load={() => import('./account/NotificationsPages.js').then((m) => m.ForgotPasswordPage)} props={{}} />;
     case 'resetPassword':
-      return <LazyPage load={() => import('./pages/NotificationsPages.js').then((m) => m.ResetPasswordPage)} props={{}} />;
+      return <LazyPage load={() => import('./account/NotificationsPages.js').then((m) => m.ResetPasswordPage)} props={{}} />;
     case 'verifyEmail':
-      return <LazyPage load={() => import('./pages/NotificationsPages.js').then((m) => m.VerifyEmailPage)} props={{}} />;
+      return <LazyPage load={() => import('./account/NotificationsPages.js').then((m) => m.VerifyEmailPage)} props={{}} />;
     case 'outbox':
-      return <LazyPage load={() => import('./pages/NotificationsPages.js').then((m) => m.OutboxPage)} props={{}} />;
+      return <LazyPage load={() => import('./account/NotificationsPages.js').then((m) => m.OutboxPage)} props={{}} />;
     default:
       return <NotFound />;
   }

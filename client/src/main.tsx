@@ -1,5 +1,5 @@
 import { render } from 'preact';
-import { loadAccount } from './account.js';
+import { loadAccount } from './account/account.js';
 import { App } from './app.js';
 import { interceptLinks } from './router.js';
 import './styles.css';

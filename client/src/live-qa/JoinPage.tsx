@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
-import { ErrorView, Loading } from '../components/common.js';
-import { qa } from '../qa-api.js';
+import { ErrorView, Loading } from '../ui/common.js';
+import { qa } from './qa-api.js';
 import { navigate, paths } from '../router.js';
 
 /** `/j/CODE`, the short address on the presenter screen: opens the session's attendee view. */

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { Badge, ErrorView, Loading, errorMessage, useTitle } from '../components/common.js';
+import { Badge, ErrorView, Loading, errorMessage, useTitle } from '../ui/common.js';
 import { t, type MessageKey } from '../i18n/index.js';
-import type { LiveQuestion, ModerateInput } from '../qa-api.js';
+import type { LiveQuestion, ModerateInput } from './qa-api.js';
 import { paths } from '../router.js';
 import { ModeratorControls } from './ModeratorControls.js';
 import { ModItem, type Form, type ItemContext } from './ModeratorQuestion.js';

@@ -1,9 +1,9 @@
 import { useState } from 'preact/hooks';
-import { account } from '../account.js';
+import { account } from '../account/account.js';
 import { ApiError } from '../api/client.js';
-import { ErrorView, Loading, errorMessage, useTitle } from '../components/common.js';
+import { ErrorView, Loading, errorMessage, useTitle } from '../ui/common.js';
 import { t, tn } from '../i18n/index.js';
-import type { LiveQuestion, QaSort } from '../qa-api.js';
+import type { LiveQuestion, QaSort } from './qa-api.js';
 import { paths } from '../router.js';
 import { useStore } from '../store.js';
 import { Notice, QaStateBadge, QuestionForm, QuestionMeta, QuestionNotes, QuestionSection, VoteButton } from './parts.js';

@@ -1,8 +1,8 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { SessionState } from '../api.js';
-import { announce } from '../announcer.js';
+import { announce } from '../ui/announcer.js';
 import { t, tn, type MessageKey } from '../i18n/index.js';
-import { qa, type HandOverPreview, type PendingChoice } from '../qa-api.js';
+import { qa, type HandOverPreview, type PendingChoice } from './qa-api.js';
 import { paths } from '../router.js';
 import type { QaModel } from './qa-model.js';
 import { PollsModeration } from './PollParts.js';

@@ -1,6 +1,6 @@
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { t, tn, type MessageKey } from '../i18n/index.js';
-import type { LiveQuestion, ModerateInput } from '../qa-api.js';
+import type { LiveQuestion, ModerateInput } from './qa-api.js';
 import { QuestionForm, QuestionMeta, QuestionNotes } from './parts.js';
 import type { QaModel } from './qa-model.js';
 import type { LiveQa } from './use-live-qa.js';

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { errorMessage } from '../components/common.js';
+import { errorMessage } from '../ui/common.js';
 import { formatNumber, t, type MessageKey } from '../i18n/index.js';
 import { POLL_KINDS, type Poll, type PollAnswer, type PollKind, type PollResults } from './polls.js';
 import type { LiveQa } from './use-live-qa.js';

@@ -1,9 +1,9 @@
 import QRCode from 'qrcode';
 import { useEffect, useState } from 'preact/hooks';
-import { ErrorView, useTitle } from '../components/common.js';
+import { ErrorView, useTitle } from '../ui/common.js';
 import { connection } from '../connection-state.js';
 import { t, tn } from '../i18n/index.js';
-import { qa } from '../qa-api.js';
+import { qa } from './qa-api.js';
 import { paths } from '../router.js';
 import { useStore } from '../store.js';
 import { askerLabel, offsetClock } from './parts.js';

@@ -1,5 +1,5 @@
-import { account } from '../account.js';
-import { Badge, useAsync } from '../components/common.js';
+import { account } from '../account/account.js';
+import { Badge, useAsync } from '../ui/common.js';
 import { t } from '../i18n/index.js';
 import { paths } from '../router.js';
 import { useStore } from '../store.js';
@@ -11,7 +11,7 @@ import { useStore } from '../store.js';
 export function QaEntry({ slug, sessionState }: { slug: string; sessionState: string }) {
   const me = useStore(account);
   // The Q&A's API module loads with this answer, not with the first page.
-  const info = useAsync(() => import('../qa-api.js').then(({ qa }) => qa.get(slug)), [slug, me?.id]);
+  const info = useAsync(() => import('./qa-api.js').then(({ qa }) => qa.get(slug)), [slug, me?.id]);
   const q = info.data;
   // Before the Q&A exists, only its moderators need to see the way in (to open it).
   if (!q || (q.state === 'not_open' && !q.viewer.canModerate && sessionState !== 'live')) return null;

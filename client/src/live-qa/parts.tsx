@@ -1,10 +1,10 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { ApiError } from '../api/client.js';
-import { Badge, errorMessage } from '../components/common.js';
-import { newClientId } from '../components/Composer.js';
+import { Badge, errorMessage } from '../ui/common.js';
+import { newClientId } from '../threads/Composer.js';
 import { formatRelative, t, tn, type MessageKey } from '../i18n/index.js';
-import type { LiveQuestion, QaInfo } from '../qa-api.js';
+import type { LiveQuestion, QaInfo } from './qa-api.js';
 import { paths } from '../router.js';
 
 /** Seconds left until `until` (ms), ticking each second; 0 when passed. */

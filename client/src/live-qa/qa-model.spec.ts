@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { LiveQuestionView, PollView, QaEventPayloads, QaEventType, QaEventView, Wire } from '../protocol.js';
-import type { QaInfo } from '../qa-api.js';
+import type { QaInfo } from './qa-api.js';
 import { QaModel } from './qa-model.js';
 
 const info: QaInfo = {

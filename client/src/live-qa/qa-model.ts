@@ -1,5 +1,5 @@
 import type { QaEventView } from '../protocol.js';
-import { toLiveQuestion, toQaFields, type LiveQuestion, type QaInfo, type QaSort, type VoteCounts } from '../qa-api.js';
+import { toLiveQuestion, toQaFields, type LiveQuestion, type QaInfo, type QaSort, type VoteCounts } from './qa-api.js';
 
 /** What a live event changed, for the page to announce. */
 export type QaChange =

@@ -1,9 +1,9 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import { account } from '../account.js';
-import { announce } from '../announcer.js';
-import { loadLive, reauthenticateLive } from '../components/use-follow.js';
+import { account } from '../account/account.js';
+import { announce } from '../ui/announcer.js';
+import { loadLive, reauthenticateLive } from '../ui/use-follow.js';
 import { t } from '../i18n/index.js';
-import { qa, type LiveQuestion, type ModerateInput, type QaSettings } from '../qa-api.js';
+import { qa, type LiveQuestion, type ModerateInput, type QaSettings } from './qa-api.js';
 import { useStore } from '../store.js';
 import { QaModel, type QaChange } from './qa-model.js';
 import { polls as pollsApi, PollsModel, type NewPoll, type PollAction } from './polls.js';

@@ -1,7 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { forums, type Question } from '../api.js';
-import { errorMessage } from '../components/common.js';
+import { errorMessage } from '../ui/common.js';
 import { tm } from './i18n.js';
 
 let nextId = 0;

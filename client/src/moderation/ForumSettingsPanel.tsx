@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
-import { errorMessage } from '../components/common.js';
-import { moderation, type ModerationSettings } from '../moderation-api.js';
+import { errorMessage } from '../ui/common.js';
+import { moderation, type ModerationSettings } from './moderation-api.js';
 import { tp } from './page-i18n.js';
 
 /** Optional whole number from a form field: '' → null. */

@@ -1,8 +1,8 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Question } from '../api.js';
-import { ServerHtml, errorMessage } from '../components/common.js';
+import { ServerHtml, errorMessage } from '../ui/common.js';
 import { formatRelative } from '../i18n/index.js';
-import { moderation } from '../moderation-api.js';
+import { moderation } from './moderation-api.js';
 import { tp } from './page-i18n.js';
 
 /**

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { forums } from '../api.js';
-import { errorMessage } from '../components/common.js';
+import { errorMessage } from '../ui/common.js';
 import { tp } from './page-i18n.js';
 
 /** A member proposes a question; it waits for a moderator's approval and shows in the agenda for its author, marked so. */

@@ -1,9 +1,9 @@
 import { useState } from 'preact/hooks';
 import type { ForumDetail, Question } from '../api.js';
-import { Composer } from '../components/Composer.js';
-import { ServerHtml, errorMessage } from '../components/common.js';
+import { Composer } from '../threads/Composer.js';
+import { ServerHtml, errorMessage } from '../ui/common.js';
 import { formatRelative } from '../i18n/index.js';
-import { moderation, type ActCommand } from '../moderation-api.js';
+import { moderation, type ActCommand } from './moderation-api.js';
 import { paths } from '../router.js';
 import { ActDialog, QuestionSelect, ReasonField } from './ActDialog.js';
 import { tm } from './i18n.js';

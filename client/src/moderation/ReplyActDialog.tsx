@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { ApiError } from '../api/client.js';
-import { moderation, FLAG_REASONS, type ActCommand, type FlagReason } from '../moderation-api.js';
+import { moderation, FLAG_REASONS, type ActCommand, type FlagReason } from './moderation-api.js';
 import { formatDate } from '../i18n/index.js';
 import { ActDialog, QuestionSelect, ReasonField } from './ActDialog.js';
 import { tm, tmn, type ModKey } from './i18n.js';

@@ -1,7 +1,7 @@
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { Account, ForumDetail, Reply } from '../api.js';
-import { moderation, type ActCommand } from '../moderation-api.js';
-import { errorMessage } from '../components/common.js';
+import { moderation, type ActCommand } from './moderation-api.js';
+import { errorMessage } from '../ui/common.js';
 import { tm } from './i18n.js';
 import { flaggedHere, ReplyActDialog, type DialogKind } from './ReplyActDialog.js';
 

@@ -1,5 +1,5 @@
 import type { Reply } from '../api.js';
-import { Badge, ServerHtml } from '../components/common.js';
+import { Badge, ServerHtml } from '../ui/common.js';
 import { t } from '../i18n/index.js';
 import { tm } from './i18n.js';
 

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
-import { errorMessage } from '../components/common.js';
+import { errorMessage } from '../ui/common.js';
 import { formatDate } from '../i18n/index.js';
-import { moderation, type Silence } from '../moderation-api.js';
+import { moderation, type Silence } from './moderation-api.js';
 import { tp } from './page-i18n.js';
 
 /** The members silenced in a forum now, each with a way to lift it; `version` changes when a silence changed live. */

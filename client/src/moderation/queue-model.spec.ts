@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { Reply } from '../api.js';
 import type { ForumEvent } from '../live.js';
-import type { QueueItem } from '../moderation-api.js';
+import type { QueueItem } from './moderation-api.js';
 import type { ForumEventPayloads, ForumEventType, QuestionView, ReplyView, Wire } from '../protocol.js';
 import { FORUM_EVENT_TYPES } from '../protocol.js';
 import { applyQueueEvent, queueAct, QueueModel } from './queue-model.js';

@@ -1,5 +1,5 @@
 import type { ForumEvent } from '../live.js';
-import type { ActCommand, QueueItem } from '../moderation-api.js';
+import type { ActCommand, QueueItem } from './moderation-api.js';
 import type { PageKey } from './page-i18n.js';
 
 /** Which entries the queue lists. */

@@ -1,11 +1,11 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { forums, type ForumDetail, type Question } from '../api.js';
-import { account } from '../account.js';
-import { announce } from '../announcer.js';
-import { errorMessage, useAsync, type Async } from '../components/common.js';
-import { useFollow } from '../components/use-follow.js';
+import { account } from '../account/account.js';
+import { announce } from '../ui/announcer.js';
+import { errorMessage, useAsync, type Async } from '../ui/common.js';
+import { useFollow } from '../ui/use-follow.js';
 import type { ForumEvent } from '../live.js';
-import { moderation, type QueueItem } from '../moderation-api.js';
+import { moderation, type QueueItem } from './moderation-api.js';
 import { navigate, paths } from '../router.js';
 import { useStore } from '../store.js';
 import { tp } from './page-i18n.js';
