@@ -20,6 +20,7 @@ import {
 } from './support/browser.js';
 import { addMember, newForum, newQuestion, newSession } from './support/forum-factory.js';
 import { createAccount, signIn, type TestPerson } from './support/people.js';
+import { eventually } from './support/sockets.js';
 import { postReply } from './support/threads.js';
 
 /**
@@ -312,7 +313,9 @@ describeInBrowser('web client in Chromium', () => {
     await fresh.goto(`/forums/${forum.id}/questions/${q.id}#reply-${ids[55]}`);
     const target = fresh.locator(`[data-reply-id="${ids[55]}"]`);
     await target.waitFor();
-    await fresh.waitForFunction(`document.activeElement?.getAttribute('data-reply-id') === '${ids[55]}'`, undefined, { timeout: 5_000 });
+    // Polled from the test (page.evaluate is not subject to the page's CSP, which forbids eval).
+    const focused = () => fresh.evaluate(() => (globalThis as unknown as { document: { activeElement: { getAttribute(name: string): string | null } | null } }).document.activeElement?.getAttribute('data-reply-id'));
+    await eventually(async () => expect(await focused()).toBe(ids[55]), 5_000);
     expect(await target.isVisible()).toBe(true);
   }, 90_000);
 
