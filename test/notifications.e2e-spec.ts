@@ -266,7 +266,8 @@ describe('Notifications (e2e)', () => {
     }
   });
 
-  it('an event that always fails is tried NOTIFIER_ATTEMPTS times, recorded as dead, and the events after it still notify', async () => {
+  /** A forum with Ana's reply, its notifier caught up then stopped (the test drives catch-ups itself, and it restarts after). */
+  async function withNotifierPaused(run: (s: { forum: { id: number }; questionId: number; mine: { id: string }; triggers: NotificationTriggers; attempts: number }) => Promise<void>) {
     const { forum, questionId } = await forumWithQuestion();
     const mine = await postReply(ana.agent, questionId, 'Mine');
     const triggers = t.app.get(NotificationTriggers);
@@ -274,6 +275,14 @@ describe('Notifications (e2e)', () => {
     await triggers.settled();
     triggers.stop();
     try {
+      await run({ forum, questionId, mine, triggers, attempts });
+    } finally {
+      triggers.start();
+    }
+  }
+
+  it('an event that always fails is tried NOTIFIER_ATTEMPTS times, recorded as dead, and the events after it still notify', () =>
+    withNotifierPaused(async ({ forum, questionId, mine, triggers, attempts }) => {
       const poison = await postReply(ben.agent, questionId, 'This one cannot be handled', mine.id);
       const later = await postReply(ben.agent, questionId, 'This one comes after it', mine.id);
       // A poison event: its payload names a reply id that no query can read.
@@ -294,37 +303,28 @@ describe('Notifications (e2e)', () => {
       await triggers.catchUpAll();
       expect(await dead()).toEqual([{ event_type: 'reply.created', attempts, error: expect.stringContaining('bigint') }]);
       expect(await anaGot()).toEqual([later.id]);
-    } finally {
-      triggers.start();
-    }
-  });
+    }));
 
-  it('an event met by an unavailable database waits for it without using up its attempts, then notifies', async () => {
-    const { forum, questionId } = await forumWithQuestion();
-    const mine = await postReply(ana.agent, questionId, 'Mine');
-    const triggers = t.app.get(NotificationTriggers);
-    const attempts = t.app.get(AppConfig).NOTIFIER_ATTEMPTS;
-    await triggers.settled();
-    triggers.stop();
-    // PostgreSQL's own "cannot connect now" (57P03, what a server starting up answers) for every notification written.
-    await t.dataSource.query(`CREATE FUNCTION test_notification_outage() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN RAISE EXCEPTION 'the database system is starting up' USING ERRCODE = '57P03'; END $$`);
-    await t.dataSource.query(`CREATE TRIGGER test_notification_outage BEFORE INSERT ON notification FOR EACH ROW EXECUTE FUNCTION test_notification_outage()`);
-    try {
-      const answer = await postReply(ben.agent, questionId, 'An answer during the outage', mine.id);
-      const anaGot = async () => (await notificationsOf(ana)).filter((n) => n.replyId === answer.id).map((n) => n.replyId);
-      for (let i = 0; i < attempts + 1; i++) await triggers.catchUpAll();
-      expect(await t.dataSource.query(`SELECT 1 FROM notification_dead_letter WHERE stream = 'forum' AND stream_id = $1`, [forum.id])).toEqual([]);
-      expect(await anaGot()).toEqual([]);
-      await t.dataSource.query(`DROP TRIGGER test_notification_outage ON notification`);
-      await triggers.catchUpAll();
-      expect(await anaGot()).toEqual([answer.id]);
-    } finally {
-      await t.dataSource.query(`DROP TRIGGER IF EXISTS test_notification_outage ON notification`);
-      await t.dataSource.query(`DROP FUNCTION IF EXISTS test_notification_outage()`);
-      triggers.start();
-    }
-  });
+  it('an event met by an unavailable database waits for it without using up its attempts, then notifies', () =>
+    withNotifierPaused(async ({ forum, questionId, mine, triggers, attempts }) => {
+      // PostgreSQL's own "cannot connect now" (57P03, what a server starting up answers) for every notification written.
+      await t.dataSource.query(`CREATE FUNCTION test_notification_outage() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN RAISE EXCEPTION 'the database system is starting up' USING ERRCODE = '57P03'; END $$`);
+      await t.dataSource.query(`CREATE TRIGGER test_notification_outage BEFORE INSERT ON notification FOR EACH ROW EXECUTE FUNCTION test_notification_outage()`);
+      try {
+        const answer = await postReply(ben.agent, questionId, 'An answer during the outage', mine.id);
+        const anaGot = async () => (await notificationsOf(ana)).filter((n) => n.replyId === answer.id).map((n) => n.replyId);
+        for (let i = 0; i < attempts + 1; i++) await triggers.catchUpAll();
+        expect(await t.dataSource.query(`SELECT 1 FROM notification_dead_letter WHERE stream = 'forum' AND stream_id = $1`, [forum.id])).toEqual([]);
+        expect(await anaGot()).toEqual([]);
+        await t.dataSource.query(`DROP TRIGGER test_notification_outage ON notification`);
+        await triggers.catchUpAll();
+        expect(await anaGot()).toEqual([answer.id]);
+      } finally {
+        await t.dataSource.query(`DROP TRIGGER IF EXISTS test_notification_outage ON notification`);
+        await t.dataSource.query(`DROP FUNCTION IF EXISTS test_notification_outage()`);
+      }
+    }));
 
   it('lists the forum\'s people matching a prefix for the @mention autocomplete, only those who can read it, only to its readers', async () => {
     const { forum, questionId } = await forumWithQuestion('invite_only');

@@ -37,19 +37,19 @@ export class RealtimeService {
   }
 
   /** Sends a message to every socket of one account, on every instance (its per-account room). */
-  toAccount(accountId: string, message: Parameters<ServerToClientEvents['notifications.changed']>[0]): void {
+  private toAccount(accountId: string, message: Parameters<ServerToClientEvents['notifications.changed']>[0]): void {
     this.server?.to(rooms.account(accountId)).emit('notifications.changed', message);
   }
 
   /** One sign-in (cookie session or API token) ended: its sockets are told, then disconnected. */
-  signedOut(sessionId: string): void {
+  private signedOut(sessionId: string): void {
     if (!this.server) return;
     this.server.to(rooms.login(sessionId)).emit('session.ended', {});
     this.server.in(rooms.login(sessionId)).disconnectSockets(true);
   }
 
   /** Every sign-in of an account ended (password change), except `keepSessionId` if given. */
-  accountSignedOut(accountId: string, keepSessionId: string | null = null): void {
+  private accountSignedOut(accountId: string, keepSessionId: string | null = null): void {
     if (!this.server) return;
     const except = keepSessionId ? [rooms.login(keepSessionId)] : [];
     this.server.to(rooms.account(accountId)).except(except).emit('session.ended', {});
