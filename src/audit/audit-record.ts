@@ -1,4 +1,6 @@
+import { sql } from 'kysely';
 import type { EntityManager } from 'typeorm';
+import { affectedBy, db, rowsOf } from '../database/typed-sql.js';
 
 /**
  * The audit record of moderators' acts (issue 11): one table, audit_record,
@@ -44,38 +46,52 @@ export const FORUM_ACTS = `(SELECT id, forum_id, actor_id, act, target_kind, tar
 export const QA_ACTS = `(SELECT id, session_id, live_question_id AS question_id, poll_id, actor_id, act AS action, before, after, reason, created_at
   FROM audit_record WHERE stream = 'live_qa')`;
 
-/** Writes a forum's act rows in the caller's transaction, ids in the order given; returns the ids. `at`: when, if not now. */
+/** Writes a forum's act rows in the caller's transaction, ids in the order given (one VALUES list is inserted row by row); returns the ids. `at`: when, if not now. */
 export async function recordForumActs(m: EntityManager, forumId: number, actorId: string | null, acts: ForumAct[], at: Date | null = null): Promise<string[]> {
   if (acts.length === 0) return [];
-  const items = acts.map((r, i) => ({
-    ord: i,
-    act: r.act,
-    target_kind: r.targetKind,
-    target_id: String(r.targetId),
-    question_id: r.questionId ?? null,
-    target_author_id: r.targetAuthorId ?? null,
-    reason: r.reason ?? null,
-    before: r.before ?? null,
-    after: r.after ?? null,
-  }));
-  const rows: { id: string }[] = await m.query(
-    `INSERT INTO audit_record (stream, forum_id, actor_id, act, target_kind, target_id, question_id, target_author_id, reason, before, after, created_at)
-     SELECT 'forum', $1, $2, e.act, e.target_kind, e.target_id, e.question_id, e.target_author_id, e.reason, e.before, e.after, COALESCE($4, now())
-       FROM jsonb_to_recordset($3::jsonb) AS e(ord integer, act text, target_kind text, target_id text, question_id integer,
-                                               target_author_id uuid, reason text, before jsonb, after jsonb)
-      ORDER BY e.ord
-     RETURNING id`,
-    [forumId, actorId, JSON.stringify(items), at],
+  const rows = await rowsOf(
+    m,
+    db
+      .insertInto('audit_record')
+      .values(
+        acts.map((r) => ({
+          stream: 'forum',
+          forum_id: forumId,
+          actor_id: actorId,
+          act: r.act,
+          target_kind: r.targetKind,
+          target_id: String(r.targetId),
+          question_id: r.questionId ?? null,
+          target_author_id: r.targetAuthorId ?? null,
+          reason: r.reason ?? null,
+          before: jsonOrNull(r.before),
+          after: jsonOrNull(r.after),
+          created_at: at ?? sql<Date>`now()`,
+        })),
+      )
+      .returning('id'),
   );
   return rows.map((r) => String(r.id));
 }
 
 /** Writes a live Q&A act in the caller's transaction. `before`/`after` left out are stored as SQL NULL. */
 export async function recordQaAct(m: EntityManager, act: QaAct): Promise<void> {
-  const json = (v: unknown) => (v === undefined ? null : JSON.stringify(v));
-  await m.query(
-    `INSERT INTO audit_record (stream, session_id, live_question_id, poll_id, actor_id, act, before, after, reason, created_at)
-     VALUES ('live_qa', $1, $2, $3, $4, $5, $6, $7, $8, COALESCE($9, now()))`,
-    [act.sessionId, act.questionId ?? null, act.pollId ?? null, act.actorId, act.action, json(act.before), json(act.after), act.reason ?? null, act.at ?? null],
+  await affectedBy(
+    m,
+    db.insertInto('audit_record').values({
+      stream: 'live_qa',
+      session_id: act.sessionId,
+      live_question_id: act.questionId ?? null,
+      poll_id: act.pollId ?? null,
+      actor_id: act.actorId,
+      act: act.action,
+      before: act.before === undefined ? null : JSON.stringify(act.before),
+      after: act.after === undefined ? null : JSON.stringify(act.after),
+      reason: act.reason ?? null,
+      created_at: act.at ?? sql<Date>`now()`,
+    }),
   );
 }
+
+/** jsonb as text (pg would send a JS array as a PostgreSQL array); null is SQL NULL. */
+const jsonOrNull = (v: unknown) => (v === undefined || v === null ? null : JSON.stringify(v));
