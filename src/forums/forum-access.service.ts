@@ -2,7 +2,7 @@ import { HttpStatus, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { isGuest, type MaybeActor } from '../auth/actor.js';
 import { AppException, notFound, unauthenticated } from '../common/app-exception.js';
-import { namedQuery } from '../common/named-query.js';
+import { namedQuery, preparedQuery } from '../common/named-query.js';
 import { ForumMembership } from './forum-membership.entity.js';
 import { Forum } from './forum.entity.js';
 import { canModerate, canRead, participationRefusal, type ParticipationRefusal } from './forum-policy.js';
@@ -50,6 +50,23 @@ export interface ParticipationRow {
   pm_updated_at: Date;
 }
 
+/** describe()'s statement: the forum and, for a signed-in caller, their membership, as PARTICIPATION_SQL's columns. */
+const DESCRIBE_SQL = `SELECT ${PARTICIPATION_SQL.columns}
+  FROM forum pf LEFT JOIN forum_membership pm ON pm.forum_id = pf.id AND pm.account_id = :accountId::uuid
+ WHERE pf.id = :forumId`;
+
+/** The forum and the caller's membership held in a row of PARTICIPATION_SQL's columns. */
+function rowParts(actor: MaybeActor, forumId: number, row: ParticipationRow): { forum: Forum | null; membership: ForumMembership | null } {
+  const forum = row.pf_id === null ? null : Object.assign(new Forum(), {
+    id: row.pf_id, sessionId: row.pf_session_id, slug: row.pf_slug, title: row.pf_title, description: row.pf_description,
+    visibility: row.pf_visibility, state: row.pf_state, memberQuestions: row.pf_member_questions, createdAt: row.pf_created_at, updatedAt: row.pf_updated_at,
+  });
+  const membership = row.pm_state === null || !actor ? null : Object.assign(new ForumMembership(), {
+    forumId, accountId: actor.accountId, role: row.pm_role!, state: row.pm_state, createdAt: row.pm_created_at, updatedAt: row.pm_updated_at,
+  });
+  return { forum, membership };
+}
+
 /** Status and message for each refusal (exported so views can explain "why can't I post" the same way). */
 export const REFUSALS: Record<ParticipationRefusal, [HttpStatus, string]> = {
   unauthenticated: [HttpStatus.UNAUTHORIZED, 'Sign in to take part in this forum.'],
@@ -69,10 +86,12 @@ export class ForumAccessService {
   constructor(private readonly dataSource: DataSource) {}
 
   async describe(actor: MaybeActor, forumId: number, manager: EntityManager = this.dataSource.manager): Promise<ForumAccess | null> {
-    const forum = await manager.findOneBy(Forum, { id: forumId });
-    if (!forum) return null;
-    const membership = actor ? await this.membership(manager, forumId, actor.accountId) : null;
-    return this.view(forum, actor, membership);
+    // One prepared statement for the forum and the caller's membership: every
+    // read and every replaying socket asks this, so a round trip saved counts.
+    const [row] = await preparedQuery<ParticipationRow>(manager, DESCRIBE_SQL, { forumId, accountId: actor?.accountId ?? null });
+    if (!row) return null;
+    const { forum, membership } = rowParts(actor, forumId, row);
+    return this.view(forum!, actor, membership);
   }
 
   private view(forum: Forum, actor: MaybeActor, membership: ForumMembership | null): ForumAccess | null {
@@ -155,13 +174,7 @@ export class ForumAccessService {
    * implicitly goes the whole way through participating() (it inserts).
    */
   async participatingWith(actor: MaybeActor, forumId: number, row: ParticipationRow, manager: EntityManager): Promise<ForumAccess> {
-    const forum = row.pf_id === null ? null : Object.assign(new Forum(), {
-      id: row.pf_id, sessionId: row.pf_session_id, slug: row.pf_slug, title: row.pf_title, description: row.pf_description,
-      visibility: row.pf_visibility, state: row.pf_state, memberQuestions: row.pf_member_questions, createdAt: row.pf_created_at, updatedAt: row.pf_updated_at,
-    });
-    const membership = row.pm_state === null || !actor ? null : Object.assign(new ForumMembership(), {
-      forumId, accountId: actor.accountId, role: row.pm_role!, state: row.pm_state, createdAt: row.pm_created_at, updatedAt: row.pm_updated_at,
-    });
+    const { forum, membership } = rowParts(actor, forumId, row);
     if (forum && actor && !membership && canRead(forum, actor, null) && !participationRefusal(forum, actor, null)) return this.participating(actor, forumId, manager);
     return this.participationOf(forum, actor, membership);
   }
