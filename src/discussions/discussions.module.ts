@@ -7,6 +7,7 @@ import { QuestionsController } from './questions.controller.js';
 import { QuestionsService } from './questions.service.js';
 import { RepliesController } from './replies.controller.js';
 import { RepliesService } from './replies.service.js';
+import { ReplyCommands } from './reply-commands.js';
 import { ThreadsService } from './threads.service.js';
 import { EventsModule } from '../events/events.module.js';
 import { ForumsModule } from '../forums/forums.module.js';
@@ -15,7 +16,7 @@ import { ForumsModule } from '../forums/forums.module.js';
 @Module({
   imports: [ForumsModule, EventsModule, ModerationCoreModule, LimitsModule],
   controllers: [QuestionsController, RepliesController],
-  providers: [MarkdownService, QuestionsService, ThreadsService, RepliesService, DiscussionEvents],
-  exports: [QuestionsService, ThreadsService, RepliesService, DiscussionEvents, MarkdownService],
+  providers: [MarkdownService, QuestionsService, ThreadsService, RepliesService, ReplyCommands, DiscussionEvents],
+  exports: [QuestionsService, ThreadsService, RepliesService, ReplyCommands, DiscussionEvents, MarkdownService],
 })
 export class DiscussionsModule {}

@@ -5,7 +5,7 @@ import {
 } from '@nestjs/swagger';
 import { CurrentActor, type MaybeActor } from '../auth/actor.js';
 import { RetryAfterInterceptor } from '../auth/retry-after.interceptor.js';
-import { ActionLimits } from '../limits/action-limits.js';
+import { ReplyCommands } from './reply-commands.js';
 import { QuestionIdParams, ReplyIdParams } from './dto/discussion-params.js';
 import { ReplyPage, ReplyPermalink, ReplyRevisionPage, ReplyView, VoteResult } from './dto/discussion.views.js';
 import { CreateReplyDto, UpdateReplyDto } from './dto/reply-input.dto.js';
@@ -25,7 +25,7 @@ export class RepliesController {
   constructor(
     private readonly threads: ThreadsService,
     private readonly replies: RepliesService,
-    private readonly limits: ActionLimits,
+    private readonly commands: ReplyCommands,
   ) {}
 
   @Get('questions/:id/replies')
@@ -46,8 +46,7 @@ export class RepliesController {
   @ApiTooManyRequestsResponse({ description: '`rate_limited`: the same per-person limit as the socket\'s `reply.create`, with a Retry-After header (seconds).' })
   @UseInterceptors(RetryAfterInterceptor)
   async createReply(@CurrentActor() actor: MaybeActor, @Param() params: QuestionIdParams, @Body() dto: CreateReplyDto): Promise<ReplyView> {
-    if (actor) await this.limits.take('reply', actor.accountId);
-    return this.replies.createReply(actor, params.id, { body: dto.body, parentId: dto.parentId }, { clientId: dto.clientId });
+    return this.commands.create(actor, params.id, dto);
   }
 
   @Get('replies/:id')
@@ -103,8 +102,7 @@ export class RepliesController {
   @ApiTooManyRequestsResponse({ description: '`rate_limited`: the per-person vote limit (shared with `reply.vote`), with a Retry-After header (seconds).' })
   @UseInterceptors(RetryAfterInterceptor)
   async vote(@CurrentActor() actor: MaybeActor, @Param() params: ReplyIdParams): Promise<VoteResult> {
-    if (actor) await this.limits.take('vote', actor.accountId);
-    return this.replies.vote(actor, params.id);
+    return this.commands.vote(actor, params.id, true);
   }
 
   @Delete('replies/:id/vote')
@@ -115,7 +113,6 @@ export class RepliesController {
   @ApiTooManyRequestsResponse({ description: '`rate_limited`: the per-person vote limit (shared with `reply.vote`), with a Retry-After header (seconds).' })
   @UseInterceptors(RetryAfterInterceptor)
   async unvote(@CurrentActor() actor: MaybeActor, @Param() params: ReplyIdParams): Promise<VoteResult> {
-    if (actor) await this.limits.take('vote', actor.accountId);
-    return this.replies.unvote(actor, params.id);
+    return this.commands.vote(actor, params.id, false);
   }
 }

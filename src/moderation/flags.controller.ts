@@ -5,7 +5,7 @@ import {
 } from '@nestjs/swagger';
 import { CurrentActor, type MaybeActor } from '../auth/actor.js';
 import { RetryAfterInterceptor } from '../auth/retry-after.interceptor.js';
-import { ActionLimits } from '../limits/action-limits.js';
+import { ModerationCommands } from './moderation-commands.js';
 import { ReplyIdParams } from '../discussions/dto/discussion-params.js';
 import { CreateFlagDto, MyFlagsQuery } from './dto/flag-input.dto.js';
 import { MyFlagPage, MyFlagView } from './dto/moderation.views.js';
@@ -18,7 +18,7 @@ import { FlagsService } from './flags.service.js';
 export class FlagsController {
   constructor(
     private readonly flags: FlagsService,
-    private readonly limits: ActionLimits,
+    private readonly commands: ModerationCommands,
   ) {}
 
   @Post('replies/:id/flags')
@@ -29,8 +29,7 @@ export class FlagsController {
   @ApiTooManyRequestsResponse({ description: '`rate_limited`: the per-person flag limit (shared with `reply.flag`), with a Retry-After header (seconds).' })
   @UseInterceptors(RetryAfterInterceptor)
   async flag(@CurrentActor() actor: MaybeActor, @Param() params: ReplyIdParams, @Body() dto: CreateFlagDto): Promise<MyFlagView> {
-    if (actor) await this.limits.take('flag', actor.accountId);
-    return this.flags.flag(actor, params.id, dto);
+    return this.commands.flag(actor, params.id, dto);
   }
 
   @Get('me/flags')

@@ -5,7 +5,7 @@ import {
 } from '@nestjs/swagger';
 import { CurrentActor, type MaybeActor } from '../auth/actor.js';
 import { RetryAfterInterceptor } from '../auth/retry-after.interceptor.js';
-import { ActionLimits } from '../limits/action-limits.js';
+import { ModerationCommands } from './moderation-commands.js';
 import { ForumIdParams } from '../discussions/dto/discussion-params.js';
 import { PageQuery } from '../discussions/dto/thread-query.dto.js';
 import { ACT_NAMES } from './dto/act-commands.js';
@@ -27,7 +27,7 @@ export class ModerationController {
     private readonly flags: FlagsService,
     private readonly record: ModerationRecordService,
     private readonly rules: ForumRulesService,
-    private readonly limits: ActionLimits,
+    private readonly commands: ModerationCommands,
   ) {}
 
   @Post('moderation/acts')
@@ -43,8 +43,7 @@ export class ModerationController {
   @ApiTooManyRequestsResponse({ description: '`rate_limited`: the per-person limit on acts (shared with `moderation.act`), with a Retry-After header (seconds).' })
   @UseInterceptors(RetryAfterInterceptor)
   async act(@CurrentActor() actor: MaybeActor, @Body() body: unknown): Promise<ActResult> {
-    if (actor) await this.limits.take('moderate', actor.accountId);
-    return this.moderation.act(actor, body);
+    return this.commands.act(actor, body);
   }
 
   @Get('forums/:forumId/moderation/queue')

@@ -7,6 +7,7 @@ import { ForumRulesService } from './forum-rules.service.js';
 import { ModerationCoreModule } from './moderation-core.module.js';
 import { ModerationRecordService } from './moderation-record.service.js';
 import { ModerationController } from './moderation.controller.js';
+import { ModerationCommands } from './moderation-commands.js';
 import { ModerationService } from './moderation.service.js';
 import { QuestionActsService } from './question-acts.service.js';
 import { ReplyActsService } from './reply-acts.service.js';
@@ -17,7 +18,7 @@ import { ForumsModule } from '../forums/forums.module.js';
 @Module({
   imports: [ForumsModule, EventsModule, ModerationCoreModule, DiscussionsModule, LimitsModule],
   controllers: [ModerationController, FlagsController],
-  providers: [ModerationService, ReplyActsService, QuestionActsService, ForumRulesService, FlagsService, ModerationRecordService],
-  exports: [ModerationService, FlagsService],
+  providers: [ModerationService, ModerationCommands, ReplyActsService, QuestionActsService, ForumRulesService, FlagsService, ModerationRecordService],
+  exports: [ModerationCommands],
 })
 export class ModerationModule {}

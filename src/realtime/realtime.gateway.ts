@@ -4,10 +4,9 @@ import { DataSource } from 'typeorm';
 import { isGuest, type MaybeActor } from '../auth/actor.js';
 import { LoginSessionsService } from '../auth/login-sessions.service.js';
 import { badRequest, conflict, forbidden, notFound, unauthenticated } from '../common/app-exception.js';
-import { RepliesService } from '../discussions/replies.service.js';
+import { ReplyCommands } from '../discussions/reply-commands.js';
 import { FlagReplyMessage } from '../moderation/dto/flag-input.dto.js';
-import { FlagsService } from '../moderation/flags.service.js';
-import { ModerationService } from '../moderation/moderation.service.js';
+import { ModerationCommands } from '../moderation/moderation-commands.js';
 import { QaSocketHandlers } from '../live-qa/qa-socket.handlers.js';
 import { ForumAccessService } from '../forums/forum-access.service.js';
 import { ShutdownService } from '../health/shutdown.service.js';
@@ -74,9 +73,8 @@ export class RealtimeGateway implements OnGatewayInit<AgoraServer>, OnGatewayCon
     private readonly fanout: ForumFanout,
     private readonly presence: PresenceService,
     private readonly realtime: RealtimeService,
-    private readonly replies: RepliesService,
-    private readonly moderation: ModerationService,
-    private readonly flags: FlagsService,
+    private readonly replyCommands: ReplyCommands,
+    private readonly moderation: ModerationCommands,
     private readonly dataSource: DataSource,
     private readonly qa: QaSocketHandlers,
     @Inject(REDIS) private readonly redis: RealtimeRedis | null,
@@ -324,9 +322,7 @@ export class RealtimeGateway implements OnGatewayInit<AgoraServer>, OnGatewayCon
       const message = await parseMessage(CreateReplyMessage, body, '{ "clientId": "<uuid>", "questionId": 7, "body": "…" }');
       const actor = await this.stillSignedIn(socket);
       if (!actor) throw unauthenticated('Sign in to take part in this forum.');
-      await this.limits.take('reply', actor.accountId);
-      const reply = await this.replies.createReply(actor, message.questionId, { body: message.body, parentId: message.parentId }, { clientId: message.clientId });
-      return { reply };
+      return { reply: await this.replyCommands.create(actor, message.questionId, message) };
     });
   }
 
@@ -336,9 +332,7 @@ export class RealtimeGateway implements OnGatewayInit<AgoraServer>, OnGatewayCon
       const message = await parseMessage(VoteMessage, body, '{ "replyId": "42", "value": 1 }');
       const actor = await this.stillSignedIn(socket);
       if (!actor) throw unauthenticated('Sign in to vote.');
-      await this.limits.take('vote', actor.accountId);
-      const vote = message.value === 1 ? await this.replies.vote(actor, message.replyId) : await this.replies.unvote(actor, message.replyId);
-      return { vote };
+      return { vote: await this.replyCommands.vote(actor, message.replyId, message.value === 1) };
     });
   }
 
@@ -360,8 +354,7 @@ export class RealtimeGateway implements OnGatewayInit<AgoraServer>, OnGatewayCon
     return this.handle(socket, 'moderation.act', async () => {
       // Anonymous senders go through too: the service answers them as HTTP does (404 for a forum they can't read, else 401).
       const actor = await this.stillSignedIn(socket);
-      await this.limits.take('moderate', actor?.accountId ?? `socket:${socket.id}`);
-      return { result: await this.moderation.act(actor, body) };
+      return { result: await this.moderation.act(actor, body, `socket:${socket.id}`) };
     });
   }
 
@@ -370,8 +363,7 @@ export class RealtimeGateway implements OnGatewayInit<AgoraServer>, OnGatewayCon
     return this.handle(socket, 'reply.flag', async () => {
       const { replyId, ...dto } = await parseMessage(FlagReplyMessage, body, '{ "replyId": "42", "reason": "spam" }');
       const actor = await this.stillSignedIn(socket);
-      await this.limits.take('flag', actor?.accountId ?? `socket:${socket.id}`);
-      return { flag: await this.flags.flag(actor, replyId, dto) };
+      return { flag: await this.moderation.flag(actor, replyId, dto, `socket:${socket.id}`) };
     });
   }
 
