@@ -1,4 +1,5 @@
 import { HttpStatus } from '@nestjs/common';
+import type { ErrorCode } from '../protocol/error-codes.js';
 
 /** A field-level problem, named so a client can show it next to the input. */
 export interface FieldProblem {
@@ -14,7 +15,7 @@ export interface FieldProblem {
 export class AppException extends Error {
   constructor(
     readonly status: HttpStatus,
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
     readonly details?: FieldProblem[],
   ) {
@@ -22,14 +23,14 @@ export class AppException extends Error {
   }
 }
 
-export const notFound = (what: string, code = 'not_found') =>
+export const notFound = (what: string, code: ErrorCode = 'not_found') =>
   new AppException(HttpStatus.NOT_FOUND, code, `${what} was not found, or you don't have access to it.`);
 
-export const forbidden = (code: string, message: string) => new AppException(HttpStatus.FORBIDDEN, code, message);
+export const forbidden = (code: ErrorCode, message: string) => new AppException(HttpStatus.FORBIDDEN, code, message);
 
-export const conflict = (code: string, message: string) => new AppException(HttpStatus.CONFLICT, code, message);
+export const conflict = (code: ErrorCode, message: string) => new AppException(HttpStatus.CONFLICT, code, message);
 
-export const badRequest = (code: string, message: string, details?: FieldProblem[]) =>
+export const badRequest = (code: ErrorCode, message: string, details?: FieldProblem[]) =>
   new AppException(HttpStatus.BAD_REQUEST, code, message, details);
 
 export const unauthenticated = (message = 'Sign in to do this.', details?: FieldProblem[]) =>

@@ -4,12 +4,13 @@ import { QueryFailedError } from 'typeorm';
 import { DATABASE_RETRY_AFTER_MS, isDatabaseUnavailable } from '../database/unavailable.js';
 import { currentRequestId } from '../logging/request-id.js';
 import { rateLimited } from '../metrics/metrics.js';
+import type { ErrorCode } from '../protocol/error-codes.js';
 import { AppException } from './app-exception.js';
 
 /** The one error shape of the API: `{ statusCode, code, message, details? }`. */
 export interface ErrorBody {
   statusCode: number;
-  code: string;
+  code: ErrorCode;
   message: string;
   details?: { field: string; message: string }[];
   /** On 5xx answers: the request's id (X-Request-Id; a socket message's own id), to quote when reporting it. */
@@ -18,7 +19,7 @@ export interface ErrorBody {
   retryAfterMs?: number;
 }
 
-const CODE_BY_STATUS: Record<number, string> = {
+const CODE_BY_STATUS: Record<number, ErrorCode> = {
   400: 'bad_request', 401: 'unauthenticated', 403: 'forbidden', 404: 'not_found', 405: 'method_not_allowed',
   409: 'conflict', 413: 'payload_too_large', 415: 'unsupported_media_type', 429: 'rate_limited',
 };

@@ -1,3 +1,4 @@
+import type { ForumErrorCode } from '../protocol/error-codes.js';
 import { HttpStatus, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { isGuest, type MaybeActor } from '../auth/actor.js';
@@ -75,7 +76,7 @@ const RECEIVED_COLUMNS = `i.id, ${STATUS_SQL} AS status, i.expires_at, f.id AS f
 const RECEIVED_FROM = `invitation i JOIN forum f ON f.id = i.forum_id JOIN session s ON s.id = f.session_id
   LEFT JOIN account creator ON creator.id = i.created_by`;
 
-const gone = (code: string, message: string) => new AppException(HttpStatus.GONE, code, message);
+const gone = (code: ForumErrorCode, message: string) => new AppException(HttpStatus.GONE, code, message);
 const REVOKED = () => gone('invitation_revoked', 'This invitation was withdrawn by a moderator. Ask them for a new one.');
 const EXPIRED = () => gone('invitation_expired', 'This invitation has expired. Ask a moderator of the forum for a new one.');
 const USED_UP = () => conflict('invitation_used_up', 'This invitation link has been used as many times as allowed. Ask a moderator for a new one.');

@@ -5,6 +5,7 @@
  * still validates what arrives (class-validator DTOs that implement these
  * message types); the client can trust what the server sends.
  */
+import type { ErrorCode } from './error-codes.js';
 import type { ForumEventView } from './forum-event-types.js';
 import type { QaEventView } from './qa-event-types.js';
 import type {
@@ -22,7 +23,7 @@ import type {
 
 /** The error an ack carries when a message is refused; same codes and messages as the HTTP API. */
 export interface SocketError {
-  error: { status: number; code: string; message: string; details?: { field: string; message: string }[]; retryAfterMs?: number; requestId?: string };
+  error: { status: number; code: ErrorCode; message: string; details?: { field: string; message: string }[]; retryAfterMs?: number; requestId?: string };
 }
 
 export interface PresenceView {

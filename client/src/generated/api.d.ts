@@ -3085,6 +3085,11 @@ export interface components {
             /** @description Questions they posted in forums the viewer may read, newest first (at most 20). */
             questions: components["schemas"]["PersonQuestionView"][];
         };
+        /**
+         * @description What went wrong, for programs: e.g. `validation_failed`, `rate_limited`, `forum_not_found`.
+         * @enum {string}
+         */
+        ErrorCode: "validation_failed" | "bad_request" | "unauthenticated" | "forbidden" | "not_found" | "method_not_allowed" | "conflict" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "database_unavailable" | "internal_error" | "shutting_down" | "unknown_message" | "cross_site_request" | "error" | "avatar_invalid" | "email_taken" | "guest_not_allowed" | "invalid_credentials" | "invalid_reset_token" | "invalid_verification_token" | "login_session_not_found" | "wrong_password" | "admin_only" | "session_not_found" | "session_slug_taken" | "forum_not_found" | "forum_slug_taken" | "forum_closed" | "forum_archived" | "account_not_found" | "already_member" | "email_not_verified" | "invitation_for_someone_else" | "invitation_not_found" | "invitation_used_up" | "invitation_revoked" | "invitation_expired" | "moderator_protected" | "not_member" | "not_moderator" | "not_session_moderator" | "removed" | "not_invited" | "question_not_found" | "reply_not_found" | "client_id_reused" | "empty_update" | "invalid_parent" | "member_questions_off" | "not_proposed" | "not_reply_author" | "own_reply" | "parent_deleted" | "parent_moved" | "parent_not_approved" | "question_closed" | "question_locked" | "question_merged" | "question_not_published" | "reply_deleted" | "reply_hidden" | "reply_not_visible" | "thread_too_deep" | "already_flagged" | "cannot_silence_moderator" | "merge_into_self" | "no_open_flags" | "not_hidden" | "not_pending" | "same_question" | "silenced" | "slow_mode" | "already_signed_in" | "guests_not_allowed" | "invalid_transition" | "join_code_not_found" | "live_question_not_found" | "merge_target_invalid" | "not_asker" | "not_editable" | "not_qa_moderator" | "not_votable" | "poll_answer_not_found" | "poll_not_found" | "poll_not_open" | "qa_not_open" | "cannot_post" | "not_subscribed" | "too_many_subscriptions" | "not_admin" | "unsubscribe_link_not_found" | "avatar_not_found" | "person_not_found";
         ErrorDetail: {
             /** @description The input field (a dotted path for nested ones). */
             field: string;
@@ -3093,7 +3098,7 @@ export interface components {
         ErrorView: {
             statusCode: number;
             /** @description What went wrong, for programs: e.g. `validation_failed`, `rate_limited`, `forum_not_found`. */
-            code: string;
+            code: components["schemas"]["ErrorCode"];
             /** @description An English explanation, for people. */
             message: string;
             /** @description `validation_failed`: per input field. */
