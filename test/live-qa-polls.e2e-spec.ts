@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { AppConfig } from '../src/config/app-config.js';
 import { startTestApp, type TestApp } from './support/app.js';
 import { inBatches, joinAsGuest, newOpenQa, waitForQaEvent, type TestGuest } from './support/live-qa.js';
 import { connectSocket, eventually, sessionCookie, type TestSocket } from './support/sockets.js';
@@ -176,5 +177,36 @@ describe('live polls', () => {
     const csv = await mod.get(`/api/sessions/${session.id}/qa/export?format=csv&part=polls`).expect(200);
     expect(csv.text.split('\r\n')[0]).toBe('"poll_id","kind","prompt","state","answers","entry","count"');
     expect(csv.text).toContain('"Energy","1"');
+  }, 60_000);
+
+  it('counts poll answers and question votes over HTTP and the socket against one vote limit per person', async () => {
+    const { session, mod } = await newOpenQa(t, { allowGuests: true });
+    const pollId = (await mod.post(`/api/sessions/${session.id}/qa/polls`).send({ kind: 'single', prompt: 'Bus or bike?', options: ['Bus', 'Bike'] }).expect(201)).body.id;
+    await mod.post(`/api/qa/polls/${pollId}/act`).send({ action: 'launch' }).expect(200);
+    const asker = await joinAsGuest(t, session.id, 'Asking Ada');
+    const questionId = (await asker.agent.post(`/api/sessions/${session.id}/qa/questions`).send({ body: 'Which lanes first?' }).expect(201)).body.id;
+    const guest = await joinAsGuest(t, session.id, 'Busy Bea');
+    const socket = await follow(session.id, guest.cookie);
+    // The product's own limits (the suite raises them so fixtures are quick): 30 votes in 15 seconds.
+    const config = t.app.get(AppConfig);
+    const scale = config.RATE_LIMIT_SCALE;
+    config.RATE_LIMIT_SCALE = 1;
+    try {
+      for (let i = 0; i < 30; i++) {
+        if (i % 3 === 0) expect((await socket.request('qa.poll.answer', { pollId, choices: [i % 2] })).answer).toBeDefined();
+        else if (i % 3 === 1) await guest.agent.put(`/api/qa/polls/${pollId}/answer`).send({ choices: [i % 2] }).expect(200);
+        else await guest.agent[i % 2 ? 'delete' : 'put'](`/api/qa/questions/${questionId}/vote`).expect(200);
+      }
+      const refused = await guest.agent.put(`/api/qa/polls/${pollId}/answer`).send({ choices: [0] }).expect(429);
+      expect(refused.body.code).toBe('rate_limited');
+      expect(Number(refused.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+      expect((await socket.request('qa.poll.answer', { pollId, choices: [0] })).error).toMatchObject({ status: 429, code: 'rate_limited', retryAfterMs: expect.any(Number) });
+      expect((await socket.request('qa.vote', { questionId, value: 1 })).error).toMatchObject({ status: 429, code: 'rate_limited' });
+      // Someone else is not held back.
+      const other = await joinAsGuest(t, session.id, 'Calm Cai');
+      await other.agent.put(`/api/qa/polls/${pollId}/answer`).send({ choices: [1] }).expect(200);
+    } finally {
+      config.RATE_LIMIT_SCALE = scale;
+    }
   }, 60_000);
 });

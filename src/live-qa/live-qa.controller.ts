@@ -6,7 +6,7 @@ import { RetryAfterInterceptor } from '../auth/retry-after.interceptor.js';
 import { clientInfo, setSessionCookie } from '../auth/session-cookie.js';
 import { IntIdPipe } from '../common/id.pipe.js';
 import { AppConfig } from '../config/app-config.js';
-import { ActionLimits } from '../limits/action-limits.js';
+import { QaCommands } from './qa-commands.js';
 import { AskQuestionDto, EditQuestionDto, ExportQuery, HandOverDto, JoinAsGuestDto, ListLiveQuestionsQuery, ModerateDto, UpdateQaDto } from './dto/live-qa-input.dto.js';
 import { LiveQaService } from './live-qa.service.js';
 import {
@@ -130,7 +130,7 @@ export class JoinCodeController {
 export class LiveQuestionsController {
   constructor(
     private readonly questions: LiveQuestionsService,
-    private readonly limits: ActionLimits,
+    private readonly commands: QaCommands,
   ) {}
 
   @Get()
@@ -160,8 +160,7 @@ export class LiveQuestionsController {
   @UseInterceptors(RetryAfterInterceptor)
   @ApiOkResponse({ type: VoteResult })
   async vote(@CurrentActor() actor: MaybeActor, @Param('id', new IntIdPipe('id')) id: number) {
-    if (actor) await this.limits.take('vote', actor.accountId);
-    return this.questions.vote(actor, id, true);
+    return this.commands.vote(actor, id, true);
   }
 
   @Delete('vote')
@@ -170,8 +169,7 @@ export class LiveQuestionsController {
   @UseInterceptors(RetryAfterInterceptor)
   @ApiOkResponse({ type: VoteResult })
   async unvote(@CurrentActor() actor: MaybeActor, @Param('id', new IntIdPipe('id')) id: number) {
-    if (actor) await this.limits.take('vote', actor.accountId);
-    return this.questions.vote(actor, id, false);
+    return this.commands.vote(actor, id, false);
   }
 
   @Post('moderate')

@@ -6,6 +6,7 @@ import { JoinCodeController, LiveQaController, LiveQuestionsController } from '.
 import { LiveQaService } from './live-qa.service.js';
 import { LiveQuestionsService } from './live-questions.service.js';
 import { QaExportService } from './qa-export.service.js';
+import { QaCommands } from './qa-commands.js';
 import { QaSocketHandlers } from './qa-socket.handlers.js';
 import { QaEventLog, QaEvents, QaFanout } from './qa-stream.js';
 import { QaVoteBroadcaster } from './qa-votes.js';
@@ -25,7 +26,7 @@ import { RedisModule } from '../realtime/redis.js';
 @Module({
   imports: [EventsModule, RedisModule, AuthModule, DiscussionsModule, LimitsModule],
   controllers: [LiveQaController, LiveQuestionsController, JoinCodeController, SessionPollsController, PollsController],
-  providers: [QaEventLog, QaFanout, QaEvents, QaVoteBroadcaster, PollResultsBroadcaster, PollsService, LiveQaService, LiveQuestionsService, QaExportService, QaSocketHandlers],
+  providers: [QaEventLog, QaFanout, QaEvents, QaVoteBroadcaster, PollResultsBroadcaster, PollsService, LiveQaService, LiveQuestionsService, QaCommands, QaExportService, QaSocketHandlers],
   exports: [QaSocketHandlers, LiveQuestionsService, LiveQaService],
 })
 export class LiveQaModule {}

@@ -12,6 +12,7 @@ import { QaEventLog, QaFanout, type QaSubscription } from './qa-stream.js';
 import { QaVoteBroadcaster } from './qa-votes.js';
 import { QaPollActMessage, QaPollAnswerMessage, QaPollCreateMessage } from './polls/dto/poll-input.dto.js';
 import { PollsService } from './polls/polls.service.js';
+import { QaCommands } from './qa-commands.js';
 
 const MAX_QAS_PER_SOCKET = 10;
 
@@ -29,6 +30,7 @@ export class QaSocketHandlers {
     private readonly fanout: QaFanout,
     private readonly votes: QaVoteBroadcaster,
     private readonly polls: PollsService,
+    private readonly commands: QaCommands,
   ) {}
 
   attach(server: AgoraServer, clustered: boolean): void {
@@ -101,7 +103,7 @@ export class QaSocketHandlers {
   /** `qa.vote { questionId, value: 1 | 0 }` → `{ vote: { questionId, voteCount, viewerVoted, asOf } }`. */
   async vote(body: unknown, actor: MaybeActor): Promise<ClientAck<'qa.vote'>> {
     const { questionId, value } = await parseMessage(QaVoteMessage, body, '{ "questionId": 7, "value": 1 }');
-    return { vote: await this.questions.vote(signedIn(actor), questionId, value === 1) };
+    return { vote: await this.commands.vote(signedIn(actor), questionId, value === 1) };
   }
 
   /** `qa.moderate { questionId, action, reason?, intoId?, body? }` → `{ question, into? }`. */
@@ -119,7 +121,7 @@ export class QaSocketHandlers {
   /** `qa.poll.answer { pollId, choices? | rating? | text? }` → `{ answer }`, after commit. */
   async pollAnswer(body: unknown, actor: MaybeActor): Promise<ClientAck<'qa.poll.answer'>> {
     const { pollId, ...dto } = await parseMessage(QaPollAnswerMessage, body, '{ "pollId": 3, "choices": [1] }');
-    return this.polls.answer(signedIn(actor), pollId, dto);
+    return this.commands.answerPoll(signedIn(actor), pollId, dto);
   }
 
   /** `qa.poll.act { pollId, action, word?, answerId? }` → `{ poll }` (moderators). */

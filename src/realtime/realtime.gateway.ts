@@ -17,7 +17,6 @@ import { ForumEventLog } from '../events/forum-event-log.js';
 import { ForumFanout } from './forum-fanout.service.js';
 import { PresenceService } from './presence.service.js';
 import { RateLimiter, type RateRule } from './rate-limiter.js';
-import { ActionLimits, type LimitedAction } from '../limits/action-limits.js';
 import { RealtimeService } from './realtime.service.js';
 import { REDIS, type RealtimeRedis } from './redis.js';
 import { rooms } from '../events/rooms.js';
@@ -30,7 +29,7 @@ import type { AgoraServer, AgoraSocket, ClientAck, ClientMessageName, ForumSubsc
 type Answer<K extends ClientMessageName> = ClientAck<K> | SocketError;
 
 /** Per person (writes) or per socket (reads): bursts allowed, then a steady rate. */
-/** Per-socket limits on what only sockets do; writes are limited per person by ActionLimits, the same as over HTTP. */
+/** Per-socket limits on what only sockets do; writes are limited per person by their feature's commands, the same as over HTTP. */
 const RULES = {
   subscribe: { burst: 30, everyMs: 200 },
   typing: { burst: 10, everyMs: 1_000 },
@@ -79,7 +78,6 @@ export class RealtimeGateway implements OnGatewayInit<AgoraServer>, OnGatewayCon
     private readonly qa: QaSocketHandlers,
     @Inject(REDIS) private readonly redis: RealtimeRedis | null,
     private readonly shutdown: ShutdownService,
-    private readonly limits: ActionLimits,
   ) {
     this.shutdown.onDrained(() => this.moveSockets());
   }
@@ -219,10 +217,10 @@ export class RealtimeGateway implements OnGatewayInit<AgoraServer>, OnGatewayCon
     'qa.ask': (socket, body) => this.qaWrite(socket, 'qa.ask', body, (actor) => this.qa.ask(body, actor)),
     'qa.edit': (socket, body) => this.qaWrite(socket, 'qa.edit', body, (actor) => this.qa.edit(body, actor)),
     'qa.withdraw': (socket, body) => this.qaWrite(socket, 'qa.withdraw', body, (actor) => this.qa.withdraw(body, actor)),
-    'qa.vote': (socket, body) => this.qaWrite(socket, 'qa.vote', body, (actor) => this.qa.vote(body, actor), 'vote'),
+    'qa.vote': (socket, body) => this.qaWrite(socket, 'qa.vote', body, (actor) => this.qa.vote(body, actor)),
     'qa.moderate': (socket, body) => this.qaWrite(socket, 'qa.moderate', body, (actor) => this.qa.moderate(body, actor)),
     'qa.poll.create': (socket, body) => this.qaWrite(socket, 'qa.poll.create', body, (actor) => this.qa.pollCreate(body, actor)),
-    'qa.poll.answer': (socket, body) => this.qaWrite(socket, 'qa.poll.answer', body, (actor) => this.qa.pollAnswer(body, actor), 'vote'),
+    'qa.poll.answer': (socket, body) => this.qaWrite(socket, 'qa.poll.answer', body, (actor) => this.qa.pollAnswer(body, actor)),
     'qa.poll.act': (socket, body) => this.qaWrite(socket, 'qa.poll.act', body, (actor) => this.qa.pollAct(body, actor)),
   };
 
@@ -336,11 +334,10 @@ export class RealtimeGateway implements OnGatewayInit<AgoraServer>, OnGatewayCon
     });
   }
 
-  /** A live Q&A write: the sender's sign-in checked, votes limited per person like forum votes. */
-  private qaWrite<K extends ClientMessageName>(socket: AgoraSocket, event: K, _body: unknown, work: (actor: MaybeActor) => Promise<ClientAck<K>>, limited?: LimitedAction): Promise<Answer<K>> {
+  /** A live Q&A write: the sender's sign-in checked; its commands apply the per-person limits, as over HTTP. */
+  private qaWrite<K extends ClientMessageName>(socket: AgoraSocket, event: K, _body: unknown, work: (actor: MaybeActor) => Promise<ClientAck<K>>): Promise<Answer<K>> {
     return this.handle(socket, event, async () => {
       const actor = await this.stillSignedIn(socket);
-      if (actor && limited) await this.limits.take(limited, actor.accountId);
       return work(actor);
     });
   }

@@ -2,7 +2,6 @@ import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module.js';
 import { DiscussionsModule } from '../discussions/discussions.module.js';
 import { HealthModule } from '../health/health.module.js';
-import { LimitsModule } from '../limits/action-limits.js';
 import { ModerationModule } from '../moderation/moderation.module.js';
 import { LiveQaModule } from '../live-qa/live-qa.module.js';
 import { EventsModule } from '../events/events.module.js';
@@ -27,7 +26,7 @@ export class RealtimeModule {}
 
 /** The Socket.IO gateway (it uses auth's sessions, the discussions services and the live Q&A's socket handlers). */
 @Module({
-  imports: [EventsModule, RealtimeModule, RedisModule, AuthModule, ForumsModule, DiscussionsModule, LiveQaModule, ModerationModule, HealthModule, LimitsModule],
+  imports: [EventsModule, RealtimeModule, RedisModule, AuthModule, ForumsModule, DiscussionsModule, LiveQaModule, ModerationModule, HealthModule],
   providers: [RealtimeGateway],
 })
 export class RealtimeGatewayModule {}

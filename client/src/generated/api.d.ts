@@ -5404,8 +5404,8 @@ export interface operations {
                     "application/json": components["schemas"]["PollAnswered"];
                 };
             };
-            /** @description An error (`validation_failed`, `rate_limited`, … see `code`). */
-            "4XX": {
+            /** @description `rate_limited`: the per-person vote limit (shared with `qa.poll.answer`, question and forum votes), with a Retry-After header (seconds). */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

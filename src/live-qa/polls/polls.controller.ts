@@ -1,10 +1,12 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Put } from '@nestjs/common';
-import { ApiBearerAuth, ApiCookieAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Put, UseInterceptors } from '@nestjs/common';
+import { ApiBearerAuth, ApiCookieAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import { RetryAfterInterceptor } from '../../auth/retry-after.interceptor.js';
 import { CurrentActor, type MaybeActor } from '../../auth/actor.js';
 import { IntIdPipe } from '../../common/id.pipe.js';
 import { AnswerPollDto, CreatePollDto, PollActDto } from './dto/poll-input.dto.js';
 import { PollAnswered, PollList, PollReadView } from './dto/poll.views.js';
 import { PollsService } from './polls.service.js';
+import { QaCommands } from '../qa-commands.js';
 
 /** A session's live polls: `/api/sessions/:idOrSlug/qa/polls`. */
 @ApiTags('live polls')
@@ -35,7 +37,10 @@ export class SessionPollsController {
 @ApiBearerAuth()
 @Controller('qa/polls/:id')
 export class PollsController {
-  constructor(private readonly polls: PollsService) {}
+  constructor(
+    private readonly polls: PollsService,
+    private readonly commands: QaCommands,
+  ) {}
 
   @Get()
   @ApiOperation({ summary: 'One poll as the caller may see it' })
@@ -47,8 +52,10 @@ export class PollsController {
   @Put('answer')
   @ApiOperation({ summary: "Answer the poll, or change one's answer while it is open (one per attendee, guests included)" })
   @ApiOkResponse({ type: PollAnswered })
+  @ApiTooManyRequestsResponse({ description: '`rate_limited`: the per-person vote limit (shared with `qa.poll.answer`, question and forum votes), with a Retry-After header (seconds).' })
+  @UseInterceptors(RetryAfterInterceptor)
   answer(@CurrentActor() actor: MaybeActor, @Param('id', new IntIdPipe('id')) id: number, @Body() dto: AnswerPollDto) {
-    return this.polls.answer(actor, id, dto);
+    return this.commands.answerPoll(actor, id, dto);
   }
 
   @Post('act')
