@@ -14,6 +14,9 @@ import type { PendingChoice } from './qa-policy.js';
 import type { RecordQaEvent } from './qa-stream.js';
 import { VOTE_SUM } from './qa-votes.js';
 import { recordQaAct } from '../audit/audit-record.js';
+import { markHandedOver } from './live-qa-store.js';
+import { setQuestionState, settlePendingQuestions } from './live-question-store.js';
+import { closeOpenPolls, markPollHandedOver } from './polls/poll-store.js';
 
 /** Title of a forum question: the live question's text, cut at 300 characters (the question title limit). */
 export function forumTitleOf(body: string): string {
@@ -144,11 +147,7 @@ export async function handOver(
   await m.query(`SELECT id FROM live_question WHERE session_id = $1 AND state IN ('approved', 'pending') ORDER BY id FOR UPDATE`, [session.id]);
   await m.query(`SELECT id FROM live_poll WHERE session_id = $1 AND state = 'open' ORDER BY id FOR UPDATE`, [session.id]);
   const settled = pending === 'keep' ? { approved: 0, dismissed: 0 } : await settlePending(m, actor, session.id, pending, record);
-  // (An UPDATE … RETURNING answers [rows, count] through TypeORM.)
-  const [closedPolls]: [PollRow[], number] = await m.query(
-    `UPDATE live_poll SET state = 'closed', closed_at = now(), updated_at = now() WHERE session_id = $1 AND state = 'open' RETURNING *`,
-    [session.id],
-  );
+  const closedPolls = await closeOpenPolls(m, session.id);
   for (const poll of closedPolls) record(session.id, 'poll.updated', { poll: toPollView(poll, qa.on_screen_poll_id) }, {});
   const plan = await planHandOver(m, session, qa, 'keep');
   const { questions } = plan;
@@ -171,7 +170,7 @@ export async function handOver(
       const polls = plan.polls.filter((p) => p.onto === q.id);
       const bodySource = [forumBodyOf({ id: q.id, body: q.body, anonymous: q.anonymous, votes }, session), ...polls.map((p) => pollResultsMarkdown(p.poll.prompt, p.results))].join('\n\n');
       const forumQuestionId = await place({ title: forumTitleOf(q.body), bodySource, authorId: q.anonymous ? null : q.asker_id, liveQuestionId: q.id, liveScore: votes, sessionId: session.id });
-      await m.query(`UPDATE live_question SET state = 'archived', updated_at = now() WHERE id = $1`, [q.id]);
+      await setQuestionState(m, q.id, 'archived');
       created.push({ liveQuestionId: q.id, forumQuestionId });
       for (const p of polls) pollsMoved.push({ pollId: p.poll.id, forumQuestionId });
       // The askers (its own, and those of questions merged into it) hear where it went; later they see it on the question (carriedOver).
@@ -190,15 +189,10 @@ export async function handOver(
       const forumQuestionId = await place({ title: POLL_SUMMARY_TITLE, bodySource, authorId: actor.accountId, liveQuestionId: null, liveScore: null, sessionId: session.id });
       for (const p of loose) pollsMoved.push({ pollId: p.poll.id, forumQuestionId });
     }
-    for (const moved of pollsMoved) await m.query(`UPDATE live_poll SET handed_over_question_id = $2, updated_at = now() WHERE id = $1`, [moved.pollId, moved.forumQuestionId]);
+    for (const moved of pollsMoved) await markPollHandedOver(m, moved.pollId, moved.forumQuestionId);
   }
   const cleared = qa.highlighted_question_id !== null && questions.some((q) => q.id === qa.highlighted_question_id);
-  await m.query(
-    `UPDATE live_qa SET handed_over_at = now(), hand_over_forum_id = COALESCE($2, hand_over_forum_id), updated_at = now(),
-            highlighted_question_id = CASE WHEN $3 THEN NULL ELSE highlighted_question_id END
-      WHERE session_id = $1`,
-    [session.id, forum?.id ?? null, cleared],
-  );
+  await markHandedOver(m, session.id, forum?.id ?? null, cleared);
   if (cleared) record(session.id, 'question.highlighted', { questionId: null, question: null, previousId: qa.highlighted_question_id }, {});
   const [{ kept }]: { kept: number }[] = await m.query(`SELECT count(*)::int AS kept FROM live_question WHERE session_id = $1 AND state = 'pending'`, [session.id]);
   // Extra fields only when there is something to say, so a plain hand-over keeps its earlier shape.
@@ -216,8 +210,8 @@ export async function handOver(
 /** Approves or dismisses every pending question of the session, each recorded as a moderator act and told like one. */
 async function settlePending(m: EntityManager, actor: Actor, sessionId: number, choice: 'approve' | 'dismiss', record: RecordQaEvent): Promise<{ approved: number; dismissed: number }> {
   const state = choice === 'approve' ? 'approved' : 'dismissed';
-  const [ids]: [{ id: number }[], number] = await m.query(`UPDATE live_question SET state = $2, updated_at = now() WHERE session_id = $1 AND state = 'pending' RETURNING id`, [sessionId, state]);
-  for (const { id } of ids) {
+  const ids = await settlePendingQuestions(m, sessionId, state);
+  for (const id of ids) {
     await recordQaAct(m, { sessionId, questionId: id, actorId: actor.accountId, action: choice, before: { state: 'pending' }, after: { state }, reason: 'ending the session' });
     const [row]: LiveQuestionRow[] = await m.query(`${liveQuestionSelect()} WHERE q.id = $1`, [id]);
     // Approved: everyone sees it now; dismissed: it stays between the moderators and its asker.

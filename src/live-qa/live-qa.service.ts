@@ -16,6 +16,7 @@ import { askingLimits, askRefusal, ASK_REFUSALS, MAX_QUESTION_LENGTH, type Pendi
 import { QaEvents, type RecordQaEvent } from './qa-stream.js';
 import type { Session } from '../sessions/session.entity.js';
 import { QA_ACTS, recordQaAct } from '../audit/audit-record.js';
+import { changeQaSettings, createQa, setJoinCode, setQaState } from './live-qa-store.js';
 
 /** Join codes avoid letters and digits that read alike on a projector (0/O, 1/I/L). */
 const JOIN_CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
@@ -24,7 +25,7 @@ const JOIN_CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
 const GUEST_TTL_MS = 12 * 60 * 60_000;
 
 const SETTINGS = ['premoderation', 'allowGuests', 'slowModeSeconds'] as const;
-const COLUMN: Record<(typeof SETTINGS)[number], string> = { premoderation: 'premoderation', allowGuests: 'allow_guests', slowModeSeconds: 'slow_mode_seconds' };
+const COLUMN: Record<(typeof SETTINGS)[number], 'premoderation' | 'allow_guests' | 'slow_mode_seconds'> = { premoderation: 'premoderation', allowGuests: 'allow_guests', slowModeSeconds: 'slow_mode_seconds' };
 
 /**
  * A session's live Q&A as a whole: what it is now (for each viewer), its
@@ -64,16 +65,13 @@ export class LiveQaService {
       const act = (action: string, before: unknown, after: unknown) => recordQaAct(m, { sessionId, actorId: moderator.accountId, action, before, after });
       let qa = context.qa;
       if (!qa) {
-        [qa] = await m.query(`INSERT INTO live_qa (session_id, state) VALUES ($1, 'closed') RETURNING *`, [sessionId]);
+        qa = await createQa(m, sessionId);
       }
       const settings = SETTINGS.filter((k) => dto[k] !== undefined && dto[k] !== (qa as unknown as Record<string, unknown>)[COLUMN[k]]);
       if (settings.length) {
         const before = Object.fromEntries(settings.map((k) => [k, (qa as unknown as Record<string, unknown>)[COLUMN[k]]]));
         const after = Object.fromEntries(settings.map((k) => [k, dto[k]]));
-        await m.query(
-          `UPDATE live_qa SET ${settings.map((k, i) => `${COLUMN[k]} = $${i + 2}`).join(', ')}, updated_at = now() WHERE session_id = $1`,
-          [sessionId, ...settings.map((k) => dto[k])],
-        );
+        await changeQaSettings(m, sessionId, Object.fromEntries(settings.map((k) => [COLUMN[k], dto[k]])));
         await act('settings', before, after);
       }
       let state = dto.state ?? (context.qa ? qa!.state : undefined);
@@ -84,9 +82,7 @@ export class LiveQaService {
         if (dto.sessionState === 'ended') state = 'closed';
       }
       if (state && state !== qa!.state) {
-        await m.query(`UPDATE live_qa SET state = $2, started_at = COALESCE(started_at, CASE WHEN $2 = 'open' THEN now() END), updated_at = now() WHERE session_id = $1`, [
-          sessionId, state,
-        ]);
+        await setQaState(m, sessionId, state);
         await act(state === 'open' ? 'open' : 'close', { state: qa!.state }, { state });
       }
       if (dto.sessionState === 'ended' && context.session.state !== 'ended') {
@@ -110,7 +106,7 @@ export class LiveQaService {
       const [qa]: LiveQaRow[] = await tx.query(`SELECT * FROM live_qa WHERE session_id = $1 FOR UPDATE`, [session.id]);
       if (!qa) return;
       if (qa.state === 'open') {
-        await tx.query(`UPDATE live_qa SET state = 'closed', updated_at = now() WHERE session_id = $1`, [session.id]);
+        await setQaState(tx, session.id, 'closed');
         await recordQaAct(tx, { sessionId: session.id, actorId: actor.accountId, action: 'close', before: { state: 'open' }, after: { state: 'closed' } });
       }
       await handOver(tx, { markdown: this.markdown, forumEvents: this.forumEvents }, actor, session, qa, record, afterCommit);
@@ -179,12 +175,12 @@ export class LiveQaService {
       const context = await loadQaContext(m, actor, sessionIdOrSlug, true);
       requireQaModerator(actor, context);
       if (context.qa?.join_code) return context.qa.join_code;
-      if (!context.qa) await m.query(`INSERT INTO live_qa (session_id, state) VALUES ($1, 'closed')`, [context.session.id]);
+      if (!context.qa) await createQa(m, context.session.id);
       for (;;) {
         const candidate = Array.from({ length: 6 }, () => JOIN_CODE_ALPHABET[randomInt(JOIN_CODE_ALPHABET.length)]).join('');
         const [taken] = await m.query(`SELECT 1 FROM live_qa WHERE join_code = $1`, [candidate]);
         if (taken) continue;
-        await m.query(`UPDATE live_qa SET join_code = $2, updated_at = now() WHERE session_id = $1`, [context.session.id, candidate]);
+        await setJoinCode(m, context.session.id, candidate);
         await this.recordUpdated(m, record, context.session.id);
         return candidate;
       }

@@ -10,8 +10,10 @@ import { liveQuestionSelect, toLiveQuestionView, type LiveQuestionRow, type Live
 import { liveQuestionNotFound, loadQaContext, moderatesQa, requireAsker, requireQaModerator, type LiveQaRow } from './qa-access.js';
 import { askerMayChange, askingLimits, askWaitMs, ASK_REFUSALS, isPublicState, MERGE_TARGET_STATES, PUBLIC_QUESTION_SQL, transitionAllowed, votable, type LiveQuestionState } from './qa-policy.js';
 import { QaEventLog, QaEvents, type RecordQaEvent } from './qa-stream.js';
-import { bumpVotes, QaVoteBroadcaster } from './qa-votes.js';
+import { QaVoteBroadcaster } from './qa-votes.js';
 import { recordQaAct } from '../audit/audit-record.js';
+import { clearHighlightIf, setHighlighted } from './live-qa-store.js';
+import { insertLiveQuestion, mergeQuestion, reviseQuestionBody, setQuestionState, setVote } from './live-question-store.js';
 
 /** Who sees an event about a question: everyone if it is or was public, else its moderators and asker. */
 const audienceOf = (row: Pick<LiveQuestionRow, 'asker_id' | 'forum_question_id'>, ...states: LiveQuestionState[]): EventAudience =>
@@ -102,10 +104,9 @@ export class LiveQuestionsService {
       }
       if (!context.moderator) await this.enforceAskingLimits(m, actor, qa);
       const state: LiveQuestionState = qa.premoderation && !context.moderator ? 'pending' : 'approved';
-      const [{ id }]: { id: number }[] = await m.query(
-        `INSERT INTO live_question (session_id, asker_id, anonymous, body, state, client_id) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-        [qa.session_id, actor.accountId, dto.anonymous ?? false, dto.body, state, dto.clientId ?? null],
-      );
+      const id = await insertLiveQuestion(m, {
+        sessionId: qa.session_id, askerId: actor.accountId, anonymous: dto.anonymous ?? false, body: dto.body, state, clientId: dto.clientId ?? null,
+      });
       const row = (await this.load(m, id))!;
       record(qa.session_id, 'question.asked', { question: toLiveQuestionView(row, null) }, { questionId: id, audience: audienceOf(row, state) });
       this.recordAnonymousAsker(record, row);
@@ -117,8 +118,7 @@ export class LiveQuestionsService {
   /** The asker changes their question's text (until it is answered). */
   async edit(actor: MaybeActor, questionId: number, dto: EditQuestionDto): Promise<LiveQuestionView> {
     await this.askerChange(actor, questionId, async (m, row) => {
-      await m.query(`INSERT INTO live_question_revision (question_id, body, edited_by, by_moderator) VALUES ($1, $2, $3, false)`, [row.id, row.body, actor!.accountId]);
-      await m.query(`UPDATE live_question SET body = $2, edited_at = now(), updated_at = now() WHERE id = $1`, [row.id, dto.body]);
+      await reviseQuestionBody(m, row, dto.body, actor!.accountId, false);
       return row.state;
     });
     return this.get(actor, questionId);
@@ -127,7 +127,7 @@ export class LiveQuestionsService {
   /** The asker takes their question back (until it is answered). */
   async withdraw(actor: MaybeActor, questionId: number): Promise<LiveQuestionView> {
     await this.askerChange(actor, questionId, async (m, row, record) => {
-      await m.query(`UPDATE live_question SET state = 'withdrawn', updated_at = now() WHERE id = $1`, [row.id]);
+      await setQuestionState(m, row.id, 'withdrawn');
       await this.clearHighlightOf(m, record, row);
       return 'withdrawn';
     });
@@ -181,12 +181,9 @@ export class LiveQuestionsService {
       if (!publicNow && !moderator && q.asker_id !== actor.accountId) throw liveQuestionNotFound();
       requireAsker(actor, { state: q.qa_state, allow_guests: q.allow_guests, session_id: q.session_id }, moderator);
       if (!votable(q.state)) throw conflict('not_votable', `This question is ${q.state}; only approved questions take votes.`);
-      const rows: unknown[] = on
-        ? await m.query(`INSERT INTO live_question_vote (question_id, voter_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1`, [questionId, actor.accountId])
-        : ((await m.query(`DELETE FROM live_question_vote WHERE question_id = $1 AND voter_id = $2 RETURNING 1`, [questionId, actor.accountId])) as [unknown[], number])[0];
-      if (rows.length) await bumpVotes(m, questionId, on ? 1 : -1);
+      const changed = await setVote(m, questionId, actor.accountId, on);
       // Read in the same transaction (no second connection): this vote plus every one committed before.
-      return { sessionId: q.session_id, changed: rows.length > 0, counted: await this.votes.countsOf([questionId], m) };
+      return { sessionId: q.session_id, changed, counted: await this.votes.countsOf([questionId], m) };
     });
     if (changed) this.votes.changed(sessionId, questionId);
     return { questionId, voteCount: counted.counts[0]?.voteCount ?? 0, viewerVoted: on, asOf: counted.asOf };
@@ -221,30 +218,29 @@ export class LiveQuestionsService {
       let highlightChange: { questionId: number | null; previousId: number | null } | null = null;
       switch (dto.action) {
         case 'approve':
-          await m.query(`UPDATE live_question SET state = 'approved', dismiss_reason = NULL, updated_at = now() WHERE id = $1`, [row.id]);
+          await setQuestionState(m, row.id, 'approved');
           break;
         case 'dismiss':
           reason = dto.reason || null;
-          await m.query(`UPDATE live_question SET state = 'dismissed', dismiss_reason = $2, updated_at = now() WHERE id = $1`, [row.id, reason]);
+          await setQuestionState(m, row.id, 'dismissed', reason);
           break;
         case 'highlight':
-          await m.query(`UPDATE live_qa SET highlighted_question_id = $2, updated_at = now() WHERE session_id = $1`, [sessionId, row.id]);
+          await setHighlighted(m, sessionId, row.id);
           highlightChange = { questionId: row.id, previousId: qa.highlighted_question_id };
           break;
         case 'unhighlight':
           break; // below: clears it if it is this question
         case 'answer':
-          await m.query(`UPDATE live_question SET state = 'answered', answered_at = now(), updated_at = now() WHERE id = $1`, [row.id]);
+          await setQuestionState(m, row.id, 'answered');
           break;
         case 'archive':
-          await m.query(`UPDATE live_question SET state = 'archived', updated_at = now() WHERE id = $1`, [row.id]);
+          await setQuestionState(m, row.id, 'archived');
           break;
         case 'merge':
           into = await this.merge(m, row, dto.intoId!);
           break;
         case 'edit':
-          await m.query(`INSERT INTO live_question_revision (question_id, body, edited_by, by_moderator) VALUES ($1, $2, $3, true)`, [row.id, row.body, moderator.accountId]);
-          await m.query(`UPDATE live_question SET body = $2, edited_at = now(), edited_by_moderator = true, updated_at = now() WHERE id = $1`, [row.id, dto.body]);
+          await reviseQuestionBody(m, row, dto.body!, moderator.accountId, true);
           break;
       }
       // Only an approved question stays on screen.
@@ -300,25 +296,13 @@ export class LiveQuestionsService {
     if (target.id === source.id || !MERGE_TARGET_STATES.includes(target.state)) {
       throw conflict('merge_target_invalid', `A question can only be merged into another approved or answered question; question ${intoId} is ${target.state}.`);
     }
-    const moved: unknown[] = await m.query(
-      `INSERT INTO live_question_vote (question_id, voter_id, created_at)
-       SELECT $2, voter_id, created_at FROM live_question_vote WHERE question_id = $1
-       ON CONFLICT DO NOTHING RETURNING 1`,
-      [source.id, target.id],
-    );
-    await bumpVotes(m, target.id, moved.length);
-    await m.query(`UPDATE live_question SET merged_into_id = $2, updated_at = now() WHERE merged_into_id = $1`, [source.id, target.id]);
-    await m.query(`UPDATE live_question SET state = 'merged', merged_into_id = $2, updated_at = now() WHERE id = $1`, [source.id, target.id]);
+    await mergeQuestion(m, source.id, target.id);
     return target;
   }
 
   /** Takes a question off screen if it is the highlighted one; records the change when `record` is given. */
   private async clearHighlightOf(m: EntityManager, record: RecordQaEvent | null, row: LiveQuestionRow): Promise<{ questionId: null; previousId: number } | null> {
-    const [cleared]: [unknown[], number] = await m.query(
-      `UPDATE live_qa SET highlighted_question_id = NULL, updated_at = now() WHERE session_id = $1 AND highlighted_question_id = $2 RETURNING 1`,
-      [row.session_id, row.id],
-    );
-    if (!cleared.length) return null;
+    if (!(await clearHighlightIf(m, row.session_id, row.id))) return null;
     const change = { questionId: null, previousId: row.id };
     record?.(row.session_id, 'question.highlighted', { ...change, question: null }, { audience: READERS });
     return change;

@@ -1,7 +1,9 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { sql } from 'kysely';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AppConfig } from '../config/app-config.js';
 import { transactionRetryingDeadlocks } from '../database/transaction.js';
+import { affectedBy, db } from '../database/typed-sql.js';
 import { DomainEvents } from '../events/domain-events.js';
 import { EventFanout } from '../events/event-fanout.js';
 import { EventLog, schedulePruning } from '../events/event-log.js';
@@ -61,12 +63,12 @@ export class QaEventLog extends EventLog<QaEventType> {
   /** Replaces a question's text by null in the session's earlier events (all of them, or only the attendees'). */
   private async redactQuestion(manager: EntityManager, sessionId: number, questionId: number, allAudiences: boolean): Promise<void> {
     for (const path of QUESTION_PATHS) {
-      await manager.query(
-        `UPDATE qa_event SET payload = jsonb_set(payload, $3::text[] || '{body}'::text[], 'null')
-          WHERE session_id = $1 AND (payload #>> ($3::text[] || '{id}'::text[])) = $2::text
-            AND ($4::boolean OR audience = 'readers')`,
-        [sessionId, questionId, path, allAudiences],
-      );
+      const update = db
+        .updateTable('qa_event')
+        .set({ payload: sql`jsonb_set(payload, ${path}::text[] || '{body}'::text[], 'null')` })
+        .where('session_id', '=', sessionId)
+        .where(sql<boolean>`(payload #>> (${path}::text[] || '{id}'::text[])) = ${questionId}::text`);
+      await affectedBy(manager, allAudiences ? update : update.where('audience', '=', 'readers'));
     }
   }
 }

@@ -11,21 +11,8 @@ export interface VoteCounts {
   counts: { questionId: number; voteCount: number }[];
 }
 
-/** A question's votes: the sum of its counter shards (at most 16 rows). */
+/** A question's votes: the sum of its counter shards (at most 16 rows; live-question-store.ts writes them). */
 export const VOTE_SUM = (alias: string) => `COALESCE((SELECT sum(c.votes) FROM live_question_counter c WHERE c.question_id = ${alias}.id), 0)`;
-
-/**
- * Adds or removes one vote on a question's counter: a random one of its 16
- * shards, so concurrent voters rarely wait on the same row (readers sum them).
- */
-export async function bumpVotes(manager: EntityManager, questionId: number, delta: number): Promise<void> {
-  if (delta === 0) return;
-  await manager.query(
-    `INSERT INTO live_question_counter AS c (question_id, shard, votes) VALUES ($1, $2, $3)
-     ON CONFLICT (question_id, shard) DO UPDATE SET votes = c.votes + EXCLUDED.votes`,
-    [questionId, Math.floor(Math.random() * 16), delta],
-  );
-}
 
 /**
  * Sends vote counts to a Q&A's screens without logging each vote: changed

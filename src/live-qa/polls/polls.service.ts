@@ -11,6 +11,8 @@ import type { AnswerPollDto, CreatePollDto, PollActDto } from './dto/poll-input.
 import { ACT_KIND, answerProblem, foldWord, POLL_TRANSITIONS } from './poll-policy.js';
 import { PollResultsBroadcaster, readResults, resultsPublic, type PollResultsView, type PollRow } from './poll-results.js';
 import { recordQaAct } from '../../audit/audit-record.js';
+import { createQa, setOnScreenPoll } from '../live-qa-store.js';
+import { insertPoll, removeWord, reviewAnswer, saveAnswer, setPollState, setResultsHidden } from './poll-store.js';
 
 /** The protocol's poll shapes, with times as the server holds them. */
 export type PollView = Protocol.PollView<Date>;
@@ -91,15 +93,15 @@ export class PollsService {
       const context = await loadQaContext(m, actor, sessionIdOrSlug, true);
       requireQaModerator(actor, context);
       const sessionId = context.session.id;
-      if (!context.qa) await m.query(`INSERT INTO live_qa (session_id, state) VALUES ($1, 'closed')`, [sessionId]);
+      if (!context.qa) await createQa(m, sessionId);
       if (dto.liveQuestionId !== undefined) {
         const [q] = await m.query(`SELECT 1 FROM live_question WHERE id = $1 AND session_id = $2`, [dto.liveQuestionId, sessionId]);
         if (!q) throw badRequest('validation_failed', 'liveQuestionId is not a question of this session.', [{ field: 'liveQuestionId', message: 'liveQuestionId must be the id of a live question of this session' }]);
       }
-      const [row]: PollRow[] = await m.query(
-        `INSERT INTO live_poll (session_id, kind, prompt, options, results_hidden, live_question_id, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *`,
-        [sessionId, dto.kind, dto.prompt, JSON.stringify(dto.options ?? []), dto.resultsHidden ?? false, dto.liveQuestionId ?? null, (actor as Actor).accountId],
-      );
+      const row = await insertPoll(m, {
+        sessionId, kind: dto.kind, prompt: dto.prompt, options: dto.options ?? [], resultsHidden: dto.resultsHidden ?? false,
+        liveQuestionId: dto.liveQuestionId ?? null, createdBy: (actor as Actor).accountId,
+      });
       await this.recordAct(m, actor as Actor, row, 'poll_create', null, toPollView(row, null));
       record(sessionId, 'poll.created', { poll: toPollView(row, null) }, { audience: MODERATORS });
       return row.id;
@@ -130,20 +132,20 @@ export class PollsService {
       switch (dto.action) {
         case 'launch':
           if (context.qa?.state !== 'open') throw conflict('qa_not_open', 'Open the Q&A before launching a poll: attendees answer while it is open.');
-          await m.query(`UPDATE live_poll SET state = 'open', launched_at = now(), closed_at = NULL, updated_at = now() WHERE id = $1`, [row.id]);
+          await setPollState(m, row.id, 'open');
           break;
         case 'close':
-          await m.query(`UPDATE live_poll SET state = 'closed', closed_at = now(), updated_at = now() WHERE id = $1`, [row.id]);
+          await setPollState(m, row.id, 'closed');
           break;
         case 'reveal':
         case 'hide':
-          await m.query(`UPDATE live_poll SET results_hidden = $2, updated_at = now() WHERE id = $1`, [row.id, dto.action === 'hide']);
+          await setResultsHidden(m, row.id, dto.action === 'hide');
           break;
         case 'show':
         case 'unshow':
           if (dto.action === 'unshow' && onScreen !== row.id) break;
           onScreen = dto.action === 'show' ? row.id : null;
-          await m.query(`UPDATE live_qa SET on_screen_poll_id = $2, updated_at = now() WHERE session_id = $1`, [sessionId, onScreen]);
+          await setOnScreenPoll(m, sessionId, onScreen);
           // The poll it replaces on the screen says so too: screens follow poll.updated's onScreen.
           if (dto.action === 'show' && context.qa?.on_screen_poll_id && context.qa.on_screen_poll_id !== row.id) {
             const [previous]: PollRow[] = await m.query(`SELECT * FROM live_poll WHERE id = $1`, [context.qa.on_screen_poll_id]);
@@ -153,7 +155,7 @@ export class PollsService {
         case 'remove_word': {
           const word = requireField(dto.word, 'word', 'the entry to remove');
           const key = foldWord(word);
-          await m.query(`INSERT INTO live_poll_removed_word (poll_id, word_key, removed_by) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, [row.id, key, (actor as Actor).accountId]);
+          await removeWord(m, row.id, key, (actor as Actor).accountId);
           details = { word: key };
           break;
         }
@@ -161,8 +163,7 @@ export class PollsService {
         case 'reject_text': {
           const answerId = requireField(dto.answerId, 'answerId', 'the answer to moderate');
           const review = dto.action === 'approve_text' ? 'approved' : 'rejected';
-          const updated: unknown[] = (await m.query(`UPDATE live_poll_answer SET review = $3 WHERE id = $1 AND poll_id = $2 RETURNING 1`, [answerId, row.id, review]))[0];
-          if (!updated.length) throw notFound('The answer', 'poll_answer_not_found');
+          if (!(await reviewAnswer(m, row.id, answerId, review))) throw notFound('The answer', 'poll_answer_not_found');
           details = { answerId, review };
           break;
         }
@@ -198,16 +199,10 @@ export class PollsService {
       const problem = answerProblem(poll.kind, poll.options.length, dto);
       if (problem) throw badRequest('validation_failed', `Invalid answer: ${problem.message}.`, [problem]);
       const text = dto.text ?? null;
-      const [row]: { choices: number[] | null; rating: number | null; text: string | null; review: PollAnswerView['review']; updated_at: Date }[] = await m.query(
-        `INSERT INTO live_poll_answer (poll_id, voter_id, choices, rating, text, word_key, review) VALUES ($1, $2, $3, $4, $5, $6, $7)
-         ON CONFLICT (poll_id, voter_id) DO UPDATE SET choices = EXCLUDED.choices, rating = EXCLUDED.rating, text = EXCLUDED.text,
-           word_key = EXCLUDED.word_key, review = EXCLUDED.review, updated_at = now()
-         RETURNING choices, rating, text, review, updated_at`,
-        [
-          poll.id, actor.accountId, dto.choices ? [...dto.choices].sort((a, b) => a - b) : null, dto.rating ?? null, text,
-          poll.kind === 'word_cloud' && text ? foldWord(text) : null, poll.kind === 'open_text' ? 'pending' : null,
-        ],
-      );
+      const row = await saveAnswer(m, poll.id, actor.accountId, {
+        choices: dto.choices ? [...dto.choices].sort((a, b) => a - b) : null, rating: dto.rating ?? null, text,
+        wordKey: poll.kind === 'word_cloud' && text ? foldWord(text) : null, review: poll.kind === 'open_text' ? 'pending' : null,
+      });
       return { sessionId: poll.session_id, answer: answerView(poll.id, row) };
     });
     this.results.changed(sessionId, pollId);
