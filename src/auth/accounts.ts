@@ -5,6 +5,11 @@ import { affectedBy, db, rowsOf } from '../database/typed-sql.js';
 import { Account, type GlobalRole, type Language } from './account.entity.js';
 import { hashPassword } from './passwords.js';
 
+/*
+ * The account table's writes (issue 11: one owner per table). Every other
+ * file, in auth or another feature, calls these inside its own transaction.
+ */
+
 export interface NewAccount {
   email: string;
   password: string;
