@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
-import { Account } from './account.entity.js';
-import { findAccountByEmail, insertAccount } from './accounts.js';
+import type { Account } from './account.entity.js';
+import { findAccountByEmail, insertAccount, setRole } from './accounts.js';
 
 export type EnsureAdminOutcome = 'created' | 'promoted' | 'already_admin';
 
@@ -26,7 +26,7 @@ export async function createOrPromoteAdmin(
             'Check it is the right person, then run again with --promote to make it an admin.',
         );
       }
-      await m.update(Account, { id: existing.id }, { role: 'admin' });
+      await setRole(m, existing.id, 'admin');
       return { account: { ...existing, role: 'admin' as const }, outcome: 'promoted' as const };
     }
     if (!input.password) throw new Error('A new admin needs a password: pass --password or set ADMIN_PASSWORD.');

@@ -5,7 +5,7 @@ import { DomainEvents } from '../events/domain-events.js';
 import { Account } from './account.entity.js';
 import { avatarPath, toAccountView, type AccountView } from './account-view.js';
 import { reencodeAvatar, type AvatarUpload } from './avatars.js';
-import { insertAccount } from './accounts.js';
+import { insertAccount, setAvatar, setPasswordHash, updateProfile } from './accounts.js';
 import { EmailVerificationService } from './email-verification.service.js';
 import { isGuest, type MaybeActor } from './actor.js';
 import type { ChangePasswordDto } from './dto/change-password.dto.js';
@@ -124,8 +124,7 @@ export class AuthService {
       if (dto[field] === null) throw badRequest('validation_failed', `Invalid input: ${field} can't be empty.`, [{ field, message: `${field} can't be null` }]);
     }
     const { languages, ...fields } = dto;
-    const changes = Object.fromEntries(Object.entries({ ...fields, spokenLanguages: languages }).filter(([, value]) => value !== undefined));
-    if (Object.keys(changes).length) await this.dataSource.manager.update(Account, { id: actor.accountId }, changes);
+    await updateProfile(this.dataSource.manager, actor.accountId, { ...fields, spokenLanguages: languages });
     return this.me(actor);
   }
 
@@ -134,7 +133,7 @@ export class AuthService {
     if (!actor) throw unauthenticated('You are not signed in.');
     if (isGuest(actor)) throw guestRefused();
     const image = await reencodeAvatar(upload);
-    await this.dataSource.query(`UPDATE account SET avatar = $2, avatar_updated_at = clock_timestamp(), updated_at = now() WHERE id = $1`, [actor.accountId, image]);
+    await setAvatar(this.dataSource.manager, actor.accountId, image);
     const { avatarUpdatedAt } = await this.dataSource.manager.findOneByOrFail(Account, { id: actor.accountId });
     return { avatarUrl: avatarPath(actor.accountId, avatarUpdatedAt)! };
   }
@@ -142,7 +141,7 @@ export class AuthService {
   /** Back to initials. */
   async removeAvatar(actor: MaybeActor): Promise<void> {
     if (!actor) throw unauthenticated('You are not signed in.');
-    await this.dataSource.query(`UPDATE account SET avatar = NULL, avatar_updated_at = NULL, updated_at = now() WHERE id = $1`, [actor.accountId]);
+    await setAvatar(this.dataSource.manager, actor.accountId, null);
   }
 
   /**
@@ -169,7 +168,7 @@ export class AuthService {
     const result = await this.dataSource.transaction(async (m) => {
       const [current] = await m.query(`SELECT kind FROM login_session WHERE id = $1 AND expires_at > now() FOR UPDATE`, [actor.sessionId]);
       if (!current) throw unauthenticated('Your sign-in has ended. Sign in again to change your password.');
-      await m.update(Account, { id: actor.accountId }, { passwordHash });
+      await setPasswordHash(m, actor.accountId, passwordHash);
       if (current.kind === 'token') {
         await this.sessions.endAllOf(m, actor.accountId, actor.sessionId);
         return { account: toAccountView(row), session: null };

@@ -1,4 +1,5 @@
 import { HttpStatus, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { sql } from 'kysely';
 import { DataSource, type EntityManager } from 'typeorm';
 import escapeHtml from 'escape-html';
 import { isGuest, type MaybeActor } from './actor.js';
@@ -6,8 +7,10 @@ import { AppException, unauthenticated } from '../common/app-exception.js';
 import { AppConfig } from '../config/app-config.js';
 import { PublicLinks } from '../config/public-links.js';
 import { JobQueue, type Job } from '../database/job-queue.js';
+import { db, rowsOf } from '../database/typed-sql.js';
 import { MailTransport } from '../mail/mail-transport.service.js';
 import type { Language } from './account.entity.js';
+import { markEmailVerified } from './accounts.js';
 import { newSecret, secretId } from './tokens.js';
 
 const LINK_TTL_HOURS = 24;
@@ -92,13 +95,27 @@ export class EmailVerificationService implements OnApplicationBootstrap {
     const token = newSecret();
     const [row]: { email: string; language: Language }[] = await this.dataSource.transaction(async (m) => {
       await m.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`email-verification:${accountId}`]);
-      return m.query(
-        `INSERT INTO email_verification (account_id, email, token_hash, expires_at)
-         SELECT a.id, a.email, $2, now() + make_interval(hours => $3) FROM account a
-          WHERE a.id = $1 AND (SELECT count(*) FROM email_verification WHERE account_id = $1 AND created_at > now() - interval '1 hour') < $4
-         RETURNING email, (SELECT language FROM account WHERE id = $1) AS language`,
-        [accountId, secretId(token), LINK_TTL_HOURS, MAX_PER_HOUR],
-      );
+      return rowsOf(
+        m,
+        db
+          .insertInto('email_verification')
+          .columns(['account_id', 'email', 'token_hash', 'expires_at'])
+          .expression((eb) =>
+            eb
+              .selectFrom('account as a')
+              .select(['a.id', 'a.email', eb.val(secretId(token)).as('token_hash'), sql<Date>`now() + make_interval(hours => ${LINK_TTL_HOURS})`.as('expires_at')])
+              .where('a.id', '=', accountId)
+              .where(
+                (w) =>
+                  w(
+                    w.selectFrom('email_verification').select((c) => c.fn.countAll().as('n')).where('account_id', '=', accountId).where('created_at', '>', sql<Date>`now() - interval '1 hour'`),
+                    '<',
+                    MAX_PER_HOUR,
+                  ),
+              ),
+          )
+          .returning((eb) => ['email', eb.selectFrom('account').select('language').where('id', '=', accountId).as('language')]),
+      ) as Promise<{ email: string; language: Language }[]>;
     });
     if (!row) return;
     const text = TEXTS[row.language] ?? TEXTS.en;
@@ -113,17 +130,19 @@ export class EmailVerificationService implements OnApplicationBootstrap {
   /** Marks the address verified with a link's token (once; signed out too: the link is the proof). */
   async confirm(token: string): Promise<{ emailVerified: true }> {
     await this.dataSource.transaction(async (m) => {
-      const [[row]]: [{ account_id: string; email: string }[], number] = await m.query(
-        `UPDATE email_verification SET used_at = now() WHERE token_hash = $1 AND used_at IS NULL AND expires_at > now() RETURNING account_id, email`,
-        [secretId(token)],
+      const [row] = await rowsOf(
+        m,
+        db
+          .updateTable('email_verification')
+          .set({ used_at: sql<Date>`now()` })
+          .where('token_hash', '=', secretId(token))
+          .where('used_at', 'is', null)
+          .where('expires_at', '>', sql<Date>`now()`)
+          .returning(['account_id', 'email']),
       );
       if (!row) throw invalidToken();
       // The link proves the address it was sent to, only while the account still has it.
-      const [, changed]: [unknown, number] = await m.query(
-        `UPDATE account SET email_verified_at = COALESCE(email_verified_at, now()) WHERE id = $1 AND lower(email) = lower($2)`,
-        [row.account_id, row.email],
-      );
-      if (!changed) throw invalidToken();
+      if (!(await markEmailVerified(m, row.account_id, row.email))) throw invalidToken();
     });
     return { emailVerified: true };
   }

@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
+import { sql } from 'kysely';
 import { DataSource, type EntityManager } from 'typeorm';
 import { notFound, unauthenticated } from '../common/app-exception.js';
 import { AppConfig } from '../config/app-config.js';
+import { affectedBy, db, rowsOf } from '../database/typed-sql.js';
 import { DomainEvents } from '../events/domain-events.js';
 import type { GlobalRole } from './account.entity.js';
 import type { Actor, MaybeActor } from './actor.js';
@@ -61,11 +63,20 @@ export class LoginSessionsService {
     const secret = newSecret(kind === 'token' ? API_TOKEN_PREFIX : '');
     const id = secretId(secret);
     const ttlMs = options.ttlMs ?? this.cookieTtlMs;
-    const [row] = await manager.query(
-      `INSERT INTO login_session (id, account_id, kind, label, expires_at, user_agent, ip)
-       VALUES ($1, $2, $3, $4, now() + make_interval(secs => $5), $6, $7)
-       RETURNING expires_at`,
-      [id, accountId, kind, options.label ?? null, Math.round(ttlMs / 1000), client.userAgent?.slice(0, 500) ?? null, client.ip?.slice(0, 100) ?? null],
+    const [row] = await rowsOf(
+      manager,
+      db
+        .insertInto('login_session')
+        .values({
+          id,
+          account_id: accountId,
+          kind,
+          label: options.label ?? null,
+          expires_at: sql<Date>`now() + make_interval(secs => ${Math.round(ttlMs / 1000)})`,
+          user_agent: client.userAgent?.slice(0, 500) ?? null,
+          ip: client.ip?.slice(0, 100) ?? null,
+        })
+        .returning('expires_at'),
     );
     return { secret, id, expiresAt: row.expires_at };
   }
@@ -92,15 +103,18 @@ export class LoginSessionsService {
     if (row.stale) {
       // A guest's sign-in doesn't slide: it is for one session's Q&A and ends GUEST_TTL_MS after it was issued.
       const slides = kind === 'cookie' && row.guest_session_id === null;
-      // TypeORM answers UPDATE ... RETURNING with [rows, affectedCount].
-      const [touched] = (await this.dataSource.query(
-        `UPDATE login_session
-            SET last_seen_at = now(),
-                expires_at = CASE WHEN $3 THEN now() + make_interval(secs => $2) ELSE expires_at END
-          WHERE id = $1 AND expires_at > now()
-          RETURNING expires_at`,
-        [id, Math.round(this.cookieTtlMs / 1000), slides],
-      )) as [{ expires_at: Date }[], number];
+      const touched = await rowsOf(
+        this.dataSource.manager,
+        db
+          .updateTable('login_session')
+          .set({
+            last_seen_at: sql<Date>`now()`,
+            expires_at: sql<Date>`CASE WHEN ${slides} THEN now() + make_interval(secs => ${Math.round(this.cookieTtlMs / 1000)}) ELSE expires_at END`,
+          })
+          .where('id', '=', id)
+          .where('expires_at', '>', sql<Date>`now()`)
+          .returning('expires_at'),
+      );
       if (!touched.length) return null; // ended between the two statements
       expiresAt = touched[0].expires_at;
       refreshed = slides;
@@ -146,7 +160,7 @@ export class LoginSessionsService {
   /** Ends one of the caller's own sign-ins; 404 for anyone else's. Returns whether it was the current one. */
   async end(actor: MaybeActor, id: string): Promise<{ current: boolean }> {
     if (!actor) throw unauthenticated();
-    const [, count] = (await this.dataSource.query(`DELETE FROM login_session WHERE id = $1 AND account_id = $2`, [id, actor.accountId])) as [unknown, number];
+    const count = await affectedBy(this.dataSource.manager, db.deleteFrom('login_session').where('id', '=', id).where('account_id', '=', actor.accountId));
     if (!count) throw notFound('The sign-in session', 'login_session_not_found');
     this.domainEvents.emit('signIn.ended', { sessionId: id }); // its sockets are disconnected on every instance
     return { current: id === actor.sessionId };
@@ -155,24 +169,24 @@ export class LoginSessionsService {
   /** Ends the sign-in a request was made under (sign-out). */
   async endCurrent(actor: MaybeActor): Promise<void> {
     if (!actor) return;
-    await this.dataSource.query(`DELETE FROM login_session WHERE id = $1`, [actor.sessionId]);
+    await affectedBy(this.dataSource.manager, db.deleteFrom('login_session').where('id', '=', actor.sessionId));
     this.domainEvents.emit('signIn.ended', { sessionId: actor.sessionId });
   }
 
   /** Ends a browser session (never an API token) by id. */
   async endBrowserSession(id: string): Promise<void> {
-    await this.dataSource.query(`DELETE FROM login_session WHERE id = $1 AND kind = 'cookie'`, [id]);
+    await affectedBy(this.dataSource.manager, db.deleteFrom('login_session').where('id', '=', id).where('kind', '=', 'cookie'));
     this.domainEvents.emit('signIn.ended', { sessionId: id });
   }
 
   /** Ends every sign-in of an account except one (or all, with exceptId null). */
   async endAllOf(manager: EntityManager, accountId: string, exceptId: string | null): Promise<void> {
-    await manager.query(`DELETE FROM login_session WHERE account_id = $1 AND id IS DISTINCT FROM $2`, [accountId, exceptId]);
+    await affectedBy(manager, db.deleteFrom('login_session').where('account_id', '=', accountId).where('id', 'is distinct from', exceptId));
   }
 
   /** Drops expired sessions (housekeeping; expired ones are already refused). */
   async pruneExpired(): Promise<void> {
-    await this.dataSource.query(`DELETE FROM login_session WHERE expires_at < now() - interval '1 day'`).catch(() => undefined);
+    await affectedBy(this.dataSource.manager, db.deleteFrom('login_session').where('expires_at', '<', sql<Date>`now() - interval '1 day'`)).catch(() => undefined);
   }
 }
 

@@ -1,12 +1,14 @@
 import { HttpStatus, Injectable, Logger } from '@nestjs/common';
+import { sql } from 'kysely';
 import { DataSource } from 'typeorm';
 import escapeHtml from 'escape-html';
 import { AppException } from '../common/app-exception.js';
 import { PublicLinks } from '../config/public-links.js';
 import { MailTransport } from '../mail/mail-transport.service.js';
 import { DomainEvents } from '../events/domain-events.js';
+import { affectedBy, db, rowsOf } from '../database/typed-sql.js';
 import type { Language } from './account.entity.js';
-import { findAccountByEmail } from './accounts.js';
+import { findAccountByEmail, setPasswordHash } from './accounts.js';
 import { LoginSessionsService } from './login-sessions.service.js';
 import { hashPassword } from './passwords.js';
 import { newSecret, secretId } from './tokens.js';
@@ -56,15 +58,27 @@ export class PasswordResetService {
     const account = await findAccountByEmail(this.dataSource.manager, email);
     if (!account) return;
     const token = newSecret();
-    const [row]: { id: string }[] = await this.dataSource.transaction(async (m) => {
+    const [row] = await this.dataSource.transaction(async (m) => {
       // One request of the account at a time, so the hourly limit holds under a burst.
       await m.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`password-reset:${account.id}`]);
-      return m.query(
-      `INSERT INTO password_reset (account_id, token_hash, expires_at)
-       SELECT $1, $2, now() + make_interval(mins => $3)
-        WHERE (SELECT count(*) FROM password_reset WHERE account_id = $1 AND created_at > now() - interval '1 hour') < $4
-       RETURNING id`,
-      [account.id, secretId(token), LINK_TTL_MINUTES, MAX_PER_HOUR],
+      return rowsOf(
+        m,
+        db
+          .insertInto('password_reset')
+          .columns(['account_id', 'token_hash', 'expires_at'])
+          .expression(
+            db
+              .selectNoFrom((eb) => [eb.val(account.id).as('account_id'), eb.val(secretId(token)).as('token_hash'), sql<Date>`now() + make_interval(mins => ${LINK_TTL_MINUTES})`.as('expires_at')])
+              .where(
+                (w) =>
+                  w(
+                    w.selectFrom('password_reset').select((c) => c.fn.countAll().as('n')).where('account_id', '=', account.id).where('created_at', '>', sql<Date>`now() - interval '1 hour'`),
+                    '<',
+                    MAX_PER_HOUR,
+                  ),
+              ),
+          )
+          .returning('id'),
       );
     });
     if (!row) return; // rate limited: the answer was the same
@@ -81,15 +95,20 @@ export class PasswordResetService {
   async confirm(token: string, password: string): Promise<{ reset: true }> {
     const passwordHash = await hashPassword(password);
     const accountId = await this.dataSource.transaction(async (m) => {
-      // An UPDATE through TypeORM answers [rows, affected count].
-      const [[row]]: [{ account_id: string }[], number] = await m.query(
-        `UPDATE password_reset SET used_at = now() WHERE token_hash = $1 AND used_at IS NULL AND expires_at > now() RETURNING account_id`,
-        [secretId(token)],
+      const [row] = await rowsOf(
+        m,
+        db
+          .updateTable('password_reset')
+          .set({ used_at: sql<Date>`now()` })
+          .where('token_hash', '=', secretId(token))
+          .where('used_at', 'is', null)
+          .where('expires_at', '>', sql<Date>`now()`)
+          .returning('account_id'),
       );
       if (!row) throw invalidToken();
-      await m.query(`UPDATE account SET password_hash = $2, updated_at = now() WHERE id = $1`, [row.account_id, passwordHash]);
+      await setPasswordHash(m, row.account_id, passwordHash);
       // Other links of the account die with this one.
-      await m.query(`UPDATE password_reset SET used_at = now() WHERE account_id = $1 AND used_at IS NULL`, [row.account_id]);
+      await affectedBy(m, db.updateTable('password_reset').set({ used_at: sql<Date>`now()` }).where('account_id', '=', row.account_id).where('used_at', 'is', null));
       await this.sessions.endAllOf(m, row.account_id, null);
       return row.account_id;
     });

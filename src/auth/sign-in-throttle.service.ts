@@ -1,6 +1,8 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
+import { sql } from 'kysely';
 import { DataSource } from 'typeorm';
 import { AppException } from '../common/app-exception.js';
+import { affectedBy, db, rowsOf } from '../database/typed-sql.js';
 import { retryAfterSeconds, SIGN_IN_WINDOW_MS, type FailureHistory } from './sign-in-throttle.js';
 
 /** Thrown when sign-in attempts come too fast; carries the wait for the Retry-After header. */
@@ -43,10 +45,7 @@ export class SignInThrottleService {
   async begin(email: string, address: string): Promise<SignInAttempt> {
     const emailKey = email.trim().toLowerCase().slice(0, 320);
     const addressKey = address.slice(0, 100);
-    const [{ id }] = await this.dataSource.query(
-      `INSERT INTO sign_in_attempt (email_key, address) VALUES ($1, $2) RETURNING id`,
-      [emailKey, addressKey],
-    );
+    const [{ id }] = await rowsOf(this.dataSource.manager, db.insertInto('sign_in_attempt').values({ email_key: emailKey, address: addressKey }).returning('id'));
     const [row] = await this.dataSource.query(
       `SELECT count(*) FILTER (WHERE email_key = $1)::int AS account_count,
               (extract(epoch FROM max(attempted_at) FILTER (WHERE email_key = $1)) * 1000)::float8 AS account_latest,
@@ -63,25 +62,26 @@ export class SignInThrottleService {
     const wait = retryAfterSeconds(account, addressHistory, row.now);
     if (wait > 0) {
       // A refused attempt isn't checked, so it doesn't extend the wait.
-      await this.dataSource.query(`DELETE FROM sign_in_attempt WHERE id = $1`, [id]);
+      await affectedBy(this.dataSource.manager, db.deleteFrom('sign_in_attempt').where('id', '=', id));
       throw new RateLimitedException(wait);
     }
     if (Math.random() < 0.02) void this.prune();
     return {
       // Success clears the account's failures; the address keeps its record.
       succeeded: async () => {
-        await this.dataSource.query(`DELETE FROM sign_in_attempt WHERE id = $1 OR email_key = $2`, [id, emailKey]);
+        await affectedBy(this.dataSource.manager, db.deleteFrom('sign_in_attempt').where((eb) => eb.or([eb('id', '=', id), eb('email_key', '=', emailKey)])));
       },
       failed: async () => {
-        await this.dataSource.query(`UPDATE sign_in_attempt SET failed_at = now() WHERE id = $1`, [id]);
+        await affectedBy(this.dataSource.manager, db.updateTable('sign_in_attempt').set({ failed_at: sql<Date>`now()` }).where('id', '=', id));
       },
     };
   }
 
   /** Drops attempts too old to count. */
   async prune(): Promise<void> {
-    await this.dataSource
-      .query(`DELETE FROM sign_in_attempt WHERE attempted_at < now() - make_interval(secs => $1)`, [SIGN_IN_WINDOW_MS / 1000])
-      .catch(() => undefined);
+    await affectedBy(
+      this.dataSource.manager,
+      db.deleteFrom('sign_in_attempt').where('attempted_at', '<', sql<Date>`now() - make_interval(secs => ${SIGN_IN_WINDOW_MS / 1000})`),
+    ).catch(() => undefined);
   }
 }

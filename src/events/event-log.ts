@@ -1,6 +1,8 @@
 import type { Logger } from '@nestjs/common';
+import { sql, type Kysely } from 'kysely';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { AppConfig } from '../config/app-config.js';
+import { affectedBy, db, rowsOf } from '../database/typed-sql.js';
 import { audienceIncludes, type EventAudience, type StreamEvent, type StreamEventDraft } from './forum-event.js';
 
 /** Queues an event of the current write on a stream (stream id: a forum's or a session's). */
@@ -21,6 +23,14 @@ interface EventRow {
   audience_account_id: string | null;
   created_at: Date;
 }
+
+/**
+ * The two logs have the same columns under their own table and key names, so
+ * their statements are built over the names the owner hands in (EventLogTables),
+ * without the row types.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the tables are named at run time
+const logDb = db as unknown as Kysely<any>;
 
 /** Where one kind of stream keeps its log: the events table, the per-stream sequence table, and the stream's key column in both. */
 export interface EventLogTables {
@@ -97,19 +107,28 @@ export class EventLog<T extends string = string> {
         audience: d.audience?.kind ?? 'readers',
         audience_account_id: d.audience?.kind === 'moderators_and_account' ? d.audience.accountId : null,
       }));
-      const rows: { seq: string; created_at: Date }[] = await manager.query(
-        `WITH s AS (
-           INSERT INTO ${seqTable} AS s (${key}, last_seq) VALUES ($1, $2)
-           ON CONFLICT (${key}) DO UPDATE SET last_seq = s.last_seq + EXCLUDED.last_seq
-           RETURNING last_seq
-         )
-         INSERT INTO ${table} (${key}, seq, type, question_id, payload, audience, audience_account_id)
-         SELECT $1, s.last_seq - $2 + e.ord, e.type, e.question_id, e.payload, e.audience, e.audience_account_id
-           FROM s, jsonb_to_recordset($3::jsonb)
-                AS e(ord integer, type text, question_id integer, payload jsonb, audience text, audience_account_id uuid)
-          ORDER BY e.ord
-         RETURNING seq, created_at`,
-        [streamId, list.length, JSON.stringify(items)],
+      const drafted = sql`jsonb_to_recordset(${JSON.stringify(items)}::jsonb)`.as(
+        sql`e(ord integer, type text, question_id integer, payload jsonb, audience text, audience_account_id uuid)`,
+      );
+      const rows: { seq: string; created_at: Date }[] = await rowsOf(
+        manager,
+        logDb
+          .with('s', (qb) =>
+            qb
+              .insertInto(seqTable)
+              .values({ [key]: streamId, last_seq: list.length })
+              .onConflict((oc) => oc.column(key).doUpdateSet({ last_seq: sql`${sql.ref(`${seqTable}.last_seq`)} + excluded.last_seq` }))
+              .returning('last_seq'),
+          )
+          .insertInto(table)
+          .columns([key, 'seq', 'type', 'question_id', 'payload', 'audience', 'audience_account_id'])
+          .expression((eb) =>
+            eb
+              .selectFrom(['s', drafted])
+              .select([eb.val(streamId).as(key), sql`s.last_seq - ${list.length} + e.ord`.as('seq'), 'e.type', 'e.question_id', 'e.payload', 'e.audience', 'e.audience_account_id'])
+              .orderBy('e.ord'),
+          )
+          .returning(['seq', 'created_at']),
       );
       const seqs = rows.map((r) => ({ seq: Number(r.seq), at: r.created_at.toISOString() })).sort((a, b) => a.seq - b.seq);
       items.forEach((item, i) =>
@@ -251,21 +270,28 @@ export class EventLog<T extends string = string> {
    */
   async prune(): Promise<number> {
     const { events: table, seq: seqTable, key } = this.tables;
-    const [, deleted] = (await this.dataSource.query(
-      `WITH cut AS (
-         SELECT s.${key} AS stream_id,
-                GREATEST(
-                  s.last_seq - $2,
-                  COALESCE((SELECT max(e.seq) FROM ${table} e
-                             WHERE e.${key} = s.${key} AND e.created_at < now() - make_interval(days => $1)), 0)
-                ) AS through
-           FROM ${seqTable} s
-       )
-       DELETE FROM ${table} e USING cut
-        WHERE e.${key} = cut.stream_id AND e.seq <= cut.through`,
-      [this.config.EVENT_RETENTION_DAYS, this.config.EVENT_RETENTION_COUNT],
-    )) as [unknown, number];
-    return deleted;
+    const { EVENT_RETENTION_DAYS: days, EVENT_RETENTION_COUNT: count } = this.config;
+    return affectedBy(
+      this.dataSource.manager,
+      logDb
+        .with('cut', (qb) =>
+          qb.selectFrom(`${seqTable} as s`).select((eb) => [
+            `s.${key} as stream_id`,
+            sql`GREATEST(s.last_seq - ${count}, ${eb.fn.coalesce(
+              eb
+                .selectFrom(`${table} as e`)
+                .select((m) => m.fn.max('e.seq').as('max'))
+                .whereRef(`e.${key}`, '=', `s.${key}`)
+                .where('e.created_at', '<', sql`now() - make_interval(days => ${days})`),
+              sql`0`,
+            )})`.as('through'),
+          ]),
+        )
+        .deleteFrom(`${table} as e`)
+        .using('cut')
+        .whereRef(`e.${key}`, '=', 'cut.stream_id')
+        .whereRef('e.seq', '<=', 'cut.through'),
+    );
   }
 }
 

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
+import { sql } from 'kysely';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AppConfig } from '../config/app-config.js';
+import { affectedBy, db } from '../database/typed-sql.js';
 import { EventLog } from './event-log.js';
 import type { ForumEventType, StreamEventDraft } from './forum-event.js';
 
@@ -28,11 +30,14 @@ export class ForumEventLog extends EventLog<ForumEventType> {
    * Call inside the transaction that deletes or hides the reply.
    */
   async redactReply(manager: EntityManager, forumId: number, replyId: string): Promise<void> {
-    await manager.query(
-      `UPDATE forum_event
-          SET payload = jsonb_set(jsonb_set(payload, '{reply,bodyHtml}', 'null'), '{reply,bodySource}', 'null')
-        WHERE forum_id = $1 AND payload ? 'reply' AND (payload #>> '{reply,id}') = $2`,
-      [forumId, replyId],
+    await affectedBy(
+      manager,
+      db
+        .updateTable('forum_event')
+        .set({ payload: sql`jsonb_set(jsonb_set(payload, '{reply,bodyHtml}', 'null'), '{reply,bodySource}', 'null')` })
+        .where('forum_id', '=', forumId)
+        .where(sql<boolean>`payload ? 'reply'`)
+        .where(sql<string>`(payload #>> '{reply,id}')`, '=', replyId),
     );
   }
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { isGuest, type Actor, type MaybeActor } from '../auth/actor.js';
 import { LoginSessionsService, type ClientInfo } from '../auth/login-sessions.service.js';
+import { insertGuestAccount } from '../auth/accounts.js';
 import { randomInt } from 'node:crypto';
 import { conflict, forbidden, notFound } from '../common/app-exception.js';
 import { AppConfig } from '../config/app-config.js';
@@ -152,10 +153,7 @@ export class LiveQaService {
       const context = await loadQaContext(m, null, sessionIdOrSlug);
       if (!context.qa?.allow_guests) throw forbidden('guests_not_allowed', 'The moderators of this Q&A have not opened it to guests. Sign in to take part.');
       if (context.qa.state !== 'open') throw conflict('qa_not_open', ASK_REFUSALS.qa_not_open);
-      const [account]: { id: string; display_name: string }[] = await m.query(
-        `INSERT INTO account (kind, guest_session_id, display_name, role, language) VALUES ('guest', $1, $2, 'member', 'en') RETURNING id, display_name`,
-        [context.session.id, displayName],
-      );
+      const account = await insertGuestAccount(m, context.session.id, displayName);
       const issued = await this.sessions.issue(m, account.id, 'cookie', client, { ttlMs: GUEST_TTL_MS });
       return {
         secret: issued.secret,

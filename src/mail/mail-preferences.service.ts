@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
+import { sql, type RawBuilder } from 'kysely';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { MaybeActor } from '../auth/actor.js';
 import { notFound, unauthenticated } from '../common/app-exception.js';
+import { affectedBy, db } from '../database/typed-sql.js';
 import type { MailPreferencesDto } from './dto/mail.dto.js';
 import type { MailPreferencesView } from './dto/mail.views.js';
 import { MAIL_KINDS, type MailKind } from './mail-render.js';
@@ -37,9 +39,14 @@ export class MailPreferencesService {
     const ids = [...new Set(accountIds)];
     if (!ids.length) return new Map();
     const tokens = ids.map(() => randomBytes(24).toString('base64url'));
-    await m.query(
-      `INSERT INTO mail_preference (account_id, unsubscribe_token) SELECT * FROM unnest($1::uuid[], $2::text[]) ON CONFLICT (account_id) DO NOTHING`,
-      [ids, tokens],
+    const fresh = sql<{ account_id: string; unsubscribe_token: string }>`unnest(${ids}::uuid[], ${tokens}::text[])`.as<'u'>(sql`u(account_id, unsubscribe_token)`);
+    await affectedBy(
+      m,
+      db
+        .insertInto('mail_preference')
+        .columns(['account_id', 'unsubscribe_token'])
+        .expression((eb) => eb.selectFrom(fresh).selectAll())
+        .onConflict((oc) => oc.column('account_id').doNothing()),
     );
     const rows: PreferenceRow[] = await m.query(`SELECT * FROM mail_preference WHERE account_id = ANY($1::uuid[])`, [ids]);
     return new Map(rows.map((r) => [r.account_id, toPreference(r)]));
@@ -63,9 +70,7 @@ export class MailPreferencesService {
       if (on === true) muted.delete(kind);
       if (on === false) muted.add(kind);
     }
-    await this.dataSource.query(`UPDATE mail_preference SET frequency = $2, muted_kinds = $3, updated_at = now() WHERE account_id = $1`, [
-      accountId, dto.frequency ?? current.frequency, [...muted],
-    ]);
+    await this.update(accountId, { frequency: dto.frequency ?? current.frequency, muted_kinds: [...muted] });
     return this.get(actor);
   }
 
@@ -79,14 +84,15 @@ export class MailPreferencesService {
   async unsubscribe(token: string, kind: MailKind | 'all'): Promise<{ kind: MailKind | 'all'; subscribed: false }> {
     const pref = await this.byToken(token);
     if (kind === 'all') {
-      await this.dataSource.query(`UPDATE mail_preference SET frequency = 'none', updated_at = now() WHERE account_id = $1`, [pref.accountId]);
+      await this.update(pref.accountId, { frequency: 'none' });
     } else {
-      await this.dataSource.query(
-        `UPDATE mail_preference SET muted_kinds = array_append(array_remove(muted_kinds, $2), $2), updated_at = now() WHERE account_id = $1`,
-        [pref.accountId, kind],
-      );
+      await this.update(pref.accountId, { muted_kinds: sql<string[]>`array_append(array_remove(muted_kinds, ${kind}), ${kind})` });
     }
     return { kind, subscribed: false };
+  }
+
+  private async update(accountId: string, changes: { frequency?: MailFrequency; muted_kinds?: MailKind[] | RawBuilder<string[]> }): Promise<void> {
+    await affectedBy(this.dataSource.manager, db.updateTable('mail_preference').set({ ...changes, updated_at: sql<Date>`now()` }).where('account_id', '=', accountId));
   }
 
   private async byToken(token: string): Promise<MailPreference> {

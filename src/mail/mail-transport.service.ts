@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import nodemailer, { type Transporter } from 'nodemailer';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config.js';
+import { affectedBy, db } from '../database/typed-sql.js';
 
 export interface OutgoingMail {
   to: string;
@@ -63,9 +64,10 @@ export class MailTransport {
     const info = await this.transporter.sendMail(message);
     if (this.usesOutbox) {
       const raw = (info as unknown as { message: Buffer }).message.toString('utf8');
-      await this.dataSource.query(`INSERT INTO outbox_mail (to_address, subject, kind, text_body, raw) VALUES ($1, $2, $3, $4, $5)`, [
-        mail.to, mail.subject, mail.kind, mail.text, raw,
-      ]);
+      await affectedBy(
+        this.dataSource.manager,
+        db.insertInto('outbox_mail').values({ to_address: mail.to, subject: mail.subject, kind: mail.kind, text_body: mail.text, raw }),
+      );
     }
   }
 
@@ -73,9 +75,10 @@ export class MailTransport {
   async recordFailure(failure: { accountId: string | null; to: string; kind: string; error: unknown; attempts: number }): Promise<void> {
     const message = failure.error instanceof Error ? failure.error.message : String(failure.error);
     this.logger.warn(`A ${failure.kind} mail to ${failure.accountId ?? failure.to} failed after ${failure.attempts} attempt(s): ${message}`);
-    await this.dataSource.query(`INSERT INTO mail_failure (account_id, to_address, kind, error, attempts) VALUES ($1, $2, $3, $4, $5)`, [
-      failure.accountId, failure.to, failure.kind, message, failure.attempts,
-    ]);
+    await affectedBy(
+      this.dataSource.manager,
+      db.insertInto('mail_failure').values({ account_id: failure.accountId, to_address: failure.to, kind: failure.kind, error: message, attempts: failure.attempts }),
+    );
   }
 
   close(): void {

@@ -1,4 +1,7 @@
+import { sql, type AliasableExpression, type ExpressionBuilder, type OnConflictDatabase, type OnConflictTables } from 'kysely';
 import type { EntityManager } from 'typeorm';
+import type { DB } from '../database/schema.js';
+import { affectedBy, db } from '../database/typed-sql.js';
 
 export type FollowLevel = 'watching' | 'normal' | 'muted';
 export const FOLLOW_LEVELS: FollowLevel[] = ['watching', 'normal', 'muted'];
@@ -11,27 +14,40 @@ export const FOLLOW_LEVELS: FollowLevel[] = ['watching', 'normal', 'muted'];
 
 /** Sets a level, replacing any earlier one (what a member chose). */
 export async function setLevel(m: EntityManager, accountId: string, forumId: number, questionId: number | null, level: FollowLevel): Promise<void> {
-  await m.query(
+  const insert = db.insertInto('following');
+  await affectedBy(
+    m,
     questionId === null
-      ? `INSERT INTO following (account_id, forum_id, level) VALUES ($1, $2, $3)
-         ON CONFLICT (account_id, forum_id) WHERE question_id IS NULL DO UPDATE SET level = EXCLUDED.level, updated_at = now()`
-      : `INSERT INTO following (account_id, forum_id, question_id, level) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (account_id, question_id) WHERE question_id IS NOT NULL DO UPDATE SET level = EXCLUDED.level, updated_at = now()`,
-    questionId === null ? [accountId, forumId, level] : [accountId, forumId, questionId, level],
+      ? insert
+          .values({ account_id: accountId, forum_id: forumId, level })
+          .onConflict((oc) => oc.columns(['account_id', 'forum_id']).where('question_id', 'is', null).doUpdateSet(levelChosen))
+      : insert
+          .values({ account_id: accountId, forum_id: forumId, question_id: questionId, level })
+          .onConflict((oc) => oc.columns(['account_id', 'question_id']).where('question_id', 'is not', null).doUpdateSet(levelChosen)),
   );
 }
 
+const levelChosen = (eb: ExpressionBuilder<OnConflictDatabase<DB, 'following'>, OnConflictTables<'following'>>) => ({
+  level: eb.ref('excluded.level'),
+  updated_at: sql<Date>`now()`,
+});
+
 /** Sets a level only where the member has none yet (taking part never overrides a choice, e.g. muted). */
 export async function setLevelIfNone(m: EntityManager, accountId: string, forumId: number, questionId: number | null, level: FollowLevel): Promise<void> {
-  await m.query(
-    questionId === null
-      ? `INSERT INTO following (account_id, forum_id, level) VALUES ($1, $2, $3)
-         ON CONFLICT (account_id, forum_id) WHERE question_id IS NULL DO NOTHING`
-      : `INSERT INTO following (account_id, forum_id, question_id, level) VALUES ($1, $2, $4, $3)
-         ON CONFLICT (account_id, question_id) WHERE question_id IS NOT NULL DO NOTHING`,
-    questionId === null ? [accountId, forumId, level] : [accountId, forumId, level, questionId],
-  );
+  await affectedBy(m, questionId === null ? forumLevelIfNone(accountId, forumId, level) : threadLevelIfNone(accountId, forumId, questionId, level));
 }
+
+const forumLevelIfNone = (accountId: string, forumId: number, level: FollowLevel) =>
+  db
+    .insertInto('following')
+    .values({ account_id: accountId, forum_id: forumId, level })
+    .onConflict((oc) => oc.columns(['account_id', 'forum_id']).where('question_id', 'is', null).doNothing());
+
+const threadLevelIfNone = (accountId: string, forumId: number, questionId: number, level: FollowLevel) =>
+  db
+    .insertInto('following')
+    .values({ account_id: accountId, forum_id: forumId, question_id: questionId, level })
+    .onConflict((oc) => oc.columns(['account_id', 'question_id']).where('question_id', 'is not', null).doNothing());
 
 /**
  * setLevelIfNone on a thread and on its forum in one statement (taking part
@@ -40,14 +56,25 @@ export async function setLevelIfNone(m: EntityManager, accountId: string, forumI
 export async function setThreadAndForumLevelsIfNone(
   m: EntityManager, accountId: string, forumId: number, questionId: number, threadLevel: FollowLevel, forumLevel: FollowLevel,
 ): Promise<void> {
-  await m.query(
-    `WITH thread AS (
-       INSERT INTO following (account_id, forum_id, question_id, level) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (account_id, question_id) WHERE question_id IS NOT NULL DO NOTHING
-     )
-     INSERT INTO following (account_id, forum_id, level) VALUES ($1, $2, $5)
-     ON CONFLICT (account_id, forum_id) WHERE question_id IS NULL DO NOTHING`,
-    [accountId, forumId, questionId, threadLevel, forumLevel],
+  await affectedBy(
+    m,
+    db
+      .with('thread', () => threadLevelIfNone(accountId, forumId, questionId, threadLevel))
+      .insertInto('following')
+      .values({ account_id: accountId, forum_id: forumId, level: forumLevel })
+      .onConflict((oc) => oc.columns(['account_id', 'forum_id']).where('question_id', 'is', null).doNothing()),
+  );
+}
+
+/** Sets a forum level for each of `accounts` (a query of account ids) who has none there yet, in one statement. */
+export async function setForumLevelIfNoneFor(m: EntityManager, forumId: number, level: FollowLevel, accounts: AliasableExpression<{ id: string }>): Promise<void> {
+  await affectedBy(
+    m,
+    db
+      .insertInto('following')
+      .columns(['account_id', 'forum_id', 'level'])
+      .expression((eb) => eb.selectFrom(accounts.as('a')).select(['a.id', eb.val(forumId).as('forum_id'), eb.val(level).as('level')]))
+      .onConflict((oc) => oc.columns(['account_id', 'forum_id']).where('question_id', 'is', null).doNothing()),
   );
 }
 

@@ -1,6 +1,8 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { sql } from 'kysely';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config.js';
+import { affectedBy, db } from '../database/typed-sql.js';
 import { isDatabaseUnavailable } from '../database/unavailable.js';
 import { mentionedAccountIds } from '../discussions/mentions.js';
 import { findQuestionTitle, findReplyContext } from '../discussions/reply-queries.js';
@@ -9,7 +11,7 @@ import { EventLog } from '../events/event-log.js';
 import { ForumEventLog } from '../events/forum-event-log.js';
 import type { ForumEvent, StreamEvent } from '../events/forum-event.js';
 import type { NotificationKind } from './dto/notification.views.js';
-import { forumLevels, setLevelIfNone, setThreadAndForumLevelsIfNone, threadLevels, type FollowLevel } from './following.js';
+import { forumLevels, setForumLevelIfNoneFor, setLevelIfNone, setThreadAndForumLevelsIfNone, threadLevels, type FollowLevel } from './following.js';
 import { NotificationsService, type NotificationDraft } from './notifications.service.js';
 
 /** The parts of a reply view the triggers read from an event's payload. */
@@ -236,10 +238,18 @@ export class NotificationTriggers implements OnApplicationBootstrap, OnModuleDes
         return false;
       }
       this.failures.set(key, { attempts, retryAt: 0 });
-      await this.dataSource.query(
-        `INSERT INTO notification_dead_letter AS d (stream, stream_id, seq, event_type, error, attempts) VALUES ($1, $2, $3, $4, $5, $6)
-         ON CONFLICT (stream, stream_id, seq) DO UPDATE SET error = EXCLUDED.error, attempts = d.attempts + EXCLUDED.attempts, created_at = now()`,
-        [stream, e.streamId, e.seq, e.type, message, attempts],
+      await affectedBy(
+        this.dataSource.manager,
+        db
+          .insertInto('notification_dead_letter')
+          .values({ stream, stream_id: e.streamId, seq: e.seq, event_type: e.type, error: message, attempts })
+          .onConflict((oc) =>
+            oc.columns(['stream', 'stream_id', 'seq']).doUpdateSet((eb) => ({
+              error: eb.ref('excluded.error'),
+              attempts: sql<number>`${eb.ref('notification_dead_letter.attempts')} + ${eb.ref('excluded.attempts')}`,
+              created_at: sql<Date>`now()`,
+            })),
+          ),
       );
       this.failures.delete(key);
       this.logger.error(`Gave up notifying of ${what} after ${attempts} attempts (recorded in notification_dead_letter; its stream goes on): ${message}`);
@@ -248,10 +258,17 @@ export class NotificationTriggers implements OnApplicationBootstrap, OnModuleDes
   }
 
   private async advance(stream: Stream, streamId: number, seq: number): Promise<void> {
-    await this.dataSource.query(
-      `INSERT INTO notification_cursor AS c (stream, stream_id, last_seq) VALUES ($1, $2, $3)
-       ON CONFLICT (stream, stream_id) DO UPDATE SET last_seq = GREATEST(c.last_seq, EXCLUDED.last_seq), updated_at = now()`,
-      [stream, streamId, seq],
+    await affectedBy(
+      this.dataSource.manager,
+      db
+        .insertInto('notification_cursor')
+        .values({ stream, stream_id: streamId, last_seq: seq })
+        .onConflict((oc) =>
+          oc.columns(['stream', 'stream_id']).doUpdateSet((eb) => ({
+            last_seq: sql<string>`GREATEST(${eb.ref('notification_cursor.last_seq')}, ${eb.ref('excluded.last_seq')})`,
+            updated_at: sql<Date>`now()`,
+          })),
+        ),
     );
   }
 
@@ -390,15 +407,12 @@ export class NotificationTriggers implements OnApplicationBootstrap, OnModuleDes
   private async attendeesFollow(e: StreamEvent): Promise<void> {
     const forumId = (e.payload as { forum?: { id?: number } }).forum?.id;
     if (typeof forumId !== 'number') return;
-    await this.dataSource.query(
-      `INSERT INTO following (account_id, forum_id, level)
-       SELECT a.id, $2, 'normal' FROM (
-         SELECT asker_id AS id FROM live_question WHERE session_id = $1
-         UNION SELECT v.voter_id FROM live_question_vote v JOIN live_question q ON q.id = v.question_id WHERE q.session_id = $1
-       ) a
-       ON CONFLICT (account_id, forum_id) WHERE question_id IS NULL DO NOTHING`,
-      [e.streamId, forumId],
-    );
+    const attendees = db
+      .selectFrom('live_question')
+      .select('asker_id as id')
+      .where('session_id', '=', e.streamId)
+      .union(db.selectFrom('live_question_vote as v').innerJoin('live_question as q', 'q.id', 'v.question_id').select('v.voter_id as id').where('q.session_id', '=', e.streamId));
+    await setForumLevelIfNoneFor(this.dataSource.manager, forumId, 'normal', attendees);
   }
 
   private async onInvitationAccepted(event: DomainEventMap['invitation.accepted']): Promise<void> {

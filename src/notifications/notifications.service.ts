@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
+import { sql } from 'kysely';
 import { DataSource } from 'typeorm';
 import type { MaybeActor } from '../auth/actor.js';
 import { signedInId } from './signed-in.js';
 import { badRequest } from '../common/app-exception.js';
 import { namedQuery } from '../common/named-query.js';
+import { affectedBy, db, rowsOf } from '../database/typed-sql.js';
 import { ForumAccessService } from '../forums/forum-access.service.js';
 import { DomainEvents } from '../events/domain-events.js';
 import type { ServerMessages } from '../protocol/socket-messages.js';
@@ -90,18 +92,27 @@ export class NotificationsService {
       account_id: d.accountId, kind: d.kind, event_key: d.eventKey, forum_id: d.forumId, question_id: d.questionId,
       reply_id: d.replyId, actor_id: d.actorId, data: d.data,
     }));
-    const rows: NotificationRow[] = await this.dataSource.query(
-      `WITH n AS (
-         INSERT INTO notification (account_id, kind, event_key, forum_id, question_id, reply_id, actor_id, data)
-         SELECT e.account_id, e.kind, e.event_key, e.forum_id, e.question_id, e.reply_id, e.actor_id, e.data
-           FROM jsonb_to_recordset($1::jsonb) AS e(account_id uuid, kind text, event_key text, forum_id integer, question_id integer,
-                                                   reply_id bigint, actor_id uuid, data jsonb)
-         ON CONFLICT (account_id, event_key) DO NOTHING
-         RETURNING *
-       )
-       SELECT ${COLUMNS} FROM n LEFT JOIN account a ON a.id = n.actor_id`,
-      [JSON.stringify(items)],
+    // One JSON parameter however many there are (a forum's whole membership can be told at once).
+    const drafted = sql<(typeof items)[number]>`jsonb_to_recordset(${JSON.stringify(items)}::jsonb)`.as<'e'>(
+      sql`e(account_id uuid, kind text, event_key text, forum_id integer, question_id integer, reply_id bigint, actor_id uuid, data jsonb)`,
     );
+    const rows = (await rowsOf(
+      this.dataSource.manager,
+      db
+        .with('n', (qb) =>
+          qb
+            .insertInto('notification')
+            .columns(['account_id', 'kind', 'event_key', 'forum_id', 'question_id', 'reply_id', 'actor_id', 'data'])
+            .expression((eb) =>
+              eb.selectFrom(drafted).select(['e.account_id', 'e.kind', 'e.event_key', 'e.forum_id', 'e.question_id', 'e.reply_id', 'e.actor_id', 'e.data']),
+            )
+            .onConflict((oc) => oc.columns(['account_id', 'event_key']).doNothing())
+            .returningAll(),
+        )
+        .selectFrom('n')
+        .leftJoin('account as a', 'a.id', 'n.actor_id')
+        .select(['n.id', 'n.account_id', 'n.kind', 'n.forum_id', 'n.question_id', 'n.reply_id', 'n.actor_id', 'a.display_name as actor_name', 'n.data', 'n.created_at', 'n.read_at']),
+    )) as NotificationRow[];
     if (!rows.length) return [];
     const unread = await this.unreadCounts(rows.map((r) => r.account_id));
     const views = rows.map(toView);
@@ -148,7 +159,15 @@ export class NotificationsService {
 
   /** Mailed, digested, or dropped at send time: not to be mailed again. */
   async markMailed(ids: string[]): Promise<void> {
-    if (ids.length) await this.dataSource.query(`UPDATE notification SET mailed_at = now() WHERE id = ANY($1::bigint[]) AND mailed_at IS NULL`, [ids]);
+    if (!ids.length) return;
+    await affectedBy(
+      this.dataSource.manager,
+      db
+        .updateTable('notification')
+        .set({ mailed_at: sql<Date>`now()` })
+        .where((eb) => eb('id', '=', eb.fn.any(sql<string[]>`${ids}::bigint[]`)))
+        .where('mailed_at', 'is', null),
+    );
   }
 
   private async unreadCounts(accountIds: string[]): Promise<Map<string, number>> {
@@ -215,11 +234,20 @@ export class NotificationsService {
         { field: 'ids', message: 'give ids, questionId or all' },
       ]);
     }
-    await this.dataSource.query(
-      `UPDATE notification SET read_at = now()
-        WHERE account_id = $1 AND read_at IS NULL
-          AND ($2::boolean OR id = ANY($3::bigint[]) OR question_id = $4::integer)`,
-      [accountId, dto.all === true, dto.ids ?? [], dto.questionId ?? null],
+    await affectedBy(
+      this.dataSource.manager,
+      db
+        .updateTable('notification')
+        .set({ read_at: sql<Date>`now()` })
+        .where('account_id', '=', accountId)
+        .where('read_at', 'is', null)
+        .where((eb) =>
+          eb.or([
+            sql<boolean>`${dto.all === true}::boolean`,
+            eb('id', '=', eb.fn.any(sql<string[]>`${dto.ids ?? []}::bigint[]`)),
+            eb('question_id', '=', sql<number>`${dto.questionId ?? null}::integer`),
+          ]),
+        ),
     );
     const count = await this.unreadCount(actor);
     this.domainEvents.emit('notifications.changed', { accountId, change: { unread: count.unread } });
@@ -229,9 +257,9 @@ export class NotificationsService {
   /** Opening a thread reads its notifications (called by read positions). */
   async threadOpened(actor: MaybeActor, questionId: number): Promise<void> {
     const accountId = signedInId(actor, WHY);
-    const [, changed]: [unknown, number] = await this.dataSource.query(
-      `UPDATE notification SET read_at = now() WHERE account_id = $1 AND question_id = $2 AND read_at IS NULL`,
-      [accountId, questionId],
+    const changed = await affectedBy(
+      this.dataSource.manager,
+      db.updateTable('notification').set({ read_at: sql<Date>`now()` }).where('account_id', '=', accountId).where('question_id', '=', questionId).where('read_at', 'is', null),
     );
     if (changed) this.domainEvents.emit('notifications.changed', { accountId, change: { unread: (await this.unreadCount(actor)).unread } });
   }

@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
+import { sql } from 'kysely';
 import { DataSource } from 'typeorm';
 import type { MaybeActor } from '../auth/actor.js';
 import { signedInId } from './signed-in.js';
 import { notFound } from '../common/app-exception.js';
 import { namedQuery } from '../common/named-query.js';
+import { affectedBy, db } from '../database/typed-sql.js';
 import { findQuestionState } from '../discussions/reply-queries.js';
 import { ForumAccessService } from '../forums/forum-access.service.js';
 import type { ForumUnreadView, SessionActivityView, ThreadUnreadView } from './dto/unread.views.js';
@@ -57,11 +59,17 @@ export class ReadPositionsService {
   async markThreadRead(actor: MaybeActor, questionId: number, replyId: string): Promise<ThreadUnreadView> {
     const accountId = signedInId(actor, WHY);
     const { forumId } = await this.readableQuestion(actor, questionId);
-    await this.dataSource.query(
-      `INSERT INTO thread_read (account_id, question_id, forum_id, last_read_reply_id) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (account_id, question_id) DO UPDATE
-         SET last_read_reply_id = GREATEST(thread_read.last_read_reply_id, EXCLUDED.last_read_reply_id), read_at = now()`,
-      [accountId, questionId, forumId, replyId],
+    await affectedBy(
+      this.dataSource.manager,
+      db
+        .insertInto('thread_read')
+        .values({ account_id: accountId, question_id: questionId, forum_id: forumId, last_read_reply_id: replyId })
+        .onConflict((oc) =>
+          oc.columns(['account_id', 'question_id']).doUpdateSet((eb) => ({
+            last_read_reply_id: sql<string>`GREATEST(${eb.ref('thread_read.last_read_reply_id')}, ${eb.ref('excluded.last_read_reply_id')})`,
+            read_at: sql<Date>`now()`,
+          })),
+        ),
     );
     await this.notifications.threadOpened(actor, questionId);
     return this.thread(actor, questionId);
@@ -99,9 +107,12 @@ export class ReadPositionsService {
   /** Records a visit to the forum page (its questions stop being "new"); returns the state as it was before the visit. */
   async visitForum(actor: MaybeActor, forumId: number): Promise<ForumUnreadView> {
     const before = await this.forum(actor, forumId);
-    await this.dataSource.query(
-      `INSERT INTO forum_visit (account_id, forum_id) VALUES ($1, $2) ON CONFLICT (account_id, forum_id) DO UPDATE SET visited_at = now()`,
-      [actor!.accountId, forumId],
+    await affectedBy(
+      this.dataSource.manager,
+      db
+        .insertInto('forum_visit')
+        .values({ account_id: actor!.accountId, forum_id: forumId })
+        .onConflict((oc) => oc.columns(['account_id', 'forum_id']).doUpdateSet({ visited_at: sql<Date>`now()` })),
     );
     return before;
   }
