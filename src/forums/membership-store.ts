@@ -63,6 +63,23 @@ export async function leave(m: EntityManager, forumId: number, accountId: string
   );
 }
 
+/** The session's moderators become moderators of a new forum of it (where they have no membership yet). */
+export async function addSessionModerators(m: EntityManager, forumId: number, sessionId: number): Promise<void> {
+  await affectedBy(
+    m,
+    db
+      .insertInto('forum_membership')
+      .columns(['forum_id', 'account_id', 'role', 'state'])
+      .expression(
+        db
+          .selectFrom('session_moderator')
+          .select([sql<number>`${forumId}`.as('forum_id'), 'account_id', sql.lit('moderator').as('role'), sql.lit('active').as('state')])
+          .where('session_id', '=', sessionId),
+      )
+      .onConflict((oc) => oc.doNothing()),
+  );
+}
+
 /**
  * Makes the person an organiser of the session: moderator of each of its
  * forums (re-admitted where they were removed), and of those created later.
