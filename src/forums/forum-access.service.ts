@@ -6,6 +6,7 @@ import { namedQuery, preparedQuery } from '../common/named-query.js';
 import { ForumMembership } from './forum-membership.entity.js';
 import { Forum } from './forum.entity.js';
 import { canModerate, canRead, participationRefusal, type ParticipationRefusal } from './forum-policy.js';
+import { joinUnlessKnown } from './membership-store.js';
 
 /** A forum as one caller sees it. */
 export interface ForumAccess {
@@ -155,13 +156,7 @@ export class ForumAccessService {
     const lockedMembership = () => (forum && actor ? this.membership(manager, forumId, actor.accountId, true) : Promise.resolve(null));
     let membership = await lockedMembership();
     if (forum && actor && !membership && canRead(forum, actor, null) && !participationRefusal(forum, actor, null)) {
-      await manager
-        .createQueryBuilder()
-        .insert()
-        .into(ForumMembership)
-        .values({ forumId, accountId: actor.accountId, role: 'member', state: 'active' })
-        .orIgnore()
-        .execute();
+      await joinUnlessKnown(manager, forumId, actor.accountId, 'member');
       // The row just joined, or a removal that got there first: locked either way.
       membership = await lockedMembership();
     }

@@ -11,7 +11,9 @@ import type { CreateForumDto, ListForumsQuery, UpdateForumDto } from './dto/foru
 import type { ForumListItem, ForumPage, ForumSummaryView, ForumView } from './dto/forum.view.js';
 import { ForumAccessService, REFUSALS } from './forum-access.service.js';
 import { FORUM_SUMMARY_COLUMNS, toForumSummary, type ForumSummaryRow } from './forum-queries.js';
-import { Forum } from './forum.entity.js';
+import type { Forum } from './forum.entity.js';
+import { createForum, updateForum } from './forum-store.js';
+import { joinUnlessKnown } from './membership-store.js';
 
 interface ForumWithSessionRow extends ForumSummaryRow {
   created_at: Date;
@@ -119,26 +121,8 @@ export class ForumsService {
       }
       const slug = dto.slug ?? (await this.freeSlug(m, session.id, slugify(dto.title, 'forum')));
       await this.assertSlugFree(m, session.id, slug);
-      const inserted = await m
-        .createQueryBuilder()
-        .insert()
-        .into(Forum)
-        .values({ sessionId: session.id, slug, title: dto.title, description: dto.description ?? '', visibility: dto.visibility, state: dto.state ?? 'open' })
-        .returning(['id'])
-        .execute();
-      const id = inserted.identifiers[0].id as number;
-      await m.query(
-        `INSERT INTO forum_membership (forum_id, account_id, role, state)
-         SELECT $1, account_id, 'moderator', 'active' FROM session_moderator WHERE session_id = $2
-         ON CONFLICT DO NOTHING`,
-        [id, session.id],
-      );
-      if (actor.role !== 'admin') {
-        await m.query(
-          `INSERT INTO forum_membership (forum_id, account_id, role, state) VALUES ($1, $2, 'moderator', 'active') ON CONFLICT DO NOTHING`,
-          [id, actor.accountId],
-        );
-      }
+      const { id } = await createForum(m, { sessionId: session.id, slug, title: dto.title, description: dto.description ?? '', visibility: dto.visibility, state: dto.state ?? 'open' });
+      if (actor.role !== 'admin') await joinUnlessKnown(m, id, actor.accountId, 'moderator');
       return id;
     });
     return this.get(actor, forumId);
@@ -155,13 +139,13 @@ export class ForumsService {
     await this.write(async (m) => {
       const { forum } = await this.forumAccess.moderating(actor, forumId, m);
       if (dto.slug && dto.slug !== forum.slug) await this.assertSlugFree(m, forum.sessionId, dto.slug);
-      const changes: Partial<Forum> = {};
+      const changes: Partial<Pick<Forum, 'title' | 'slug' | 'description' | 'visibility' | 'state'>> = {};
       if (dto.title !== undefined) changes.title = dto.title;
       if (dto.slug !== undefined) changes.slug = dto.slug;
       if (dto.description !== undefined) changes.description = dto.description ?? '';
       if (dto.visibility !== undefined) changes.visibility = dto.visibility;
       if (dto.state !== undefined) changes.state = dto.state;
-      if (Object.keys(changes).length) await m.update(Forum, { id: forumId }, changes);
+      if (Object.keys(changes).length) await updateForum(m, forumId, changes);
       // Followers hear of it live (last statement: it takes the forum's event sequence); those who can no longer read it are dropped first.
       if (Object.keys(changes).length) event = await this.events.record(m, forumId, 'forum.updated', { forum: { id: forumId, ...changes } });
     });

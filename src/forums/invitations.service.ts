@@ -17,6 +17,8 @@ import { MailTransport } from '../mail/mail-transport.service.js';
 import { DomainEvents, type DomainEventMap } from '../events/domain-events.js';
 import { invitationMail } from './invitation-mail.js';
 import { ForumAccessService } from './forum-access.service.js';
+import { createInvitation, recordAcceptance, revokeInvitation, spendUse } from './invitation-store.js';
+import { admitMember } from './membership-store.js';
 import type { ForumState, ForumVisibility } from './forum.entity.js';
 import { ForumsService } from './forums.service.js';
 
@@ -148,13 +150,16 @@ export class InvitationsService implements OnApplicationBootstrap {
         );
         if (member) throw conflict('already_member', 'The person with this email is already a member of this forum.');
       }
-      const [row] = await m.query(
-        `INSERT INTO invitation (forum_id, created_by, email, token_hash, expires_at, max_uses)
-         VALUES ($1, $2, $3, $4, now() + make_interval(hours => $5), $6) RETURNING id`,
-        [forumId, actor!.accountId, dto.email ?? null, secretId(token), dto.expiresInHours ?? DEFAULT_HOURS, dto.email !== undefined ? 1 : (dto.maxUses ?? DEFAULT_LINK_USES)],
-      );
-      if (dto.email !== undefined) await this.jobs.sendIn(m, INVITATION_MAIL, { invitationId: row.id, email: dto.email, token } satisfies InvitationMailJob);
-      return row.id as number;
+      const invitationId = await createInvitation(m, {
+        forumId,
+        createdBy: actor!.accountId,
+        email: dto.email ?? null,
+        tokenHash: secretId(token),
+        expiresInHours: dto.expiresInHours ?? DEFAULT_HOURS,
+        maxUses: dto.email !== undefined ? 1 : (dto.maxUses ?? DEFAULT_LINK_USES),
+      });
+      if (dto.email !== undefined) await this.jobs.sendIn(m, INVITATION_MAIL, { invitationId, email: dto.email, token } satisfies InvitationMailJob);
+      return invitationId;
     });
     const invitation = await this.one(this.dataSource.manager, forumId, id);
     return { invitation, token, url: `/invite/${token}` };
@@ -221,12 +226,7 @@ export class InvitationsService implements OnApplicationBootstrap {
   async revoke(actor: MaybeActor, forumId: number, invitationId: number): Promise<InvitationView> {
     return this.dataSource.transaction(async (m) => {
       await this.forumAccess.moderating(actor, forumId, m);
-      // TypeORM answers an UPDATE with [rows, rowCount].
-      const [rows]: [{ id: number }[], number] = await m.query(
-        `UPDATE invitation SET revoked_at = COALESCE(revoked_at, now()) WHERE id = $1 AND forum_id = $2 RETURNING id`,
-        [invitationId, forumId],
-      );
-      if (!rows.length) throw notFound('The invitation', 'invitation_not_found');
+      if (!(await revokeInvitation(m, forumId, invitationId))) throw notFound('The invitation', 'invitation_not_found');
       return this.one(m, forumId, invitationId);
     });
   }
@@ -282,27 +282,13 @@ export class InvitationsService implements OnApplicationBootstrap {
         throw forbidden('removed', "A moderator removed you from this forum, and this invitation can't bring you back. Ask a moderator to invite you again, addressed to your email.");
       }
       // One use per person: accepting again (say, after leaving) spends nothing.
-      const [firstTime] = await m.query(
-        `INSERT INTO invitation_acceptance (invitation_id, account_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING invitation_id`,
-        [inv.id, actor.accountId],
-      );
-      if (firstTime) {
-        // The guard and the increment in one statement: concurrent accepts of the last use can't both win.
-        const [spent]: [{ id: number }[], number] = await m.query(
-          `UPDATE invitation SET use_count = use_count + 1
-           WHERE id = $1 AND use_count < max_uses AND revoked_at IS NULL AND expires_at > now() RETURNING id`,
-          [inv.id],
-        );
-        if (!spent.length) {
+      if (await recordAcceptance(m, inv.id, actor.accountId)) {
+        if (!(await spendUse(m, inv.id))) {
           const [now] = await m.query(`SELECT ${ACCEPT_COLUMNS} FROM invitation WHERE id = $1`, [inv.id]) as AcceptRow[];
           throw now.revoked_at ? REVOKED() : now.expired ? EXPIRED() : USED_UP();
         }
       }
-      await m.query(
-        `INSERT INTO forum_membership (forum_id, account_id, role, state) VALUES ($1, $2, 'member', 'active')
-         ON CONFLICT (forum_id, account_id) DO UPDATE SET state = 'active', updated_at = now()`,
-        [inv.forum_id, actor.accountId],
-      );
+      await admitMember(m, inv.forum_id, actor.accountId);
       return {
         forumId: inv.forum_id,
         alreadyMember: false,

@@ -10,6 +10,7 @@ import { ForumEventsService } from '../events/forum-events.service.js';
 import { ForumAccessService } from './forum-access.service.js';
 import type { ForumRole, MembershipState } from './forum-membership.entity.js';
 import { ForumMembership } from './forum-membership.entity.js';
+import { leave, removeMember, setMember } from './membership-store.js';
 
 interface MemberRow {
   account_id: string;
@@ -86,11 +87,7 @@ export class MembershipsService {
       await this.forumAccess.moderating(actor, forumId, m);
       const existing = await this.lockTarget(m, forumId, accountId);
       if (existing?.state === 'active' && existing.role === 'moderator' && dto.role === 'member') this.protectModerator(actor!, accountId, 'demote');
-      await m.query(
-        `INSERT INTO forum_membership (forum_id, account_id, role, state) VALUES ($1, $2, $3, 'active')
-         ON CONFLICT (forum_id, account_id) DO UPDATE SET role = EXCLUDED.role, state = 'active', updated_at = now()`,
-        [forumId, accountId, dto.role],
-      );
+      await setMember(m, forumId, accountId, dto.role);
       record(forumId, 'membership.changed', { accountId, role: dto.role, state: 'active' }, { audience: MODERATORS });
     });
     return this.one(forumId, accountId);
@@ -105,7 +102,7 @@ export class MembershipsService {
     if (actor && actor.accountId === accountId) {
       await this.events.runAndPublish(async (m, record) => {
         await this.forumAccess.readable(actor, forumId, m);
-        await m.delete(ForumMembership, { forumId, accountId, state: 'active' });
+        await leave(m, forumId, accountId);
         // Their sockets stay only where the forum is still readable to them (not an invitation-only one).
         record(forumId, 'membership.changed', { accountId, role: null, state: null }, { audience: MODERATORS });
       });
@@ -115,11 +112,7 @@ export class MembershipsService {
       await this.forumAccess.moderating(actor, forumId, m);
       const existing = await this.lockTarget(m, forumId, accountId);
       if (existing?.state === 'active' && existing.role === 'moderator') this.protectModerator(actor!, accountId, 'remove');
-      await m.query(
-        `INSERT INTO forum_membership (forum_id, account_id, role, state) VALUES ($1, $2, 'member', 'removed')
-         ON CONFLICT (forum_id, account_id) DO UPDATE SET role = 'member', state = 'removed', updated_at = now()`,
-        [forumId, accountId],
-      );
+      await removeMember(m, forumId, accountId);
       // The removed person's sockets leave the forum at once, on every instance, before any later event.
       record(forumId, 'membership.removed', { accountId }, { audience: MODERATORS });
     });

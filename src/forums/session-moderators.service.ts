@@ -6,6 +6,7 @@ import { MODERATORS } from '../events/forum-event.js';
 import { ForumEventsService } from '../events/forum-events.service.js';
 import { findSession, requireAdmin } from '../sessions/session-lookup.js';
 import type { SessionModeratorView } from './dto/session-moderator.view.js';
+import { addSessionModerator, removeSessionModerator } from './membership-store.js';
 
 /**
  * Session organisers (a learning hub, a training institute): admins make a
@@ -40,15 +41,8 @@ export class SessionModeratorsService {
       const session = await findSession(m, sessionIdOrSlug);
       const [account] = await m.query(`SELECT id FROM account WHERE id = $1`, [accountId]);
       if (!account) throw notFound('The account', 'account_not_found');
-      await m.query(`INSERT INTO session_moderator (session_id, account_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [session.id, accountId]);
-      const forums: { forum_id: number }[] = await m.query(
-        `INSERT INTO forum_membership (forum_id, account_id, role, state)
-         SELECT f.id, $2, 'moderator', 'active' FROM forum f WHERE f.session_id = $1 ORDER BY f.id
-         ON CONFLICT (forum_id, account_id) DO UPDATE SET role = 'moderator', state = 'active', updated_at = now()
-         RETURNING forum_id`,
-        [session.id, accountId],
-      );
-      for (const { forum_id } of forums) record(forum_id, 'membership.changed', { accountId, role: 'moderator', state: 'active' }, { audience: MODERATORS });
+      const forumIds = await addSessionModerator(m, session.id, accountId);
+      for (const forumId of forumIds) record(forumId, 'membership.changed', { accountId, role: 'moderator', state: 'active' }, { audience: MODERATORS });
       return session.id;
     });
     return this.list(actor, String(sessionId));
@@ -64,15 +58,8 @@ export class SessionModeratorsService {
     // One membership.changed event per forum where they were moderator: their sockets leave the moderators' room at once.
     await this.events.runAndPublish(async (m, record) => {
       const session = await findSession(m, sessionIdOrSlug);
-      await m.query(`DELETE FROM session_moderator WHERE session_id = $1 AND account_id = $2`, [session.id, accountId]);
-      // TypeORM answers an UPDATE with [rows, rowCount].
-      const [forums]: [{ forum_id: number }[], number] = await m.query(
-        `UPDATE forum_membership SET role = 'member', updated_at = now()
-         WHERE account_id = $2 AND role = 'moderator' AND forum_id IN (SELECT id FROM forum WHERE session_id = $1)
-         RETURNING forum_id`,
-        [session.id, accountId],
-      );
-      for (const { forum_id } of forums) record(forum_id, 'membership.changed', { accountId, role: 'member', state: 'active' }, { audience: MODERATORS });
+      const forumIds = await removeSessionModerator(m, session.id, accountId);
+      for (const forumId of forumIds) record(forumId, 'membership.changed', { accountId, role: 'member', state: 'active' }, { audience: MODERATORS });
     });
   }
 }

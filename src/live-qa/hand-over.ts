@@ -3,6 +3,7 @@ import type { Actor } from '../auth/actor.js';
 import type { MarkdownService } from '../discussions/markdown.service.js';
 import type { ForumEvent } from '../events/forum-event.js';
 import type { ForumEventsService } from '../events/forum-events.service.js';
+import { createForum } from '../forums/forum-store.js';
 import { slugify } from '../sessions/session-lookup.js';
 import type { Session } from '../sessions/session.entity.js';
 import { liveQuestionSelect, toLiveQuestionView, type HandOverPreview, type HandOverResult, type LiveQuestionRow } from './live-qa.views.js';
@@ -288,15 +289,10 @@ async function chooseForum(
   const taken = new Set(((await m.query(`SELECT slug FROM forum WHERE session_id = $1`, [session.id])) as { slug: string }[]).map((r) => r.slug));
   let slug = slugify('live-qa');
   for (let n = 2; taken.has(slug); n++) slug = `live-qa-${n}`;
-  const [forum]: NonNullable<HandOverResult['forum']>[] = await m.query(
-    `INSERT INTO forum (session_id, slug, title, description, visibility, state)
-     VALUES ($1, $2, $3, $4, 'public', 'open') RETURNING id, slug, title`,
-    [session.id, slug, HAND_OVER_FORUM_TITLE, `The questions attendees asked during "${session.title}" that were not answered live.`],
-  );
-  await m.query(
-    `INSERT INTO forum_membership (forum_id, account_id, role, state)
-     SELECT $1, account_id, 'moderator', 'active' FROM session_moderator WHERE session_id = $2 ON CONFLICT DO NOTHING`,
-    [forum.id, session.id],
-  );
+  // The forums' owner makes the session's moderators its moderators, as for any new forum of the session.
+  const forum = await createForum(m, {
+    sessionId: session.id, slug, title: HAND_OVER_FORUM_TITLE, description: `The questions attendees asked during "${session.title}" that were not answered live.`,
+    visibility: 'public', state: 'open',
+  });
   return { forum, created: true };
 }

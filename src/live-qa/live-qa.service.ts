@@ -16,6 +16,7 @@ import { loadQaContext, requireQaModerator, type LiveQaRow, type QaContext } fro
 import { askingLimits, askRefusal, ASK_REFUSALS, MAX_QUESTION_LENGTH, type PendingChoice } from './qa-policy.js';
 import { QaEvents, type RecordQaEvent } from './qa-stream.js';
 import type { Session } from '../sessions/session.entity.js';
+import { updateSession } from '../sessions/session-store.js';
 import { QA_ACTS, recordQaAct } from '../audit/audit-record.js';
 import { changeQaSettings, createQa, setJoinCode, setQaState } from './live-qa-store.js';
 
@@ -77,7 +78,7 @@ export class LiveQaService {
       }
       let state = dto.state ?? (context.qa ? qa!.state : undefined);
       if (dto.sessionState && dto.sessionState !== context.session.state) {
-        await m.query(`UPDATE session SET state = $2, updated_at = now() WHERE id = $1`, [sessionId, dto.sessionState]);
+        await updateSession(m, sessionId, { state: dto.sessionState });
         await act('session_state', { state: context.session.state }, { state: dto.sessionState });
         if (dto.sessionState === 'live') state = 'open';
         if (dto.sessionState === 'ended') state = 'closed';

@@ -5,6 +5,7 @@ import { conflict, notFound } from '../common/app-exception.js';
 import { AppConfig } from '../config/app-config.js';
 import { returningRows } from '../discussions/reply-queries.js';
 import { ForumAccessService } from '../forums/forum-access.service.js';
+import { updateForum, type ForumChanges } from '../forums/forum-store.js';
 import type { ForumSettingsCommand, SilenceCommand, UnsilenceCommand } from './dto/act-commands.js';
 import type { ActResult, ForumModerationSettings, SilenceList, SilenceView } from './dto/moderation.views.js';
 import { ModerationActs, type ActContext, type ActRecord } from './moderation-acts.js';
@@ -72,9 +73,7 @@ export class ForumRulesService {
       const before = (await this.loadSettings(m, forumId, true))!;
       const changed = (Object.keys(FIELDS) as SettingsField[]).filter((f) => cmd[f] !== undefined && cmd[f] !== before[FIELDS[f]]);
       if (changed.length === 0) return { result: { settings: this.toSettings(before) }, records: [] };
-      const params: unknown[] = [forumId];
-      const sets = changed.map((f) => `${FIELDS[f]} = $${params.push(cmd[f])}`);
-      await m.query(`UPDATE forum SET ${sets.join(', ')}, updated_at = now() WHERE id = $1`, params);
+      await updateForum(m, forumId, Object.fromEntries(changed.map((f) => [FIELDS[f], cmd[f]])) as ForumChanges);
       const settings = this.toSettings((await this.loadSettings(m, forumId))!);
       record(forumId, 'forum.moderation', { settings });
       return {

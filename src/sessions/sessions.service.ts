@@ -11,10 +11,10 @@ import { FORUM_SUMMARY_COLUMNS, toForumSummary, type ForumSummaryRow } from '../
 import type { ListSessionsQuery, SessionFiltersQuery } from './dto/session-filters.query.js';
 import type { CreateSessionDto, SessionDateInput, SessionDocumentInput, UpdateSessionDto } from './dto/session-input.dto.js';
 import type { FacetCount, SessionDateView, SessionDetailView, SessionFacets, SessionPage, SessionSummaryView } from './dto/session.view.js';
-import { SessionDate } from './session-date.entity.js';
 import { SessionDocument } from './session-document.entity.js';
 import { findSession, requireAdmin, slugify } from './session-lookup.js';
-import { Session } from './session.entity.js';
+import { createSession, replaceDates, replaceDocuments, updateSession, type SessionChanges } from './session-store.js';
+import type { Session } from './session.entity.js';
 
 interface SessionRow {
   id: number;
@@ -176,25 +176,18 @@ export class SessionsService {
     const id = await this.write(async (m) => {
       const slug = dto.slug ?? (await this.freeSlug(m, slugify(dto.title)));
       await this.assertSlugFree(m, slug);
-      const inserted = await m
-        .createQueryBuilder()
-        .insert()
-        .into(Session)
-        .values({
-          slug,
-          kind: dto.kind,
-          title: dto.title,
-          summary: dto.summary ?? '',
-          organiser: dto.organiser,
-          partners: dto.partners ?? [],
-          cities: dto.cities ?? [],
-          topics: dto.topics ?? [],
-          languages: dto.languages ?? ['en'],
-          state: dto.state ?? 'scheduled',
-        })
-        .returning(['id'])
-        .execute();
-      const sessionId = inserted.identifiers[0].id as number;
+      const sessionId = await createSession(m, {
+        slug,
+        kind: dto.kind,
+        title: dto.title,
+        summary: dto.summary ?? '',
+        organiser: dto.organiser,
+        partners: dto.partners ?? [],
+        cities: dto.cities ?? [],
+        topics: dto.topics ?? [],
+        languages: dto.languages ?? ['en'],
+        state: dto.state ?? 'scheduled',
+      });
       await this.replaceDatesAndDocuments(m, sessionId, dto);
       return sessionId;
     });
@@ -214,7 +207,7 @@ export class SessionsService {
     const id = await this.write(async (m) => {
       const session = await findSession(m, idOrSlug, true);
       if (dto.slug && dto.slug !== session.slug) await this.assertSlugFree(m, dto.slug);
-      const changes: Partial<Session> = {};
+      const changes: SessionChanges = {};
       for (const key of ['slug', 'kind', 'title', 'organiser', 'languages', 'state'] as const) {
         if (dto[key] !== undefined) (changes as Record<string, unknown>)[key] = dto[key];
       }
@@ -222,8 +215,8 @@ export class SessionsService {
       for (const key of ['partners', 'cities', 'topics'] as const) {
         if (dto[key] !== undefined) changes[key] = dto[key] ?? [];
       }
-      if (Object.keys(changes).length) await m.update(Session, { id: session.id }, changes);
-      else await m.query(`UPDATE session SET updated_at = now() WHERE id = $1`, [session.id]);
+      // updated_at moves even when no field did (the dates or documents may have).
+      await updateSession(m, session.id, changes);
       // null clears a list; undefined leaves it alone.
       await this.replaceDatesAndDocuments(m, session.id, {
         dates: dto.dates === null ? [] : dto.dates,
@@ -294,18 +287,8 @@ export class SessionsService {
     sessionId: number,
     dto: { dates?: SessionDateInput[]; documents?: SessionDocumentInput[] },
   ): Promise<void> {
-    if (dto.dates) {
-      await m.delete(SessionDate, { sessionId });
-      if (dto.dates.length) {
-        await m.insert(SessionDate, dto.dates.map((d) => ({ sessionId, startsAt: new Date(d.startsAt), endsAt: new Date(d.endsAt) })));
-      }
-    }
-    if (dto.documents) {
-      await m.delete(SessionDocument, { sessionId });
-      if (dto.documents.length) {
-        await m.insert(SessionDocument, dto.documents.map((d) => ({ sessionId, kind: d.kind, language: d.language, title: d.title, url: d.url })));
-      }
-    }
+    if (dto.dates) await replaceDates(m, sessionId, dto.dates.map((d) => ({ startsAt: new Date(d.startsAt), endsAt: new Date(d.endsAt) })));
+    if (dto.documents) await replaceDocuments(m, sessionId, dto.documents);
   }
 
   /** The slug, or the slug with the first free numeric suffix. */
