@@ -14,7 +14,8 @@ import { ForumEventsService, type RecordEvent } from '../events/forum-events.ser
 import type { ActResult, MyFlagView } from './dto/moderation.views.js';
 import type { HideReplyCommand, MoveReplyCommand, ReplyActCommand, ResolveFlagsCommand } from './dto/act-commands.js';
 import { ModerationActs, type ActContext, type ActRecord, type ModerationActName } from './moderation-acts.js';
-import { toMyFlagView, type FlagRow } from './flag-queries.js';
+import { toMyFlagView } from './flag-queries.js';
+import { resolveFlagRows } from './flag-store.js';
 
 /** What an act on one reply returns to ModerationActs.run: the reply after it, and the record rows. */
 type ReplyOutcome = { result: { reply: ReplyRow; extra?: Partial<ActResult> }; records: ActRecord[] };
@@ -277,11 +278,7 @@ function lockOpenFlags(m: EntityManager, replyId: string): Promise<{ id: string 
 async function settleFlags(
   m: EntityManager, record: RecordEvent, forumId: number, row: ReplyRow, open: { id: string }[], state: 'upheld' | 'dismissed', moderatorId: string,
 ): Promise<number> {
-  const flags = await returningRows<FlagRow>(
-    m,
-    `UPDATE reply_flag SET state = $2, resolved_at = now(), resolved_by = $3 WHERE id = ANY($1::bigint[]) RETURNING *`,
-    [open.map((f) => f.id), state, moderatorId],
-  );
+  const flags = await resolveFlagRows(m, open.map((f) => f.id), state, moderatorId);
   for (const flag of flags) {
     const view: MyFlagView = toMyFlagView({ ...flag, question_id: row.question_id });
     record(forumId, 'flag.resolved', { flag: view }, { questionId: row.question_id, audience: { kind: 'moderators_and_account', accountId: flag.account_id } });
