@@ -8,7 +8,7 @@ import { isProposal, questionAudience } from '../discussions/question-visibility
 import { MarkdownService } from '../discussions/markdown.service.js';
 import { QuestionsService } from '../discussions/questions.service.js';
 import { markMerged, setSlowMode, setSynthesis } from '../discussions/question-store.js';
-import { addToThreadCounter, returningRows } from '../discussions/reply-queries.js';
+import { moveAllReplies } from '../discussions/reply-store.js';
 import { MODERATORS } from '../events/forum-event.js';
 import type { RecordEvent } from '../events/forum-events.service.js';
 import type { ApproveQuestionCommand, MergeQuestionCommand, RejectQuestionCommand, SlowModeCommand, SynthesisCommand } from './dto/act-commands.js';
@@ -62,17 +62,7 @@ export class QuestionActsService {
       if (source.merged_into_id !== null) throw questionMerged(source.merged_into_id);
       if (target.merged_into_id !== null) throw questionMerged(target.merged_into_id);
       if (isProposal(source) || isProposal(target)) throw questionNotPublished();
-      const moved = await returningRows<{ id: string; path: string }>(
-        m,
-        `UPDATE reply SET question_id = $2 WHERE question_id = $1 RETURNING id, path`,
-        [source.id, target.id],
-      );
-      const [{ n }]: { n: number }[] = await m.query(
-        `WITH gone AS (DELETE FROM thread_counter WHERE question_id = $1 RETURNING reply_count)
-         SELECT COALESCE(sum(reply_count), 0)::int AS n FROM gone`,
-        [source.id],
-      );
-      await addToThreadCounter(m, target.id, forumId, n);
+      const moved = await moveAllReplies(m, source.id, target.id, forumId);
       await markMerged(m, source.id, target.id);
       const movedReplyIds = moved.sort((a, b) => (a.path < b.path ? -1 : 1)).map((r) => String(r.id));
       record(forumId, 'question.merged', { sourceId: source.id, targetId: target.id, movedReplyIds });
