@@ -91,8 +91,11 @@ export function toReplyView(row: ReplyRow, options: { withSource?: boolean; canM
   };
 }
 
+/** A reply row as a write's RETURNING * gives it: without its author's columns. */
+export type StoredReply = Omit<ReplyRow, 'author_name' | 'author_organisation' | 'author_avatar_at'>;
+
 /** A reply row fresh from an UPDATE … RETURNING, with its author's columns from the row read before it. */
-export const withAuthorOf = (updated: ReplyRow, before: ReplyRow): ReplyRow => ({
+export const withAuthorOf = (updated: StoredReply, before: ReplyRow): ReplyRow => ({
   ...updated, author_name: before.author_name, author_organisation: before.author_organisation, author_avatar_at: before.author_avatar_at,
 });
 

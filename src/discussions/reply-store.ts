@@ -3,7 +3,7 @@ import { randomInt } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { affectedBy, db, rowsOf } from '../database/typed-sql.js';
 import type { ReplyState } from './reply.entity.js';
-import { withAuthorOf, type ReplyRow } from './reply-queries.js';
+import { withAuthorOf, type ReplyRow, type StoredReply } from './reply-queries.js';
 import { countsAsChild, countsAsReply, isAuthorOnly } from './reply-visibility.js';
 
 /**
@@ -21,8 +21,8 @@ const COUNTER_SHARDS = 16;
 const languageOf = (detected: string | null, authorId: Expression<string> | string) =>
   sql<string>`coalesce(${detected}::text, (SELECT language FROM account WHERE id = ${authorId}))`;
 
-/** RETURNING * of a reply, as the views read it (the author's columns come from elsewhere). */
-const asReplyRow = (row: object) => row as Omit<ReplyRow, 'author_name' | 'author_organisation' | 'author_avatar_at'> as ReplyRow;
+/** RETURNING * of a reply, with the state as the views type it. */
+const stored = (row: object) => row as StoredReply;
 
 /** Moves a question's reply count by `delta` on a random shard (readers sum the shards, so one may go below zero). */
 async function addToThreadCounter(m: EntityManager, questionId: number, forumId: number, delta: number): Promise<void> {
@@ -132,7 +132,7 @@ export async function changeReplyState(
   await addToThreadCounter(m, reply.question_id, reply.forum_id, Number(countsAsReply(to)) - Number(countsAsReply(reply.state)));
   const childDelta = Number(countsAsChild(to, withheld)) - Number(countsAsChild(reply.state, reply.withheld));
   if (reply.parent_id && childDelta !== 0) await addToChildCount(m, reply.parent_id, childDelta);
-  return withAuthorOf(asReplyRow(updated!), reply);
+  return withAuthorOf(stored(updated!), reply);
 }
 
 /** Replaces a reply's text (locked by the caller), keeping the previous one in its history. Returns the updated row with its author's name. */
@@ -156,7 +156,7 @@ export async function reviseReply(
       .where('id', '=', reply.id)
       .returningAll(),
   );
-  return withAuthorOf(asReplyRow(updated!), reply);
+  return withAuthorOf(stored(updated!), reply);
 }
 
 /**
@@ -198,7 +198,7 @@ export async function setFeatured(m: EntityManager, reply: ReplyRow, on: boolean
       .where('id', '=', reply.id)
       .returningAll(),
   );
-  return withAuthorOf(asReplyRow(updated!), reply);
+  return withAuthorOf(stored(updated!), reply);
 }
 
 /**
