@@ -14,6 +14,7 @@ import type { CreateQuestionDto, ProposeQuestionDto, UpdateQuestionDto } from '.
 import { MarkdownService } from './markdown.service.js';
 import { hiddenAs, questionNotFound } from './discussion-errors.js';
 import type { QuestionState } from './question.entity.js';
+import { insertQuestion, makeRoomAt, moveQuestion, publishProposal, rejectProposal, updateQuestionFields } from './question-store.js';
 import { canSeeQuestion, questionAudience, shownQuestionsCondition } from './question-visibility.js';
 
 interface QuestionRow {
@@ -197,11 +198,9 @@ export class QuestionsService {
     const forumId = before.forum_id;
     if (decision.approve) {
       const last = await this.lockPositions(m, forumId);
-      await m.query(`UPDATE question SET state = 'published', state_reason = NULL, position = $2, created_at = now(), updated_at = now() WHERE id = $1`, [
-        questionId, last + 1,
-      ]);
+      await publishProposal(m, questionId, last + 1);
     } else {
-      await m.query(`UPDATE question SET state = 'rejected', state_reason = $2, updated_at = now() WHERE id = $1`, [questionId, decision.reason]);
+      await rejectProposal(m, questionId, decision.reason);
     }
     const row = (await this.load(m, questionId))!;
     const question = toQuestionView(row);
@@ -215,12 +214,11 @@ export class QuestionsService {
     const bodyHtml = this.markdown.render(body);
     const last = await this.lockPositions(m, forumId);
     const position = Math.min(dto.position ?? last + 1, last + 1);
-    await m.query(`UPDATE question SET position = position + 1 WHERE forum_id = $1 AND position >= $2`, [forumId, position]);
-    const [{ id }]: { id: number }[] = await m.query(
-      `INSERT INTO question (forum_id, position, title, body_source, body_html, author_id, pinned, locked, closed, state)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
-      [forumId, position, dto.title, body, bodyHtml, authorId, dto.pinned ?? false, dto.locked ?? false, dto.closed ?? false, state],
-    );
+    await makeRoomAt(m, forumId, position);
+    const { id } = await insertQuestion(m, {
+      forumId, position, title: dto.title, bodySource: body, bodyHtml, authorId,
+      pinned: dto.pinned ?? false, locked: dto.locked ?? false, closed: dto.closed ?? false, state,
+    });
     const row = (await this.load(m, id))!;
     record({ type: 'question.created', forumId, questionId: id, payload: { question: toQuestionView(row) }, audience: questionAudience(row) });
     if (state === 'proposed') {
@@ -252,18 +250,9 @@ export class QuestionsService {
       const before = (await this.load(m, questionId))!;
       const moved = dto.position !== undefined && (await this.move(m, forumId, questionId, dto.position));
 
-      const sets: string[] = [];
-      const params: unknown[] = [questionId];
-      const set = (column: string, value: unknown) => sets.push(`${column} = $${params.push(value)}`);
-      if (dto.title !== undefined) set('title', dto.title);
-      if (dto.body !== undefined) {
-        set('body_source', dto.body);
-        set('body_html', bodyHtml);
-      }
-      if (dto.pinned !== undefined) set('pinned', dto.pinned);
-      if (dto.locked !== undefined) set('locked', dto.locked);
-      if (dto.closed !== undefined) set('closed', dto.closed);
-      await m.query(`UPDATE question SET ${[...sets, 'updated_at = now()'].join(', ')} WHERE id = $1`, params);
+      await updateQuestionFields(m, questionId, {
+        title: dto.title, bodySource: dto.body, bodyHtml, pinned: dto.pinned, locked: dto.locked, closed: dto.closed,
+      });
       const row = (await this.load(m, questionId, actor!.accountId))!;
       const { viewer_replied: _viewer, ...neutral } = row;
       record({ type: 'question.updated', forumId, questionId, payload: { question: toQuestionView(neutral) }, audience: questionAudience(row) });
@@ -303,12 +292,7 @@ export class QuestionsService {
     const [{ position: from }]: { position: number }[] = await m.query(`SELECT position FROM question WHERE id = $1`, [questionId]);
     const to = Math.min(target, last);
     if (to === from) return false;
-    if (to < from) {
-      await m.query(`UPDATE question SET position = position + 1 WHERE forum_id = $1 AND position >= $2 AND position < $3`, [forumId, to, from]);
-    } else {
-      await m.query(`UPDATE question SET position = position - 1 WHERE forum_id = $1 AND position > $2 AND position <= $3`, [forumId, from, to]);
-    }
-    await m.query(`UPDATE question SET position = $2 WHERE id = $1`, [questionId, to]);
+    await moveQuestion(m, forumId, questionId, from, to);
     return true;
   }
 

@@ -1,5 +1,4 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
-import { randomInt } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Actor, MaybeActor } from '../auth/actor.js';
 import { AppException, badRequest, conflict, forbidden, unauthenticated } from '../common/app-exception.js';
@@ -14,14 +13,13 @@ import type { ReplyView, VoteResult } from './dto/discussion.views.js';
 import type { CreateReplyDto, UpdateReplyDto } from './dto/reply-input.dto.js';
 import { MarkdownService } from './markdown.service.js';
 import {
-  COUNTER_SHARDS, findQuestionState, findReply, findReplyByClientId, findReplyTarget, returningRows, toReplyView, withAuthorOf,
-  type ParentRow, type QuestionState, type ReplyRow,
+  findQuestionState, findReply, findReplyByClientId, findReplyTarget, toReplyView, type ParentRow, type QuestionState, type ReplyRow,
 } from './reply-queries.js';
-import { detectLanguage, replyLanguageSql } from './reply-language.js';
+import { detectLanguage } from './reply-language.js';
 import { childPath, MAX_DEPTH } from './reply-path.js';
-import { changeReplyState } from './reply-state.js';
+import { changeReplyState, insertReply, reviseReply, setVote } from './reply-store.js';
 import { canSeeQuestion, isProposal } from './question-visibility.js';
-import { canSeeReply, countsAsChild, countsAsReply, replyAudience } from './reply-visibility.js';
+import { canSeeReply, replyAudience } from './reply-visibility.js';
 import {
   hiddenAs, parentDeleted, parentMoved, questionClosed, questionLocked, questionMerged, questionNotFound, questionNotPublished, replyDeleted, replyNotFound,
 } from './discussion-errors.js';
@@ -122,32 +120,11 @@ export class RepliesService {
         const parent = dto.parentId ? parentFor(access, author.accountId, question, target.parent) : null;
 
         const id = target.nextId;
-        const path = childPath(parent?.path ?? null, id);
-        // One statement (data-modifying CTEs always run to completion): the
-        // reply, its counter shard and its parent's child count (a pending
-        // reply counts in neither until approved). The parent update
-        // re-checks that it wasn't deleted meanwhile (it waits for a
-        // concurrent delete's row lock, then sees its result).
-        const rows: (ReplyRow & { parent_ok: boolean })[] = await m.query(
-          `WITH inserted AS (
-             INSERT INTO reply (id, question_id, forum_id, parent_id, path, depth, author_id, body_source, body_html, client_id, state, language)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $12, $13, ${replyLanguageSql('$17', '$7')})
-             RETURNING *
-           ), counted AS (
-             INSERT INTO thread_counter (question_id, shard, forum_id, reply_count) VALUES ($2, $10, $3, $14)
-             ON CONFLICT (question_id, shard) DO UPDATE SET reply_count = thread_counter.reply_count + EXCLUDED.reply_count
-           ), parent AS (
-             UPDATE reply SET child_count = child_count + $15 WHERE id = $4 AND state <> 'deleted' AND question_id = $2 AND path = $16 RETURNING id
-           )
-           SELECT i.*, $11::text AS author_name, a.organisation AS author_organisation, a.avatar_updated_at AS author_avatar_at, ($4::bigint IS NULL OR EXISTS (SELECT 1 FROM parent)) AS parent_ok
-             FROM inserted i JOIN account a ON a.id = i.author_id`,
-          [
-            id, question.id, question.forum_id, parent?.id ?? null, path, (parent?.depth ?? 0) + 1, author.accountId,
-            dto.body, bodyHtml, randomInt(COUNTER_SHARDS), author.displayName, clientId ?? null, state,
-            countsAsReply(state) ? 1 : 0, countsAsChild(state) ? 1 : 0, parent?.path ?? null, detectLanguage(dto.body),
-          ],
-        );
-        const created = rows[0]!;
+        const created = await insertReply(m, {
+          id, questionId: question.id, forumId: question.forum_id, parent, path: childPath(parent?.path ?? null, id), depth: (parent?.depth ?? 0) + 1,
+          authorId: author.accountId, authorName: author.displayName, bodySource: dto.body, bodyHtml, clientId: clientId ?? null, state,
+          detectedLanguage: detectLanguage(dto.body),
+        });
         // The parent was deleted, or a moderator moved it, while this reply was being written.
         if (!created.parent_ok) throw (await findReply(m, parent!.id))?.state === 'deleted' ? parentDeleted() : parentMoved();
         const view = toReplyView(created, { withSource: true });
@@ -194,16 +171,9 @@ export class RepliesService {
       if (reply.body_source === dto.body) return { reply: toReplyView(reply, { withSource: true, canModerate: access.canModerate, viewerId: actor?.accountId }), actions: [] };
       const byModerator = reply.author_id !== editor.accountId;
       if (!byModerator && !access.canModerate) await assertNotSilenced(m, reply.forum_id, editor.accountId);
-      await m.query(`INSERT INTO reply_revision (reply_id, body_source, edited_by, by_moderator) VALUES ($1, $2, $3, $4)`, [
-        reply.id, reply.body_source, editor.accountId, byModerator,
-      ]);
-      const [updated] = await returningRows<ReplyRow>(
-        m,
-        `UPDATE reply SET body_source = $2, body_html = $3, edited_at = now(), edited_by_moderator = $4,
-           language = ${replyLanguageSql('$5', 'author_id')} WHERE id = $1 RETURNING *`,
-        [reply.id, dto.body, bodyHtml, byModerator, detectLanguage(dto.body)],
-      );
-      const row = withAuthorOf(updated!, reply);
+      const row = await reviseReply(m, reply, {
+        bodySource: dto.body, bodyHtml, editedBy: editor.accountId, byModerator, detectedLanguage: detectLanguage(dto.body),
+      });
       record({ type: 'reply.edited', forumId: row.forum_id, questionId: row.question_id, payload: { reply: toReplyView(row) }, audience: replyAudience(row) });
       const actions = byModerator
         ? await this.recordActs(m, record, editor, row, {
@@ -286,26 +256,10 @@ export class RepliesService {
       if (reply.state !== 'visible') throw conflict('reply_not_visible', 'This reply is not visible to members, so it can\'t be voted on.');
       if (reply.author_id === actor!.accountId) throw forbidden('own_reply', 'You can\'t vote for your own reply.');
 
-      const changed = await returningRows(
-        m,
-        on
-          ? `INSERT INTO reply_vote (reply_id, account_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING reply_id`
-          : `DELETE FROM reply_vote WHERE reply_id = $1 AND account_id = $2 RETURNING reply_id`,
-        [reply.id, actor!.accountId],
-      );
-      const result = (voteCount: number): VoteResult => ({ replyId: String(reply.id), voteCount, viewerVoted: on });
-      if (changed.length === 0) {
-        const [current]: { vote_count: number }[] = await m.query(`SELECT vote_count FROM reply WHERE id = $1`, [reply.id]);
-        return result(current!.vote_count);
-      }
-      // The state re-check guards against a delete that committed after we read the reply.
-      const updated = await returningRows<{ vote_count: number }>(
-        m,
-        `UPDATE reply SET vote_count = vote_count + $2 WHERE id = $1 AND state = 'visible' RETURNING vote_count`,
-        [reply.id, on ? 1 : -1],
-      );
-      if (!updated[0]) throw replyDeleted();
-      const voteCount = updated[0].vote_count;
+      const { changed, voteCount } = await setVote(m, reply.id, actor!.accountId, on);
+      const result = (count: number): VoteResult => ({ replyId: String(reply.id), voteCount: count, viewerVoted: on });
+      if (!changed) return result(voteCount!);
+      if (voteCount === null) throw replyDeleted();
       record({ type: 'reply.voted', forumId: reply.forum_id, questionId: reply.question_id, payload: { replyId: String(reply.id), voteCount } });
       return result(voteCount);
     });

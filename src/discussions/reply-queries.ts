@@ -1,5 +1,4 @@
 import type { QuestionState as QuestionPublication } from './question.entity.js';
-import { randomInt } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { avatarPath } from '../auth/account-view.js';
 import { PARTICIPATION_SQL, type ParticipationRow } from '../forums/forum-access.service.js';
@@ -92,8 +91,11 @@ export function toReplyView(row: ReplyRow, options: { withSource?: boolean; canM
   };
 }
 
+/** A reply row as a write's RETURNING * gives it: without its author's columns. */
+export type StoredReply = Omit<ReplyRow, 'author_name' | 'author_organisation' | 'author_avatar_at'>;
+
 /** A reply row fresh from an UPDATE … RETURNING, with its author's columns from the row read before it. */
-export const withAuthorOf = (updated: ReplyRow, before: ReplyRow): ReplyRow => ({
+export const withAuthorOf = (updated: StoredReply, before: ReplyRow): ReplyRow => ({
   ...updated, author_name: before.author_name, author_organisation: before.author_organisation, author_avatar_at: before.author_avatar_at,
 });
 
@@ -194,33 +196,6 @@ export async function findReplyTarget(manager: EntityManager, questionId: number
     },
     nextId: row.next_id,
   };
-}
-
-/** thread_counter has 16 rows per question (CHECK shard BETWEEN 0 AND 15). */
-export const COUNTER_SHARDS = 16;
-
-/** Moves a question's reply count by `delta` on a random shard (readers sum the shards, so one may go below zero). */
-export async function addToThreadCounter(m: EntityManager, questionId: number, forumId: number, delta: number): Promise<void> {
-  if (delta === 0) return;
-  await m.query(
-    `INSERT INTO thread_counter (question_id, shard, forum_id, reply_count) VALUES ($1, $2, $3, $4)
-     ON CONFLICT (question_id, shard) DO UPDATE SET reply_count = thread_counter.reply_count + EXCLUDED.reply_count`,
-    [questionId, randomInt(COUNTER_SHARDS), forumId, delta],
-  );
-}
-
-/**
- * The rows a statement returns, whatever its kind. (TypeORM's manager.query
- * hands UPDATE and DELETE results back as [rows, rowCount], so RETURNING
- * rows go through the query runner's structured result instead.)
- */
-export async function returningRows<T>(m: EntityManager, sql: string, params: unknown[]): Promise<T[]> {
-  const runner = m.queryRunner ?? m.connection.createQueryRunner();
-  try {
-    return (await runner.query(sql, params, true)).records as T[];
-  } finally {
-    if (!m.queryRunner) await runner.release();
-  }
 }
 
 /** What telling people about a reply needs: the reply, who wrote its parent and its question, the question's title. */

@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import type { Actor } from '../auth/actor.js';
 import type { MarkdownService } from '../discussions/markdown.service.js';
+import { insertQuestion } from '../discussions/question-store.js';
 import type { ForumEvent } from '../events/forum-event.js';
 import type { ForumEventsService } from '../events/forum-events.service.js';
 import { createForum } from '../forums/forum-store.js';
@@ -242,11 +243,10 @@ async function createForumQuestion(
   draft: ForumQuestionDraft,
 ): Promise<{ id: number; event: ForumEvent }> {
   const bodyHtml = deps.markdown.render(draft.bodySource);
-  const [row]: { id: number; created_at: Date; updated_at: Date }[] = await m.query(
-    `INSERT INTO question (forum_id, position, title, body_source, body_html, author_id, live_question_id, live_score)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id, created_at, updated_at`,
-    [forum.id, position, draft.title, draft.bodySource, bodyHtml, draft.authorId, draft.liveQuestionId, draft.liveScore],
-  );
+  const row = await insertQuestion(m, {
+    forumId: forum.id, position, title: draft.title, bodySource: draft.bodySource, bodyHtml, authorId: draft.authorId,
+    liveQuestionId: draft.liveQuestionId, liveScore: draft.liveScore,
+  });
   const [author]: { display_name: string }[] = draft.authorId ? await m.query(`SELECT display_name FROM account WHERE id = $1`, [draft.authorId]) : [];
   const event = await deps.forumEvents.record(
     m,

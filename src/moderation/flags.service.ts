@@ -7,7 +7,7 @@ import { AppConfig } from '../config/app-config.js';
 import { hiddenAs, replyDeleted, replyNotFound } from '../discussions/discussion-errors.js';
 import type { QuestionView } from '../discussions/dto/discussion.views.js';
 import { QuestionsService } from '../discussions/questions.service.js';
-import { findReply, replyColumns, returningRows, toReplyView, type ReplyRow } from '../discussions/reply-queries.js';
+import { findReply, replyColumns, toReplyView, type ReplyRow } from '../discussions/reply-queries.js';
 import { canSeeReply } from '../discussions/reply-visibility.js';
 import { ForumAccessService } from '../forums/forum-access.service.js';
 import { MODERATORS } from '../events/forum-event.js';
@@ -15,6 +15,7 @@ import { ForumEventsService } from '../events/forum-events.service.js';
 import type { CreateFlagDto, MyFlagsQuery, QueueQuery } from './dto/flag-input.dto.js';
 import { FLAG_REASONS, type FlagReason, type MyFlagPage, type MyFlagView, type QueueItem, type QueuePage } from './dto/moderation.views.js';
 import { toMyFlagView, type FlagRow } from './flag-queries.js';
+import { insertFlag } from './flag-store.js';
 import { ModerationActs } from './moderation-acts.js';
 import { queueChanged, ReplyActsService } from './reply-acts.service.js';
 
@@ -53,12 +54,7 @@ export class FlagsService {
       if (reply.author_id === flagger.accountId) throw forbidden('own_reply', 'You can\'t flag your own reply; edit or delete it instead.');
       if (reply.state === 'deleted') throw replyDeleted();
       if (reply.state !== 'visible' && reply.state !== 'hidden') throw conflict('reply_not_visible', 'This reply is not visible to members, so it can\'t be flagged.');
-      const [flag] = await returningRows<FlagRow>(
-        m,
-        `INSERT INTO reply_flag (reply_id, forum_id, account_id, reason, note) VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT ON CONSTRAINT reply_flag_once_key DO NOTHING RETURNING *`,
-        [reply.id, reply.forum_id, flagger.accountId, dto.reason, dto.note ?? null],
-      );
+      const flag = await insertFlag(m, { replyId: reply.id, forumId: reply.forum_id, accountId: flagger.accountId, reason: dto.reason, note: dto.note ?? null });
       if (!flag) throw conflict('already_flagged', 'You have already flagged this reply; the moderators will review it.');
       const [{ open, threshold }]: { open: number; threshold: number | null }[] = await m.query(
         `SELECT (SELECT count(*)::int FROM reply_flag WHERE reply_id = $1 AND state = 'open') AS open,

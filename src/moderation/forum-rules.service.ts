@@ -3,12 +3,12 @@ import { DataSource, type EntityManager } from 'typeorm';
 import type { MaybeActor } from '../auth/actor.js';
 import { conflict, notFound } from '../common/app-exception.js';
 import { AppConfig } from '../config/app-config.js';
-import { returningRows } from '../discussions/reply-queries.js';
 import { ForumAccessService } from '../forums/forum-access.service.js';
 import { updateForum, type ForumChanges } from '../forums/forum-store.js';
 import type { ForumSettingsCommand, SilenceCommand, UnsilenceCommand } from './dto/act-commands.js';
 import type { ActResult, ForumModerationSettings, SilenceList, SilenceView } from './dto/moderation.views.js';
 import { ModerationActs, type ActContext, type ActRecord } from './moderation-acts.js';
+import { silenceMember, unsilenceMember } from './silence-store.js';
 
 interface SettingsRow {
   id: number;
@@ -99,12 +99,7 @@ export class ForumRulesService {
         throw conflict('cannot_silence_moderator', 'Moderators and admins can\'t be silenced; change their role first.');
       }
       const [before]: { until: Date }[] = await m.query(`SELECT until FROM forum_silence WHERE forum_id = $1 AND account_id = $2 FOR UPDATE`, [forumId, cmd.accountId]);
-      await m.query(
-        `INSERT INTO forum_silence (forum_id, account_id, until, reason, silenced_by) VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT (forum_id, account_id) DO UPDATE SET until = EXCLUDED.until, reason = EXCLUDED.reason,
-           silenced_by = EXCLUDED.silenced_by, created_at = now()`,
-        [forumId, cmd.accountId, cmd.until, cmd.reason ?? null, moderator.accountId],
-      );
+      await silenceMember(m, { forumId, accountId: cmd.accountId, until: cmd.until, reason: cmd.reason ?? null, silencedBy: moderator.accountId });
       const silence = (await this.loadSilence(m, forumId, cmd.accountId))!;
       record(forumId, 'member.silenced', { accountId: cmd.accountId, silence }, { audience: { kind: 'moderators_and_account', accountId: cmd.accountId } });
       return {
@@ -119,16 +114,14 @@ export class ForumRulesService {
 
   unsilence(actor: MaybeActor, cmd: UnsilenceCommand): Promise<ActResult> {
     return this.inForum(actor, cmd, async ({ m, record, forumId }) => {
-      const removed = await returningRows<{ until: Date }>(m, `DELETE FROM forum_silence WHERE forum_id = $1 AND account_id = $2 RETURNING until`, [
-        forumId, cmd.accountId,
-      ]);
-      if (!removed[0]) return { result: { silence: null }, records: [] };
+      const until = await unsilenceMember(m, forumId, cmd.accountId);
+      if (!until) return { result: { silence: null }, records: [] };
       record(forumId, 'member.silenced', { accountId: cmd.accountId, silence: null }, { audience: { kind: 'moderators_and_account', accountId: cmd.accountId } });
       return {
         result: { silence: null },
         records: [{
           act: 'member.unsilence', targetKind: 'account', targetId: cmd.accountId, targetAuthorId: cmd.accountId, reason: cmd.reason ?? null,
-          before: { until: removed[0].until }, after: { until: null },
+          before: { until }, after: { until: null },
         }],
       };
     });

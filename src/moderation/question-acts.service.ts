@@ -7,7 +7,8 @@ import type { QuestionState } from '../discussions/question.entity.js';
 import { isProposal, questionAudience } from '../discussions/question-visibility.js';
 import { MarkdownService } from '../discussions/markdown.service.js';
 import { QuestionsService } from '../discussions/questions.service.js';
-import { addToThreadCounter, returningRows } from '../discussions/reply-queries.js';
+import { markMerged, setSlowMode, setSynthesis } from '../discussions/question-store.js';
+import { moveAllReplies } from '../discussions/reply-store.js';
 import { MODERATORS } from '../events/forum-event.js';
 import type { RecordEvent } from '../events/forum-events.service.js';
 import type { ApproveQuestionCommand, MergeQuestionCommand, RejectQuestionCommand, SlowModeCommand, SynthesisCommand } from './dto/act-commands.js';
@@ -61,18 +62,8 @@ export class QuestionActsService {
       if (source.merged_into_id !== null) throw questionMerged(source.merged_into_id);
       if (target.merged_into_id !== null) throw questionMerged(target.merged_into_id);
       if (isProposal(source) || isProposal(target)) throw questionNotPublished();
-      const moved = await returningRows<{ id: string; path: string }>(
-        m,
-        `UPDATE reply SET question_id = $2 WHERE question_id = $1 RETURNING id, path`,
-        [source.id, target.id],
-      );
-      const [{ n }]: { n: number }[] = await m.query(
-        `WITH gone AS (DELETE FROM thread_counter WHERE question_id = $1 RETURNING reply_count)
-         SELECT COALESCE(sum(reply_count), 0)::int AS n FROM gone`,
-        [source.id],
-      );
-      await addToThreadCounter(m, target.id, forumId, n);
-      await m.query(`UPDATE question SET merged_into_id = $2, closed = true, updated_at = now() WHERE id = $1`, [source.id, target.id]);
+      const moved = await moveAllReplies(m, source.id, target.id, forumId);
+      await markMerged(m, source.id, target.id);
       const movedReplyIds = moved.sort((a, b) => (a.path < b.path ? -1 : 1)).map((r) => String(r.id));
       record(forumId, 'question.merged', { sourceId: source.id, targetId: target.id, movedReplyIds });
       await this.updated(m, record, forumId, source.id);
@@ -111,11 +102,9 @@ export class QuestionActsService {
     return this.onQuestion(actor, cmd, { lock: true }, async ({ m, record, forumId, actor: moderator }, question) => {
       const source = cmd.body.trim() === '' ? null : cmd.body;
       if (source === question.synthesis_source) return { result: { question: await this.questions.viewIn(m, question.id) }, records: [] };
-      await m.query(
-        `UPDATE question SET synthesis_source = $2, synthesis_html = $3, synthesis_by = $4, synthesis_at = CASE WHEN $2::text IS NULL THEN NULL ELSE now() END,
-                updated_at = now() WHERE id = $1`,
-        [question.id, source, source === null ? null : this.markdown.render(source), source === null ? null : moderator.accountId],
-      );
+      await setSynthesis(m, question.id, {
+        source, html: source === null ? null : this.markdown.render(source), by: source === null ? null : moderator.accountId,
+      });
       return {
         result: { question: await this.updated(m, record, forumId, question.id) },
         records: [{ ...entry('question.synthesis', question, null), before: { synthesis: question.synthesis_source }, after: { synthesis: source } }],
@@ -127,7 +116,7 @@ export class QuestionActsService {
   slowMode(actor: MaybeActor, cmd: SlowModeCommand): Promise<ActResult> {
     return this.onQuestion(actor, cmd, { lock: true }, async ({ m, record, forumId }, question) => {
       if (question.slow_mode_seconds === cmd.seconds) return { result: { question: await this.questions.viewIn(m, question.id) }, records: [] };
-      await m.query(`UPDATE question SET slow_mode_seconds = $2, updated_at = now() WHERE id = $1`, [question.id, cmd.seconds]);
+      await setSlowMode(m, question.id, cmd.seconds);
       return {
         result: { question: await this.updated(m, record, forumId, question.id) },
         records: [{

@@ -5,16 +5,17 @@ import { badRequest, conflict } from '../common/app-exception.js';
 import { questionMerged, questionNotFound, questionNotPublished, replyDeleted, replyNotFound } from '../discussions/discussion-errors.js';
 import { isProposal } from '../discussions/question-visibility.js';
 import { QuestionsService } from '../discussions/questions.service.js';
-import { addToThreadCounter, findQuestionState, findReply, returningRows, toReplyView, withAuthorOf, type ReplyRow } from '../discussions/reply-queries.js';
+import { findQuestionState, findReply, toReplyView, type ReplyRow } from '../discussions/reply-queries.js';
 import { MAX_DEPTH, subtreeUpperBound } from '../discussions/reply-path.js';
-import { changeReplyState } from '../discussions/reply-state.js';
-import { countsAsChild, replyAudience } from '../discussions/reply-visibility.js';
+import { changeReplyState, moveSubtree, setFeatured } from '../discussions/reply-store.js';
+import { replyAudience } from '../discussions/reply-visibility.js';
 import { MODERATORS } from '../events/forum-event.js';
 import { ForumEventsService, type RecordEvent } from '../events/forum-events.service.js';
 import type { ActResult, MyFlagView } from './dto/moderation.views.js';
 import type { HideReplyCommand, MoveReplyCommand, ReplyActCommand, ResolveFlagsCommand } from './dto/act-commands.js';
 import { ModerationActs, type ActContext, type ActRecord, type ModerationActName } from './moderation-acts.js';
-import { toMyFlagView, type FlagRow } from './flag-queries.js';
+import { toMyFlagView } from './flag-queries.js';
+import { resolveFlagRows } from './flag-store.js';
 
 /** What an act on one reply returns to ModerationActs.run: the reply after it, and the record rows. */
 type ReplyOutcome = { result: { reply: ReplyRow; extra?: Partial<ActResult> }; records: ActRecord[] };
@@ -73,8 +74,7 @@ export class ReplyActsService {
       if (reply.state === 'deleted') throw replyDeleted();
       if (on && reply.state !== 'visible') throw notVisible('featured');
       if ((reply.featured_at !== null) === on) return unchanged(reply);
-      const [updated] = await returningRows<ReplyRow>(m, `UPDATE reply SET featured_at = ${on ? 'now()' : 'NULL'} WHERE id = $1 RETURNING *`, [reply.id]);
-      const row = withAuthorOf(updated!, reply);
+      const row = await setFeatured(m, reply, on);
       publish(record, 'reply.featured', row);
       await this.questionUpdated(m, record, row.forum_id, row.question_id);
       return changed(row, {
@@ -132,7 +132,8 @@ export class ReplyActsService {
           { field: 'toParentId', message: 'toParentId must be a visible reply of the target question' },
         ]);
       }
-      const range = [reply.question_id, reply.path, subtreeUpperBound(reply.path)];
+      const upperBound = subtreeUpperBound(reply.path);
+      const range = [reply.question_id, reply.path, upperBound];
       await m.query(`SELECT id FROM reply WHERE question_id = $1 AND path >= $2 AND path < $3 ORDER BY path FOR UPDATE`, range);
       const [stats]: { max_depth: number; visible: number }[] = await m.query(
         `SELECT max(depth)::int AS max_depth, (count(*) FILTER (WHERE state = 'visible'))::int AS visible
@@ -143,22 +144,8 @@ export class ReplyActsService {
       if (stats.max_depth + depthShift > MAX_DEPTH) {
         throw conflict('thread_too_deep', `Under that reply the moved conversation would be more than ${MAX_DEPTH} replies deep; move it higher up.`);
       }
-      // Re-root: the new parent's path, then each path from the moved reply's own segment on. The ids moved are
-      // this statement's (a reply that committed under the subtree after the lock above is moved, and named, too).
-      const moved = await returningRows<{ id: string; path: string }>(
-        m,
-        `UPDATE reply SET question_id = $4, path = $5 || substr(path, $6), depth = depth + $7,
-                parent_id = CASE WHEN id = $8 THEN $9::bigint ELSE parent_id END
-          WHERE question_id = $1 AND path >= $2 AND path < $3
-          RETURNING id, path`,
-        [...range, target.id, parent?.path ?? '', reply.path.length - 7, depthShift, reply.id, parent?.id ?? null],
-      );
-      await addToThreadCounter(m, reply.question_id, forumId, -stats.visible);
-      await addToThreadCounter(m, target.id, forumId, stats.visible);
-      if (countsAsChild(reply.state, reply.withheld)) {
-        if (reply.parent_id) await m.query(`UPDATE reply SET child_count = child_count - 1 WHERE id = $1`, [reply.parent_id]);
-        if (parent) await m.query(`UPDATE reply SET child_count = child_count + 1 WHERE id = $1`, [parent.id]);
-      }
+      // Re-root: the new parent's path, then each path from the moved reply's own segment on; both counts follow.
+      const moved = await moveSubtree(m, reply, upperBound, { questionId: target.id, parent }, { depth: depthShift, visibleReplies: stats.visible });
       const row = (await findReply(m, reply.id))!;
       const movedReplyIds = moved.sort((a, b) => (a.path < b.path ? -1 : 1)).map((r) => String(r.id));
       record(forumId, 'reply.moved', {
@@ -277,11 +264,7 @@ function lockOpenFlags(m: EntityManager, replyId: string): Promise<{ id: string 
 async function settleFlags(
   m: EntityManager, record: RecordEvent, forumId: number, row: ReplyRow, open: { id: string }[], state: 'upheld' | 'dismissed', moderatorId: string,
 ): Promise<number> {
-  const flags = await returningRows<FlagRow>(
-    m,
-    `UPDATE reply_flag SET state = $2, resolved_at = now(), resolved_by = $3 WHERE id = ANY($1::bigint[]) RETURNING *`,
-    [open.map((f) => f.id), state, moderatorId],
-  );
+  const flags = await resolveFlagRows(m, open.map((f) => f.id), state, moderatorId);
   for (const flag of flags) {
     const view: MyFlagView = toMyFlagView({ ...flag, question_id: row.question_id });
     record(forumId, 'flag.resolved', { flag: view }, { questionId: row.question_id, audience: { kind: 'moderators_and_account', accountId: flag.account_id } });
