@@ -15,7 +15,6 @@ import { ActionsQuery, MyActionsQuery } from './dto/record-query.dto.js';
 import { FlagsService } from './flags.service.js';
 import { ForumRulesService } from './forum-rules.service.js';
 import { ModerationRecordService } from './moderation-record.service.js';
-import { ModerationService } from './moderation.service.js';
 
 @ApiTags('moderation')
 @ApiCookieAuth()
@@ -23,7 +22,6 @@ import { ModerationService } from './moderation.service.js';
 @Controller()
 export class ModerationController {
   constructor(
-    private readonly moderation: ModerationService,
     private readonly flags: FlagsService,
     private readonly record: ModerationRecordService,
     private readonly rules: ForumRulesService,
