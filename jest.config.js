@@ -8,7 +8,7 @@ const base = {
 };
 
 export default {
-  // e2e specs boot the app (and, without DATABASE_URL, an embedded database) per file.
+  // e2e and service specs boot the app (and, without DATABASE_URL, an embedded database) per file.
   testTimeout: 60_000,
   projects: [
     { ...base, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
@@ -18,6 +18,14 @@ export default {
       displayName: 'client',
       testMatch: ['<rootDir>/client/src/**/*.spec.ts'],
       transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'client/tsconfig.json' }] },
+    },
+    // Real services on a real database without HTTP: a database of its own per file, copied from one migrated per run.
+    {
+      ...base,
+      displayName: 'service',
+      testMatch: ['<rootDir>/test/**/*.service-spec.ts'],
+      globalSetup: '<rootDir>/test/service-global-setup.ts',
+      globalTeardown: '<rootDir>/test/service-global-teardown.ts',
     },
     {
       ...base,

@@ -28,7 +28,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BenchRun } from './lib/bench-run.js';
 import { requireServerUrl } from './lib/database.js';
-import { createAccounts, createApiTokens, createForum, createQuestions } from './lib/fixtures.js';
+import { bench, newAccounts, newApiTokens, newForum, newQuestions } from '../test/support/fixtures.js';
 import { HttpError } from './lib/http.js';
 import { describeMachine, machineLines } from './lib/machine.js';
 import { commandLine, envInt, envIntList, parseOptions } from './lib/options.js';
@@ -278,12 +278,12 @@ async function main() {
     const loadAtStart = os.loadavg().map((l) => l.toFixed(2)).join(', ');
 
     // One public, open forum with one question; the publisher and every receiver have an account and an API token.
-    const { forumId } = await createForum(setup, 'fanout');
-    const [questionId] = await createQuestions(setup, forumId, ['Live Q&A: what did your city learn from its first open data pilot?']);
+    const { id: forumId } = await newForum(setup, bench.forum('fanout'));
+    const [questionId] = await newQuestions(setup, forumId, ['Live Q&A: what did your city learn from its first open data pilot?'], { counterShards: true });
     const accountCount = Math.max(...sizes, replayClients, 1) + 1;
     const stamp = Date.now().toString(36);
-    const accountIds = await createAccounts(setup, accountCount, `fanout-${stamp}`);
-    const tokens = await createApiTokens(setup, accountIds, 'fanout benchmark');
+    const accountIds = await newAccounts(setup, accountCount, bench.accounts(`fanout-${stamp}`));
+    const tokens = await newApiTokens(setup, accountIds, 'fanout benchmark');
     setup.release();
     const publisherToken = tokens[tokens.length - 1];
     const receiverTokens = tokens.slice(0, -1);

@@ -27,8 +27,8 @@ import { fileURLToPath } from 'node:url';
 import type { Socket } from 'socket.io-client';
 import { BenchRun } from './lib/bench-run.js';
 import { requireServerUrl } from './lib/database.js';
-import { createAccounts, createApiTokens, createSession, joinAsGuests } from './lib/fixtures.js';
-import { HttpError } from './lib/http.js';
+import { bench, newAccounts, newApiTokens, newSession } from '../test/support/fixtures.js';
+import { HttpError, joinAsGuests } from './lib/http.js';
 import { describeMachine, machineLines } from './lib/machine.js';
 import { commandLine, envInt, parseOptions } from './lib/options.js';
 import { publishSection, table } from './lib/report.js';
@@ -199,9 +199,9 @@ async function main() {
     const setup = await pool.connect();
     const machine = await describeMachine(setup);
     const loadAtStart = os.loadavg().map((l) => l.toFixed(2)).join(', ');
-    const { sessionId, slug } = await createSession(setup, 'live-polls', 'live');
-    const [moderatorId] = await createAccounts(setup, 1, `live-polls-${Date.now().toString(36)}`);
-    const [token] = await createApiTokens(setup, [moderatorId], 'live polls benchmark');
+    const { id: sessionId, slug } = await newSession(setup, bench.session('live-polls', 'live'));
+    const [moderatorId] = await newAccounts(setup, 1, bench.accounts(`live-polls-${Date.now().toString(36)}`));
+    const [token] = await newApiTokens(setup, [moderatorId], 'live polls benchmark');
     await setup.query(`INSERT INTO session_moderator (session_id, account_id) VALUES ($1, $2)`, [sessionId, moderatorId]);
     setup.release();
 

@@ -30,8 +30,8 @@ import pg from 'pg';
 import type { Socket } from 'socket.io-client';
 import { BenchRun } from './lib/bench-run.js';
 import { requireServerUrl } from './lib/database.js';
-import { createAccounts, createApiTokens, createSession, joinAsGuests } from './lib/fixtures.js';
-import { HttpError } from './lib/http.js';
+import { bench, newAccounts, newApiTokens, newSession } from '../test/support/fixtures.js';
+import { HttpError, joinAsGuests } from './lib/http.js';
 import { describeMachine, machineLines } from './lib/machine.js';
 import { commandLine, envInt, parseOptions } from './lib/options.js';
 import { publishSection, table } from './lib/report.js';
@@ -473,9 +473,9 @@ async function main() {
     const loadAtStart = os.loadavg().map((l) => l.toFixed(2)).join(', ');
 
     // A live session; its moderator and the askers are accounts with API tokens (SQL); the attendees join as guests over HTTP.
-    const { sessionId, slug } = await createSession(setup, 'live-qa', 'live');
-    const accountIds = await createAccounts(setup, 1 + askerCount, `live-qa-${Date.now().toString(36)}`);
-    const tokens = await createApiTokens(setup, accountIds, 'live Q&A benchmark');
+    const { id: sessionId, slug } = await newSession(setup, bench.session('live-qa', 'live'));
+    const accountIds = await newAccounts(setup, 1 + askerCount, bench.accounts(`live-qa-${Date.now().toString(36)}`));
+    const tokens = await newApiTokens(setup, accountIds, 'live Q&A benchmark');
     await setup.query(`INSERT INTO session_moderator (session_id, account_id) VALUES ($1, $2)`, [sessionId, accountIds[0]]);
     setup.release();
 

@@ -19,7 +19,7 @@ import { SMTPServer } from 'smtp-server';
 import type { Socket } from 'socket.io-client';
 import { startApp, type AppProcess } from './lib/app-process.js';
 import { createBenchDatabase, requireServerUrl, type BenchDatabase } from './lib/database.js';
-import { createAccounts, createApiTokens, createForum, createQuestions } from './lib/fixtures.js';
+import { bench, newAccounts, newApiTokens, newForum, newQuestions } from '../test/support/fixtures.js';
 import { describeMachine, machineLines } from './lib/machine.js';
 import { commandLine, envInt, parseOptions } from './lib/options.js';
 import { publishSection, table } from './lib/report.js';
@@ -70,20 +70,20 @@ async function main() {
     let authorToken: string;
     let watcherTokens: string[];
     try {
-      const a = await createForum(client, 'watched');
-      const b = await createForum(client, 'quiet');
-      watched = { forumId: a.forumId, questionId: (await createQuestions(client, a.forumId, ['A question 10,000 people watch']))[0] };
-      quiet = { forumId: b.forumId, questionId: (await createQuestions(client, b.forumId, ['A question nobody watches']))[0] };
-      const [author] = await createAccounts(client, 1, 'author');
-      [authorToken] = await createApiTokens(client, [author], 'bench');
-      const ids = await createAccounts(client, watchers, 'watcher');
+      const a = await newForum(client, bench.forum('watched'));
+      const b = await newForum(client, bench.forum('quiet'));
+      watched = { forumId: a.id, questionId: (await newQuestions(client, a.id, ['A question 10,000 people watch'], { counterShards: true }))[0] };
+      quiet = { forumId: b.id, questionId: (await newQuestions(client, b.id, ['A question nobody watches'], { counterShards: true }))[0] };
+      const [author] = await newAccounts(client, 1, bench.accounts('author'));
+      [authorToken] = await newApiTokens(client, [author], 'bench');
+      const ids = await newAccounts(client, watchers, bench.accounts('watcher'));
       await client.query(`INSERT INTO following (account_id, forum_id, level) SELECT unnest($1::uuid[]), $2, 'watching'`, [ids, watched.forumId]);
       // Daily digest, so replies queue no per-reply mails: the digest run below is the mail part.
       await client.query(
         `INSERT INTO mail_preference (account_id, frequency, unsubscribe_token) SELECT id, 'daily', md5(id::text || random()::text) FROM unnest($1::uuid[]) AS id`,
         [ids],
       );
-      watcherTokens = await createApiTokens(client, ids.slice(0, socketCount), 'bench');
+      watcherTokens = await newApiTokens(client, ids.slice(0, socketCount), 'bench');
     } finally {
       client.release();
     }

@@ -20,7 +20,7 @@ import { detectLanguage } from '../src/discussions/reply-language.js';
 import MarkdownIt from 'markdown-it';
 import { startApp, type AppProcess } from './lib/app-process.js';
 import { createBenchDatabase, requireServerUrl, type BenchDatabase } from './lib/database.js';
-import { COUNTER_SHARDS, createAccounts, createForum, createQuestions, pathSegment, replyBody } from './lib/fixtures.js';
+import { bench, COUNTER_SHARDS, newAccounts, newForum, newQuestions, pathSegment, replyBody } from '../test/support/fixtures.js';
 import { HttpError, signUp } from './lib/http.js';
 import { describeMachine, machineLines } from './lib/machine.js';
 import { commandLine, envInt, envIntList, parseOptions } from './lib/options.js';
@@ -108,15 +108,15 @@ async function main() {
     const spread: number[] = [];
     const forums = 16;
     for (let f = 0; f < forums; f++) {
-      const { forumId } = await createForum(setup, `writes-${f}`);
+      const { id: forumId } = await newForum(setup, bench.forum(`writes-${f}`));
       const titles = Array.from({ length: Math.ceil(questionCount / forums) }, (_, i) => `Question ${f * 1000 + i}`);
-      for (const q of await createQuestions(setup, forumId, titles)) {
+      for (const q of await newQuestions(setup, forumId, titles, { counterShards: true })) {
         forumByQuestion.set(q, forumId);
         spread.push(q);
       }
     }
-    const { forumId: hotForum } = await createForum(setup, 'writes-hot');
-    const [hot] = await createQuestions(setup, hotForum, ['The hot thread: everyone replies here at once']);
+    const { id: hotForum } = await newForum(setup, bench.forum('writes-hot'));
+    const [hot] = await newQuestions(setup, hotForum, ['The hot thread: everyone replies here at once'], { counterShards: true });
     forumByQuestion.set(hot, hotForum);
     spread.length = Math.min(spread.length, questionCount);
 
@@ -141,7 +141,7 @@ async function main() {
       httpNote = `HTTP not measured: sign-up failed: ${(error as Error).message.slice(0, 200)}`;
       console.warn(`!! ${httpNote}`);
       authors.length = 0;
-      for (const accountId of await createAccounts(setup, ACCOUNTS, `writes-${stamp}`)) authors.push({ accountId, cookie: '' });
+      for (const accountId of await newAccounts(setup, ACCOUNTS, bench.accounts(`writes-${stamp}`))) authors.push({ accountId, cookie: '' });
     }
     setup.release();
 

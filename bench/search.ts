@@ -23,7 +23,7 @@ import { cpus, loadavg } from 'node:os';
 import pg from 'pg';
 import { startApp, type AppProcess } from './lib/app-process.js';
 import { createBenchDatabase, openBenchDatabase, requireServerUrl, type BenchDatabase } from './lib/database.js';
-import { createAccounts, createApiTokens, createForum, createQuestions, pathSegment } from './lib/fixtures.js';
+import { bench, newAccounts, newApiTokens, newForum, newQuestions, pathSegment } from '../test/support/fixtures.js';
 import { HttpError } from './lib/http.js';
 import { describeMachine, machineLines } from './lib/machine.js';
 import { commandLine, envInt, parseOptions } from './lib/options.js';
@@ -156,10 +156,10 @@ async function main() {
       console.log(`reusing ${reuse}: ${total} replies loaded earlier, ${forums.length} forums, ${authors.length} authors`);
     } else {
       for (let f = 0; f < FORUMS; f++) {
-        const { forumId } = await createForum(client, `search-${f}`);
-        forums.push({ forumId, questions: await createQuestions(client, forumId, Array.from({ length: QUESTIONS_PER_FORUM }, (_, i) => `Question ${i}`)) });
+        const { id: forumId } = await newForum(client, bench.forum(`search-${f}`));
+        forums.push({ forumId, questions: await newQuestions(client, forumId, Array.from({ length: QUESTIONS_PER_FORUM }, (_, i) => `Question ${i}`), { counterShards: true }) });
       }
-      authors = await createAccounts(client, 300, 'search');
+      authors = await newAccounts(client, 300, bench.accounts('search'));
 
       // Load without the GIN index (built once at the end, as a restore would); the generated column is computed per row.
       console.log(`loading ${total} replies…`);
@@ -340,10 +340,10 @@ async function measureCreation(serverUrl: string, n: number, warmup: number, tex
       await c.connect();
       try {
         if (name === 'without') await c.query('DROP INDEX reply_search_idx; ALTER TABLE reply DROP COLUMN search_vector');
-        const { forumId } = await createForum(c, `create-${name}`);
-        [arm.questionId] = await createQuestions(c, forumId, ['Where replies are created']);
-        const [account] = await createAccounts(c, 1, `create-${name}`);
-        [arm.token] = await createApiTokens(c, [account!], 'bench');
+        const { id: forumId } = await newForum(c, bench.forum(`create-${name}`));
+        [arm.questionId] = await newQuestions(c, forumId, ['Where replies are created'], { counterShards: true });
+        const [account] = await newAccounts(c, 1, bench.accounts(`create-${name}`));
+        [arm.token] = await newApiTokens(c, [account!], 'bench');
       } finally {
         await c.end();
       }

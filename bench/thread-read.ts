@@ -12,7 +12,7 @@
 import pg from 'pg';
 import { startApp, type AppProcess } from './lib/app-process.js';
 import { createBenchDatabase, requireServerUrl, type BenchDatabase } from './lib/database.js';
-import { createAccounts, createForum, createQuestions, pathSegment, replyBody } from './lib/fixtures.js';
+import { bench, newAccounts, newForum, newQuestions, pathSegment, replyBody } from '../test/support/fixtures.js';
 import { encodeTreeCursor } from '../src/discussions/thread-cursor.js';
 import { HttpError, nextCursorOf, pageItems } from './lib/http.js';
 import { describeMachine, machineLines } from './lib/machine.js';
@@ -111,9 +111,9 @@ async function main() {
 
     // 1. Build the threads in SQL.
     const setup = await pool.connect();
-    const { forumId } = await createForum(setup, 'threads');
-    const authors = await createAccounts(setup, 200, 'threads');
-    const questionIds = await createQuestions(setup, forumId, sizes.map((n) => `A thread of ${n} replies`));
+    const { id: forumId } = await newForum(setup, bench.forum('threads'));
+    const authors = await newAccounts(setup, 200, bench.accounts('threads'));
+    const questionIds = await newQuestions(setup, forumId, sizes.map((n) => `A thread of ${n} replies`), { counterShards: true });
     const threads: Thread[] = [];
     for (const [i, size] of sizes.entries()) {
       const started = Date.now();

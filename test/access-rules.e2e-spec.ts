@@ -10,7 +10,7 @@ import type { ForumRole, MembershipState } from '../src/forums/forum-membership.
 import { canModerate, canRead } from '../src/forums/forum-policy.js';
 import type { ForumState, ForumVisibility } from '../src/forums/forum.entity.js';
 import { startTestApp, type TestApp } from './support/app.js';
-import { addMember, newForum, newQuestion, newSession } from './support/forum-factory.js';
+import { addMember, newForum, newQuestion, newSession } from './support/fixtures.js';
 
 /**
  * Each access rule is written twice: as a predicate (one forum, one reply, in

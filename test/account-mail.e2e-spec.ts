@@ -3,7 +3,7 @@ import type TestAgent from 'supertest/lib/agent.js';
 import { JobQueue } from '../src/database/job-queue.js';
 import { NotificationTriggers } from '../src/notifications/notification-triggers.js';
 import { startTestApp, type TestApp } from './support/app.js';
-import { addMember, newForum } from './support/forum-factory.js';
+import { addMember, newForum } from './support/fixtures.js';
 import { signedIn, type TestPerson } from './support/people.js';
 import { startSmtp } from './support/smtp.js';
 

@@ -5,7 +5,7 @@ import { MIGRATIONS } from '../migrations/index.js';
 import { recordForumActs, recordQaAct } from '../src/audit/audit-record.js';
 import { dataSourceOptions } from '../src/database/data-source-options.js';
 import { startTestApp, type TestApp } from './support/app.js';
-import { addMember, newForum, newQuestion } from './support/forum-factory.js';
+import { addMember, newForum, newQuestion } from './support/fixtures.js';
 import { newOpenQa } from './support/live-qa.js';
 import { signedIn } from './support/people.js';
 

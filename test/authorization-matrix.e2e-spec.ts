@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import type { ForumState, ForumVisibility } from '../src/forums/forum.entity.js';
 import { startTestApp, type TestApp } from './support/app.js';
-import { addMember, newQuestion } from './support/forum-factory.js';
+import { addMember, newQuestion } from './support/fixtures.js';
 import {
   buildWorld, CALLERS, insertReplies, MODERATION_REPLY_TARGETS, NONEXISTENT, sessionCookie, STATES, VISIBILITIES,
   type Caller, type CellTargets, type MatrixForum, type MatrixWorld,

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { io, type ManagerOptions, type SocketOptions } from 'socket.io-client';
 import { startTestApp, type TestApp } from './support/app.js';
 import { ensureClientBuilt } from './support/browser.js';
-import { addMember, newForum, newQuestion } from './support/forum-factory.js';
+import { addMember, newForum, newQuestion } from './support/fixtures.js';
 import { newOpenQa } from './support/live-qa.js';
 import { createAccount, signIn } from './support/people.js';
 import { sessionCookie } from './support/sockets.js';

@@ -18,7 +18,7 @@ import {
   type Viewport,
   closeBrowserScene,
 } from './support/browser.js';
-import { addMember, newForum, newQuestion, newSession } from './support/forum-factory.js';
+import { addMember, newForum, newQuestion, newSession } from './support/fixtures.js';
 import { createAccount, signIn, type TestPerson } from './support/people.js';
 import { eventually } from './support/sockets.js';
 import { postReply } from './support/threads.js';

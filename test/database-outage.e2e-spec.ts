@@ -5,7 +5,8 @@ import { insertAccount } from '../src/auth/accounts.js';
 import { dataSourceOptions } from '../src/database/data-source-options.js';
 import { buildIfStale, startAppProcess, type AppProcess } from './support/app-process.js';
 import { canRunPostgresCopy, startPostgresCopy, type ServiceCopy } from './support/services.js';
-import { connectSocket, createForum, createQuestion, eventually, sessionCookie, type TestSocket } from './support/sockets.js';
+import { newForum, newQuestion } from './support/fixtures.js';
+import { connectSocket, eventually, sessionCookie, type TestSocket } from './support/sockets.js';
 
 /**
  * An instance on a PostgreSQL of the test's own, which the test stops (as
@@ -37,8 +38,8 @@ describeCopy('PostgreSQL stopped under an instance', () => {
   });
 
   it('answers 503 database_unavailable on both transports, writes nothing, and recovers', async () => {
-    const { forumId } = await createForum(db);
-    const questionId = await createQuestion(db, forumId);
+    const { id: forumId } = await newForum(db);
+    const { id: questionId } = await newQuestion(db, forumId);
     const email = `db-outage-${randomUUID()}@example.org`;
     const password = `pw-${randomUUID()}`;
     await insertAccount(db.manager, { email, password, displayName: 'Writer' });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type TestAgent from 'supertest/lib/agent.js';
 import { startTestApp, type TestApp } from './support/app.js';
-import { addMember, newForum, newQuestion, newSession, setForumState } from './support/forum-factory.js';
+import { addMember, newForum, newQuestion, newSession, setForumState } from './support/fixtures.js';
 import { createAccount, signedIn, signIn, type TestPerson } from './support/people.js';
 
 // The embedded database (no DATABASE_URL) starts and migrates in a few seconds, and runs transactions one at a time.

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { LoginSessionsService } from '../src/auth/login-sessions.service.js';
 import { startTestApp, type TestApp } from './support/app.js';
-import { addMember, newForum, newQuestion } from './support/forum-factory.js';
+import { addMember, newForum, newQuestion } from './support/fixtures.js';
 import { newOpenQa } from './support/live-qa.js';
 import { createAccount } from './support/people.js';
 import { postReply } from './support/threads.js';

@@ -8,7 +8,8 @@ import { io, type Socket } from 'socket.io-client';
 import type { DataSource } from 'typeorm';
 import { insertAccount } from '../src/auth/accounts.js';
 import { buildIfStale, freePort, startAppProcess, startTwoInstances, type AppProcess } from './support/app-process.js';
-import { createForum, createQuestion, eventually, pause, sessionCookie } from './support/sockets.js';
+import { newForum, newQuestion } from './support/fixtures.js';
+import { eventually, pause, sessionCookie } from './support/sockets.js';
 
 /**
  * A real load balancer (Debian's haproxy) in front of two instances, in the
@@ -98,8 +99,8 @@ describeLb('rolling restart behind HAProxy', () => {
       const ports = apps.map((a) => Number(new URL(a.url).port));
       const url = await startHaproxy(ports, sticky);
 
-      const { forumId } = await createForum(db);
-      const questionId = await createQuestion(db, forumId);
+      const { id: forumId } = await newForum(db);
+      const { id: questionId } = await newQuestion(db, forumId);
       const email = `lb-${randomUUID()}@example.org`;
       const password = `pw-${randomUUID()}`;
       await insertAccount(db.manager, { email, password, displayName: 'Writer' });

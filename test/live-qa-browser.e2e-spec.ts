@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startTestApp, type TestApp } from './support/app.js';
 import { DESKTOP, PHONE, cuttableConnection, describeInBrowser, ensureClientBuilt, launchBrowser, personContext, screenshot, seriousA11yViolations, watchErrors, type Viewport, closeBrowserScene } from './support/browser.js';
-import { newSession } from './support/forum-factory.js';
+import { newSession } from './support/fixtures.js';
 import { createAccount, signIn, type TestPerson } from './support/people.js';
 
 /**

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startTestApp, type TestApp } from './support/app.js';
-import { newForum } from './support/forum-factory.js';
+import { newForum } from './support/fixtures.js';
 import { newOpenQa, qaEventsBeforeSentinel, waitForQaEvent } from './support/live-qa.js';
 import { signedIn } from './support/people.js';
 import { connectSocket, eventually, sessionCookie, type TestSocket } from './support/sockets.js';

@@ -3,7 +3,7 @@ import jsQRModule from 'jsqr';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startTestApp, type TestApp } from './support/app.js';
 import { PHONE, describeInBrowser, ensureClientBuilt, launchBrowser, personContext, screenshot, watchErrors, type Viewport, closeBrowserScene } from './support/browser.js';
-import { newSession } from './support/forum-factory.js';
+import { newSession } from './support/fixtures.js';
 import { createAccount, signIn, type TestPerson } from './support/people.js';
 
 /**

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { startTestApp, type TestApp } from './support/app.js';
-import { newForum } from './support/forum-factory.js';
+import { newForum } from './support/fixtures.js';
 import { joinAsGuest, newOpenQa, qaEvents, qaEventsBeforeSentinel, waitForQaEvent } from './support/live-qa.js';
 import { createAccount, signedIn } from './support/people.js';
 import { connectSocket, eventually, sessionCookie, type TestSocket } from './support/sockets.js';

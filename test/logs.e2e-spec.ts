@@ -4,7 +4,8 @@ import { DataSource } from 'typeorm';
 import { insertAccount } from '../src/auth/accounts.js';
 import { dataSourceOptions } from '../src/database/data-source-options.js';
 import { buildIfStale, startAppProcess, type AppProcess } from './support/app-process.js';
-import { createForum, createQuestion, sessionCookie } from './support/sockets.js';
+import { newForum, newQuestion } from './support/fixtures.js';
+import { sessionCookie } from './support/sockets.js';
 
 /** The built app's logs at the default level: JSON lines, a request id per request, no secrets or bodies, no line per route. */
 const databaseUrl = process.env.DATABASE_URL;
@@ -25,8 +26,8 @@ describeProcess('logs', () => {
   });
 
   it('are JSON with a request id per request, and carry no cookie, password or body', async () => {
-    const { forumId } = await createForum(db);
-    const questionId = await createQuestion(db, forumId);
+    const { id: forumId } = await newForum(db);
+    const { id: questionId } = await newQuestion(db, forumId);
     const email = `logs-${randomUUID()}@example.org`;
     const password = `pw-${randomUUID()}`;
     await insertAccount(db.manager, { email, password, displayName: 'Logged' });

@@ -5,7 +5,7 @@ import { NotificationTriggers } from '../src/notifications/notification-triggers
 import { startTestApp, type TestApp } from './support/app.js';
 import { startSmtp } from './support/smtp.js';
 import type { ParsedMail } from 'mailparser';
-import { addMember, newForum } from './support/forum-factory.js';
+import { addMember, newForum } from './support/fixtures.js';
 import { signedIn, type AccountOptions, type TestPerson } from './support/people.js';
 import { connectSocket, eventually, sessionCookie, type TestSocket } from './support/sockets.js';
 import { postReply } from './support/threads.js';

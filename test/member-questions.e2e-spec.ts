@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import type { TestApp } from './support/app.js';
-import { newForum } from './support/forum-factory.js';
+import { newForum } from './support/fixtures.js';
 import { act, actOk, eventOf, moderationScene, recordRows, stage, type Cast, type Stage } from './support/moderation.js';
 import { signedIn } from './support/people.js';
 import { connectSocket, type TestSocket } from './support/sockets.js';

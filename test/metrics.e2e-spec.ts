@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startTestApp, type TestApp } from './support/app.js';
-import { addMember, newForum, newQuestion } from './support/forum-factory.js';
+import { addMember, newForum, newQuestion } from './support/fixtures.js';
 import { createAccount, signIn } from './support/people.js';
 import { connectSocket, sessionCookie, type TestSocket } from './support/sockets.js';
 import { postReply } from './support/threads.js';

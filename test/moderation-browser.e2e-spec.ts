@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startTestApp, type TestApp } from './support/app.js';
 import { PHONE, describeInBrowser, ensureClientBuilt, launchBrowser, personContext, screenshot, seriousA11yViolations, watchErrors, closeBrowserScene } from './support/browser.js';
-import { addMember, newForum, newQuestion, newSession } from './support/forum-factory.js';
+import { addMember, newForum, newQuestion, newSession } from './support/fixtures.js';
 import { createAccount, signIn, type TestPerson } from './support/people.js';
 import { postReply } from './support/threads.js';
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import type { TestApp } from './support/app.js';
-import { addMember, newQuestion } from './support/forum-factory.js';
+import { addMember, newQuestion } from './support/fixtures.js';
 import {
   moderationScene, act, actOk, eventOf, postReply, recordRows, replyCount, stage, thread, typesOf, type Cast, type Person, type Stage,
 } from './support/moderation.js';

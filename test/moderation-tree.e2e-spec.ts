@@ -1,7 +1,7 @@
 import { NotificationTriggers } from '../src/notifications/notification-triggers.js';
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import type { TestApp } from './support/app.js';
-import { newQuestion } from './support/forum-factory.js';
+import { newQuestion } from './support/fixtures.js';
 import { moderationScene, act, actOk, eventOf, postReply, replyCount, stage, thread, VIAS, type Cast } from './support/moderation.js';
 import { eventually } from './support/sockets.js';
 import { expectedTreeOrder, expectValidTree, readAllPages, type ReplyItem } from './support/threads.js';

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import type { TestApp } from './support/app.js';
-import { newQuestion } from './support/forum-factory.js';
+import { newQuestion } from './support/fixtures.js';
 import {
   moderationScene, act, actOk, eventOf, postReply, recordRows, replyCount, stage, thread, typesOf, VIAS, type Cast, type Stage, type Via,
 } from './support/moderation.js';

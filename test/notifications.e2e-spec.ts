@@ -5,7 +5,7 @@ import { AppConfig } from '../src/config/app-config.js';
 import { NotificationTriggers } from '../src/notifications/notification-triggers.js';
 import { ForumEventLog } from '../src/events/forum-event-log.js';
 import { startTestApp, type TestApp } from './support/app.js';
-import { addMember, newForum } from './support/forum-factory.js';
+import { addMember, newForum } from './support/fixtures.js';
 import { signedIn, type TestPerson } from './support/people.js';
 import { connectSocket, eventually, sessionCookie, type TestSocket } from './support/sockets.js';
 import { postReply } from './support/threads.js';

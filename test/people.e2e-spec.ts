@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import sharp from 'sharp';
 import type TestAgent from 'supertest/lib/agent.js';
 import { startTestApp, type TestApp } from './support/app.js';
-import { addMember, newForum, newQuestion } from './support/forum-factory.js';
+import { addMember, newForum, newQuestion } from './support/fixtures.js';
 import { signedIn, type TestPerson } from './support/people.js';
 import { postReply } from './support/threads.js';
 

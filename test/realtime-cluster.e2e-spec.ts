@@ -5,7 +5,8 @@ import { insertAccount } from '../src/auth/accounts.js';
 import type { ForumEventView } from '../src/events/forum-event.js';
 import { startTwoInstances, type AppProcess } from './support/app-process.js';
 import type { TestPerson } from './support/people.js';
-import { addMember, connectSocket, createForum, createQuestion, eventually, pause, sessionCookie, type TestSocket } from './support/sockets.js';
+import { addMember, newForum, newQuestion } from './support/fixtures.js';
+import { connectSocket, eventually, pause, sessionCookie, type TestSocket } from './support/sockets.js';
 
 /**
  * Two app processes (the built app, `node dist/src/main.js`) on one
@@ -63,8 +64,8 @@ describeCluster('two app instances sharing Postgres and Redis', () => {
   });
 
   it('delivers a reply posted on B to followers on A and B, in order; presence and typing span both', async () => {
-    const { forumId } = await createForum(db, { visibility: 'members' });
-    const questionId = await createQuestion(db, forumId);
+    const { id: forumId } = await newForum(db, { visibility: 'members' });
+    const { id: questionId } = await newQuestion(db, forumId);
     const [ana, bruno, carla] = [await person('Ana'), await person('Bruno'), await person('Carla')];
     const onA = await connectTo(a, ana);
     const onB = await connectTo(b, bruno);
@@ -94,8 +95,8 @@ describeCluster('two app instances sharing Postgres and Redis', () => {
   });
 
   it('removal and sign-out on one instance reach sockets on the other', async () => {
-    const { forumId } = await createForum(db, { visibility: 'invite_only' });
-    const questionId = await createQuestion(db, forumId);
+    const { id: forumId } = await newForum(db, { visibility: 'invite_only' });
+    const { id: questionId } = await newQuestion(db, forumId);
     const [mod, member, writer] = [await person('Mod'), await person('Member'), await person('Writer')];
     await addMember(db, forumId, mod.id, 'moderator');
     await addMember(db, forumId, member.id);
@@ -126,8 +127,8 @@ describeCluster('two app instances sharing Postgres and Redis', () => {
   });
 
   it('refuses a reply flood alike over HTTP on A and the socket on B: one count per person across instances', async () => {
-    const { forumId } = await createForum(db);
-    const questionId = await createQuestion(db, forumId);
+    const { id: forumId } = await newForum(db);
+    const { id: questionId } = await newQuestion(db, forumId);
     const flooder = await person('Flooder');
     const cookieOnA = await sessionCookie(a.url, flooder);
     const socketOnB = await connectTo(b, flooder);
@@ -151,8 +152,8 @@ describeCluster('two app instances sharing Postgres and Redis', () => {
   });
 
   it('a follower moved from A to B after A dies catches up with nothing lost and nothing twice', async () => {
-    const { forumId } = await createForum(db);
-    const questionId = await createQuestion(db, forumId);
+    const { id: forumId } = await newForum(db);
+    const { id: questionId } = await newQuestion(db, forumId);
     const writer = await person('Writer');
     const writerOnB = await sessionCookie(b.url, writer);
     const onA = await connectTo(a);

@@ -10,7 +10,8 @@ import { RealtimeService } from '../src/realtime/realtime.service.js';
 import { rooms } from '../src/events/rooms.js';
 import { startTestApp, type TestApp } from './support/app.js';
 import { bearerFor, createAccount, type TestPerson } from './support/people.js';
-import { addMember, connectSocket, createForum, createQuestion, eventually, sessionCookie, type TestSocket } from './support/sockets.js';
+import { addMember, newForum, newQuestion } from './support/fixtures.js';
+import { connectSocket, eventually, sessionCookie, type TestSocket } from './support/sockets.js';
 
 /** The log and its delivery never read a payload, so these specs record made-up ones (the protocol types real ones). */
 const madeUp = (payload: object): never => payload as never;
@@ -56,7 +57,7 @@ describe('realtime gateway', () => {
 
   describe('following a forum', () => {
     it('delivers a public forum\'s events live to an anonymous socket, in order', async () => {
-      const { forumId } = await createForum(t.dataSource);
+      const { id: forumId } = await newForum(t.dataSource);
       const s = await connect();
       await expect(s.request('forum.subscribe', { forumId })).resolves.toEqual({ forumId, questionId: null, seq: 0, replayed: 0 });
       await emitEvents(forumId, ['reply.created', 'reply.voted']);
@@ -67,39 +68,39 @@ describe('realtime gateway', () => {
     });
 
     it('refuses private forums to anonymous sockets and non-members: 404, not in the room, nothing received', async () => {
-      const members = await createForum(t.dataSource, { visibility: 'members' });
-      const invite = await createForum(t.dataSource, { visibility: 'invite_only' });
+      const members = await newForum(t.dataSource, { visibility: 'members' });
+      const invite = await newForum(t.dataSource, { visibility: 'invite_only' });
       const [outsider, invited] = [await createAccount(t), await createAccount(t)];
-      await addMember(t.dataSource, invite.forumId, invited.id);
+      await addMember(t.dataSource, invite.id, invited.id);
       const anonymous = await connect();
       const signedIn = await connectAs(outsider);
       // Follows the invitation-only forum: its sentinel shows that forum's events have all been sent.
       const witness = await connectAs(invited);
-      await witness.request('forum.subscribe', { forumId: invite.forumId });
+      await witness.request('forum.subscribe', { forumId: invite.id });
 
-      for (const forumId of [members.forumId, invite.forumId]) {
+      for (const forumId of [members.id, invite.id]) {
         const ack = await anonymous.request('forum.subscribe', { forumId });
         expect(ack).toEqual({ error: { status: 404, code: 'forum_not_found', message: expect.stringContaining('was not found') } });
       }
       // Signed in: a members-only forum is readable, an invitation-only one is not.
-      await expect(signedIn.request('forum.subscribe', { forumId: members.forumId })).resolves.toMatchObject({ forumId: members.forumId });
-      await expect(signedIn.request('forum.subscribe', { forumId: invite.forumId })).resolves.toMatchObject({ error: { status: 404, code: 'forum_not_found' } });
+      await expect(signedIn.request('forum.subscribe', { forumId: members.id })).resolves.toMatchObject({ forumId: members.id });
+      await expect(signedIn.request('forum.subscribe', { forumId: invite.id })).resolves.toMatchObject({ error: { status: 404, code: 'forum_not_found' } });
 
-      await expect(realtime.socketsIn(rooms.forum(invite.forumId))).resolves.not.toContain(signedIn.raw.id);
-      await expect(realtime.socketsIn(rooms.forum(invite.forumId))).resolves.not.toContain(anonymous.raw.id);
-      await expect(realtime.socketsIn(rooms.forum(members.forumId))).resolves.not.toContain(anonymous.raw.id);
-      await emitEvents(invite.forumId, ['reply.created', 'forum.updated']);
-      await emitEvents(members.forumId, ['reply.created']);
-      const membersBefore = await signedIn.eventsBefore(members.forumId, await sentinel(members.forumId));
-      await witness.eventsBefore(invite.forumId, await sentinel(invite.forumId));
+      await expect(realtime.socketsIn(rooms.forum(invite.id))).resolves.not.toContain(signedIn.raw.id);
+      await expect(realtime.socketsIn(rooms.forum(invite.id))).resolves.not.toContain(anonymous.raw.id);
+      await expect(realtime.socketsIn(rooms.forum(members.id))).resolves.not.toContain(anonymous.raw.id);
+      await emitEvents(invite.id, ['reply.created', 'forum.updated']);
+      await emitEvents(members.id, ['reply.created']);
+      const membersBefore = await signedIn.eventsBefore(members.id, await sentinel(members.id));
+      await witness.eventsBefore(invite.id, await sentinel(invite.id));
       for (const s of [anonymous, signedIn]) await s.roundTrip();
       expect(anonymous.received.filter((r) => r.event === 'forum.events')).toEqual([]);
-      expect(signedIn.forumEvents(invite.forumId)).toEqual([]);
+      expect(signedIn.forumEvents(invite.id)).toEqual([]);
       expect(membersBefore).toHaveLength(1);
     });
 
     it('lets invited members follow an invitation-only forum', async () => {
-      const { forumId } = await createForum(t.dataSource, { visibility: 'invite_only' });
+      const { id: forumId } = await newForum(t.dataSource, { visibility: 'invite_only' });
       const member = await createAccount(t);
       await addMember(t.dataSource, forumId, member.id);
       const s = await connectAs(member);
@@ -110,7 +111,7 @@ describe('realtime gateway', () => {
     });
 
     it('sends moderator-only events to moderators only, and an author\'s pending content to that author too', async () => {
-      const { forumId } = await createForum(t.dataSource, { visibility: 'members' });
+      const { id: forumId } = await newForum(t.dataSource, { visibility: 'members' });
       const [mod, author, other] = [await createAccount(t), await createAccount(t), await createAccount(t)];
       await addMember(t.dataSource, forumId, mod.id, 'moderator');
       const [sMod, sAuthor, sOther] = [await connectAs(mod), await connectAs(author), await connectAs(other)];
@@ -129,8 +130,8 @@ describe('realtime gateway', () => {
     });
 
     it('narrows a subscription to one thread: its events and forum-wide ones', async () => {
-      const { forumId } = await createForum(t.dataSource);
-      const [q1, q2] = [await createQuestion(t.dataSource, forumId), await createQuestion(t.dataSource, forumId)];
+      const { id: forumId } = await newForum(t.dataSource);
+      const [q1, q2] = [(await newQuestion(t.dataSource, forumId)).id, (await newQuestion(t.dataSource, forumId)).id];
       const narrow = await connect();
       const wide = await connect();
       await expect(narrow.request('forum.subscribe', { forumId, questionId: q1 })).resolves.toMatchObject({ forumId, questionId: q1 });
@@ -141,13 +142,13 @@ describe('realtime gateway', () => {
       expect((await wide.waitForEvents(forumId, 3)).map((e) => e.seq)).toEqual([1, 2, 3]);
       expect((await narrow.waitForEvents(forumId, 2)).map((e) => [e.seq, e.questionId])).toEqual([[2, q1], [3, null]]);
       // A question of another forum is refused.
-      const other = await createForum(t.dataSource);
-      const foreign = await createQuestion(t.dataSource, other.forumId);
+      const other = await newForum(t.dataSource);
+      const { id: foreign } = await newQuestion(t.dataSource, other.id);
       await expect(narrow.request('forum.subscribe', { forumId, questionId: foreign })).resolves.toMatchObject({ error: { status: 404, code: 'question_not_found' } });
     });
 
     it('stops delivering after forum.unsubscribe', async () => {
-      const { forumId } = await createForum(t.dataSource);
+      const { id: forumId } = await newForum(t.dataSource);
       const [s, witness] = [await connect(), await connect()];
       for (const x of [s, witness]) await x.request('forum.subscribe', { forumId });
       await expect(s.request('forum.unsubscribe', { forumId })).resolves.toEqual({ forumId, subscribed: false });
@@ -159,7 +160,7 @@ describe('realtime gateway', () => {
     });
 
     it('delivers in sequence order even when publications arrive out of order, and catches up events never published', async () => {
-      const { forumId } = await createForum(t.dataSource);
+      const { id: forumId } = await newForum(t.dataSource);
       const s = await connect();
       await s.request('forum.subscribe', { forumId });
       // Two writes commit in order 1, 2 but their publications cross (as between two instances).
@@ -222,8 +223,8 @@ describe('realtime gateway', () => {
     });
 
     it('refuses presence and typing for forums the socket does not follow, and writes from anonymous sockets', async () => {
-      const { forumId } = await createForum(t.dataSource);
-      const questionId = await createQuestion(t.dataSource, forumId);
+      const { id: forumId } = await newForum(t.dataSource);
+      const { id: questionId } = await newQuestion(t.dataSource, forumId);
       const person = await createAccount(t);
       const s = await connectAs(person);
       await expect(s.request('forum.presence', { forumId })).resolves.toMatchObject({ error: { status: 400, code: 'not_subscribed', details: [{ field: 'forumId' }] } });
@@ -234,9 +235,9 @@ describe('realtime gateway', () => {
       await expect(anonymous.request('reply.create', { clientId: randomUUID(), questionId, body: 'Hello' })).resolves.toMatchObject({ error: { status: 401, code: 'unauthenticated' } });
       await expect(anonymous.request('reply.vote', { replyId: '1', value: 1 })).resolves.toMatchObject({ error: { status: 401, code: 'unauthenticated' } });
       // Readers who can't take part (a closed forum) aren't shown as typing.
-      const closed = await createForum(t.dataSource, { state: 'closed' });
-      const closedQuestion = await createQuestion(t.dataSource, closed.forumId);
-      await s.request('forum.subscribe', { forumId: closed.forumId });
+      const closed = await newForum(t.dataSource, { state: 'closed' });
+      const { id: closedQuestion } = await newQuestion(t.dataSource, closed.id);
+      await s.request('forum.subscribe', { forumId: closed.id });
       await expect(s.request('thread.typing', { questionId: closedQuestion })).resolves.toMatchObject({ error: { status: 403, code: 'cannot_post' } });
     });
 
@@ -248,12 +249,12 @@ describe('realtime gateway', () => {
       const polling = await connect({ transports: ['polling'] });
       polling.raw.emit('forum.subscribe', { forumId: 1, padding: 'x'.repeat(200_000) });
       await expect(polling.disconnected()).resolves.toMatch(/transport (close|error)/);
-      const { forumId } = await createForum(t.dataSource);
+      const { id: forumId } = await newForum(t.dataSource);
       await expect(bystander.request('forum.subscribe', { forumId })).resolves.toMatchObject({ forumId });
     });
 
     it('rate limits subscriptions per socket', async () => {
-      const { forumId } = await createForum(t.dataSource);
+      const { id: forumId } = await newForum(t.dataSource);
       const s = await connect();
       const acks = await Promise.all(Array.from({ length: 40 }, () => s.request('forum.subscribe', { forumId })));
       const limited = acks.filter((a) => a.error?.code === 'rate_limited');
@@ -265,7 +266,7 @@ describe('realtime gateway', () => {
   describe('handshake', () => {
     it('authenticates from the session cookie or an API token, and refuses an unknown token', async () => {
       const person = await createAccount(t, { displayName: 'Token Tester' });
-      const { forumId } = await createForum(t.dataSource, { visibility: 'members' });
+      const { id: forumId } = await newForum(t.dataSource, { visibility: 'members' });
       const byCookie = await connectAs(person);
       await expect(byCookie.request('forum.subscribe', { forumId })).resolves.toMatchObject({ forumId });
       const token = await bearerFor(t, person.email, person.password);
@@ -295,7 +296,7 @@ describe('realtime gateway', () => {
       const cookie = await sessionCookie(t.url, person);
       const s = await connect({ cookie });
       const otherBrowser = await connectAs(person);
-      const { forumId } = await createForum(t.dataSource);
+      const { id: forumId } = await newForum(t.dataSource);
       await s.request('forum.subscribe', { forumId });
       const res = await fetch(`${t.url}/api/auth/sign-out`, { method: 'POST', headers: { cookie } });
       expect(res.status).toBe(204);
@@ -344,7 +345,7 @@ describe('realtime gateway', () => {
     it('drops a socket whose sign-in ended behind its back at its next message', async () => {
       const person = await createAccount(t);
       const s = await connectAs(person);
-      const { forumId } = await createForum(t.dataSource);
+      const { id: forumId } = await newForum(t.dataSource);
       await t.dataSource.query(`DELETE FROM login_session WHERE account_id = $1`, [person.id]);
       await expect(s.request('forum.subscribe', { forumId })).resolves.toMatchObject({ error: { status: 401, code: 'unauthenticated' } });
       await expect(s.disconnected()).resolves.toBe('io server disconnect');
@@ -353,7 +354,7 @@ describe('realtime gateway', () => {
     it('drops a silent socket whose sign-in expired at the next periodic check, and no other', async () => {
       const person = await createAccount(t);
       const other = await createAccount(t);
-      const { forumId } = await createForum(t.dataSource);
+      const { id: forumId } = await newForum(t.dataSource);
       const expiring = await connectAs(person);
       const token = await bearerFor(t, person.email, person.password);
       const scripted = await connect({ token });
@@ -384,8 +385,8 @@ describe('realtime gateway', () => {
 
   describe('writes over the socket, and HTTP writes', () => {
     it('posts a reply, acknowledged after commit with the stored reply, and delivered to the forum\'s followers', async () => {
-      const { forumId } = await createForum(t.dataSource, { visibility: 'members' });
-      const questionId = await createQuestion(t.dataSource, forumId);
+      const { id: forumId } = await newForum(t.dataSource, { visibility: 'members' });
+      const { id: questionId } = await newQuestion(t.dataSource, forumId);
       const [author, reader] = [await createAccount(t, { displayName: 'Author' }), await createAccount(t)];
       const [sAuthor, sReader] = [await connectAs(author), await connectAs(reader)];
       await sReader.request('forum.subscribe', { forumId });
@@ -410,8 +411,8 @@ describe('realtime gateway', () => {
     });
 
     it('stores a retried reply once: the same clientId returns the first reply, even when retries race', async () => {
-      const { forumId } = await createForum(t.dataSource);
-      const questionId = await createQuestion(t.dataSource, forumId);
+      const { id: forumId } = await newForum(t.dataSource);
+      const { id: questionId } = await newQuestion(t.dataSource, forumId);
       const author = await createAccount(t);
       const s = await connectAs(author);
       const message = { clientId: randomUUID(), questionId, body: 'Sent twice over a flaky connection.' };
@@ -432,8 +433,8 @@ describe('realtime gateway', () => {
     });
 
     it('votes over the socket, with the same rules as HTTP', async () => {
-      const { forumId } = await createForum(t.dataSource);
-      const questionId = await createQuestion(t.dataSource, forumId);
+      const { id: forumId } = await newForum(t.dataSource);
+      const { id: questionId } = await newQuestion(t.dataSource, forumId);
       const [author, voter] = [await createAccount(t), await createAccount(t)];
       const [sAuthor, sVoter] = [await connectAs(author), await connectAs(voter)];
       await sAuthor.request('forum.subscribe', { forumId });
@@ -448,9 +449,9 @@ describe('realtime gateway', () => {
     });
 
     it('refuses writes where HTTP would: closed forums, forums the person can\'t see', async () => {
-      const closed = await createForum(t.dataSource, { state: 'closed' });
-      const hidden = await createForum(t.dataSource, { visibility: 'invite_only' });
-      const [qClosed, qHidden] = [await createQuestion(t.dataSource, closed.forumId), await createQuestion(t.dataSource, hidden.forumId)];
+      const closed = await newForum(t.dataSource, { state: 'closed' });
+      const hidden = await newForum(t.dataSource, { visibility: 'invite_only' });
+      const [qClosed, qHidden] = [(await newQuestion(t.dataSource, closed.id)).id, (await newQuestion(t.dataSource, hidden.id)).id];
       const s = await connectAs(await createAccount(t));
       await expect(s.request('reply.create', { clientId: randomUUID(), questionId: qClosed, body: 'Too late' })).resolves.toMatchObject({ error: { status: 409, code: 'forum_closed' } });
       const ack = await s.request('reply.create', { clientId: randomUUID(), questionId: qHidden, body: 'Let me in' });
@@ -472,8 +473,8 @@ describe('realtime gateway', () => {
     };
 
     it('rate limits replies per person, across that person\'s connections', () => withProductLimits(async () => {
-      const { forumId } = await createForum(t.dataSource);
-      const questionId = await createQuestion(t.dataSource, forumId);
+      const { id: forumId } = await newForum(t.dataSource);
+      const { id: questionId } = await newQuestion(t.dataSource, forumId);
       const author = await createAccount(t);
       const [tab1, tab2] = [await connectAs(author), await connectAs(author)];
       const acks = [];
@@ -487,8 +488,8 @@ describe('realtime gateway', () => {
     }));
 
     it('counts replies and votes over HTTP and the socket against one limit per person', () => withProductLimits(async () => {
-      const { forumId } = await createForum(t.dataSource);
-      const questionId = await createQuestion(t.dataSource, forumId);
+      const { id: forumId } = await newForum(t.dataSource);
+      const { id: questionId } = await newQuestion(t.dataSource, forumId);
       const author = await createAccount(t);
       const cookie = await sessionCookie(t.url, author);
       const http = (method: string, path: string, body?: unknown) =>
@@ -523,7 +524,7 @@ describe('realtime gateway', () => {
     }));
 
     it('publishes HTTP writes too: replies, edits, deletions and questions', async () => {
-      const { forumId } = await createForum(t.dataSource);
+      const { id: forumId } = await newForum(t.dataSource);
       const [mod, author] = [await createAccount(t), await createAccount(t)];
       await addMember(t.dataSource, forumId, mod.id, 'moderator');
       const follower = await connect();
@@ -553,7 +554,7 @@ describe('realtime gateway', () => {
     });
 
     it('a thread read says where in the forum\'s events it was read; subscribing from there replays only what came after', async () => {
-      const { forumId } = await createForum(t.dataSource);
+      const { id: forumId } = await newForum(t.dataSource);
       const author = await createAccount(t);
       const cookie = await sessionCookie(t.url, author);
       const post = async (path: string, body: unknown) => {
@@ -561,7 +562,7 @@ describe('realtime gateway', () => {
         expect(res.status).toBe(201);
         return (await res.json()) as { id: string };
       };
-      const questionId = await createQuestion(t.dataSource, forumId);
+      const { id: questionId } = await newQuestion(t.dataSource, forumId);
       const before = await post(`/api/questions/${questionId}/replies`, { body: 'Read with the page' });
       const page = (await (await fetch(`${t.url}/api/questions/${questionId}/replies`)).json()) as { items: { id: string }[]; seq: number };
       expect(page.items.map((r) => r.id)).toEqual([before.id]);
@@ -579,7 +580,7 @@ describe('realtime gateway', () => {
       fetch(`${t.url}${path}`, { method, headers: { cookie, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
 
     it('takes a removed member\'s sockets out of the forum at once; nothing reaches them afterwards', async () => {
-      const { forumId } = await createForum(t.dataSource, { visibility: 'invite_only' });
+      const { id: forumId } = await newForum(t.dataSource, { visibility: 'invite_only' });
       const [mod, member, stayer] = [await createAccount(t), await createAccount(t), await createAccount(t)];
       await addMember(t.dataSource, forumId, mod.id, 'moderator');
       await addMember(t.dataSource, forumId, member.id);
@@ -607,7 +608,7 @@ describe('realtime gateway', () => {
     });
 
     it('kicks at once through RealtimeService.memberRemoved (for removals that record no event)', async () => {
-      const { forumId } = await createForum(t.dataSource, { visibility: 'members' });
+      const { id: forumId } = await newForum(t.dataSource, { visibility: 'members' });
       const member = await createAccount(t);
       const s = await connectAs(member);
       await s.request('forum.subscribe', { forumId });
@@ -617,7 +618,7 @@ describe('realtime gateway', () => {
     });
 
     it('drops the sockets that can no longer read a forum when it becomes invitation-only, and moves moderators in and out', async () => {
-      const { forumId } = await createForum(t.dataSource, { visibility: 'public' });
+      const { id: forumId } = await newForum(t.dataSource, { visibility: 'public' });
       const [mod, member, promoted] = [await createAccount(t), await createAccount(t), await createAccount(t)];
       await addMember(t.dataSource, forumId, mod.id, 'moderator');
       await addMember(t.dataSource, forumId, member.id);
@@ -650,7 +651,7 @@ describe('realtime gateway', () => {
     });
 
     it('moves a session organiser into and out of the moderators\' room of every forum of the session', async () => {
-      const { sessionId, forumId } = await createForum(t.dataSource, { visibility: 'members' });
+      const { sessionId, id: forumId } = await newForum(t.dataSource, { visibility: 'members' });
       const [admin, organiser, watcher] = [await createAccount(t, { role: 'admin' }), await createAccount(t), await createAccount(t)];
       await addMember(t.dataSource, forumId, watcher.id, 'moderator');
       const adminCookie = await sessionCookie(t.url, admin);
@@ -684,7 +685,7 @@ describe('realtime gateway', () => {
 
   describe('presence and typing', () => {
     it('shows who follows a forum: names of signed-in people to signed-in receivers, counts only to anonymous ones', async () => {
-      const { forumId } = await createForum(t.dataSource);
+      const { id: forumId } = await newForum(t.dataSource);
       const ana = await createAccount(t, { displayName: 'Ana García' });
       const bruno = await createAccount(t, { displayName: 'Bruno Rossi' });
       const sAna = await connectAs(ana);
@@ -711,9 +712,9 @@ describe('realtime gateway', () => {
     });
 
     it('tells the others following a thread who is typing, and that it stopped when the typist goes', async () => {
-      const { forumId } = await createForum(t.dataSource);
-      const questionId = await createQuestion(t.dataSource, forumId);
-      const otherQuestion = await createQuestion(t.dataSource, forumId);
+      const { id: forumId } = await newForum(t.dataSource);
+      const { id: questionId } = await newQuestion(t.dataSource, forumId);
+      const { id: otherQuestion } = await newQuestion(t.dataSource, forumId);
       const ana = await createAccount(t, { displayName: 'Ana' });
       const bruno = await createAccount(t, { displayName: 'Bruno' });
       const [sAna, sBruno, narrowElsewhere] = [await connectAs(ana), await connectAs(bruno), await connect()];
@@ -735,7 +736,7 @@ describe('realtime gateway', () => {
 
   describe('replay', () => {
     it('sends what a reconnecting socket missed, in order, then live events, each once', async () => {
-      const { forumId } = await createForum(t.dataSource);
+      const { id: forumId } = await newForum(t.dataSource);
       const first = await connect();
       await first.request('forum.subscribe', { forumId });
       await emitEvents(forumId, ['reply.created', 'reply.created']);
@@ -755,8 +756,8 @@ describe('realtime gateway', () => {
     });
 
     it('a crowd replayed in one read gets, each, exactly what a replay of its own would give', async () => {
-      const { forumId } = await createForum(t.dataSource);
-      const [q1, q2] = [await createQuestion(t.dataSource, forumId), await createQuestion(t.dataSource, forumId)];
+      const { id: forumId } = await newForum(t.dataSource);
+      const [q1, q2] = [(await newQuestion(t.dataSource, forumId)).id, (await newQuestion(t.dataSource, forumId)).id];
       const author = await createAccount(t);
       const audiences = [undefined, MODERATORS, { kind: 'moderators_and_account' as const, accountId: author.id }];
       await events.runAndPublish(async (_m, record) => {
@@ -791,7 +792,7 @@ describe('realtime gateway', () => {
     });
 
     it('replays a crowd subscribing at once: each socket its own view of what it missed, in order, once, before its ack', async () => {
-      const { forumId } = await createForum(t.dataSource);
+      const { id: forumId } = await newForum(t.dataSource);
       const mod = await createAccount(t);
       await addMember(t.dataSource, forumId, mod.id, 'moderator');
       await emitEvents(forumId, ['reply.created', 'reply.voted']);
@@ -813,7 +814,7 @@ describe('realtime gateway', () => {
     });
 
     it('replays only what the person may see now', async () => {
-      const { forumId } = await createForum(t.dataSource, { visibility: 'invite_only' });
+      const { id: forumId } = await newForum(t.dataSource, { visibility: 'invite_only' });
       const [mod, member] = [await createAccount(t), await createAccount(t)];
       await addMember(t.dataSource, forumId, mod.id, 'moderator');
       await addMember(t.dataSource, forumId, member.id);
@@ -836,12 +837,12 @@ describe('realtime gateway', () => {
 
     it('keeps events for the retention period and count, dropping only a prefix of each forum\'s log', async () => {
       const config = t.app.get(AppConfig);
-      const aged = await createForum(t.dataSource);
-      const busy = await createForum(t.dataSource);
-      await emitEvents(aged.forumId, ['reply.created', 'reply.created', 'reply.created', 'reply.created']);
+      const aged = await newForum(t.dataSource);
+      const busy = await newForum(t.dataSource);
+      await emitEvents(aged.id, ['reply.created', 'reply.created', 'reply.created', 'reply.created']);
       // Seq 3 is old; seq 2 looks newer (a long transaction's timestamp): the prefix up to 3 goes, seq 4 stays.
-      await t.dataSource.query(`UPDATE forum_event SET created_at = now() - make_interval(days => $2) WHERE forum_id = $1 AND seq IN (1, 3)`, [aged.forumId, config.EVENT_RETENTION_DAYS + 1]);
-      await emitEvents(busy.forumId, Array.from({ length: 105 }, () => 'reply.voted' as const));
+      await t.dataSource.query(`UPDATE forum_event SET created_at = now() - make_interval(days => $2) WHERE forum_id = $1 AND seq IN (1, 3)`, [aged.id, config.EVENT_RETENTION_DAYS + 1]);
+      await emitEvents(busy.id, Array.from({ length: 105 }, () => 'reply.voted' as const));
       const keep = config.EVENT_RETENTION_COUNT;
       config.EVENT_RETENTION_COUNT = 100;
       try {
@@ -851,15 +852,15 @@ describe('realtime gateway', () => {
       }
       const left = async (forumId: number) =>
         (await t.dataSource.query(`SELECT seq FROM forum_event WHERE forum_id = $1 ORDER BY seq`, [forumId])).map((r: { seq: string }) => Number(r.seq));
-      await expect(left(aged.forumId)).resolves.toEqual([4]);
-      await expect(left(busy.forumId)).resolves.toEqual(Array.from({ length: 100 }, (_, i) => i + 6));
+      await expect(left(aged.id)).resolves.toEqual([4]);
+      await expect(left(busy.id)).resolves.toEqual(Array.from({ length: 100 }, (_, i) => i + 6));
       const s = await connect();
-      await expect(s.request('forum.subscribe', { forumId: aged.forumId, lastSeq: 2 })).resolves.toMatchObject({ resync: true });
-      await expect(s.request('forum.subscribe', { forumId: aged.forumId, lastSeq: 3 })).resolves.toMatchObject({ seq: 4, replayed: 1 });
+      await expect(s.request('forum.subscribe', { forumId: aged.id, lastSeq: 2 })).resolves.toMatchObject({ resync: true });
+      await expect(s.request('forum.subscribe', { forumId: aged.id, lastSeq: 3 })).resolves.toMatchObject({ seq: 4, replayed: 1 });
     });
 
     it('answers resync when the gap cannot be replayed', async () => {
-      const { forumId } = await createForum(t.dataSource);
+      const { id: forumId } = await newForum(t.dataSource);
       await emitEvents(forumId, ['reply.created', 'reply.created', 'reply.created', 'reply.created']);
       // Retention dropped events 1..2: a client at 1 can't be brought up to date; one at 2 can.
       await t.dataSource.query(`DELETE FROM forum_event WHERE forum_id = $1 AND seq <= 2`, [forumId]);
@@ -876,13 +877,13 @@ describe('realtime gateway', () => {
       const ahead = await connect();
       await expect(ahead.request('forum.subscribe', { forumId, lastSeq: 99 })).resolves.toMatchObject({ seq: 5, resync: true });
       // More missed events than a replay sends (REPLAY_MAX_EVENTS, 1,000 by default).
-      const busy = await createForum(t.dataSource);
-      await emitEvents(busy.forumId, Array.from({ length: 1_002 }, () => 'reply.voted' as const));
+      const busy = await newForum(t.dataSource);
+      await emitEvents(busy.id, Array.from({ length: 1_002 }, () => 'reply.voted' as const));
       const far = await connect();
-      await expect(far.request('forum.subscribe', { forumId: busy.forumId, lastSeq: 1 })).resolves.toMatchObject({ seq: 1_002, resync: true, replayed: 0 });
+      await expect(far.request('forum.subscribe', { forumId: busy.id, lastSeq: 1 })).resolves.toMatchObject({ seq: 1_002, resync: true, replayed: 0 });
       const near = await connect();
-      await expect(near.request('forum.subscribe', { forumId: busy.forumId, lastSeq: 2 })).resolves.toMatchObject({ seq: 1_002, replayed: 1_000 });
-      const replayed = near.forumEvents(busy.forumId).map((e) => e.seq);
+      await expect(near.request('forum.subscribe', { forumId: busy.id, lastSeq: 2 })).resolves.toMatchObject({ seq: 1_002, replayed: 1_000 });
+      const replayed = near.forumEvents(busy.id).map((e) => e.seq);
       expect(replayed).toEqual(Array.from({ length: 1_000 }, (_, i) => i + 3));
     });
   });
@@ -892,7 +893,7 @@ describe('replay across a server restart', () => {
   it('catches a reconnecting socket up from Postgres after the server it followed was replaced', async () => {
     let app = await startTestApp();
     try {
-      const { forumId } = await createForum(app.dataSource);
+      const { id: forumId } = await newForum(app.dataSource);
       const emit = (n: number) =>
         app.app.get(ForumEventsService).runAndPublish(async (_m, record) => {
           for (let i = 0; i < n; i++) record(forumId, 'reply.created', madeUp({ i }));
@@ -949,7 +950,7 @@ describe('SOCKET_TRANSPORTS=websocket (for load balancers without sticky session
     delete process.env.SOCKET_TRANSPORTS;
     try {
       const ws = await connectSocket(app.url, { transports: ['websocket'] });
-      const { forumId } = await createForum(app.dataSource);
+      const { id: forumId } = await newForum(app.dataSource);
       await expect(ws.request('forum.subscribe', { forumId })).resolves.toMatchObject({ forumId });
       ws.close();
       await expect(connectSocket(app.url, { transports: ['polling'] })).rejects.toThrow(/connect_error/);

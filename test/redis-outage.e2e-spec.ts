@@ -4,7 +4,8 @@ import type { DataSource } from 'typeorm';
 import { insertAccount } from '../src/auth/accounts.js';
 import { startTwoInstances, type AppProcess } from './support/app-process.js';
 import { startRedisCopy, type ServiceCopy } from './support/services.js';
-import { connectSocket, createForum, createQuestion, eventually, pause, sessionCookie, type TestSocket } from './support/sockets.js';
+import { newForum, newQuestion } from './support/fixtures.js';
+import { connectSocket, eventually, pause, sessionCookie, type TestSocket } from './support/sockets.js';
 
 /**
  * Two instances on one PostgreSQL database and a Redis of their own, which
@@ -35,8 +36,8 @@ describeCluster('Redis stopped under two instances', () => {
   });
 
   it('keeps both instances up, delivers every reply once and in order, and recovers when Redis returns', async () => {
-    const { forumId } = await createForum(db);
-    const questionId = await createQuestion(db, forumId);
+    const { id: forumId } = await newForum(db);
+    const { id: questionId } = await newQuestion(db, forumId);
     const email = `redis-outage-${randomUUID()}@example.org`;
     const password = `pw-${randomUUID()}`;
     await insertAccount(db.manager, { email, password, displayName: 'Writer' });

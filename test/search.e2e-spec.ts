@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import type TestAgent from 'supertest/lib/agent.js';
 import { startTestApp, type TestApp } from './support/app.js';
-import { addMember, newForum, newQuestion, newSession } from './support/forum-factory.js';
+import { addMember, newForum, newQuestion, newSession } from './support/fixtures.js';
 import { newOpenQa } from './support/live-qa.js';
 import { signedIn, type TestPerson } from './support/people.js';
 import { postReply } from './support/threads.js';

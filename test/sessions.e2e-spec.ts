@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import type TestAgent from 'supertest/lib/agent.js';
 import { startTestApp, type TestApp } from './support/app.js';
-import { addMember, newForum } from './support/forum-factory.js';
+import { addMember, newForum } from './support/fixtures.js';
 import { createAccount, signedIn, signIn } from './support/people.js';
 
 // The embedded database (no DATABASE_URL) starts and migrates in a few seconds, and runs transactions one at a time.

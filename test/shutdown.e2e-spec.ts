@@ -5,7 +5,8 @@ import { DataSource } from 'typeorm';
 import { insertAccount } from '../src/auth/accounts.js';
 import { dataSourceOptions } from '../src/database/data-source-options.js';
 import { buildIfStale, startAppProcess, type AppProcess } from './support/app-process.js';
-import { connectSocket, createForum, createQuestion, sessionCookie, type TestSocket } from './support/sockets.js';
+import { newForum, newQuestion } from './support/fixtures.js';
+import { connectSocket, sessionCookie, type TestSocket } from './support/sockets.js';
 
 /**
  * SIGTERM while a keep-alive client keeps the connection busy and a write
@@ -55,8 +56,8 @@ describeProcess('SIGTERM with a busy keep-alive client', () => {
 
   it('refuses new work at once, finishes what is in flight, keeps every acked write and exits 0 within the deadline', async () => {
     app = await startAppProcess({ DATABASE_URL: databaseUrl!, SHUTDOWN_TIMEOUT_MS: '20000' });
-    const { forumId } = await createForum(db);
-    const questionId = await createQuestion(db, forumId);
+    const { id: forumId } = await newForum(db);
+    const { id: questionId } = await newQuestion(db, forumId);
     const email = `shutdown-${randomUUID()}@example.org`;
     const password = `pw-${randomUUID()}`;
     await insertAccount(db.manager, { email, password, displayName: 'Busy' });

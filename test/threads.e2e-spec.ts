@@ -5,7 +5,7 @@ import type { Actor } from '../src/auth/actor.js';
 import { RepliesService } from '../src/discussions/replies.service.js';
 import { DomainEvents } from '../src/events/domain-events.js';
 import { startTestApp, type TestApp } from './support/app.js';
-import { addMember, newForum, newQuestion } from './support/forum-factory.js';
+import { addMember, newForum, newQuestion } from './support/fixtures.js';
 import { createAccount, signedIn, signIn, type TestPerson } from './support/people.js';
 import { expectedTreeOrder, expectValidTree, postReply, readAllPages, type ReplyItem } from './support/threads.js';
 

@@ -1,3 +1,5 @@
+import type { Credential } from './sockets.js';
+
 /** HTTP helpers over Node's global fetch (undici; connections are kept alive and reused). */
 
 export class HttpError extends Error {
@@ -39,4 +41,26 @@ export async function signUp(base: string, email: string, password: string, disp
   const session = cookies.map((c) => c.split(';')[0]).find((c) => c.startsWith('agora_session='));
   if (!session) throw new Error(`sign-up ${email}: no agora_session cookie in ${JSON.stringify(cookies)}`);
   return session;
+}
+
+/** Joins a session's Q&A as `count` guests over HTTP (20 at a time); their session cookies. */
+export async function joinAsGuests(url: string, slug: string, count: number): Promise<Credential[]> {
+  const out: Credential[] = new Array(count);
+  let next = 0;
+  await Promise.all(Array.from({ length: 20 }, async () => {
+    while (next < count) {
+      const i = next++;
+      const res = await fetch(`${url}/api/sessions/${slug}/qa/guests`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: url },
+        body: JSON.stringify({ displayName: `Attendee ${i + 1}` }),
+      });
+      const text = await res.text();
+      if (res.status !== 201) throw new HttpError(res.status, text, 'POST …/qa/guests');
+      const cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).find((c) => c.startsWith('agora_session='));
+      if (!cookie) throw new Error(`no agora_session cookie from POST …/qa/guests: ${text.slice(0, 200)}`);
+      out[i] = { cookie };
+    }
+  }));
+  return out;
 }

@@ -1,7 +1,7 @@
 import type TestAgent from 'supertest/lib/agent.js';
 import { QaEventLog } from '../../src/live-qa/qa-stream.js';
 import type { TestApp } from './app.js';
-import { newSession } from './forum-factory.js';
+import { newSession } from './fixtures.js';
 import { createAccount, signIn, type TestPerson } from './people.js';
 import type { TestSocket } from './sockets.js';
 

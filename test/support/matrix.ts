@@ -3,7 +3,7 @@ import request from 'supertest';
 import type { ForumState, ForumVisibility } from '../../src/forums/forum.entity.js';
 import { encodeSegment } from '../../src/discussions/reply-path.js';
 import type { TestApp } from './app.js';
-import { addMember, newForum, newQuestion, newSession } from './forum-factory.js';
+import { addMember, newForum, newQuestion, newSession } from './fixtures.js';
 import { createAccount } from './people.js';
 
 /**

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect } from '@jest/globals';
 import type TestAgent from 'supertest/lib/agent.js';
 import type { ForumEventView } from '../../src/events/forum-event.js';
 import { startTestApp, type TestApp } from './app.js';
-import { addMember, newForum, newQuestion } from './forum-factory.js';
+import { addMember, newForum, newQuestion } from './fixtures.js';
 import { signedIn, type TestPerson } from './people.js';
 import { connectSocket, pause, sessionCookie, type TestSocket } from './sockets.js';
 import { postReply, type ReplyItem } from './threads.js';

@@ -1,6 +1,4 @@
-import { randomUUID } from 'node:crypto';
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
-import { DataSource } from 'typeorm';
 import type { ForumEventView } from '../../src/events/forum-event.js';
 import type { TestPerson } from './people.js';
 
@@ -186,46 +184,4 @@ export async function eventually(check: () => Promise<void>, timeoutMs = 5_000):
       await pause(50);
     }
   }
-}
-
-// ---- forum fixtures (straight into the database) --------------------------------
-
-export interface ForumFixture {
-  sessionId: number;
-  forumId: number;
-}
-
-/** A session with one forum of the given visibility and state. */
-export async function createForum(
-  dataSource: DataSource,
-  options: { visibility?: 'public' | 'members' | 'invite_only'; state?: 'open' | 'closed' | 'archived' } = {},
-): Promise<ForumFixture> {
-  const slug = `rt-${randomUUID().slice(0, 8)}`;
-  const [session] = await dataSource.query(
-    `INSERT INTO session (slug, kind, title, organiser) VALUES ($1, 'webinar', 'Realtime test session', 'Test hub') RETURNING id`,
-    [slug],
-  );
-  const [forum] = await dataSource.query(
-    `INSERT INTO forum (session_id, slug, title, visibility, state) VALUES ($1, 'forum', 'Realtime test forum', $2, $3) RETURNING id`,
-    [session.id, options.visibility ?? 'public', options.state ?? 'open'],
-  );
-  return { sessionId: session.id, forumId: forum.id };
-}
-
-export async function addMember(dataSource: DataSource, forumId: number, accountId: string, role: 'member' | 'moderator' = 'member'): Promise<void> {
-  await dataSource.query(
-    `INSERT INTO forum_membership (forum_id, account_id, role, state) VALUES ($1, $2, $3, 'active')
-     ON CONFLICT (forum_id, account_id) DO UPDATE SET role = EXCLUDED.role, state = 'active'`,
-    [forumId, accountId, role],
-  );
-}
-
-/** A discussion question in a forum (position after the last one). */
-export async function createQuestion(dataSource: DataSource, forumId: number, title = 'What did your city digitalise first?'): Promise<number> {
-  const [row] = await dataSource.query(
-    `INSERT INTO question (forum_id, position, title)
-     VALUES ($1, COALESCE((SELECT max(position) + 1 FROM question WHERE forum_id = $1), 0), $2) RETURNING id`,
-    [forumId, title],
-  );
-  return row.id;
 }
