@@ -222,25 +222,24 @@ export class ForumAccessService {
   }
 
   /**
-   * The forums the caller may read and those they moderate, as ids, read once
-   * (readableForumsCondition and moderatedForumsCondition, evaluated per forum
-   * rather than per row), for queries over many rows of many forums such as
-   * search: `forum_id = ANY(:ids)` is an index-friendly condition the planner
-   * estimates from the table's own statistics. `null`: every forum (admins).
-   * Ids read by one statement are a moment old in the next: a query that must be exact checks
-   * its result rows again with the SQL conditions (as search does for its page).
+   * The forums the caller may read and those they moderate, as a query of one row with two
+   * `int[]` columns, `readable` and `moderated` (readableForumsCondition and
+   * moderatedForumsCondition evaluated once per forum rather than once per row), for a CTE of a
+   * statement over many rows of many forums such as search: `forum_id = ANY(ids)` is an
+   * index-friendly condition. Read in the statement's own snapshot, the ids are exact.
+   * null: admins, who read and moderate every forum. `only` narrows both lists to one forum.
    */
-  async forumIds(actor: MaybeActor, manager: EntityManager = this.dataSource.manager): Promise<{ readable: number[] | null; moderated: number[] | null }> {
-    if (actor && !isGuest(actor) && actor.role === 'admin') return { readable: null, moderated: null };
+  forumIdsQuery(actor: MaybeActor, only?: string): { sql: string; params: Record<string, unknown> } | null {
+    if (actor && !isGuest(actor) && actor.role === 'admin') return null;
     const readable = this.readableForumsCondition(actor);
     const moderated = this.moderatedForumsCondition(actor);
     // Moderated forums are readable ones (moderating needs an active membership), so one pass over the readable forums.
-    const rows = await namedQuery<{ id: number; moderates: boolean }>(
-      manager,
-      `SELECT f.id, ${moderated.sql} AS moderates FROM forum f WHERE ${readable.sql}`,
-      { ...readable.params, ...moderated.params },
-    );
-    return { readable: rows.map((r) => r.id), moderated: rows.filter((r) => r.moderates).map((r) => r.id) };
+    return {
+      sql: `SELECT coalesce(array_agg(f.id), '{}') AS readable,
+                   coalesce(array_agg(f.id) FILTER (WHERE ${moderated.sql}), '{}') AS moderated
+              FROM forum f WHERE ${readable.sql}${only ? ` AND f.id = ${only}` : ''}`,
+      params: { ...readable.params, ...moderated.params },
+    };
   }
 
   /**

@@ -39,7 +39,7 @@ export const HEADLINE_CHARS = 2000;
 
 /**
  * What the caller may see, as SQL conditions (built by SearchService from the forum ids
- * ForumAccessService reads once per request, so no condition runs a subquery per row).
+ * ForumAccessService's query reads once per statement, so no condition runs a subquery per row).
  */
 export interface Visibility {
   /** The caller may read the forum whose id the column holds. */
@@ -48,8 +48,8 @@ export interface Visibility {
   shownText(alias: string): string;
   /**
    * The same two rules as ForumAccessService's SQL conditions on forum alias `f` (a subquery or two per
-   * row), checked again on the page's rows only, in the page's own snapshot: the ids were read by an
-   * earlier statement, and a forum closed to the caller (or a moderator demoted) in between must not show.
+   * row), checked again on the page's rows only, in the page's own snapshot: the ids were read by the
+   * match, an earlier statement, and a forum closed to the caller (or a moderator demoted) in between must not show.
    */
   exactReadable: string;
   exactShownText(alias: string): string;

@@ -32,6 +32,8 @@ interface HitRow {
 }
 
 interface Access {
+  /** The CTE of the caller's forum ids (none for admins), first in the match's WITH. */
+  forumIds: string;
   visibility: Visibility;
   params: Record<string, unknown>;
 }
@@ -61,7 +63,7 @@ export class SearchService {
     }
     const kinds = query.kind ? [query.kind] : [...SEARCH_KINDS];
     const limit = query.limit ?? (query.kind ? 20 : 5);
-    const access = await this.visibility(actor, query);
+    const access = this.visibility(actor, query);
     const groups: SearchGroupView[] = [];
     for (const kind of kinds) {
       const group = await this.searchKind(access, kind, query, limit);
@@ -71,40 +73,35 @@ export class SearchService {
   }
 
   /**
-   * The forums the caller reads and moderates, read once per request, as `forum_id = ANY(...)`
-   * conditions for the match (no subquery per matching row, and estimated from reply's own
-   * statistics), with the exact SQL rules for the page's rows (see Visibility).
+   * The forums the caller reads and moderates, as a CTE (`forum_ids`) of the match's own
+   * statement: read once per statement (no round trip of their own), they give
+   * `forum_id = ANY(...)` conditions (no subquery per matching row), with the exact SQL rules
+   * for the page's rows (see Visibility).
    */
-  private async visibility(actor: MaybeActor, query: SearchQuery): Promise<Access> {
-    const ids = await this.forumAccess.forumIds(actor);
+  private visibility(actor: MaybeActor, query: SearchQuery): Access {
     // A forum filter narrows the lists to that forum, so the index sees one forum id, not every readable one.
-    if (query.forum !== undefined) {
-      const only = (list: number[] | null) => (list === null || list.includes(query.forum!) ? [query.forum!] : []);
-      Object.assign(ids, { readable: only(ids.readable), moderated: ids.moderated === null ? null : only(ids.moderated) });
-    }
-    const anyOf = (list: number[] | null, param: string) => (column: string) =>
-      list === null ? 'TRUE' : list.length === 0 ? 'FALSE' : `${column} = ANY(:${param}::int[])`;
-    const moderates = anyOf(ids.moderated, 'moderatedForumIds');
+    const ids = this.forumAccess.forumIdsQuery(actor, query.forum === undefined ? undefined : ':forum');
+    const anyOf = (list: 'readable' | 'moderated') => (column: string) =>
+      ids ? `${column} = ANY((SELECT ${list} FROM forum_ids)::int[])` : 'TRUE';
+    const moderates = anyOf('moderated');
     const readable = this.forumAccess.readableForumsCondition(actor);
     const moderated = this.forumAccess.moderatedForumsCondition(actor);
     const viewer = actor ? ':viewerId' : undefined;
     return {
+      forumIds: ids ? `forum_ids AS MATERIALIZED (${ids.sql}),` : '',
       visibility: {
-        readable: anyOf(ids.readable, 'readableForumIds'),
+        readable: anyOf('readable'),
         shownText: (alias) => shownTextCondition(moderates(`${alias}.forum_id`), alias, viewer),
         exactReadable: readable.sql,
         exactShownText: (alias) => shownTextCondition(moderated.sql, alias, viewer),
       },
-      params: {
-        readableForumIds: ids.readable, moderatedForumIds: ids.moderated, ...readable.params, ...moderated.params,
-        ...(actor ? { viewerId: actor.accountId } : {}),
-      },
+      params: { ...ids?.params, ...readable.params, ...moderated.params, ...(actor ? { viewerId: actor.accountId } : {}) },
     };
   }
 
   private async searchKind(access: Access, kind: SearchKind, query: SearchQuery, limit: number): Promise<SearchGroupView> {
     const spec = KINDS[kind];
-    const { visibility, params: accessParams } = access;
+    const { forumIds, visibility, params: accessParams } = access;
     const conditions = spec.conditions(query, visibility);
     if (!conditions) return { kind, items: [], nextCursor: null };
     const params: Record<string, unknown> = {
@@ -125,7 +122,7 @@ export class SearchService {
     // and picks the primary key walk or the GIN index accordingly, so it is planned every time.
     const ranked = await namedQuery<{ sort_id: string; score: number }>(
       this.dataSource.manager,
-      `WITH query AS (SELECT ${TSQUERY_SQL} AS tsq)
+      `WITH ${forumIds} query AS (SELECT ${TSQUERY_SQL} AS tsq)
        SELECT h.sort_id::text AS sort_id, h.score FROM (
          SELECT c.sort_id, ${scoreSql('c.vector', 'c.at')} AS score
            FROM query, (
