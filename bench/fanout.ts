@@ -19,7 +19,8 @@
  * Knobs: BENCH_FANOUT_SIZES (default 1000,3000,10000), BENCH_DURATION_S
  * (default 30), BENCH_RECEIVER_PROCS (default 2), BENCH_REPLAY_CLIENTS
  * (default 1000), BENCH_FAST_MAX (largest size posted at 10/s, default 3000;
- * larger sizes get 1/s).
+ * larger sizes get 1/s), BENCH_NETNS=1 (the receivers in their own network
+ * namespace, reaching the servers over a veth pair; needs root).
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -35,6 +36,7 @@ import { commandLine, envInt, envIntList, parseOptions } from './lib/options.js'
 import { publishSection, table } from './lib/report.js';
 import { ms, percentile, summarise } from './lib/stats.js';
 import { memoryOf } from './lib/probe.js';
+import { createNetns, type Netns } from './lib/netns.js';
 import { cpuSeconds, openFileLimit, sleep, split, WorkerProcess } from './lib/workers.js';
 import { now, type ConnectResult, type CountResult, type ReceiverCommand, type ReceiverResults, type ReplayResults } from './fanout/protocol.js';
 
@@ -95,8 +97,8 @@ interface CaseResult {
 
 /** A receiver process (bench/fanout/receiver.ts). */
 class Receiver extends WorkerProcess<ReceiverCommand> {
-  constructor() {
-    super(RECEIVER_JS);
+  constructor(netns?: Netns) {
+    super(RECEIVER_JS, netns?.exec);
   }
 }
 
@@ -152,7 +154,7 @@ async function publish(target: Target, intervalMs: number, durationMs: number): 
 // ---- one case: N sockets on one server ----------------------------------------------
 
 async function runCase(
-  target: Target, size: number, intervalMs: number, durationMs: number, receivers: Receiver[], forumId: number,
+  target: Target, size: number, intervalMs: number, durationMs: number, receivers: Receiver[], forumId: number, reach: (url: string) => string,
 ): Promise<CaseResult> {
   const base: CaseResult = { kind: target.kind, size, intervalMs };
   const label = `${target.kind.padEnd(5)} ${String(size).padStart(5)} sockets, 1 per ${intervalMs} ms`;
@@ -162,7 +164,7 @@ async function runCase(
   }
   const before = await memoryOf(target.pid, target.memoryFile);
   const connectTimeout = 60_000 + size * 10;
-  const url = new URL(target.postUrl).origin;
+  const url = reach(new URL(target.postUrl).origin);
   const tokenLists = split(Array.from({ length: size }, (_, i) => target.tokenFor(i)), receivers.length);
   const connects = await Promise.all(receivers.map((r, p) =>
     r.request<ConnectResult>({ cmd: 'connect', url, tokens: tokenLists[p], forumId, concurrency: CONNECT_CONCURRENCY, timeoutMs: connectTimeout }, connectTimeout + 30_000),
@@ -268,8 +270,12 @@ async function main() {
   }
 
   const run = new BenchRun('fanout');
+  // BENCH_NETNS=1: the receivers in their own network namespace, reaching the servers over a veth pair.
+  const netns = process.env.BENCH_NETNS === '1' ? createNetns('fanout') : undefined;
+  const reach = netns ? netns.reach : (url: string) => url;
+  const listenOn = netns ? '0.0.0.0' : '127.0.0.1';
   let receivers: Receiver[] = [];
-  const newReceivers = () => Array.from({ length: procs }, () => run.own(new Receiver()));
+  const newReceivers = () => Array.from({ length: procs }, () => run.own(new Receiver(netns)));
 
   try {
     const { pool } = await run.createDatabase(serverUrl);
@@ -291,7 +297,7 @@ async function main() {
 
     const appMemory = run.probeFile('app');
     const metricsToken = randomBytes(16).toString('hex');
-    const app = await run.startApp({ NODE_OPTIONS: `--import=${new URL(`file://${PROBE_JS}`).href}`, BENCH_MEMORY_FILE: appMemory, METRICS_TOKEN: metricsToken });
+    const app = await run.startApp({ NODE_OPTIONS: `--import=${new URL(`file://${PROBE_JS}`).href}`, BENCH_MEMORY_FILE: appMemory, METRICS_TOKEN: metricsToken, HOST: listenOn });
     // The app's event loop delay since the previous read (prom-client resets its histogram at each scrape).
     const loopDelay = async (): Promise<{ p99: number; max: number }> => {
       const text = await (await fetch(`${app.url}/metrics`, { headers: { authorization: `Bearer ${metricsToken}` } })).text();
@@ -310,7 +316,7 @@ async function main() {
     receivers = newReceivers();
 
     // Agora's reply event as a receiver gets it: its size sets the bare server's message size. Also warms the app up.
-    await receivers[0].request<ConnectResult>({ cmd: 'connect', url: app.url, tokens: [receiverTokens[0]], forumId, concurrency: 1, timeoutMs: 30_000 }, 60_000);
+    await receivers[0].request<ConnectResult>({ cmd: 'connect', url: reach(app.url), tokens: [receiverTokens[0]], forumId, concurrency: 1, timeoutMs: 30_000 }, 60_000);
     await receivers[0].request({ cmd: 'record' }, 10_000);
     for (let i = 0; i < 20; i++) await post(agora);
     let probe: CountResult = { received: 0, duplicates: 0, disconnects: 0, messageBytes: 0 };
@@ -324,7 +330,7 @@ async function main() {
     console.log(`Agora's reply event message: ${messageBytes} B of JSON`);
 
     const bareMemory = run.probeFile('bare');
-    const { child: bare, port: barePort } = await run.forkServer(BARE_JS, { BARE_MESSAGE_BYTES: String(messageBytes), BENCH_MEMORY_FILE: bareMemory });
+    const { child: bare, port: barePort } = await run.forkServer(BARE_JS, { BARE_MESSAGE_BYTES: String(messageBytes), BENCH_MEMORY_FILE: bareMemory, BARE_HOST: listenOn });
     const bareTarget: Target = {
       kind: 'bare',
       pid: bare.pid!,
@@ -339,7 +345,7 @@ async function main() {
     for (const size of sizes) {
       for (const target of [bareTarget, agora]) {
         try {
-          results.push(await runCase(target, size, intervalFor(size), durationMs, receivers, forumId));
+          results.push(await runCase(target, size, intervalFor(size), durationMs, receivers, forumId, reach));
         } catch (error) {
           const why = (error as Error).message.slice(0, 300);
           console.warn(`!! ${target.kind} ${size}: ${why}`);
@@ -362,7 +368,7 @@ async function main() {
       const lists = split(receiverTokens.slice(0, replayClients), receivers.length);
       const startAt = now() + 1000;
       const parts = await Promise.all(receivers.map((r, p) =>
-        r.request<ReplayResults>({ cmd: 'replay', url: app.url, tokens: lists[p], forumId, lastSeq, expected: REPLAY_MISSED, startAt, timeoutMs: 120_000 }, 180_000),
+        r.request<ReplayResults>({ cmd: 'replay', url: reach(app.url), tokens: lists[p], forumId, lastSeq, expected: REPLAY_MISSED, startAt, timeoutMs: 120_000 }, 180_000),
       ));
       const times = parts.flatMap((p) => Array.from(p.times)).sort((a, b) => a - b);
       const loop = await loopDelay();
@@ -387,13 +393,15 @@ async function main() {
     }
 
     const markdown = report(results, replay, {
-      durationMs, procs, messageBytes, fastMax, loadAtStart, machine: machineLines(machine),
+      durationMs, procs, messageBytes, fastMax, loadAtStart, machine: machineLines(machine), netns,
     });
-    // A replay-only run keeps the full run's section and writes its own.
-    publishSection(sizes.length ? 'fanout' : 'fanout-replay', sizes.length ? markdown : markdown.replace('## Live fan-out', '## Replay catch-up'), opts.report);
+    // A replay-only run keeps the full run's section and writes its own; so does a run in a network namespace.
+    if (netns) publishSection('fanout-netns', markdown.replace('## Live fan-out', '## Live fan-out, receivers in their own network namespace'), opts.report);
+    else publishSection(sizes.length ? 'fanout' : 'fanout-replay', sizes.length ? markdown : markdown.replace('## Live fan-out', '## Replay catch-up'), opts.report);
     for (const r of receivers) await r.request({ cmd: 'exit' }, 10_000).catch(() => undefined);
   } finally {
     await run.release();
+    netns?.remove();
   }
 }
 
@@ -408,10 +416,13 @@ interface ReplaySummary {
   loopMax: number;
 }
 
+/** Issue 17's goal for the p99 against the bare server: 1.2x up to 1,000 sockets, 1.5x above. */
+const goalRatio = (size: number) => (size <= 1000 ? 1.2 : 1.5);
+
 function report(
   results: CaseResult[],
   replay: ReplaySummary | null,
-  o: { durationMs: number; procs: number; messageBytes: number; fastMax: number; loadAtStart: string; machine: string[] },
+  o: { durationMs: number; procs: number; messageBytes: number; fastMax: number; loadAtStart: string; machine: string[]; netns?: Netns },
 ): string {
   const bareOf = (r: CaseResult) => results.find((x) => x.kind === 'bare' && x.size === r.size && !x.notRun);
   const rate = (r: CaseResult) => (r.intervalMs === 100 ? '10/s' : `${(1000 / r.intervalMs).toFixed(r.intervalMs > 1000 ? 1 : 0)}/s`);
@@ -440,7 +451,7 @@ function report(
     const lost = r.expected! - r.received!;
     goalLines.push(
       `- ${r.size.toLocaleString('en')} sockets at ${rate(r)}: p99 ${ms(r.p99!)} ms against ${ms(b.p99!)} ms bare = ${(r.p99! / b.p99!).toFixed(2)}x ` +
-        `(goal ≤ 1.5x) → ${verdict(r.p99! <= 1.5 * b.p99!)}; lost ${lost} of ${r.expected!.toLocaleString('en')} deliveries` +
+        `(goal ≤ ${goalRatio(r.size)}x) → ${verdict(r.p99! <= goalRatio(r.size) * b.p99!)}; lost ${lost} of ${r.expected!.toLocaleString('en')} deliveries` +
         `${r.duplicates ? `, ${r.duplicates} duplicates` : ''} → ${verdict(lost === 0 && !r.duplicates)}; ` +
         `heap ${kb(r.heapPerSocket!)} KB per socket (goal < 20 KB; bare ${kb(b.heapPerSocket!)} KB) → ${verdict(r.heapPerSocket! < 20 * 1024)}.`,
     );
@@ -467,6 +478,11 @@ function report(
     '',
     ...o.machine,
     `- Load average when the run started: ${o.loadAtStart} (the receivers, the publisher, the server and PostgreSQL share these cores).`,
+    ...(o.netns
+      ? [`- Network: the receiver processes ran in their own network namespace (\`ip netns exec ${o.netns.name}\`, BENCH_NETNS=1) and reached ` +
+          `both servers at ${o.netns.hostIp} over a veth pair, so deliveries cross a network interface rather than the servers' loopback; ` +
+          'the publisher stayed outside. The namespace separates the network path, not the CPU: the cores are still shared.']
+      : []),
     `- N sockets follow one public forum, each its own socket.io-client connection (websocket transport) in ${o.procs} receiver ` +
       'processes; the publisher is the main process. Agora: each socket presents its own API token at the handshake ' +
       '(accounts and tokens made in SQL), then `forum.subscribe`; the publisher posts a reply with `POST /api/questions/:id/replies` ' +
@@ -491,7 +507,7 @@ function report(
       rows, ['r', 'r', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
     ),
     '',
-    '**Goals** (p99 within 1.5x of the bare baseline at every size, zero loss, heap under 20 KB per socket)',
+    '**Goals** (p99 within 1.2x of the bare baseline at 1,000 sockets and 1.5x above (issue 17), zero loss, heap under 20 KB per socket)',
     '',
     ...goalLines,
     '',

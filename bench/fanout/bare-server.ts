@@ -146,7 +146,8 @@ function pollChanged() {
   }, voteWindowMs);
 }
 
-server.listen(0, '127.0.0.1', () => {
+// BARE_HOST: 0.0.0.0 when the receivers are in their own network namespace (BENCH_NETNS).
+server.listen(0, process.env.BARE_HOST || '127.0.0.1', () => {
   const address = server.address();
   process.send?.({ port: typeof address === 'object' && address ? address.port : 0 });
 });

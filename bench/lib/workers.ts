@@ -4,7 +4,7 @@
  * (WorkerProcess: one request at a time over IPC, answered in order) and the
  * child side (serveCommands), plus what both measure with.
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork, spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
 /** Wall-clock milliseconds with sub-millisecond resolution, comparable across processes on one machine. */
@@ -18,8 +18,12 @@ export class WorkerProcess<Command extends { cmd: string }> {
   private pending: { ok: (v: unknown) => void; fail: (e: Error) => void }[] = [];
   private exited = false;
 
-  constructor(script: string) {
-    this.child = fork(script, [], { serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: [] });
+  /** `prefix`: a command the worker runs under, e.g. `ip netns exec NAME` (it must exec node in the same process, keeping the IPC channel). */
+  constructor(script: string, prefix: string[] = []) {
+    const stdio: StdioOptions = ['ignore', 'inherit', 'inherit', 'ipc'];
+    this.child = prefix.length
+      ? spawn(prefix[0]!, [...prefix.slice(1), process.execPath, script], { serialization: 'advanced', stdio })
+      : fork(script, [], { serialization: 'advanced', stdio, execArgv: [] });
     this.child.on('message', (m: { ok: boolean; value?: unknown; error?: string }) => {
       const p = this.pending.shift();
       if (!p) return;
