@@ -248,6 +248,24 @@ describeInBrowser('web client in Chromium', () => {
     expect(await page.locator('li.reply', { hasText: 'A form retired just now.' }).count()).toBe(1);
   }, 90_000);
 
+  it('starts reading a thread opened by its address beside the account check, not after it', async () => {
+    const page = await (await open(ana)).newPage();
+    let answerAccount!: () => void;
+    const accountHeld = new Promise<void>((resolve) => (answerAccount = resolve));
+    await page.route('**/api/auth/current', async (route) => {
+      await accountHeld;
+      await route.continue();
+    });
+    const repliesAsked = page.waitForRequest((r) => r.url().includes(`/api/questions/${question.id}/replies?`), { timeout: 10_000 });
+    const loaded = page.goto(threadPath());
+    // Asked while the account check is still unanswered (before, the page asked only after it).
+    await repliesAsked;
+    answerAccount();
+    await loaded;
+    await page.locator('[data-live="subscribed"]').waitFor({ timeout: 15_000 });
+    await page.locator('.site-header a.name', { hasText: 'Ana Ferrer' }).waitFor();
+  }, 60_000);
+
   it('retries a reply whose answer was lost with the same clientId, storing it once', async () => {
     const q = await newQuestion(t, forum.id, { title: 'Who answers citizens\' digital questions?' });
     const page = await (await open(ana)).newPage();

@@ -203,7 +203,8 @@ function sortQuestions(qs: Question[]): Question[] {
 }
 
 export function PresenceLine({ presence }: { presence: Presence | null }) {
-  if (!presence || presence.count === 0) return null;
+  // Its line is kept while nobody is counted yet, so the replies below don't move when the count arrives.
+  if (!presence || presence.count === 0) return <p class="presence" />;
   const names = presence.members.map((m) => m.displayName).filter(Boolean);
   const shown = names.slice(0, 5);
   return (

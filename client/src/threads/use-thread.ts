@@ -53,6 +53,36 @@ async function loadQuestion(forumId: number, questionId: number): Promise<Questi
   }
 }
 
+type RepliesPage = Awaited<ReturnType<typeof discussions.replies>>;
+interface EarlyReads {
+  forumId: number;
+  questionId: number;
+  forum?: Promise<ForumDetail>;
+  question?: Promise<Question>;
+  replies?: Promise<RepliesPage>;
+}
+let early: EarlyReads | null = null;
+
+/**
+ * A thread opened by its address starts its three reads at boot, beside the
+ * account check, instead of after it and the first render: they carry the
+ * same cookie, so they answer the same. Each is taken once, by the page's
+ * first load; any later load reads afresh.
+ */
+export function readThreadEarly(forumId: number, questionId: number): void {
+  const reads = { forum: forums.get(forumId), question: loadQuestion(forumId, questionId), replies: discussions.replies(questionId, null, PAGE) };
+  // A failure is reported where the read is taken; one never taken is not an unhandled rejection.
+  for (const read of Object.values(reads)) read.catch(() => undefined);
+  early = { forumId, questionId, ...reads };
+}
+
+function takeEarly<K extends 'forum' | 'question' | 'replies'>(forumId: number, questionId: number, key: K): EarlyReads[K] {
+  if (!early || early.forumId !== forumId || early.questionId !== questionId) return undefined;
+  const read = early[key];
+  early[key] = undefined;
+  return read;
+}
+
 /**
  * One thread as the reader sees it: its forum and question, its replies in a
  * ThreadModel read page by page, and the forum's events applied to it live
@@ -63,8 +93,8 @@ async function loadQuestion(forumId: number, questionId: number): Promise<Questi
  */
 export function useThread(forumId: number, questionId: number): Thread {
   const me = useStore(account);
-  const forum = useAsync(() => forums.get(forumId), [forumId, me?.id]);
-  const question = useAsync(() => loadQuestion(forumId, questionId), [forumId, questionId, me?.id]);
+  const forum = useAsync(() => takeEarly(forumId, questionId, 'forum') ?? forums.get(forumId), [forumId, me?.id]);
+  const question = useAsync(() => takeEarly(forumId, questionId, 'question') ?? loadQuestion(forumId, questionId), [forumId, questionId, me?.id]);
 
   const [model, setModel] = useState(() => new ThreadModel());
   const [, setVersion] = useState(0);
@@ -84,7 +114,7 @@ export function useThread(forumId: number, questionId: number): Thread {
     async (fresh: ThreadModel) => {
       setLoadError(null);
       try {
-        const page = await discussions.replies(questionId, null, PAGE);
+        const page = await (takeEarly(forumId, questionId, 'replies') ?? discussions.replies(questionId, null, PAGE));
         fresh.addPage(page.items, page.nextCursor);
         setFirstRead((read) => (read?.questionId === questionId ? read : { questionId, seq: page.seq ?? null }));
         rerender();
@@ -92,7 +122,7 @@ export function useThread(forumId: number, questionId: number): Thread {
         setLoadError(e);
       }
     },
-    [questionId],
+    [forumId, questionId],
   );
   /** Reads the thread again from its first page, into a fresh model. */
   const startOver = () => {

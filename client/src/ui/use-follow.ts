@@ -5,6 +5,30 @@ import type { Follower } from '../live.js';
 let liveLoaded = false;
 
 /**
+ * Resolves once the browser has painted the frame now being rendered. Preact
+ * runs effects after 100 ms even when no frame came (a slow phone), so the
+ * socket client's download and handshake would compete with the page's first
+ * paint; waiting for a real frame keeps them behind it. A hidden tab paints
+ * no frames: it goes on at once (the subscription replays what it missed).
+ */
+function afterNextPaint(): Promise<void> {
+  return new Promise((resolve) => {
+    if (document.visibilityState === 'hidden' || typeof requestAnimationFrame !== 'function') setTimeout(resolve, 0);
+    else requestAnimationFrame(() => setTimeout(resolve, 0));
+  });
+}
+
+/** The socket client, once the page has painted. */
+function importLive(): Promise<typeof import('../live.js')> {
+  return afterNextPaint()
+    .then(() => import('../live.js'))
+    .then((live) => {
+      liveLoaded = true;
+      return live;
+    });
+}
+
+/**
  * `fromSeq`: where the page's data was read (replayed from there, so reading
  * and subscribing can run side by side); read when the subscription starts.
  */
@@ -17,8 +41,7 @@ export function useFollow(forumId: number, questionId: number | null, follower: 
     if (!enabled) return;
     let stop: (() => void) | null = null;
     let cancelled = false;
-    import('../live.js').then((live) => {
-      liveLoaded = true;
+    importLive().then((live) => {
       if (cancelled) return;
       stop = live.follow(forumId, questionId, {
         onEvent: (e) => ref.current.onEvent(e),
@@ -43,10 +66,7 @@ export function sendTyping(questionId: number): void {
 
 /** The socket client, loaded on first use (remembered, so a sign-in change re-handshakes it). */
 export function loadLive(): Promise<typeof import('../live.js')> {
-  return import('../live.js').then((live) => {
-    liveLoaded = true;
-    return live;
-  });
+  return importLive();
 }
 
 /** Re-handshakes the socket after sign-in or sign-out, if it is loaded. */
