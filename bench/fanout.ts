@@ -474,7 +474,7 @@ function report(
   return [
     '## Live fan-out (`bench/fanout.ts`)',
     '',
-    `Command: \`${commandLine('bench:fanout', ['BENCH_FANOUT_SIZES', 'BENCH_DURATION_S', 'BENCH_RECEIVER_PROCS', 'BENCH_REPLAY_CLIENTS', 'BENCH_FAST_MAX', 'BENCH_REPLAY_ONLY'])}\``,
+    `Command: \`${commandLine('bench:fanout', ['BENCH_FANOUT_SIZES', 'BENCH_DURATION_S', 'BENCH_RECEIVER_PROCS', 'BENCH_REPLAY_CLIENTS', 'BENCH_FAST_MAX', 'BENCH_REPLAY_ONLY', 'BENCH_NETNS'])}\``,
     '',
     ...o.machine,
     `- Load average when the run started: ${o.loadAtStart} (the receivers, the publisher, the server and PostgreSQL share these cores).`,
