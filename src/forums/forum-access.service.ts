@@ -2,7 +2,7 @@ import { HttpStatus, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { isGuest, type MaybeActor } from '../auth/actor.js';
 import { AppException, notFound, unauthenticated } from '../common/app-exception.js';
-import { namedQuery, preparedQuery } from '../common/named-query.js';
+import { preparedQuery } from '../common/named-query.js';
 import { ForumMembership } from './forum-membership.entity.js';
 import { Forum } from './forum.entity.js';
 import { canModerate, canRead, participationRefusal, type ParticipationRefusal } from './forum-policy.js';
@@ -227,7 +227,8 @@ export class ForumAccessService {
    * moderatedForumsCondition evaluated once per forum rather than once per row), for a CTE of a
    * statement over many rows of many forums such as search: `forum_id = ANY(ids)` is an
    * index-friendly condition. Read in the statement's own snapshot, the ids are exact.
-   * null: admins, who read and moderate every forum. `only` narrows both lists to one forum.
+   * null: admins, who read and moderate every forum. `only`: a placeholder (such as `:forum`) of one
+   * forum to narrow both lists to.
    */
   forumIdsQuery(actor: MaybeActor, only?: string): { sql: string; params: Record<string, unknown> } | null {
     if (actor && !isGuest(actor) && actor.role === 'admin') return null;
