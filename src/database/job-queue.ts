@@ -30,6 +30,8 @@ export class JobQueue implements OnModuleDestroy {
   private ownPool: Pool | null = null;
   /** pg-boss statements and job handlers running now. */
   private inFlight = 0;
+  /** Set by the stop: a late first use (a feature still starting its workers) must not start a queue nobody stops. */
+  private stopped = false;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -37,6 +39,7 @@ export class JobQueue implements OnModuleDestroy {
   ) {}
 
   private start(): Promise<PgBoss> {
+    if (this.stopped && !this.starting) return Promise.reject(new Error('the job queue is stopped (the app is shutting down)'));
     this.starting ??= (async () => {
       const common = { schema: 'pgboss', migrate: false };
       const pool = this.location.embedded
@@ -96,12 +99,16 @@ export class JobQueue implements OnModuleDestroy {
 
   /** Runs jobs of a queue on this instance. */
   async work<T extends object>(name: string, options: PgBoss.WorkOptions, handler: (job: PgBoss.JobWithMetadata<T>) => Promise<void>): Promise<void> {
-    const boss = await this.start();
-    await boss.work<T>(name, { ...options, includeMetadata: true }, (jobs) =>
-      this.track((async () => {
-        for (const job of jobs) await handler(job);
-      })()),
-    );
+    // Counted while it registers, so a stop waits for the worker to exist (a worker registered while
+    // pg-boss stops is missed by its stop and polls on after the app is gone).
+    await this.track((async () => {
+      const boss = await this.start();
+      await boss.work<T>(name, { ...options, includeMetadata: true }, (jobs) =>
+        this.track((async () => {
+          for (const job of jobs) await handler(job);
+        })()),
+      );
+    })());
   }
 
   /** A cron schedule for a queue (pg-boss runs it once across instances). */
@@ -111,9 +118,12 @@ export class JobQueue implements OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
+    this.stopped = true;
     this.removeMetrics?.();
     if (!this.starting) return;
     const boss = await this.starting.catch(() => null);
+    // Workers being registered now (a feature starting its queues as the app closes) first.
+    if (!(await this.settled(3_000))) this.logger.warn(`Stopping the job queue: ${this.inFlight} registration(s), statement(s) or job(s) still running after 3 s`);
     if (boss) await boss.stop({ graceful: true, wait: true, timeout: 5_000 }).catch((e: Error) => this.logger.warn(`Stopping the job queue: ${e.message}`));
     // pg-boss's stop can return while a worker is still inside a fetch; its
     // stop loop then polls each second and loads a timer module lazily, after

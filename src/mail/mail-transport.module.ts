@@ -1,12 +1,13 @@
-import { Module, type OnModuleDestroy } from '@nestjs/common';
+import { Module, type OnApplicationShutdown } from '@nestjs/common';
 import { MailTransport } from './mail-transport.service.js';
 
 /** Only the sending of mail, for features below notifications (auth's password reset). */
 @Module({ providers: [MailTransport], exports: [MailTransport] })
-export class MailTransportModule implements OnModuleDestroy {
+export class MailTransportModule implements OnApplicationShutdown {
   constructor(private readonly transport: MailTransport) {}
 
-  onModuleDestroy(): void {
+  // After every module's destroy hook, so mail jobs the job queue's stop waits for can still send.
+  onApplicationShutdown(): void {
     this.transport.close();
   }
 }
