@@ -4,6 +4,7 @@
  *
  *   npm run bench:client-size                 # builds the client if needed, prints the table
  *   npm run bench:client-size -- out.md       # also writes it to out.md
+ *   npm run bench:client-size -- --no-report  # prints it only (as with no argument)
  */
 import { existsSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
@@ -19,6 +20,11 @@ if (!existsSync(join(dist, '.vite', 'manifest.json'))) {
 const report = measure(dist);
 const markdown = `${toMarkdown(report)}\nMeasured ${new Date().toISOString().slice(0, 10)} with \`npm run bench:client-size\`.\n`;
 console.log(markdown);
-const out = process.argv[2];
+// Its one argument is a file to write; `--no-report` (which the other benches take) writes none.
+const [out] = process.argv.slice(2).filter((a) => a !== '--no-report');
+if (out?.startsWith('-')) {
+  console.error(`Unknown option ${out}: bench:client-size takes a file to write the table to, or --no-report.`);
+  process.exit(2);
+}
 if (out) writeFileSync(out, markdown);
 if (!report.withinBudget) process.exit(1);
