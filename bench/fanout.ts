@@ -359,35 +359,58 @@ async function main() {
     }
 
     // Replay: every client reconnects at the same instant with REPLAY_MISSED events to catch up on.
-    let replay: ReplaySummary | null = null;
-    try {
-      for (let i = 0; i < REPLAY_MISSED; i += 4) await Promise.all([0, 1, 2, 3].map(() => post(agora)));
-      await loopDelay();
-      const position = Number((await pool.query<{ last_seq: string }>('SELECT last_seq FROM forum_event_seq WHERE forum_id = $1', [forumId])).rows[0].last_seq);
-      const lastSeq = position - REPLAY_MISSED;
-      const lists = split(receiverTokens.slice(0, replayClients), receivers.length);
+    // The bare server first (its replay from memory is the floor of the load generator and the machine), then Agora.
+    const replayOf = async (target: Target, url: string, lastSeq: number, tokens: (string | null)[]): Promise<ReplayParts> => {
+      const lists = split(tokens, receivers.length);
       const startAt = now() + 1000;
+      // CPU time while the clients catch up: the server, the receivers, and (Agora) the database's backends serving it.
+      const backends = target.kind === 'agora'
+        ? (await pool.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()')).rows.map((r) => r.pid)
+        : [];
+      const cpu = () => ({ server: cpuSeconds(target.pid), receivers: receivers.reduce((n, r) => n + cpuSeconds(r.child.pid), 0), db: backends.reduce((n, pid) => n + cpuSeconds(pid), 0) });
+      const before = cpu();
       const parts = await Promise.all(receivers.map((r, p) =>
-        r.request<ReplayResults>({ cmd: 'replay', url: reach(app.url), tokens: lists[p], forumId, lastSeq, expected: REPLAY_MISSED, startAt, timeoutMs: 120_000 }, 180_000),
+        r.request<ReplayResults>({ cmd: 'replay', url, tokens: lists[p], forumId, lastSeq, expected: REPLAY_MISSED, startAt, timeoutMs: 120_000 }, 180_000),
       ));
-      const times = parts.flatMap((p) => Array.from(p.times)).sort((a, b) => a - b);
-      const loop = await loopDelay();
-      replay = {
-        loopP99: loop.p99,
-        loopMax: loop.max,
-        clients: replayClients,
+      const after = cpu();
+      const sorted = (pick: (p: ReplayResults) => Float64Array) => parts.flatMap((p) => Array.from(pick(p))).sort((a, b) => a - b);
+      const summary: ReplayParts = {
+        clients: tokens.length,
         complete: parts.reduce((n, p) => n + p.complete, 0),
         incomplete: parts.reduce((n, p) => n + p.incomplete, 0),
         failed: parts.reduce((n, p) => n + p.failed, 0),
         firstError: parts.find((p) => p.firstError)?.firstError,
-        times,
+        times: sorted((p) => p.times),
+        connectTimes: sorted((p) => p.connectTimes),
+        firstEventTimes: sorted((p) => p.firstEventTimes),
+        cpuMs: { server: (after.server - before.server) * 1000, receivers: (after.receivers - before.receivers) * 1000, db: (after.db - before.db) * 1000 },
       };
+      const { times, connectTimes, firstEventTimes } = summary;
       console.log(
-        `replay: ${replay.complete}/${replayClients} clients got all ${REPLAY_MISSED} missed events, in order; ` +
+        `replay (${target.kind}): ${summary.complete}/${summary.clients} clients got all ${REPLAY_MISSED} missed events, in order; ` +
           `p50 ${ms(percentile(times, 50))} ms  p99 ${ms(percentile(times, 99))} ms  all done ${ms(times[times.length - 1])} ms; ` +
-          `server event loop delay p99 ${ms(loop.p99)} ms, max ${ms(loop.max)} ms` +
-          (replay.firstError ? `; first problem: ${replay.firstError}` : ''),
+          `connected p50 ${ms(percentile(connectTimes, 50))} ms, last ${ms(connectTimes[connectTimes.length - 1])} ms; ` +
+          `first event p50 ${ms(percentile(firstEventTimes, 50))} ms, last ${ms(firstEventTimes[firstEventTimes.length - 1])} ms; ` +
+          `CPU ms: server ${summary.cpuMs.server.toFixed(0)}, receivers ${summary.cpuMs.receivers.toFixed(0)}, database ${summary.cpuMs.db.toFixed(0)}` +
+          (summary.firstError ? `; first problem: ${summary.firstError}` : ''),
       );
+      return summary;
+    };
+    let replay: ReplaySummary | null = null;
+    try {
+      let bareSeq = 0;
+      for (let i = 0; i < REPLAY_MISSED; i += 4) bareSeq = Math.max(bareSeq, ...(await Promise.all([0, 1, 2, 3].map(() => post(bareTarget)))).map(Number));
+      const bareUrl = reach(new URL(bareTarget.postUrl).origin);
+      // A first round, not reported, so that both servers meet receivers whose code is already compiled.
+      await replayOf(bareTarget, bareUrl, bareSeq - REPLAY_MISSED, Array.from({ length: replayClients }, () => null));
+      const bareReplay = await replayOf(bareTarget, bareUrl, bareSeq - REPLAY_MISSED, Array.from({ length: replayClients }, () => null));
+      for (let i = 0; i < REPLAY_MISSED; i += 4) await Promise.all([0, 1, 2, 3].map(() => post(agora)));
+      await loopDelay();
+      const position = Number((await pool.query<{ last_seq: string }>('SELECT last_seq FROM forum_event_seq WHERE forum_id = $1', [forumId])).rows[0].last_seq);
+      const agoraReplay = await replayOf(agora, reach(app.url), position - REPLAY_MISSED, receiverTokens.slice(0, replayClients));
+      const loop = await loopDelay();
+      console.log(`replay: server event loop delay p99 ${ms(loop.p99)} ms, max ${ms(loop.max)} ms`);
+      replay = { ...agoraReplay, bare: bareReplay, loopP99: loop.p99, loopMax: loop.max };
     } catch (error) {
       console.warn(`!! replay: ${(error as Error).message}`);
     }
@@ -405,13 +428,22 @@ async function main() {
   }
 }
 
-interface ReplaySummary {
+/** One server's replay: every client's times, sorted. */
+interface ReplayParts {
   clients: number;
   complete: number;
   incomplete: number;
   failed: number;
   firstError?: string;
   times: number[];
+  connectTimes: number[];
+  firstEventTimes: number[];
+  /** CPU time used while the clients caught up (from a second before the common start until the last was done). */
+  cpuMs: { server: number; receivers: number; db: number };
+}
+
+interface ReplaySummary extends ReplayParts {
+  bare: ReplayParts;
   loopP99: number;
   loopMax: number;
 }
@@ -456,19 +488,29 @@ function report(
         `heap ${kb(r.heapPerSocket!)} KB per socket (goal < 20 KB; bare ${kb(b.heapPerSocket!)} KB) → ${verdict(r.heapPerSocket! < 20 * 1024)}.`,
     );
   }
+  const last = (xs: number[]) => xs[xs.length - 1];
+  const replayRow = (server: string, r: ReplayParts, loop: string[]) => [
+    server, r.clients.toLocaleString('en'), String(REPLAY_MISSED), `${r.complete} / ${r.clients}`,
+    `${ms(percentile(r.connectTimes, 50))} / ${ms(last(r.connectTimes))}`,
+    `${ms(percentile(r.firstEventTimes, 50))} / ${ms(last(r.firstEventTimes))}`,
+    ms(percentile(r.times, 50)), ms(percentile(r.times, 99)), ms(last(r.times)),
+    ms(r.cpuMs.server), ms(r.cpuMs.receivers), server === 'Agora' ? ms(r.cpuMs.db) : '–', ...loop,
+  ];
   const replayLines = replay
     ? [
         table(
-          ['Clients', 'missed events each', 'complete', 'p50 ms', 'p99 ms', 'all done ms', 'server loop delay p99 ms', 'loop delay max ms'],
-          [[replay.clients.toLocaleString('en'), String(REPLAY_MISSED), `${replay.complete} / ${replay.clients}`,
-            ms(percentile(replay.times, 50)), ms(percentile(replay.times, 99)), ms(replay.times[replay.times.length - 1]), ms(replay.loopP99), ms(replay.loopMax)]],
-          ['r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+          ['Server', 'Clients', 'missed events each', 'complete', 'connected p50 / last ms', 'first event p50 / last ms', 'p50 ms', 'p99 ms', 'all done ms',
+            'server CPU ms', 'receivers CPU ms', 'database CPU ms', 'server loop delay p99 ms', 'loop delay max ms'],
+          [replayRow('bare Socket.IO', replay.bare, ['', '']), replayRow('Agora', replay, [ms(replay.loopP99), ms(replay.loopMax)])],
+          ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
         ),
         '',
-        `Goal: all caught up in under 2 s (${ms(replay.times[replay.times.length - 1])} ms → ${verdict(replay.complete === replay.clients && replay.times[replay.times.length - 1]! < 2000)}), ` +
+        `Goal: all caught up in under 2 s (${ms(last(replay.times))} ms → ${verdict(replay.complete === replay.clients && last(replay.times)! < 2000)}; ` +
+          `the bare server, in the same run: ${ms(last(replay.bare.times))} ms, ${(last(replay.times)! / last(replay.bare.times)!).toFixed(2)}x), ` +
           `the server's event loop delay p99 under 100 ms meanwhile (${ms(replay.loopP99)} ms → ${verdict(replay.loopP99 < 100)}). ` +
           'The delay is the app\'s own histogram (prom-client, `agora_nodejs_eventloop_lag_p99_seconds`, 10 ms resolution), read just before the clients connect and again when the last is done.',
         replay.incomplete || replay.failed ? `\n${replay.incomplete} incomplete, ${replay.failed} failed; first: ${replay.firstError}` : '',
+        replay.bare.incomplete || replay.bare.failed ? `\nBare: ${replay.bare.incomplete} incomplete, ${replay.bare.failed} failed; first: ${replay.bare.firstError}` : '',
       ]
     : ['Replay not measured (see the run\'s output).'];
   return [
@@ -483,6 +525,8 @@ function report(
           `both servers at ${o.netns.hostIp} over a veth pair, so deliveries cross a network interface rather than the servers' loopback; ` +
           'the publisher stayed outside. The namespace separates the network path, not the CPU: the cores are still shared.']
       : []),
+    // A replay-only run has no fan-out cases: their description and empty table would only mislead.
+    ...(results.length ? [
     `- N sockets follow one public forum, each its own socket.io-client connection (websocket transport) in ${o.procs} receiver ` +
       'processes; the publisher is the main process. Agora: each socket presents its own API token at the handshake ' +
       '(accounts and tokens made in SQL), then `forum.subscribe`; the publisher posts a reply with `POST /api/questions/:id/replies` ' +
@@ -510,6 +554,15 @@ function report(
     '**Goals** (p99 within 1.2x of the bare baseline at 1,000 sockets and 1.5x above (issue 17), zero loss, heap under 20 KB per socket)',
     '',
     ...goalLines,
+    '',
+    ] : []),
+    `- Replay: ${o.procs} receiver processes hold the clients (socket.io-client, websocket transport). Agora: each client presents its own API ` +
+      'token at the handshake; the events are in PostgreSQL. Bare: the same number of events published to the bare server just before, which ' +
+      'replays them from memory to the sockets that subscribed in the same turn of its event loop (one broadcast per 100 events, as Agora ' +
+      'sends them), then acks: no authentication, access check or database, so it is the floor of this load generator on this machine. ' +
+      '"Connected" is when a client\'s handshake was done, "first event" when its first replayed `forum.events` arrived, both from the common start. ' +
+      'CPU: user + system time (`/proc/<pid>/stat`) from a second before the common start until the last client was done: the server process, ' +
+      'the receiver processes together, and the PostgreSQL backends of the bench database (Agora\'s pool).',
     '',
     `**Replay.** ${replay?.clients.toLocaleString('en') ?? 'N'} clients, each with its own token, connect at the same instant and ` +
       `subscribe with \`lastSeq\` ${REPLAY_MISSED} events behind the forum; time from that instant until each has received all ` +

@@ -37,7 +37,10 @@ const server = http.createServer((req, res) => {
     req.on('end', () => {
       seq += 1;
       const id = String(seq);
-      io.to('forum').emit('forum.events', message(id));
+      const m = message(id);
+      published.push(m.events[0]);
+      if (published.length > 1000) published.shift();
+      io.to('forum').emit('forum.events', m);
       res.writeHead(201, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ id }));
     });
@@ -47,8 +50,37 @@ const server = http.createServer((req, res) => {
 });
 
 const io = new Server(server, { transports: ['websocket'], serveClient: false });
+
+/**
+ * Replay, as little as it can be: the events published since `lastSeq`,
+ * from memory, to the sockets that asked in the same turn of the event loop
+ * as one broadcast per 100 events (as Agora sends them), then the join and
+ * the ack.
+ */
+const published: ReturnType<typeof message>['events'] = [];
+let replayWaiting: { id: string; lastSeq: number; ack?: (r: unknown) => void }[] = [];
+function replayTo(id: string, lastSeq: number, ack?: (r: unknown) => void) {
+  if (!replayWaiting.length) setImmediate(sendReplays);
+  replayWaiting.push({ id, lastSeq, ack });
+}
+function sendReplays() {
+  const waiting = replayWaiting;
+  replayWaiting = [];
+  const byGap = new Map<number, typeof waiting>();
+  for (const w of waiting) byGap.set(w.lastSeq, [...(byGap.get(w.lastSeq) ?? []), w]);
+  for (const [lastSeq, group] of byGap) {
+    const events = published.filter((e) => e.seq > lastSeq);
+    const ids = group.map((w) => w.id);
+    for (let i = 0; i < events.length; i += 100) io.to(ids).emit('forum.events', { forumId: 1, events: events.slice(i, i + 100) });
+    for (const w of group) {
+      io.sockets.sockets.get(w.id)?.join('forum');
+      w.ack?.({ forumId: 1, questionId: null, seq, replayed: events.length });
+    }
+  }
+}
 io.on('connection', (socket) => {
-  socket.on('forum.subscribe', (body: { forumId?: number }, ack?: (r: unknown) => void) => {
+  socket.on('forum.subscribe', (body: { forumId?: number; lastSeq?: number }, ack?: (r: unknown) => void) => {
+    if (typeof body?.lastSeq === 'number') return replayTo(socket.id, body.lastSeq, ack);
     void socket.join('forum');
     ack?.({ forumId: body?.forumId ?? 1, questionId: null, seq, replayed: 0 });
   });

@@ -10,7 +10,7 @@ export type ReceiverCommand =
   | { cmd: 'count'; sent?: Map<string, number> }
   | { cmd: 'results'; sent: Map<string, number> }
   | { cmd: 'close' }
-  | { cmd: 'replay'; url: string; tokens: string[]; forumId: number; lastSeq: number; expected: number; startAt: number; timeoutMs: number }
+  | { cmd: 'replay'; url: string; tokens: (string | null)[]; forumId: number; lastSeq: number; expected: number; startAt: number; timeoutMs: number }
   | { cmd: 'exit' };
 
 export interface CountResult {
@@ -29,6 +29,9 @@ export interface ReceiverResults extends CountResult {
 export interface ReplayResults {
   /** Per client that got its whole replay: ms from the common start to the subscribe ack. */
   times: Float64Array;
+  /** Per such client: ms from the common start to its handshake done (connected), and to its first replayed event. */
+  connectTimes: Float64Array;
+  firstEventTimes: Float64Array;
   complete: number;
   incomplete: number;
   failed: number;

@@ -102,6 +102,8 @@ async function close(): Promise<void> {
 /** Every client connects at `startAt` and subscribes with `lastSeq`: how long until each has its whole replay. */
 async function replay(c: Extract<ReceiverCommand, { cmd: 'replay' }>): Promise<ReplayResults> {
   const times: number[] = [];
+  const connectTimes: number[] = [];
+  const firstEventTimes: number[] = [];
   let complete = 0;
   let incomplete = 0;
   let failed = 0;
@@ -114,7 +116,9 @@ async function replay(c: Extract<ReceiverCommand, { cmd: 'replay' }>): Promise<R
     opened.push(socket);
     let seen = c.lastSeq;
     let inOrder = true;
+    let firstEventAt = 0;
     socket.on('forum.events', (m: EventsMessage) => {
+      firstEventAt ||= now();
       for (const e of m.events) {
         if (e.seq !== seen + 1) inOrder = false;
         seen = Math.max(seen, e.seq);
@@ -122,12 +126,15 @@ async function replay(c: Extract<ReceiverCommand, { cmd: 'replay' }>): Promise<R
     });
     try {
       await connected(socket, deadline);
+      const connectedAt = now();
       const ack = await socket.timeout(Math.max(1, deadline - Date.now())).emitWithAck('forum.subscribe', { forumId: c.forumId, lastSeq: c.lastSeq });
       const at = now();
       if (ack?.error) throw new Error(`subscribe refused: ${JSON.stringify(ack.error)}`);
       if (inOrder && seen - c.lastSeq === c.expected && ack.replayed === c.expected && !ack.resync) {
         complete++;
         times.push(at - c.startAt);
+        connectTimes.push(connectedAt - c.startAt);
+        firstEventTimes.push(firstEventAt - c.startAt);
       } else {
         incomplete++;
         firstError ??= `got ${seen - c.lastSeq} events (in order: ${inOrder}), ack ${JSON.stringify(ack)}`;
@@ -138,7 +145,7 @@ async function replay(c: Extract<ReceiverCommand, { cmd: 'replay' }>): Promise<R
     }
   }));
   for (const s of opened) s.disconnect();
-  return { times: Float64Array.from(times), complete, incomplete, failed, firstError };
+  return { times: Float64Array.from(times), connectTimes: Float64Array.from(connectTimes), firstEventTimes: Float64Array.from(firstEventTimes), complete, incomplete, failed, firstError };
 }
 
 serveCommands<ReceiverCommand>((command) => {
