@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import { DataSource, type EntityManager } from 'typeorm';
 import { notFound, unauthenticated } from '../common/app-exception.js';
 import { AppConfig } from '../config/app-config.js';
+import { batchedRead } from '../database/batched-reads.js';
 import { affectedBy, db, rowsOf } from '../database/typed-sql.js';
 import { DomainEvents } from '../events/domain-events.js';
 import type { GlobalRole } from './account.entity.js';
@@ -27,6 +28,16 @@ export interface IssuedSession {
   expiresAt: Date;
 }
 
+/** A sign-in as resolve() reads it. */
+interface SessionRow {
+  expires_at: Date;
+  stale: boolean;
+  account_id: string;
+  display_name: string;
+  role: string;
+  guest_session_id: number | null;
+}
+
 export interface ResolvedSession {
   actor: Actor;
   kind: LoginSessionKind;
@@ -47,6 +58,27 @@ export class LoginSessionsService {
     private readonly config: AppConfig,
     private readonly domainEvents: DomainEvents,
   ) {}
+
+  /**
+   * One statement for the sign-ins looked up at the same moment: every
+   * request and socket handshake asks, and a thousand sockets back from a
+   * network drop ask at once.
+   */
+  private readonly lookUp = batchedRead<{ id: string; kind: LoginSessionKind }, SessionRow | null>(async (keys) => {
+    const rows: (SessionRow & { id: string; kind: LoginSessionKind })[] = await this.dataSource.query(
+      `SELECT s.id, s.kind, s.expires_at, s.last_seen_at < now() - make_interval(secs => $2) AS stale,
+              a.id AS account_id, a.display_name, a.role, a.guest_session_id
+         FROM login_session s JOIN account a ON a.id = s.account_id
+        WHERE s.id = ANY($1::text[]) AND s.expires_at > now()`,
+      [[...new Set(keys.map((k) => k.id))], TOUCH_INTERVAL_MS / 1000],
+    );
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    // A secret presented as the other kind (a cookie's as a bearer token) finds nothing.
+    return keys.map((k) => {
+      const row = byId.get(k.id);
+      return row && row.kind === k.kind ? row : null;
+    });
+  });
 
   get cookieTtlMs(): number {
     return this.config.SESSION_TTL_DAYS * DAY_MS;
@@ -90,13 +122,7 @@ export class LoginSessionsService {
   async resolve(secret: string, kind: LoginSessionKind): Promise<ResolvedSession | null> {
     if (secret.length > 200) return null;
     const id = secretId(secret);
-    const [row] = await this.dataSource.query(
-      `SELECT s.expires_at, s.last_seen_at < now() - make_interval(secs => $3) AS stale,
-              a.id AS account_id, a.display_name, a.role, a.guest_session_id
-         FROM login_session s JOIN account a ON a.id = s.account_id
-        WHERE s.id = $1 AND s.kind = $2 AND s.expires_at > now()`,
-      [id, kind, TOUCH_INTERVAL_MS / 1000],
-    );
+    const row = await this.lookUp({ id, kind });
     if (!row) return null;
     let expiresAt: Date = row.expires_at;
     let refreshed = false;

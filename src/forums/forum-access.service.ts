@@ -3,6 +3,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { isGuest, type MaybeActor } from '../auth/actor.js';
 import { AppException, notFound, unauthenticated } from '../common/app-exception.js';
 import { preparedQuery } from '../common/named-query.js';
+import { batchedRead } from '../database/batched-reads.js';
 import { ForumMembership } from './forum-membership.entity.js';
 import { Forum } from './forum.entity.js';
 import { canModerate, canRead, participationRefusal, type ParticipationRefusal } from './forum-policy.js';
@@ -56,6 +57,12 @@ const DESCRIBE_SQL = `SELECT ${PARTICIPATION_SQL.columns}
   FROM forum pf LEFT JOIN forum_membership pm ON pm.forum_id = pf.id AND pm.account_id = :accountId::uuid
  WHERE pf.id = :forumId`;
 
+/** DESCRIBE_SQL for several (forum, account) pairs at once; `k` is the pair's place in the lists, from 1. */
+const DESCRIBE_MANY_SQL = `SELECT k.k, ${PARTICIPATION_SQL.columns}
+  FROM unnest(:forumIds::int[], :accountIds::uuid[]) WITH ORDINALITY AS k(forum_id, account_id, k)
+  JOIN forum pf ON pf.id = k.forum_id
+  LEFT JOIN forum_membership pm ON pm.forum_id = pf.id AND pm.account_id = k.account_id`;
+
 /** The forum and the caller's membership held in a row of PARTICIPATION_SQL's columns. */
 function rowParts(actor: MaybeActor, forumId: number, row: ParticipationRow): { forum: Forum | null; membership: ForumMembership | null } {
   const forum = row.pf_id === null ? null : Object.assign(new Forum(), {
@@ -86,10 +93,21 @@ export const REFUSALS: Record<ParticipationRefusal, [HttpStatus, string]> = {
 export class ForumAccessService {
   constructor(private readonly dataSource: DataSource) {}
 
-  async describe(actor: MaybeActor, forumId: number, manager: EntityManager = this.dataSource.manager): Promise<ForumAccess | null> {
+  private readonly describeNow = batchedRead<{ forumId: number; accountId: string | null }, ParticipationRow | undefined>(async (keys) => {
+    const rows = await preparedQuery<ParticipationRow & { k: number }>(this.dataSource.manager, DESCRIBE_MANY_SQL, {
+      forumIds: keys.map((k) => k.forumId),
+      accountIds: keys.map((k) => k.accountId),
+    });
+    const byKey = new Map(rows.map((r) => [Number(r.k), r]));
+    return keys.map((_, i) => byKey.get(i + 1));
+  });
+
+  async describe(actor: MaybeActor, forumId: number, manager?: EntityManager): Promise<ForumAccess | null> {
     // One prepared statement for the forum and the caller's membership: every
     // read and every replaying socket asks this, so a round trip saved counts.
-    const [row] = await preparedQuery<ParticipationRow>(manager, DESCRIBE_SQL, { forumId, accountId: actor?.accountId ?? null });
+    // Outside a transaction, the reads asked at the same moment go as one.
+    const key = { forumId, accountId: actor?.accountId ?? null };
+    const row = manager?.queryRunner ? (await preparedQuery<ParticipationRow>(manager, DESCRIBE_SQL, key))[0] : await this.describeNow(key);
     if (!row) return null;
     const { forum, membership } = rowParts(actor, forumId, row);
     return this.view(forum!, actor, membership);
