@@ -2,6 +2,7 @@ import type { Logger } from '@nestjs/common';
 import { sql, type Kysely } from 'kysely';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { AppConfig } from '../config/app-config.js';
+import { batchedRead } from '../database/batched-reads.js';
 import { affectedBy, db, rowsOf } from '../database/typed-sql.js';
 import { audienceIncludes, type EventAudience, type StreamEvent, type StreamEventDraft } from './forum-event.js';
 
@@ -163,10 +164,17 @@ export class EventLog<T extends string = string> {
   protected async beforeAppend(_manager: EntityManager, _streamId: number, _drafts: StreamEventDraft<T>[]): Promise<void> {}
 
   /** The stream's last sequence number (0 before its first event). */
-  async position(streamId: number, manager: EntityManager = this.dataSource.manager): Promise<number> {
+  async position(streamId: number, manager?: EntityManager): Promise<number> {
+    // Outside a transaction, positions asked at the same moment (each subscribing socket asks) are read together.
+    if (!manager?.queryRunner) return this.positionNow(streamId);
     const [row] = await manager.query(`SELECT last_seq FROM ${this.tables.seq} WHERE ${this.tables.key} = $1`, [streamId]);
     return row ? Number(row.last_seq) : 0;
   }
+
+  private readonly positionNow = batchedRead<number, number>(async (ids) => {
+    const positions = await this.positions([...new Set(ids)]);
+    return ids.map((id) => positions.get(id) ?? 0);
+  });
 
   /** Last sequence numbers of several streams (streams without events are left out). */
   async positions(streamIds: number[]): Promise<Map<number, number>> {
@@ -232,33 +240,32 @@ export class EventLog<T extends string = string> {
     const { events: table, seq: seqTable, key } = this.tables;
     const from = Math.min(...asks.map((a) => a.lastSeq));
     const max = this.config.REPLAY_MAX_EVENTS;
-    return this.dataSource.transaction('REPEATABLE READ', async (m) => {
-      const [pos] = await m.query(
-        `SELECT COALESCE((SELECT last_seq FROM ${seqTable} WHERE ${key} = $1), 0) AS last_seq,
-                (SELECT min(seq) FROM ${table} WHERE ${key} = $1) AS min_seq`,
-        [streamId],
+    // One statement, so one snapshot: the position, the oldest event kept, and every event anyone asked for (none older than REPLAY_MAX_EVENTS).
+    const rows: (Partial<EventRow> & { pos_last_seq: string; pos_min_seq: string | null })[] = await this.dataSource.query(
+      `WITH pos AS (SELECT COALESCE((SELECT last_seq FROM ${seqTable} WHERE ${key} = $1), 0) AS last_seq,
+                           (SELECT min(seq) FROM ${table} WHERE ${key} = $1) AS min_seq)
+       SELECT pos.last_seq AS pos_last_seq, pos.min_seq AS pos_min_seq, e.*
+         FROM pos LEFT JOIN LATERAL (
+           SELECT ${this.cols} FROM ${table} WHERE ${key} = $1 AND seq > GREATEST($2, pos.last_seq - $3) AND seq <= pos.last_seq
+         ) e ON true
+        ORDER BY e.seq`,
+      [streamId, from, max],
+    );
+    const position = Number(rows[0].pos_last_seq);
+    const oldest = rows[0].pos_min_seq === null ? null : Number(rows[0].pos_min_seq);
+    const all = rows.filter((r) => r.seq != null).map((r) => toEvent<T>(r as EventRow));
+    return asks.map(({ lastSeq, viewer }): ReplayResult<T> => {
+      if (lastSeq > position) return { resync: true, position };
+      if (lastSeq >= position) return { resync: false, position, events: [] };
+      if (oldest === null || oldest > lastSeq + 1) return { resync: true, position };
+      if (position - lastSeq > max) return { resync: true, position };
+      const events = all.filter(
+        (e) =>
+          e.seq > lastSeq &&
+          audienceIncludes(e.audience, viewer) &&
+          (viewer.questionId === null || e.questionId === null || e.questionId === viewer.questionId),
       );
-      const position = Number(pos.last_seq);
-      const oldest = pos.min_seq === null ? null : Number(pos.min_seq);
-      // No one is replayed more than REPLAY_MAX_EVENTS, so nothing older is read.
-      const after = Math.max(from, position - max);
-      const rows: EventRow[] = after < position
-        ? await m.query(`SELECT ${this.cols} FROM ${table} WHERE ${key} = $1 AND seq > $2 AND seq <= $3 ORDER BY seq`, [streamId, after, position])
-        : [];
-      const all = rows.map((r) => toEvent<T>(r));
-      return asks.map(({ lastSeq, viewer }): ReplayResult<T> => {
-        if (lastSeq > position) return { resync: true, position };
-        if (lastSeq >= position) return { resync: false, position, events: [] };
-        if (oldest === null || oldest > lastSeq + 1) return { resync: true, position };
-        if (position - lastSeq > max) return { resync: true, position };
-        const events = all.filter(
-          (e) =>
-            e.seq > lastSeq &&
-            audienceIncludes(e.audience, viewer) &&
-            (viewer.questionId === null || e.questionId === null || e.questionId === viewer.questionId),
-        );
-        return { resync: false, position, events };
-      });
+      return { resync: false, position, events };
     });
   }
 
