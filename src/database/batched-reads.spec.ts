@@ -87,4 +87,19 @@ describe('batchedRead', () => {
     for (const b of batches) b.finish();
     await expect(answers).resolves.toEqual([10, 20, 30, 40, 50, 60, 70]);
   });
+
+  it('lets the next batch go when one is out longer than slowMs (a stuck connection does not stop every read)', async () => {
+    const { batches, load } = controlledLoad();
+    const read = batchedRead(load, { inFlight: 1, slowMs: 20 });
+    const stuck = read(1);
+    await turn();
+    const next = read(2);
+    await new Promise((r) => setTimeout(r, 40));
+    await turn();
+    expect(batches.map((b) => b.keys)).toEqual([[1], [2]]);
+    batches[1].finish();
+    await expect(next).resolves.toBe(20);
+    batches[0].finish();
+    await expect(stuck).resolves.toBe(10);
+  });
 });

@@ -4,6 +4,8 @@ export interface BatchedReadOptions {
   /** Batches of this read running at once; more wait and fill up meanwhile. */
   inFlight?: number;
   maxBatchSize?: number;
+  /** A batch out longer than this stops holding its slot (default 1 s). */
+  slowMs?: number;
 }
 
 /**
@@ -27,11 +29,20 @@ export function batchedRead<K, V>(load: (keys: readonly K[]) => Promise<readonly
   };
   const loader = new DataLoader<K, V>(
     async (keys) => {
+      let held = true;
+      const release = () => {
+        if (!held) return;
+        held = false;
+        running--;
+        pump();
+      };
+      // A batch stuck on a bad connection gives its slot up, so the reads behind it still go (on other connections).
+      const timer = setTimeout(release, options.slowMs ?? 1_000);
       try {
         return await load(keys);
       } finally {
-        running--;
-        pump();
+        clearTimeout(timer);
+        release();
       }
     },
     {
