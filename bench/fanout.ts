@@ -17,7 +17,8 @@
  * each socket authenticates with its own token at the handshake.
  *
  * Knobs: BENCH_FANOUT_SIZES (default 1000,3000,10000), BENCH_DURATION_S
- * (default 30), BENCH_RECEIVER_PROCS (default 2), BENCH_REPLAY_CLIENTS
+ * (default 30), BENCH_FANOUT_ROUNDS (rounds per size, alternating the servers, pooled; default 1),
+ * BENCH_RECEIVER_PROCS (default 2), BENCH_REPLAY_CLIENTS
  * (default 1000), BENCH_REPLAY_ROUNDS (replay rounds per server, default 5), BENCH_FAST_MAX (largest size posted at 10/s, default 3000;
  * larger sizes get 1/s), BENCH_NETNS=1 (the receivers in their own network
  * namespace, reaching the servers over a veth pair; needs root).
@@ -91,6 +92,37 @@ interface CaseResult {
   heapPerSocket?: number;
   rssPerSocket?: number;
   messageBytes?: number;
+  /** Every delivery's latency, sorted, and every POST's time (for pooling rounds). */
+  latencies?: number[];
+  postMs?: number[];
+  rounds?: number;
+}
+
+/** One result from a server's rounds at one size: deliveries pooled (p50, p99 and max over all of them), counts added, CPU averaged. */
+function pooled(parts: CaseResult[]): CaseResult {
+  const failed = parts.find((p) => p.notRun);
+  if (failed || parts.length === 1) return failed ?? parts[0]!;
+  const sum = (pick: (p: CaseResult) => number | undefined) => parts.reduce((n, p) => n + (pick(p) ?? 0), 0);
+  const mean = (pick: (p: CaseResult) => number | undefined) => sum(pick) / parts.length;
+  const latencies = parts.flatMap((p) => p.latencies ?? []).sort((a, b) => a - b);
+  return {
+    ...parts[0]!,
+    rounds: parts.length,
+    replies: sum((p) => p.replies),
+    postErrors: sum((p) => p.postErrors),
+    skipped: sum((p) => p.skipped),
+    expected: sum((p) => p.expected),
+    received: sum((p) => p.received),
+    duplicates: sum((p) => p.duplicates),
+    disconnects: sum((p) => p.disconnects),
+    latencies,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    max: latencies[latencies.length - 1] ?? Number.NaN,
+    postP50: summarise(parts.flatMap((p) => p.postMs ?? [])).median,
+    serverCpu: mean((p) => p.serverCpu),
+    receiversCpu: mean((p) => p.receiversCpu),
+  };
 }
 
 // ---- receiver processes ------------------------------------------------------
@@ -237,6 +269,8 @@ async function runCase(
     heapPerSocket: (after.heapUsed - before.heapUsed) / size,
     rssPerSocket: (after.rss - before.rss) / size,
     messageBytes: Math.max(...results.map((r) => r.messageBytes)),
+    latencies: sorted,
+    postMs: published.postMs,
   };
   console.log(
     `${label}: ${result.replies} posts (${result.postErrors} errors, ${result.skipped} skipped), ${received}/${expected} deliveries, ` +
@@ -263,6 +297,7 @@ async function main() {
   const procs = envInt('BENCH_RECEIVER_PROCS', 2);
   const replayClients = opts.smoke ? 100 : envInt('BENCH_REPLAY_CLIENTS', 1000);
   const replayRounds = opts.smoke ? 1 : envInt('BENCH_REPLAY_ROUNDS', 5);
+  const fanoutRounds = opts.smoke ? 1 : envInt('BENCH_FANOUT_ROUNDS', 1);
   const fastMax = envInt('BENCH_FAST_MAX', 3000);
   const intervalFor = (size: number) => (size <= fastMax ? 100 : 1000);
   const serverUrl = requireServerUrl();
@@ -344,19 +379,24 @@ async function main() {
 
     const results: CaseResult[] = [];
     for (const size of sizes) {
-      for (const target of [bareTarget, agora]) {
-        try {
-          results.push(await runCase(target, size, intervalFor(size), durationMs, receivers, forumId, reach));
-        } catch (error) {
-          const why = (error as Error).message.slice(0, 300);
-          console.warn(`!! ${target.kind} ${size}: ${why}`);
-          results.push({ kind: target.kind, size, intervalMs: intervalFor(size), notRun: `failed: ${why}` });
-          // The receivers' state is unknown now: start fresh ones.
-          for (const r of receivers) r.kill();
-          receivers = newReceivers();
-          await sleep(3000);
+      // Rounds alternate between the servers (the machine's speed drifts); each server's rounds are pooled into one result.
+      const rounds = new Map<ServerKind, CaseResult[]>([['bare', []], ['agora', []]]);
+      for (let round = 0; round < fanoutRounds; round++) {
+        for (const target of [bareTarget, agora]) {
+          try {
+            rounds.get(target.kind)!.push(await runCase(target, size, intervalFor(size), durationMs, receivers, forumId, reach));
+          } catch (error) {
+            const why = (error as Error).message.slice(0, 300);
+            console.warn(`!! ${target.kind} ${size}: ${why}`);
+            rounds.get(target.kind)!.push({ kind: target.kind, size, intervalMs: intervalFor(size), notRun: `failed: ${why}` });
+            // The receivers' state is unknown now: start fresh ones.
+            for (const r of receivers) r.kill();
+            receivers = newReceivers();
+            await sleep(3000);
+          }
         }
       }
+      for (const kind of ['bare', 'agora'] as const) results.push(pooled(rounds.get(kind)!));
     }
 
     // Replay: every client reconnects at the same instant with REPLAY_MISSED events to catch up on.
@@ -427,7 +467,7 @@ async function main() {
     }
 
     const markdown = report(results, replay, {
-      durationMs, procs, messageBytes, fastMax, loadAtStart, machine: machineLines(machine), netns,
+      durationMs, rounds: fanoutRounds, procs, messageBytes, fastMax, loadAtStart, machine: machineLines(machine), netns,
     });
     // A replay-only run keeps the full run's section and writes its own; so does a run in a network namespace.
     if (netns) publishSection('fanout-netns', markdown.replace('## Live fan-out', '## Live fan-out, receivers in their own network namespace'), opts.report);
@@ -469,7 +509,7 @@ const goalRatio = (size: number) => (size <= 1000 ? 1.2 : 1.5);
 function report(
   results: CaseResult[],
   replay: ReplaySummary | null,
-  o: { durationMs: number; procs: number; messageBytes: number; fastMax: number; loadAtStart: string; machine: string[]; netns?: Netns },
+  o: { durationMs: number; rounds: number; procs: number; messageBytes: number; fastMax: number; loadAtStart: string; machine: string[]; netns?: Netns },
 ): string {
   const bareOf = (r: CaseResult) => results.find((x) => x.kind === 'bare' && x.size === r.size && !x.notRun);
   const rate = (r: CaseResult) => (r.intervalMs === 100 ? '10/s' : `${(1000 / r.intervalMs).toFixed(r.intervalMs > 1000 ? 1 : 0)}/s`);
@@ -479,7 +519,7 @@ function report(
     const b = bareOf(r);
     const lost = r.expected! - r.received!;
     return [
-      r.size.toLocaleString('en'), rate(r), server, String(r.replies), `${r.received!.toLocaleString('en')} / ${r.expected!.toLocaleString('en')}`,
+      r.size.toLocaleString('en'), rate(r), server, `${r.replies}${r.rounds ? ` (${r.rounds} rounds)` : ''}`, `${r.received!.toLocaleString('en')} / ${r.expected!.toLocaleString('en')}`,
       String(lost) + (r.duplicates ? ` (+${r.duplicates} dup)` : ''),
       ms(r.p50!), ms(r.p99!), ms(r.max!),
       r.kind === 'agora' && b ? `${(r.p99! / b.p99!).toFixed(2)}x` : '',
@@ -534,7 +574,7 @@ function report(
   return [
     '## Live fan-out (`bench/fanout.ts`)',
     '',
-    `Command: \`${commandLine('bench:fanout', ['BENCH_FANOUT_SIZES', 'BENCH_DURATION_S', 'BENCH_RECEIVER_PROCS', 'BENCH_REPLAY_CLIENTS', 'BENCH_REPLAY_ROUNDS', 'BENCH_FAST_MAX', 'BENCH_REPLAY_ONLY', 'BENCH_NETNS'])}\``,
+    `Command: \`${commandLine('bench:fanout', ['BENCH_FANOUT_SIZES', 'BENCH_DURATION_S', 'BENCH_RECEIVER_PROCS', 'BENCH_FANOUT_ROUNDS', 'BENCH_REPLAY_CLIENTS', 'BENCH_REPLAY_ROUNDS', 'BENCH_FAST_MAX', 'BENCH_REPLAY_ONLY', 'BENCH_NETNS'])}\``,
     '',
     ...o.machine,
     `- Load average when the run started: ${o.loadAtStart} (the receivers, the publisher, the server and PostgreSQL share these cores).`,
@@ -551,7 +591,8 @@ function report(
       `(bearer token) at a fixed rate (open loop), ${(1000 / 100).toFixed(0)}/s up to ${o.fastMax.toLocaleString('en')} sockets and 1/s above, for ` +
       `${o.durationMs / 1000} s after ${WARMUP_POSTS} warm-up posts. Bare: a plain Socket.IO server in its own process (no auth, no database) ` +
       `whose \`POST /publish\` broadcasts a \`forum.events\` message of the same shape and size (${o.messageBytes} B of JSON, ` +
-      'the size of Agora\'s reply event as received) to a room of plain clients, at the same rate; same receivers, same measurement.',
+      'the size of Agora\'s reply event as received) to a room of plain clients, at the same rate; same receivers, same measurement.' +
+      (o.rounds > 1 ? ` Each size ran ${o.rounds} rounds, alternating bare and Agora; a row pools its server's rounds (every delivery of every round; CPU averaged; heap from the first round).` : ''),
     '- Latency: from the start of the POST (publisher) to the arrival of the event at each socket (receiver), per delivery, ' +
       'on the same machine clock; p50, p99 and max over every delivery to every socket. For Agora it includes the reply\'s ' +
       'write transaction (event recorded in PostgreSQL, published after commit); "POST p50" is the publisher\'s request time. ' +
