@@ -92,4 +92,15 @@ describe('ForumAccessService.describe (service tier)', () => {
   it('no forum: null for everyone', async () => {
     await expect(access.describe(callers.admin, 2_000_000_000)).resolves.toBeNull();
   });
+
+  it('asked at the same moment (read together), each caller still gets its own view; an id no forum can have fails none of the others', async () => {
+    const open = await forumWithCast({ visibility: 'public' });
+    const invite = await forumWithCast({ visibility: 'invite_only' });
+    const one = async (forumId: number) => Object.fromEntries(
+      await Promise.all(CALLERS.map(async (c) => [c, await access.describe(callers[c], forumId).then((a) => a && [a.canModerate, a.participationRefusal])])),
+    );
+    const [together, beyond] = await Promise.all([Promise.all([one(open), one(invite)]), Promise.all([access.describe(callers.member, 2 ** 31), access.describe(null, 0)])]);
+    expect(together).toEqual([await seenBy(open), await seenBy(invite)]);
+    expect(beyond).toEqual([null, null]);
+  });
 });

@@ -2,6 +2,7 @@ import type { Logger } from '@nestjs/common';
 import { sql, type Kysely } from 'kysely';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { AppConfig } from '../config/app-config.js';
+import { isIntId } from '../common/id.pipe.js';
 import { batchedRead } from '../database/batched-reads.js';
 import { affectedBy, db, rowsOf } from '../database/typed-sql.js';
 import { audienceIncludes, type EventAudience, type StreamEvent, type StreamEventDraft } from './forum-event.js';
@@ -166,7 +167,8 @@ export class EventLog<T extends string = string> {
   /** The stream's last sequence number (0 before its first event). */
   async position(streamId: number, manager?: EntityManager): Promise<number> {
     // Outside a transaction, positions asked at the same moment (each subscribing socket asks) are read together.
-    if (!manager?.queryRunner) return this.positionNow(streamId);
+    // (An id PostgreSQL can't hold has no events, and would fail the whole batch it went in.)
+    if (!manager?.queryRunner) return isIntId(streamId) ? this.positionNow(streamId) : 0;
     const [row] = await manager.query(`SELECT last_seq FROM ${this.tables.seq} WHERE ${this.tables.key} = $1`, [streamId]);
     return row ? Number(row.last_seq) : 0;
   }

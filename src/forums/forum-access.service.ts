@@ -2,6 +2,7 @@ import { HttpStatus, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { isGuest, type MaybeActor } from '../auth/actor.js';
 import { AppException, notFound, unauthenticated } from '../common/app-exception.js';
+import { isIntId } from '../common/id.pipe.js';
 import { preparedQuery } from '../common/named-query.js';
 import { batchedRead } from '../database/batched-reads.js';
 import { ForumMembership } from './forum-membership.entity.js';
@@ -106,6 +107,8 @@ export class ForumAccessService {
     // One prepared statement for the forum and the caller's membership: every
     // read and every replaying socket asks this, so a round trip saved counts.
     // Outside a transaction, the reads asked at the same moment go as one.
+    // No such forum; and an id PostgreSQL can't hold would fail the whole batch it went in.
+    if (!isIntId(forumId)) return null;
     const key = { forumId, accountId: actor?.accountId ?? null };
     const row = manager?.queryRunner ? (await preparedQuery<ParticipationRow>(manager, DESCRIBE_SQL, key))[0] : await this.describeNow(key);
     if (!row) return null;
