@@ -37,7 +37,7 @@ export function batchedRead<K, V>(load: (keys: readonly K[]) => Promise<readonly
         pump();
       };
       // A batch stuck on a bad connection gives its slot up, so the reads behind it still go (on other connections).
-      const timer = setTimeout(release, options.slowMs ?? 1_000);
+      const timer = setTimeout(release, options.slowMs ?? 1_000).unref();
       try {
         return await load(keys);
       } finally {
