@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { batchedRead } from './batched-reads.js';
 
 /** A load whose batches the test finishes by hand, recording what each was asked. */
@@ -90,16 +91,26 @@ describe('batchedRead', () => {
 
   it('lets the next batch go when one is out longer than slowMs (a stuck connection does not stop every read)', async () => {
     const { batches, load } = controlledLoad();
-    const read = batchedRead(load, { inFlight: 1, slowMs: 20 });
-    const stuck = read(1);
-    await turn();
-    const next = read(2);
-    await new Promise((r) => setTimeout(r, 40));
-    await turn();
-    expect(batches.map((b) => b.keys)).toEqual([[1], [2]]);
-    batches[1].finish();
-    await expect(next).resolves.toBe(20);
-    batches[0].finish();
-    await expect(stuck).resolves.toBe(10);
+    // The clock is the test's: the slow-batch timer fires exactly when told to, however busy the machine.
+    jest.useFakeTimers({ doNotFake: ['setImmediate', 'nextTick', 'queueMicrotask'] });
+    try {
+      const read = batchedRead(load, { inFlight: 1, slowMs: 20 });
+      const stuck = read(1);
+      await turn();
+      const next = read(2);
+      await turn();
+      jest.advanceTimersByTime(19);
+      await turn();
+      expect(batches.map((b) => b.keys)).toEqual([[1]]);
+      jest.advanceTimersByTime(1);
+      await turn();
+      expect(batches.map((b) => b.keys)).toEqual([[1], [2]]);
+      batches[1].finish();
+      await expect(next).resolves.toBe(20);
+      batches[0].finish();
+      await expect(stuck).resolves.toBe(10);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 });
