@@ -67,7 +67,11 @@ function sendReplays() {
   const waiting = replayWaiting;
   replayWaiting = [];
   const byGap = new Map<number, typeof waiting>();
-  for (const w of waiting) byGap.set(w.lastSeq, [...(byGap.get(w.lastSeq) ?? []), w]);
+  for (const w of waiting) {
+    const group = byGap.get(w.lastSeq);
+    if (group) group.push(w);
+    else byGap.set(w.lastSeq, [w]);
+  }
   for (const [lastSeq, group] of byGap) {
     const events = published.filter((e) => e.seq > lastSeq);
     const ids = group.map((w) => w.id);
